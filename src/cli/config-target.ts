@@ -1,0 +1,23 @@
+import type {ConfigEdit} from '../core/config/edits.js'
+import type {ResourceConfig} from '../core/config/types.js'
+import {callDaemon} from '../client/client.js'
+import {editConfigFile, readConfigFile} from '../store/config-file.js'
+
+export interface TargetFlags {
+  file?: string
+  'run-dir': string
+  'if-epoch'?: number
+}
+
+// With -f the file is the configuration; without it, the live cluster is. Both
+// apply the same ConfigEdit through applyEdit (the daemon's DC runs it too).
+
+export async function readTarget(flags: TargetFlags): Promise<ResourceConfig> {
+  if (flags.file !== undefined) return readConfigFile(flags.file)
+  return callDaemon(flags['run-dir'], 'config.get', {})
+}
+
+export async function editTarget(flags: TargetFlags, edit: ConfigEdit): Promise<ResourceConfig> {
+  if (flags.file !== undefined) return editConfigFile(flags.file, edit, flags['if-epoch'])
+  return callDaemon(flags['run-dir'], 'config.edit', {edit, ifEpoch: flags['if-epoch']})
+}

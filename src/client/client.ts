@@ -1,0 +1,82 @@
+import {createConnection, type Socket} from 'node:net'
+import {join} from 'node:path'
+import {HactlError, UnreachableError} from '../cli/errors.js'
+import {MAX_LINE_BYTES, SOCKET_NAME, type Method, type Reply, type RequestMap} from './protocol.js'
+
+export function socketPath(runDir: string): string {
+  return join(runDir, SOCKET_NAME)
+}
+
+function notRunning(path: string): UnreachableError {
+  return new UnreachableError(`no cluster daemon is running on this node (socket ${path}); start it with 'hactl cluster start', or use -f FILE to work on a configuration file offline`)
+}
+
+/** A typed client of the local daemon's control socket. */
+export class DaemonClient {
+  private nextId = 1
+  private constructor(private readonly socket: Socket, private readonly path: string) {}
+
+  static async connect(runDir: string): Promise<DaemonClient> {
+    const path = socketPath(runDir)
+    const socket = await new Promise<Socket>((resolve, reject) => {
+      const s = createConnection(path)
+      s.once('connect', () => resolve(s))
+      s.once('error', (error: NodeJS.ErrnoException) => {
+        reject(['ENOENT', 'ECONNREFUSED', 'ENOTDIR'].includes(error.code ?? '') ? notRunning(path)
+          : error.code === 'EACCES' ? new HactlError('permission', `permission denied on ${path}: run as root or as a member of group haclient`, 1)
+            : error)
+      })
+    })
+    return new DaemonClient(socket, path)
+  }
+
+  async call<M extends Method>(method: M, params: RequestMap[M]['params']): Promise<RequestMap[M]['result']> {
+    const id = this.nextId++
+    this.socket.write(`${JSON.stringify({id, method, params})}\n`)
+    const reply = await this.readReply(id)
+    if (reply.ok) return reply.result as RequestMap[M]['result']
+    throw new HactlError(reply.error.code, reply.error.message, reply.error.exitCode)
+  }
+
+  private readReply(id: number): Promise<Reply> {
+    return new Promise((resolve, reject) => {
+      let buffered = ''
+      const onData = (chunk: Buffer) => {
+        buffered += chunk.toString('utf8')
+        if (buffered.length > MAX_LINE_BYTES) return finish(new HactlError('protocol', `reply from ${this.path} is too large`))
+        const end = buffered.indexOf('\n')
+        if (end < 0) return
+        try {
+          const reply = JSON.parse(buffered.slice(0, end)) as Reply
+          if (reply.id !== id) return finish(new HactlError('protocol', `reply from ${this.path} answers request ${reply.id}, not ${id}`))
+          finish(undefined, reply)
+        } catch {
+          finish(new HactlError('protocol', `unreadable reply from ${this.path}`))
+        }
+      }
+      const onClose = () => finish(new UnreachableError(`the daemon closed the connection on ${this.path} before answering`))
+      const finish = (error?: Error, reply?: Reply) => {
+        this.socket.off('data', onData)
+        this.socket.off('close', onClose)
+        if (error) reject(error)
+        else resolve(reply!)
+      }
+      this.socket.on('data', onData)
+      this.socket.on('close', onClose)
+    })
+  }
+
+  close(): void {
+    this.socket.end()
+  }
+}
+
+/** Connects, makes one call, closes. */
+export async function callDaemon<M extends Method>(runDir: string, method: M, params: RequestMap[M]['params']): Promise<RequestMap[M]['result']> {
+  const client = await DaemonClient.connect(runDir)
+  try {
+    return await client.call(method, params)
+  } finally {
+    client.close()
+  }
+}

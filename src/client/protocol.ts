@@ -1,0 +1,27 @@
+// The control protocol between the CLI and the local daemon: one JSON object per
+// line over the Unix socket. Requests carry an id; the reply repeats it.
+import type {ConfigEdit} from '../core/config/edits.js'
+import type {ResourceConfig} from '../core/config/types.js'
+
+export const SOCKET_NAME = 'hactl.sock'
+/** A request or reply larger than this is refused: the socket is not a bulk channel. */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024
+
+export interface RequestMap {
+  'config.get': {params: Record<string, never>, result: ResourceConfig}
+  'config.edit': {params: {edit: ConfigEdit, ifEpoch?: number}, result: ResourceConfig}
+  'status': {params: Record<string, never>, result: unknown}
+  'membership': {params: Record<string, never>, result: unknown}
+}
+
+export type Method = keyof RequestMap
+
+export interface Request<M extends Method = Method> {
+  id: number
+  method: M
+  params: RequestMap[M]['params']
+}
+
+export type Reply =
+  | {id: number, ok: true, result: unknown}
+  | {id: number, ok: false, error: {code: string, message: string, exitCode: number}}

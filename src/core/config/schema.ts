@@ -1,0 +1,129 @@
+// JSON Schema of the resource configuration. Structure only: the cross-references
+// (unknown resource, duplicate ids, …) are semantic checks in validate.ts.
+
+const ID = {type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$'}
+const NAME_VALUES = {
+  type: 'object',
+  propertyNames: {pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$'},
+  additionalProperties: {type: 'string', maxLength: 4096},
+}
+// A pattern applies to strings only, so integers pass and other strings are named in the error.
+const SCORE = {type: ['integer', 'string'], pattern: '^([+-]?INFINITY|[+-]?[0-9]+)$'}
+const ORDER_ACTION = {enum: ['start', 'stop', 'promote', 'demote']}
+
+export const resourceConfigSchema = {
+  $id: 'https://hactl.dev/schemas/resource-config.json',
+  title: 'hactl resource configuration',
+  type: 'object',
+  required: ['epoch', 'properties', 'nodes', 'resources', 'groups', 'clones', 'constraints'],
+  additionalProperties: false,
+  properties: {
+    epoch: {type: 'integer', minimum: 0},
+    properties: NAME_VALUES,
+    nodes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'attributes', 'utilization', 'standby', 'maintenance'],
+        additionalProperties: false,
+        properties: {
+          name: ID,
+          attributes: NAME_VALUES,
+          utilization: NAME_VALUES,
+          standby: {type: 'boolean'},
+          maintenance: {type: 'boolean'},
+        },
+      },
+    },
+    resources: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'agent', 'params', 'meta', 'operations', 'utilization'],
+        additionalProperties: false,
+        properties: {
+          id: ID,
+          agent: {type: 'string', pattern: '^(ocf:[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+|lsb:[A-Za-z0-9_.@-]+|systemd:[A-Za-z0-9_.@:\\\\-]+|service:[A-Za-z0-9_.@-]+)$'},
+          params: NAME_VALUES,
+          meta: NAME_VALUES,
+          utilization: NAME_VALUES,
+          operations: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['name', 'interval'],
+              additionalProperties: false,
+              properties: {
+                name: {type: 'string', pattern: '^[a-z_-]{1,32}$'},
+                interval: {type: 'string', maxLength: 32},
+                timeout: {type: 'string', maxLength: 32},
+                onFail: {enum: ['restart', 'ignore', 'stop', 'block', 'standby', 'fence', 'demote']},
+                extra: NAME_VALUES,
+              },
+            },
+          },
+        },
+      },
+    },
+    groups: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'members', 'meta'],
+        additionalProperties: false,
+        properties: {id: ID, members: {type: 'array', items: ID, minItems: 1}, meta: NAME_VALUES},
+      },
+    },
+    clones: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'child', 'meta'],
+        additionalProperties: false,
+        properties: {id: ID, child: ID, meta: NAME_VALUES},
+      },
+    },
+    constraints: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'type'],
+        properties: {id: ID, type: {enum: ['location', 'colocation', 'order']}},
+        discriminator: {propertyName: 'type'},
+        oneOf: [
+          {
+            properties: {
+              id: ID, type: {const: 'location'}, resource: ID, score: SCORE, node: ID,
+              rule: {
+                type: 'object',
+                required: ['attribute', 'operation'],
+                additionalProperties: false,
+                properties: {
+                  attribute: {type: 'string', minLength: 1, maxLength: 64},
+                  operation: {enum: ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'defined', 'not_defined']},
+                  value: {type: 'string', maxLength: 256},
+                },
+              },
+            },
+            required: ['resource', 'score'],
+            additionalProperties: false,
+          },
+          {
+            properties: {id: ID, type: {const: 'colocation'}, resource: ID, withResource: ID, score: SCORE},
+            required: ['resource', 'withResource', 'score'],
+            additionalProperties: false,
+          },
+          {
+            properties: {
+              id: ID, type: {const: 'order'}, first: ID, firstAction: ORDER_ACTION, then: ID, thenAction: ORDER_ACTION,
+              kind: {enum: ['mandatory', 'optional']}, symmetrical: {type: 'boolean'},
+            },
+            required: ['first', 'firstAction', 'then', 'thenAction', 'kind', 'symmetrical'],
+            additionalProperties: false,
+          },
+        ],
+      },
+    },
+    status: {type: 'object'},
+  },
+} as const

@@ -1,0 +1,118 @@
+// The resource configuration: hactl's equivalent of Pacemaker's CIB. It is the
+// document that is replicated across the cluster and mirrored by `-f FILE`.
+// Structural keys are camelCase; property and meta-attribute names are
+// Pacemaker's own (kebab-case) so that operators' habits carry over.
+
+/** A score as written by a person: an integer or ±INFINITY. */
+export type ScoreText = number | 'INFINITY' | '+INFINITY' | '-INFINITY'
+
+export type NameValues = Record<string, string>
+
+export interface NodeEntry {
+  name: string
+  /** Node attributes, usable by location rules (Pacemaker's node attributes). */
+  attributes: NameValues
+  /** Capacity per utilization attribute, e.g. {cpu: "8", memory: "16384"}. */
+  utilization: NameValues
+  standby: boolean
+  maintenance: boolean
+}
+
+export interface Operation {
+  /** start, stop, monitor, promote, demote, migrate_to, migrate_from, … */
+  name: string
+  /** Duration text: "10s", "500ms", "1m", "0" for non-recurring. */
+  interval: string
+  timeout?: string
+  /** restart | ignore | stop | block | standby | fence */
+  onFail?: string
+  /** Other op attributes from `--op "monitor interval=10s OCF_CHECK_LEVEL=10"`. */
+  extra?: NameValues
+}
+
+export interface Primitive {
+  id: string
+  /** ocf:PROVIDER:TYPE, lsb:NAME or systemd:UNIT. */
+  agent: string
+  params: NameValues
+  meta: NameValues
+  operations: Operation[]
+  utilization: NameValues
+}
+
+export interface Group {
+  id: string
+  /** Primitive ids, in start order. */
+  members: string[]
+  meta: NameValues
+}
+
+export interface Clone {
+  id: string
+  /** The primitive or group that is cloned. */
+  child: string
+  /** clone-max, clone-node-max and other meta attributes. */
+  meta: NameValues
+}
+
+export type LocationRuleOperation = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'defined' | 'not_defined'
+
+export interface LocationRule {
+  attribute: string
+  operation: LocationRuleOperation
+  value?: string
+}
+
+export interface LocationConstraint {
+  id: string
+  type: 'location'
+  /** A primitive, group or clone id. */
+  resource: string
+  score: ScoreText
+  /** Exactly one of node or rule is set. */
+  node?: string
+  rule?: LocationRule
+}
+
+export interface ColocationConstraint {
+  id: string
+  type: 'colocation'
+  /** The dependent resource: placed relative to withResource. */
+  resource: string
+  withResource: string
+  score: ScoreText
+}
+
+export type OrderKind = 'mandatory' | 'optional'
+export type OrderAction = 'start' | 'stop' | 'promote' | 'demote'
+
+export interface OrderConstraint {
+  id: string
+  type: 'order'
+  first: string
+  firstAction: OrderAction
+  then: string
+  thenAction: OrderAction
+  kind: OrderKind
+  /** When true (the default) the reverse order applies to stops. */
+  symmetrical: boolean
+}
+
+export type Constraint = LocationConstraint | ColocationConstraint | OrderConstraint
+
+export interface ResourceConfig {
+  /** Grows by one with every accepted change; never goes back. */
+  epoch: number
+  /** Cluster properties (`hactl property set`), Pacemaker names, string values. */
+  properties: NameValues
+  nodes: NodeEntry[]
+  resources: Primitive[]
+  groups: Group[]
+  clones: Clone[]
+  constraints: Constraint[]
+  /**
+   * Saved cluster state for offline simulation (`hactl simulate --save-state`).
+   * Its shape belongs to the policy engine (src/core/policy), which validates it.
+   */
+  status?: Record<string, unknown>
+}

@@ -1,0 +1,150 @@
+import {PROPERTIES, RESOURCE_META, type PropertySpec} from './defaults.js'
+import {parseDurationMs} from './durations.js'
+import {ConfigError, show} from './errors.js'
+import {checkSchema} from './schema-check.js'
+import {resourceConfigSchema} from './schema.js'
+import {parseScore} from './scores.js'
+import type {Constraint, ResourceConfig} from './types.js'
+
+const LABEL = 'invalid configuration'
+
+function fail(message: string): never {
+  throw new ConfigError('invalid-config', `${LABEL}: ${message}`)
+}
+
+/** Checks a value against a property or meta attribute's kind; returns a reason when it does not fit. */
+export function checkValue(spec: PropertySpec, value: string): string | undefined {
+  switch (spec.kind) {
+    case 'boolean': return /^(true|false|yes|no|on|off|1|0)$/i.test(value) ? undefined : 'expected true or false'
+    case 'score': return parseScore(value) === undefined ? 'expected an integer, INFINITY or -INFINITY' : undefined
+    case 'duration': return parseDurationMs(value) === undefined ? 'expected a duration such as 10s, 500ms or 2min' : undefined
+    case 'integer': return /^\d+$/.test(value) ? undefined : 'expected a non-negative integer'
+    case 'enum': return spec.values!.includes(value) ? undefined : `expected one of ${spec.values!.join(', ')}`
+    case 'string': return undefined
+  }
+}
+
+function checkProperties(config: ResourceConfig): void {
+  for (const [name, value] of Object.entries(config.properties)) {
+    const spec = PROPERTIES[name]
+    if (!spec) fail(`properties.${name} is not a known cluster property (known: ${Object.keys(PROPERTIES).join(', ')})`)
+    const reason = checkValue(spec, value)
+    if (reason) fail(`properties.${name} is ${show(value)}: ${reason}`)
+  }
+}
+
+function checkMeta(where: string, meta: Record<string, string>): void {
+  for (const [name, value] of Object.entries(meta)) {
+    const spec = RESOURCE_META[name]
+    if (!spec) continue // Unknown meta attributes are kept, as Pacemaker keeps them.
+    const reason = checkValue(spec, value)
+    if (reason) fail(`${where}.meta.${name} is ${show(value)}: ${reason}`)
+  }
+}
+
+function checkUniqueIds(config: ResourceConfig): Map<string, 'primitive' | 'group' | 'clone'> {
+  const kinds = new Map<string, 'primitive' | 'group' | 'clone'>()
+  const add = (id: string, kind: 'primitive' | 'group' | 'clone', where: string) => {
+    if (kinds.has(id)) fail(`${where} id ${show(id)} is already used by a ${kinds.get(id)}`)
+    kinds.set(id, kind)
+  }
+  config.resources.forEach((r, i) => add(r.id, 'primitive', `resources[${i}]`))
+  config.groups.forEach((g, i) => add(g.id, 'group', `groups[${i}]`))
+  config.clones.forEach((c, i) => add(c.id, 'clone', `clones[${i}]`))
+  const constraintIds = new Set<string>()
+  config.constraints.forEach((c, i) => {
+    if (constraintIds.has(c.id) || kinds.has(c.id)) fail(`constraints[${i}] id ${show(c.id)} is already used`)
+    constraintIds.add(c.id)
+  })
+  const nodeNames = new Set<string>()
+  config.nodes.forEach((n, i) => {
+    if (nodeNames.has(n.name)) fail(`nodes[${i}].name ${show(n.name)} is declared twice`)
+    nodeNames.add(n.name)
+  })
+  return kinds
+}
+
+function checkResources(config: ResourceConfig): void {
+  config.resources.forEach((r, i) => {
+    const where = `resources[${i}]`
+    checkMeta(where, r.meta)
+    r.operations.forEach((op, j) => {
+      if (parseDurationMs(op.interval) === undefined) fail(`${where}.operations[${j}].interval is ${show(op.interval)}: expected a duration such as 10s`)
+      if (op.timeout !== undefined && parseDurationMs(op.timeout) === undefined) fail(`${where}.operations[${j}].timeout is ${show(op.timeout)}: expected a duration such as 20s`)
+    })
+  })
+}
+
+function checkGroupsAndClones(config: ResourceConfig, kinds: Map<string, string>): void {
+  const groupOf = new Map<string, string>()
+  config.groups.forEach((g, i) => {
+    checkMeta(`groups[${i}]`, g.meta)
+    g.members.forEach((member, j) => {
+      const kind = kinds.get(member)
+      if (kind === undefined) fail(`groups[${i}].members[${j}] ${show(member)} is not a configured resource`)
+      if (kind !== 'primitive') fail(`groups[${i}].members[${j}] ${show(member)} is a ${kind}; a group holds only primitive resources`)
+      const other = groupOf.get(member)
+      if (other !== undefined) fail(`groups[${i}].members[${j}] ${show(member)} is already a member of group ${show(other)}`)
+      groupOf.set(member, g.id)
+    })
+  })
+  const cloned = new Set<string>()
+  config.clones.forEach((c, i) => {
+    checkMeta(`clones[${i}]`, c.meta)
+    const kind = kinds.get(c.child)
+    if (kind === undefined) fail(`clones[${i}].child ${show(c.child)} is not a configured resource`)
+    if (kind === 'clone') fail(`clones[${i}].child ${show(c.child)} is itself a clone`)
+    if (groupOf.has(c.child)) fail(`clones[${i}].child ${show(c.child)} is a member of group ${show(groupOf.get(c.child))}; clone the group instead`)
+    if (cloned.has(c.child)) fail(`clones[${i}].child ${show(c.child)} is already cloned`)
+    cloned.add(c.child)
+  })
+}
+
+function checkConstraint(c: Constraint, i: number, kinds: Map<string, string>, nodes: Set<string>): void {
+  const where = `constraints[${i}]`
+  const known = (field: string, id: string) => {
+    if (!kinds.has(id)) fail(`${where}.${field} ${show(id)} is not a configured resource`)
+  }
+  const score = (value: unknown) => {
+    if (parseScore(value as string) === undefined) fail(`${where}.score is ${show(value)}: expected an integer, INFINITY or -INFINITY`)
+  }
+  switch (c.type) {
+    case 'location':
+      known('resource', c.resource)
+      score(c.score)
+      if ((c.node === undefined) === (c.rule === undefined)) fail(`${where} needs exactly one of node and rule`)
+      // An undeclared node is allowed (it may join later), as in Pacemaker; a rule needs a value unless it tests existence.
+      if (c.rule && !['defined', 'not_defined'].includes(c.rule.operation) && c.rule.value === undefined) {
+        fail(`${where}.rule.value is missing for operation ${show(c.rule.operation)}`)
+      }
+      if (c.node !== undefined && nodes.size > 0 && !nodes.has(c.node)) {
+        // Declared nodes exist: catch typos early.
+        fail(`${where}.node ${show(c.node)} is not a declared node (declared: ${[...nodes].join(', ')})`)
+      }
+      break
+    case 'colocation':
+      known('resource', c.resource)
+      known('withResource', c.withResource)
+      score(c.score)
+      if (c.resource === c.withResource) fail(`${where} colocates ${show(c.resource)} with itself`)
+      break
+    case 'order':
+      known('first', c.first)
+      known('then', c.then)
+      if (c.first === c.then) fail(`${where} orders ${show(c.first)} after itself`)
+      break
+  }
+}
+
+/** Schema and semantic checks. Throws a ConfigError naming the path and the bad value. */
+export function validateResourceConfig(document: unknown): ResourceConfig {
+  checkSchema(resourceConfigSchema, document, LABEL)
+  const config = document as ResourceConfig
+  checkProperties(config)
+  const kinds = checkUniqueIds(config)
+  checkResources(config)
+  checkGroupsAndClones(config, kinds)
+  const nodes = new Set(config.nodes.map((n) => n.name))
+  config.constraints.forEach((c, i) => checkConstraint(c, i, kinds, nodes))
+  return config
+}
