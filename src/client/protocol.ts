@@ -12,6 +12,8 @@ export interface RequestMap {
   'config.edit': {params: {edit: ConfigEdit, ifEpoch?: number}, result: ResourceConfig}
   'status': {params: Record<string, never>, result: unknown}
   'membership': {params: Record<string, never>, result: unknown}
+  'resource.cleanup': {params: {id: string, node?: string}, result: unknown}
+  'resource.restart': {params: {id: string, node?: string}, result: unknown}
 }
 
 export type Method = keyof RequestMap

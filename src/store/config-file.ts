@@ -45,3 +45,14 @@ export async function editConfigFile(path: string, edit: ConfigEdit, ifEpoch?: n
   if (after !== before) await writeFileAtomic(path, serializeConfig(after))
   return after
 }
+
+/** Reads a configuration that must exist (import, validate FILE): a missing file is an error. */
+export async function readExistingConfigFile(path: string): Promise<ResourceConfig> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    throw new HactlError('io', `cannot read ${path}: ${(error as Error).message}`, 2)
+  }
+  return parseConfigText(text, path)
+}

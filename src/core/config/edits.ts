@@ -32,6 +32,8 @@ export type ConfigEdit =
   | {op: 'property.set', properties: NameValues}
   | {op: 'property.unset', names: string[]}
   | {op: 'config.replace', config: ResourceConfig}
+  /** Several edits applied as one change: one epoch, all or nothing. */
+  | {op: 'batch', edits: ConfigEdit[]}
 
 function notFound(kind: string, id: string): never {
   throw new ConfigError('not-found', `${kind} ${show(id)} does not exist`)
@@ -275,6 +277,7 @@ function edit(config: ResourceConfig, change: ConfigEdit): ResourceConfig {
       return {...config, properties}
     }
     case 'config.replace': return {...change.config, epoch: config.epoch}
+    case 'batch': return change.edits.reduce(edit, config)
   }
 }
 

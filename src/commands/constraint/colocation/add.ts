@@ -1,0 +1,26 @@
+import {Args} from '@oclif/core'
+import {EditCommand, type EditResult} from '../../../cli/edit-command.js'
+import {parseScoreArg} from '../../../cli/parse.js'
+
+export default class ConstraintColocationAdd extends EditCommand {
+  static override summary = 'Place a resource relative to another: with a positive score together, with a negative score apart.'
+  static override description = 'RESOURCE is placed where WITH runs (WITH is placed first). Without a score: INFINITY, RESOURCE only runs where WITH runs.'
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> web-server with web-ip',
+    '<%= config.bin %> <%= command.id %> db-replica with db -INFINITY',
+  ]
+
+  static override args = {
+    resource: Args.string({name: 'RESOURCE', required: true, description: 'The dependent resource.'}),
+    with: Args.string({name: 'with', required: true, options: ['with'], description: 'The word "with".'}),
+    withResource: Args.string({name: 'WITH', required: true, description: 'The resource it follows.'}),
+    score: Args.string({name: 'SCORE', description: 'Integer, INFINITY or -INFINITY (default INFINITY).'}),
+  }
+
+  async run(): Promise<EditResult> {
+    const {args, flags} = await this.parse(ConstraintColocationAdd)
+    const score = args.score === undefined ? 'INFINITY' : parseScoreArg(args.score, 'score')
+    return this.applyChange(flags, {op: 'constraint.colocation', resource: args.resource, withResource: args.withResource, score},
+      `${args.resource} with ${args.withResource} (score ${score})`)
+  }
+}
