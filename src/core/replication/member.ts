@@ -1,0 +1,100 @@
+// What every node does as a member of a view: answer the DC's sync, accept its
+// versions in order, acknowledge them once durable, and learn what is committed.
+import {applyEdit} from '../config/edits.js'
+import type {ResourceConfig} from '../config/types.js'
+import {comparePositions, positionOf, sameVersion, versionOf} from './position.js'
+import type {Append, Commit, Output, Position, ReplicationState, StoredRecord, SyncRequest, Version} from './types.js'
+
+/** True when a message claims to come from the DC of this node's current view. */
+export function fromCurrentDc(s: ReplicationState, from: number, viewId: number): boolean {
+  return s.view !== undefined && s.view.viewId === viewId && s.view.dc === from && from !== s.self
+}
+
+export function sendStatus(s: ReplicationState, out: Output[], config?: ResourceConfig): void {
+  const to = s.view?.dc
+  if (to === undefined || s.view === undefined) return
+  const have = positionOf(s.record)
+  out.push({type: 'send', to, message: {type: 'sync-reply', viewId: s.view.viewId, have, ...(config ? {config} : {})}})
+}
+
+export function onSyncRequest(s: ReplicationState, from: number, msg: SyncRequest, out: Output[]): void {
+  if (!fromCurrentDc(s, from, msg.viewId)) return
+  // Only a member that is ahead of the DC ships its document: usually nobody is.
+  const ahead = comparePositions(positionOf(s.record), msg.have) > 0
+  sendStatus(s, out, ahead ? s.record.config : undefined)
+}
+
+/** The document an append describes, or undefined when this node cannot build it from what it holds. */
+function derive(mine: StoredRecord, msg: Append): ResourceConfig | undefined {
+  if (msg.config !== undefined) return msg.config.epoch === msg.epoch ? msg.config : undefined
+  if (msg.base === undefined || !sameVersion(versionOf(mine), msg.base)) return undefined
+  try {
+    const edits = msg.edits ?? []
+    if (edits.length === 0) return {...mine.config, epoch: msg.epoch}
+    const config = edits.reduce(applyEdit, mine.config)
+    return config.epoch === msg.epoch ? config : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** A member never replaces its document by one with a lower epoch, nor by another document of the same epoch. */
+function acceptable(mine: StoredRecord, msg: Version): boolean {
+  return msg.epoch > mine.config.epoch || (msg.epoch === mine.config.epoch && msg.born === mine.born)
+}
+
+export function onAppend(s: ReplicationState, from: number, msg: Append, out: Output[]): void {
+  if (!fromCurrentDc(s, from, msg.viewId)) return
+  const mine = s.record
+  const viewId = msg.viewId
+  if (mine.term === viewId && mine.config.epoch >= msg.epoch) {
+    // A duplicate or a late, reordered copy: the DC's versions in one view only grow.
+    if (sameVersion(versionOf(mine), msg) && durableIs(s, positionOf(mine))) sendAck(s, out)
+    noteCommit(s, msg.commit, out)
+    return
+  }
+  const config = acceptable(mine, msg) ? derive(mine, msg) : undefined
+  if (config === undefined) {
+    // Tell the DC what we hold: it re-sends in full, or raises the epoch above ours.
+    sendStatus(s, out)
+    return
+  }
+  s.record = {term: viewId, born: msg.born, config}
+  out.push({type: 'persist', record: s.record})
+  noteCommit(s, msg.commit, out)
+}
+
+function durableIs(s: ReplicationState, position: Position): boolean {
+  return comparePositions(s.durable, position) === 0 && s.durable.born === position.born
+}
+
+function sendAck(s: ReplicationState, out: Output[]): void {
+  const view = s.view
+  if (view === undefined || view.dc === undefined || view.dc === s.self) return
+  const {epoch, born} = s.durable
+  out.push({type: 'send', to: view.dc, message: {type: 'ack', viewId: view.viewId, epoch, born}})
+}
+
+/** The disk confirmed a document: only now may it count towards a commit. */
+export function onPersistedAsMember(s: ReplicationState, out: Output[]): void {
+  if (s.view !== undefined && s.durable.term === s.view.viewId) sendAck(s, out)
+}
+
+/** Marks the local document committed when it is the version the DC says is committed. */
+export function noteCommit(s: ReplicationState, version: Version | undefined, out: Output[]): void {
+  if (version === undefined || s.view === undefined || s.record.term !== s.view.viewId) return
+  if (!sameVersion(versionOf(s.record), version)) return
+  if (s.committed !== undefined && s.committed.config === s.record.config) return
+  s.committed = s.record
+  out.push({type: 'configChanged', config: s.record.config})
+}
+
+export function onCommit(s: ReplicationState, from: number, msg: Commit, out: Output[]): void {
+  if (!fromCurrentDc(s, from, msg.viewId)) return
+  if (sameVersion(versionOf(s.record), msg) && s.record.term === msg.viewId) {
+    noteCommit(s, msg, out)
+    return
+  }
+  const ahead = s.record.term === msg.viewId && s.record.config.epoch > msg.epoch
+  if (!ahead) sendStatus(s, out) // We are behind: the DC pushes what we miss.
+}

@@ -1,0 +1,49 @@
+// Orderings and vote arithmetic shared by the DC and the members.
+import type {Position, StoredRecord, Version, View} from './types.js'
+
+export function positionOf(record: StoredRecord): Position {
+  return {term: record.term, epoch: record.config.epoch, born: record.born}
+}
+
+export function versionOf(record: StoredRecord): Version {
+  return {epoch: record.config.epoch, born: record.born}
+}
+
+export function sameVersion(a: Version | undefined, b: Version | undefined): boolean {
+  return a !== undefined && b !== undefined && a.epoch === b.epoch && a.born === b.born
+}
+
+/** Raft's "at least as up to date": term first, then epoch. */
+export function comparePositions(a: Position, b: Position): number {
+  return a.term !== b.term ? a.term - b.term : a.epoch - b.epoch
+}
+
+function votesOf(view: View, node: number): number {
+  return view.votes[node] ?? 1
+}
+
+/** Expected votes as votequorum counts them: never less than the votes actually present. */
+export function expectedVotes(view: View): number {
+  const present = Object.values(view.votes).reduce((sum, v) => sum + v, 0)
+  return Math.max(view.expectedVotes, present)
+}
+
+export function sumVotes(view: View, nodes: Iterable<number>): number {
+  let sum = 0
+  for (const node of new Set(nodes)) if (view.members.includes(node)) sum += votesOf(view, node)
+  return sum
+}
+
+/** Enough votes to acknowledge a write: more than half of expected votes. */
+export function isWriteQuorum(view: View, votes: number): boolean {
+  return votes * 2 > expectedVotes(view)
+}
+
+/**
+ * Enough votes for a new DC's sync: at least half of expected votes. Any set that
+ * acknowledged a write holds more than half, so the two sets always share a node.
+ * (Half, not more than half, lets a two_node survivor adopt and plan; it still cannot write.)
+ */
+export function isSyncQuorum(view: View, votes: number): boolean {
+  return votes * 2 >= expectedVotes(view)
+}
