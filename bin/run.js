@@ -1,4 +1,21 @@
 #!/usr/bin/env node
 import {execute} from '@oclif/core'
 
-await execute({dir: import.meta.url})
+// pcs accepts `-f FILE` before the command (`pcs -f c.xml resource create …`);
+// oclif parses flags only after the command id, so leading -f/--file moves to the end.
+const argv = process.argv.slice(2)
+const leading = []
+while (argv.length > 0) {
+  const [first] = argv
+  if ((first === '-f' || first === '--file') && argv.length > 1) leading.push(...argv.splice(0, 2))
+  else if (first.startsWith('--file=') || (first.startsWith('-f') && first.length > 2)) leading.push(argv.shift())
+  else break
+}
+
+// A score of -INFINITY (`colocation add a with b -INFINITY`) would parse as a flag:
+// it goes last, after `--`, where arguments are never flags.
+const negative = argv.indexOf('--') < 0 ? argv.filter((a) => a === '-INFINITY') : []
+if (negative.length > 0) argv.splice(0, argv.length, ...argv.filter((a) => a !== '-INFINITY'), '--', ...negative)
+const end = argv.indexOf('--')
+const args = end < 0 ? [...argv, ...leading] : [...argv.slice(0, end), ...leading, ...argv.slice(end)]
+await execute({args, dir: import.meta.url})

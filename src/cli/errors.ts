@@ -35,12 +35,18 @@ export function normalizeError(error: unknown): Normalized {
   const e = error as {message?: string, code?: string, oclif?: {exit?: number}, errno?: number, path?: string}
   if (e?.oclif?.exit !== undefined) {
     // oclif's own parse errors (missing argument, unknown flag): usage errors, first line only.
-    return {code: 'usage', message: firstLine(e.message ?? 'invalid usage'), exitCode: e.oclif.exit === 0 ? 0 : EXIT.usage}
+    return {code: 'usage', message: oneLine(e.message ?? 'invalid usage'), exitCode: e.oclif.exit === 0 ? 0 : EXIT.usage}
   }
   if (typeof e?.code === 'string' && e.errno !== undefined) {
     return {code: e.code.toLowerCase(), message: firstLine(e.message ?? e.code), exitCode: EXIT.failed}
   }
   return {code: 'internal', message: `internal error: ${firstLine(e?.message ?? String(error))} (run with HACTL_DEBUG=1 for details)`, exitCode: EXIT.failed}
+}
+
+/** oclif's multi-line usage messages ("Missing 1 required arg:\nname  Resource id.") as one line. */
+function oneLine(text: string): string {
+  const lines = text.replace(/\s*Note: [\s\S]*$/, '').split('\n').map((l) => l.trim().replace(/\s+/g, ' ')).filter((l) => l !== '' && !l.startsWith('See more help'))
+  return `${lines.join(' ')} (see --help)`
 }
 
 function firstLine(text: string): string {

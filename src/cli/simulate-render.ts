@@ -1,6 +1,14 @@
 import type {ResourceConfig} from '../core/config/types.js'
+import {renderResult, schedule, stateOf} from '../core/policy/index.js'
 
-// Placeholder until the policy engine lands (src/core/policy); replaced by its renderer.
-export function renderSimulation(_before: ResourceConfig, _after: ResourceConfig): string {
-  return 'Transition Summary: (the policy engine is not available yet)'
+/**
+ * The text of `--simulate` on a configuration command: the transition the
+ * change would cause, from the state saved in `before.status` (or the default
+ * state: every node online, nothing running), with the changed configuration.
+ */
+export function renderSimulation(before: ResourceConfig, after: ResourceConfig): string {
+  const state = stateOf(before)
+  const now = schedule(before, state)
+  // The cluster is assumed to have converged on the old configuration first.
+  return renderResult(schedule(after, now.nextState))
 }

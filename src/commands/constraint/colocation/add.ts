@@ -1,5 +1,6 @@
 import {Args} from '@oclif/core'
 import {EditCommand, type EditResult} from '../../../cli/edit-command.js'
+import {inputError} from '../../../cli/errors.js'
 import {parseScoreArg} from '../../../cli/parse.js'
 
 export default class ConstraintColocationAdd extends EditCommand {
@@ -10,6 +11,8 @@ export default class ConstraintColocationAdd extends EditCommand {
     '<%= config.bin %> <%= command.id %> db-replica with db -INFINITY',
   ]
 
+  // Not strict, so that a negative score such as -INFINITY is read as the SCORE argument, not as a flag.
+  static override strict = false
   static override args = {
     resource: Args.string({name: 'RESOURCE', required: true, description: 'The dependent resource.'}),
     with: Args.string({name: 'with', required: true, options: ['with'], description: 'The word "with".'}),
@@ -18,7 +21,8 @@ export default class ConstraintColocationAdd extends EditCommand {
   }
 
   async run(): Promise<EditResult> {
-    const {args, flags} = await this.parse(ConstraintColocationAdd)
+    const {args, argv, flags} = await this.parse(ConstraintColocationAdd)
+    if (argv.length > 4) throw inputError(`unexpected arguments after the score: ${(argv as string[]).slice(4).join(' ')}`)
     const score = args.score === undefined ? 'INFINITY' : parseScoreArg(args.score, 'score')
     return this.applyChange(flags, {op: 'constraint.colocation', resource: args.resource, withResource: args.withResource, score},
       `${args.resource} with ${args.withResource} (score ${score})`)
