@@ -18,7 +18,7 @@ OCF_DEGRADED=190
 # Where agents keep small runtime files (pid files, state); ocf-shellfuncs uses the same default.
 : "${HA_RSCTMP:=/run/resource-agents}"
 
-__HACTL_AGENT=${__HACTL_AGENT:-$(basename "$0")}
+__HACTL_AGENT=${__HACTL_AGENT:-${0##*/}}
 
 # ocf_log LEVEL MESSAGE... : one line on stderr, which the executor captures.
 ocf_log() {
