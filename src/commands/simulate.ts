@@ -1,0 +1,74 @@
+import {writeFile} from 'node:fs/promises'
+import {Flags, HactlCommand} from '../cli/base-command.js'
+import {readTarget} from '../cli/config-target.js'
+import {inputError} from '../cli/errors.js'
+import {configFlags} from '../cli/flags.js'
+import {ConfigError} from '../core/config/errors.js'
+import {
+  applyWhatIfs, renderDot, renderResult, schedule, stateOf, WhatIfError, type ScheduleResult, type WhatIf,
+} from '../core/policy/index.js'
+import {serializeConfig} from '../store/config-file.js'
+
+const many = {multiple: true as const, default: [] as string[]}
+
+function at(text: string, flag: string): {resource: string, node: string, operation?: string} {
+  const match = /^([^@]+)@([^:@]+)(?::([a-z_-]+))?$/.exec(text)
+  if (!match) throw inputError(`--${flag} ${JSON.stringify(text)}: expected RESOURCE@NODE${flag === 'fail' ? '[:OP]' : ''}`)
+  if (flag !== 'fail' && match[3] !== undefined) throw inputError(`--${flag} ${JSON.stringify(text)}: expected RESOURCE@NODE`)
+  return {resource: match[1], node: match[2], operation: match[3]}
+}
+
+export default class Simulate extends HactlCommand<ScheduleResult> {
+  static override summary = 'Show what the policy engine would do: placement, Transition Summary and ordered actions (like crm_simulate).'
+  static override description = 'The state is the one saved in the configuration (status); with none, every declared node is online and quorate and nothing runs. What-if flags change that state before the engine runs; nothing in the cluster changes.'
+  static override examples = [
+    '<%= config.bin %> -f cluster-config.json <%= command.id %>',
+    '<%= config.bin %> -f cluster-config.json <%= command.id %> --running web-ip@n1 --node-down n1',
+    '<%= config.bin %> -f cluster-config.json <%= command.id %> --fail db@n2:monitor --json',
+    '<%= config.bin %> -f cluster-config.json <%= command.id %> --standby n1 --save-state next.json',
+  ]
+
+  static override flags = {
+    ...configFlags,
+    'node-down': Flags.string({summary: 'Take a node offline cleanly (its resources are stopped).', ...many}),
+    'node-fail': Flags.string({summary: 'A node leaves the membership uncleanly (fenced, or held until the safety delay).', ...many}),
+    'node-up': Flags.string({summary: 'Bring a node online.', ...many}),
+    standby: Flags.string({summary: 'Put a node in standby.', ...many}),
+    running: Flags.string({summary: 'Say RESOURCE runs on NODE (RESOURCE@NODE).', ...many}),
+    fail: Flags.string({summary: 'Make an operation of RESOURCE fail on NODE (RESOURCE@NODE[:OP], OP defaults to monitor).', ...many}),
+    'no-quorum': Flags.boolean({summary: 'The partition has no quorum.'}),
+    dot: Flags.boolean({summary: 'Print the action graph in Graphviz dot format.', exclusive: ['json']}),
+    'save-state': Flags.string({summary: 'Write the configuration with the state after this transition to FILE.'}),
+  }
+
+  async run(): Promise<ScheduleResult> {
+    const {flags} = await this.parse(Simulate)
+    const config = await readTarget(flags)
+    const whatIfs: WhatIf[] = [
+      ...flags['node-up'].map((node): WhatIf => ({op: 'node-up', node})),
+      ...flags['node-down'].map((node): WhatIf => ({op: 'node-down', node})),
+      ...flags['node-fail'].map((node): WhatIf => ({op: 'node-fail', node})),
+      ...flags.standby.map((node): WhatIf => ({op: 'standby', node})),
+      ...flags.running.map((t): WhatIf => ({op: 'running', ...at(t, 'running')})),
+      ...flags.fail.map((t): WhatIf => {
+        const {resource, node, operation} = at(t, 'fail')
+        return {op: 'fail', resource, node, operation: operation ?? 'monitor'}
+      }),
+      ...(flags['no-quorum'] ? [{op: 'no-quorum'} as WhatIf] : []),
+    ]
+    let result: ScheduleResult
+    try {
+      result = schedule(config, applyWhatIfs(config, stateOf(config), whatIfs))
+    } catch (error) {
+      if (error instanceof WhatIfError) throw inputError(error.message)
+      if (error instanceof ConfigError) throw inputError(`${error.message} (in the saved status)`)
+      throw error
+    }
+    if (flags['save-state'] !== undefined) {
+      await writeFile(flags['save-state'], serializeConfig({...config, status: result.nextState as unknown as Record<string, unknown>}))
+    }
+    if (flags.dot) this.say(renderDot(result).trimEnd())
+    else this.say(renderResult(result).trimEnd())
+    return result
+  }
+}

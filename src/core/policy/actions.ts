@@ -1,0 +1,272 @@
+// Phase 8: the actions that take each instance from where it is to where it was
+// assigned, each with its reason, and the summary line it shows as.
+import {parseDurationMs} from '../config/durations.js'
+import type {Assignment} from './assign.js'
+import {isTrue, type Instance, type Model} from './model.js'
+
+export type ActionOp = 'start' | 'stop' | 'monitor' | 'migrate_to' | 'migrate_from' | 'fence'
+
+export interface Action {
+  id: string
+  op: ActionOp
+  /** Instance id (absent for fence). */
+  resource?: string
+  node: string
+  /** Recurring monitors only. */
+  intervalMs?: number
+  reason: string
+  dependsOn: string[]
+}
+
+export type ChangeKind = 'Fence' | 'Start' | 'Stop' | 'Move' | 'Migrate' | 'Recover' | 'Restart' | 'Hold'
+
+export interface Change {
+  kind: ChangeKind
+  /** Instance id, or node name for Fence. */
+  resource: string
+  from?: string
+  to?: string
+  reason: string
+  /** For Hold: when the engine should run again. */
+  untilMs?: number
+}
+
+/** The actions of one instance, by role in the orderings. */
+export interface InstancePlan {
+  target: number
+  stops: Action[]
+  /** The first action of bringing it up (start or migrate_to) and the one that completes it (start or migrate_from). */
+  startEntry?: Action
+  startDone?: Action
+  monitors: Action[]
+  restart: boolean
+  restartWhy: string
+}
+
+export interface ActionPlan {
+  plans: InstancePlan[]
+  fences: Map<number, Action>
+  changes: Change[]
+}
+
+function act(op: ActionOp, resource: string | undefined, node: string, reason: string, intervalMs?: number): Action {
+  const id = op === 'fence' ? `fence_${node}` : intervalMs === undefined ? `${resource}_${op}_${node}` : `${resource}_${op}_${intervalMs}_${node}`
+  const action: Action = {id, op, node, reason, dependsOn: []}
+  if (resource !== undefined) action.resource = resource
+  if (intervalMs !== undefined) action.intervalMs = intervalMs
+  return action
+}
+
+function monitorsOf(inst: Instance, node: string, reason: string): Action[] {
+  const out: Action[] = []
+  for (const op of inst.primitive.operations) {
+    if (op.name !== 'monitor') continue
+    const ms = parseDurationMs(op.interval) ?? 0
+    if (ms > 0) out.push(act('monitor', inst.id, node, reason, ms))
+  }
+  return out
+}
+
+/** Where each instance should run: its unit's node, if its member runs there and may start. */
+export function targets(model: Model, assignment: Assignment): Int32Array {
+  const target = new Int32Array(model.instances.length).fill(-1)
+  for (const inst of model.instances) {
+    const node = assignment.node[inst.unit]
+    if (node < 0 || inst.member >= assignment.running[inst.unit]) continue
+    const here = inst.active.includes(node)
+    // Nothing starts without quorum, and nothing starts on a node that cannot host (a pinned unit's lost node).
+    if (!here && (!model.canStart || model.nodes[node].cannotHost !== '')) continue
+    target[inst.index] = node
+  }
+  return target
+}
+
+interface Why {
+  unit: string
+  restart: string
+}
+
+function plainPlan(target: number): InstancePlan {
+  return {target, stops: [], monitors: [], restart: false, restartWhy: ''}
+}
+
+function suffix(reason: string): string {
+  return reason === '' ? '' : ` due to ${reason}`
+}
+
+class Planner {
+  readonly changes: Change[] = []
+  constructor(private readonly model: Model, private readonly assignment: Assignment) {}
+
+  name(n: number): string {
+    return this.model.nodes[n].name
+  }
+
+  plan(inst: Instance, target: number, why: Why): InstancePlan {
+    const plan = plainPlan(target)
+    if (inst.heldOn >= 0) {
+      const node = this.model.nodes[inst.heldOn]
+      this.changes.push({kind: 'Hold', resource: inst.id, from: node.name, reason: this.model.units[inst.unit].pinnedWhy, untilMs: node.holdUntilMs})
+      return plan
+    }
+    if (!inst.managed) return plan
+    const active = inst.active
+    if (active.length > 1) return this.multipleActive(inst, plan, why)
+    const from = active.length === 1 ? active[0] : -1
+    const failed = from >= 0 && inst.failed.includes(from)
+    if (from < 0) {
+      if (target < 0) return plan
+      const gone = inst.fencedOn[0] ?? inst.expiredOn[0] ?? -1
+      const reason = gone < 0 ? why.unit : this.goneWhy(inst, gone)
+      this.up(inst, plan, target, reason)
+      this.changes.push(gone < 0
+        ? {kind: 'Start', resource: inst.id, to: this.name(target), reason: ''}
+        : {kind: 'Move', resource: inst.id, from: this.name(gone), to: this.name(target), reason})
+      return plan
+    }
+    if (target < 0) {
+      plan.stops.push(act('stop', inst.id, this.name(from), why.unit))
+      this.changes.push({kind: 'Stop', resource: inst.id, from: this.name(from), reason: why.unit})
+      return plan
+    }
+    if (target === from && !failed) return plan
+    if (failed) {
+      const reason = `${inst.id} failed on ${this.name(from)}`
+      plan.stops.push(act('stop', inst.id, this.name(from), reason))
+      this.up(inst, plan, target, target === from ? reason : why.unit || reason)
+      this.changes.push({kind: 'Recover', resource: inst.id, from: this.name(from), to: target === from ? undefined : this.name(target), reason: target === from ? '' : why.unit})
+      return plan
+    }
+    if (this.canMigrate(inst)) {
+      const to = act('migrate_to', inst.id, this.name(from), why.unit)
+      const done = act('migrate_from', inst.id, this.name(target), why.unit)
+      done.dependsOn.push(to.id)
+      const stop = act('stop', inst.id, this.name(from), why.unit)
+      stop.dependsOn.push(done.id)
+      plan.startEntry = to
+      plan.startDone = done
+      plan.stops.push(stop)
+      plan.monitors = monitorsOf(inst, this.name(target), why.unit)
+      this.changes.push({kind: 'Migrate', resource: inst.id, from: this.name(from), to: this.name(target), reason: why.unit})
+      return plan
+    }
+    plan.stops.push(act('stop', inst.id, this.name(from), why.unit))
+    this.up(inst, plan, target, why.unit)
+    this.changes.push({kind: 'Move', resource: inst.id, from: this.name(from), to: this.name(target), reason: why.unit})
+    return plan
+  }
+
+  private goneWhy(inst: Instance, gone: number): string {
+    if (inst.fencedOn.includes(gone)) return 'node fenced'
+    const s = this.model.state.nodes[this.name(gone)]
+    if (s?.fenced) return 'node fenced'
+    return s?.unclean ? 'node lost and safety delay passed' : 'node offline'
+  }
+
+  private canMigrate(inst: Instance): boolean {
+    const unit = this.model.units[inst.unit]
+    return isTrue(inst.meta('allow-migrate')) && inst.migratable && unit.instances.length === 1
+  }
+
+  private up(inst: Instance, plan: InstancePlan, target: number, reason: string): void {
+    const start = act('start', inst.id, this.name(target), reason)
+    plan.startEntry = start
+    plan.startDone = start
+    plan.monitors = monitorsOf(inst, this.name(target), reason)
+  }
+
+  /** multiple-active: stop_start stops every copy and starts one; stop_only stops all; stop_unexpected keeps the assigned one. */
+  private multipleActive(inst: Instance, plan: InstancePlan, why: Why): InstancePlan {
+    const reason = `${inst.id} is active on ${inst.active.map((n) => this.name(n)).join(', ')}`
+    const keep = inst.meta('multiple-active') === 'stop_unexpected' && inst.active.includes(plan.target) && !inst.failed.includes(plan.target) ? plan.target : -1
+    for (const n of inst.active) {
+      if (n === keep) continue
+      plan.stops.push(act('stop', inst.id, this.name(n), reason))
+      if (n !== plan.target) this.changes.push({kind: 'Stop', resource: inst.id, from: this.name(n), reason: `multiple active${why.unit === '' ? '' : `, ${why.unit}`}`})
+    }
+    if (plan.target >= 0 && keep < 0) {
+      this.up(inst, plan, plan.target, reason)
+      const kind = inst.active.includes(plan.target) ? 'Restart' : 'Start'
+      this.changes.push({kind, resource: inst.id, to: this.name(plan.target), from: kind === 'Restart' ? this.name(plan.target) : undefined, reason: 'multiple active'})
+    }
+    return plan
+  }
+
+  restart(inst: Instance, plan: InstancePlan, why: string): void {
+    const node = this.name(plan.target)
+    plan.restart = true
+    plan.restartWhy = why
+    plan.stops.push(act('stop', inst.id, node, why))
+    this.up(inst, plan, plan.target, why)
+    this.changes.push({kind: 'Restart', resource: inst.id, from: node, reason: why})
+  }
+}
+
+/** Is this instance being taken down somewhere (stop or migration) in this transition? */
+export function disrupted(plan: InstancePlan): boolean {
+  return plan.stops.length > 0
+}
+
+/** Running where it stays, with no action yet: a candidate for a cascaded restart. */
+function steady(model: Model, inst: Instance, plan: InstancePlan): boolean {
+  return inst.managed && plan.stops.length === 0 && plan.startEntry === undefined && plan.target >= 0 && inst.active.includes(plan.target)
+}
+
+function cascade(model: Model, planner: Planner, plans: InstancePlan[]): void {
+  const orders = model.config.constraints.flatMap((c) => (c.type === 'order' && c.kind === 'mandatory' && c.firstAction === 'start' && c.thenAction === 'start'
+    ? [{c, first: model.instancesByPrimitive.get(c.first) ?? unitInstances(model, c.first), then: model.instancesByPrimitive.get(c.then) ?? unitInstances(model, c.then)}] : []))
+  for (let round = 0; round <= model.instances.length; round++) {
+    let changed = false
+    for (const unit of model.units) {
+      if (unit.instances.length < 2) continue
+      let cause = ''
+      for (const i of unit.instances) {
+        const inst = model.instances[i]
+        if (cause !== '' && steady(model, inst, plans[i])) {
+          planner.restart(inst, plans[i], `required ${cause} start`)
+          changed = true
+        }
+        if (cause === '' && (disrupted(plans[i]) || plans[i].restart)) cause = inst.id
+      }
+    }
+    for (const {first, then} of orders) {
+      const moving = first.find((i) => disrupted(plans[i]) && plans[i].startEntry !== undefined)
+      if (moving === undefined) continue
+      for (const t of then) {
+        if (!steady(model, model.instances[t], plans[t])) continue
+        planner.restart(model.instances[t], plans[t], `required ${model.instances[moving].id} start`)
+        changed = true
+      }
+    }
+    if (!changed) break
+  }
+}
+
+function instanceWhy(model: Model, assignment: Assignment, inst: Instance, target: number): string {
+  const unitWhy = assignment.why[inst.unit]
+  if (unitWhy !== '' || target >= 0) return unitWhy
+  const node = assignment.node[inst.unit]
+  if (node < 0) return unitWhy
+  if (inst.stopWhy !== '') return inst.stopWhy
+  if (!model.canStart) return model.quorumWhy
+  const first = model.instances[model.units[inst.unit].instances[assignment.running[inst.unit]]]
+  return first === inst ? `${inst.id} cannot run on ${model.nodes[node].name}` : `required ${first.id} cannot run on ${model.nodes[node].name}`
+}
+
+export function unitInstances(model: Model, name: string): number[] {
+  return (model.unitsByName.get(name) ?? []).flatMap((u) => model.units[u].instances)
+}
+
+export function planActions(model: Model, assignment: Assignment): ActionPlan {
+  const target = targets(model, assignment)
+  const planner = new Planner(model, assignment)
+  const fences = new Map<number, Action>()
+  for (const node of model.nodes) {
+    if (node.fenceWhy === '') continue
+    fences.set(node.index, act('fence', undefined, node.name, node.fenceWhy))
+    planner.changes.push({kind: 'Fence', resource: node.name, reason: node.fenceWhy})
+  }
+  const plans = model.instances.map((inst) => planner.plan(inst, target[inst.index], {unit: instanceWhy(model, assignment, inst, target[inst.index]), restart: ''}))
+  cascade(model, planner, plans)
+  return {plans, fences, changes: planner.changes}
+}

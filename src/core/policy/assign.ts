@@ -1,0 +1,263 @@
+// Phase 6: assign every unit to a node, highest priority first. A unit's
+// primaries (what it is colocated with) are assigned before it; its dependents'
+// preferences pull it (Pacemaker's colocated node scores). Ties: fewest
+// resources already assigned, then node order (placement-strategy=minimal:
+// node order; balanced: most free capacity first).
+import {addScores, INFINITY, MINUS_INFINITY} from '../config/scores.js'
+import type {Colocation, ColocationIndex} from './colocation.js'
+import type {BaseScores} from './location.js'
+import {note, type Model, type Unit} from './model.js'
+import {compareFree, consume, initialCapacity, lacking, type Capacity} from './utilization.js'
+
+export interface Assignment {
+  /** Per unit: the node index, -1 when it does not run. */
+  node: Int32Array
+  /** Per unit: the members that run there (a prefix of the group); 0 when none. */
+  running: Int32Array
+  /** Per unit: why it is not where it was, or not running ('' when unchanged). */
+  why: string[]
+  /** Per unit: final scores (for explain), only for traced units. */
+  finalScores: Map<number, Float64Array>
+}
+
+const TODO = 0
+const BUSY = 1
+const DONE = 2
+
+class Assigner {
+  readonly node: Int32Array
+  readonly running: Int32Array
+  readonly why: string[]
+  readonly finalScores = new Map<number, Float64Array>()
+  private readonly status: Uint8Array
+  private readonly cloneDone: Uint8Array
+  private readonly allocated: Int32Array
+  private readonly perClone: Int32Array[]
+  private readonly capacity: Capacity
+  private readonly n: number
+
+  constructor(private readonly model: Model, private readonly base: BaseScores, private readonly colocations: ColocationIndex) {
+    const units = model.units.length
+    this.n = model.nodes.length
+    this.node = new Int32Array(units).fill(-1)
+    this.running = new Int32Array(units)
+    this.why = new Array<string>(units).fill('')
+    this.status = new Uint8Array(units)
+    this.cloneDone = new Uint8Array(model.clones.length)
+    this.allocated = new Int32Array(this.n)
+    this.perClone = model.clones.map(() => new Int32Array(this.n))
+    this.capacity = initialCapacity(model)
+  }
+
+  run(): void {
+    for (const u of this.processingOrder()) this.assignAny(u)
+  }
+
+  /** Priority first; then the units with the highest score where they run (so running resources do not shuffle); then config order. */
+  private processingOrder(): number[] {
+    const key = this.model.units.map((u) => (u.current >= 0 ? this.base.scores[u.index][u.current] : MINUS_INFINITY - 1))
+    const order = this.model.units.map((u) => u.index)
+    const byUtilization = this.model.strategy !== 'default'
+    const size = (u: Unit) => Object.values(u.utilization).reduce((a, b) => a + b, 0)
+    return order.sort((a, b) => {
+      const ua = this.model.units[a]
+      const ub = this.model.units[b]
+      if (ua.priority !== ub.priority) return ub.priority - ua.priority
+      if (byUtilization && size(ua) !== size(ub)) return size(ub) - size(ua)
+      if (key[a] !== key[b]) return key[b] - key[a]
+      return ua.order - ub.order
+    })
+  }
+
+  private assignAny(u: number): void {
+    const unit = this.model.units[u]
+    if (unit.clone >= 0) this.assignClone(unit.clone)
+    else this.assignUnit(u)
+  }
+
+  /** Instances that run somewhere go first, so they keep their nodes. */
+  private assignClone(c: number): void {
+    if (this.cloneDone[c]) return
+    this.cloneDone[c] = 1
+    const units = this.model.clones[c].units
+    const running = units.filter((u) => this.model.units[u].current >= 0)
+    const idle = units.filter((u) => this.model.units[u].current < 0)
+    for (const u of [...running, ...idle]) this.assignUnit(u)
+  }
+
+  private assignUnit(u: number): void {
+    if (this.status[u] !== TODO) return
+    this.status[u] = BUSY
+    for (const c of this.colocations.asDependent[u]) for (const p of c.primaries) this.assignAny(p)
+    this.decide(this.model.units[u])
+    this.status[u] = DONE
+  }
+
+  private decide(unit: Unit): void {
+    const u = unit.index
+    if (unit.pinnedTo >= 0) return this.place(unit, unit.pinnedTo, unit.instances.length, unit.pinnedWhy)
+    if (unit.stopWhy !== '') return this.unplace(unit, unit.stopWhy)
+    if (unit.clone >= 0 && this.model.clones[unit.clone].units.indexOf(u) >= this.model.clones[unit.clone].max) {
+      return this.unplace(unit, `clone-max is ${this.model.clones[unit.clone].max}`)
+    }
+    const scores = Float64Array.from(this.base.scores[u])
+    for (const c of this.colocations.asDependent[u]) this.applyPrimary(unit, scores, c)
+    for (const c of this.colocations.asPrimary[u]) this.applyDependents(unit, scores, c)
+    if (this.model.trace?.units.has(u)) this.finalScores.set(u, scores)
+    const best = this.pick(unit, scores)
+    if (best < 0) return this.unplace(unit, this.whyNowhere(unit, scores))
+    const tail = this.base.tailBans[u]
+    const members = Math.min(tail ? tail[best] : unit.instances.length, this.firstStopped(unit))
+    const why = unit.current >= 0 && unit.current !== best ? this.whyLeft(unit, scores, best) : ''
+    this.place(unit, best, members, why)
+  }
+
+  private firstStopped(unit: Unit): number {
+    const k = unit.instances.findIndex((i) => this.model.instances[i].stopWhy !== '')
+    return k < 0 ? unit.instances.length : k
+  }
+
+  private place(unit: Unit, node: number, members: number, why: string): void {
+    this.node[unit.index] = node
+    this.running[unit.index] = members
+    this.why[unit.index] = why
+    this.allocated[node] += members
+    if (unit.clone >= 0) this.perClone[unit.clone][node]++
+    if (this.model.strategy !== 'default') consume(this.capacity, node, unit)
+  }
+
+  private unplace(unit: Unit, why: string): void {
+    this.node[unit.index] = -1
+    this.running[unit.index] = 0
+    this.why[unit.index] = why
+  }
+
+  /** Nodes where the primary's units run. */
+  private primaryNodes(c: Colocation): Uint8Array {
+    const on = new Uint8Array(this.n)
+    for (const p of c.primaries) if (this.node[p] >= 0 && this.running[p] > 0) on[this.node[p]] = 1
+    return on
+  }
+
+  private applyPrimary(unit: Unit, scores: Float64Array, c: Colocation): void {
+    const on = this.primaryNodes(c)
+    const label = `colocation ${c.id} (${c.dependentName} with ${c.primaryName}, ${c.score})`
+    for (let n = 0; n < this.n; n++) {
+      let value = 0
+      if (c.score >= INFINITY) value = on[n] ? 0 : MINUS_INFINITY
+      else if (on[n]) value = c.score
+      if (value === 0) continue
+      scores[n] = addScores(scores[n], value)
+      note(this.model, unit.index, n, value, value <= MINUS_INFINITY && c.score >= INFINITY ? `${label}: ${c.primaryName} is not here` : label)
+    }
+  }
+
+  /**
+   * Dependents not yet placed pull their primary toward the nodes they prefer,
+   * scaled by score / INFINITY; dropped when it would leave the primary nowhere to run.
+   */
+  private applyDependents(unit: Unit, scores: Float64Array, c: Colocation): void {
+    if (c.score <= 0) return
+    const factor = c.score >= INFINITY ? 1 : c.score / INFINITY
+    const seenClones = new Set<number>()
+    for (const d of c.dependents) {
+      if (this.status[d] !== TODO) continue
+      const clone = this.model.units[d].clone
+      if (clone >= 0 && seenClones.has(clone)) continue
+      seenClones.add(clone)
+      const theirs = this.base.scores[d]
+      const merged = new Float64Array(this.n)
+      let viable = false
+      for (let n = 0; n < this.n; n++) {
+        merged[n] = addScores(scores[n], Math.trunc(theirs[n] * factor))
+        if (merged[n] >= 0) viable = true
+      }
+      if (!viable) continue
+      for (let n = 0; n < this.n; n++) {
+        const delta = Math.trunc(theirs[n] * factor)
+        if (delta !== 0) note(this.model, unit.index, n, delta, `dependent ${this.model.units[d].id} (colocation ${c.id})`)
+      }
+      scores.set(merged)
+    }
+  }
+
+  private fits(unit: Unit, n: number, scores: Float64Array): boolean {
+    if (scores[n] < 0) return false
+    if (unit.clone >= 0 && this.perClone[unit.clone][n] >= this.model.clones[unit.clone].nodeMax) return false
+    return this.model.strategy === 'default' || lacking(this.capacity, n, unit) === ''
+  }
+
+  private better(unit: Unit, scores: Float64Array, a: number, b: number): boolean {
+    if (scores[a] !== scores[b]) return scores[a] > scores[b]
+    // A clone instance keeps its node (Pacemaker assigns instances where they run first).
+    if (unit.clone >= 0 && (a === unit.current || b === unit.current)) return a === unit.current
+    if (this.model.strategy === 'minimal') return a < b
+    if (this.model.strategy === 'balanced') {
+      const free = compareFree(this.capacity, a, b)
+      if (free !== 0) return free > 0
+    }
+    if (this.allocated[a] !== this.allocated[b]) return this.allocated[a] < this.allocated[b]
+    return a < b
+  }
+
+  private pick(unit: Unit, scores: Float64Array): number {
+    const tail = this.base.tailBans[unit.index]
+    let best = -1
+    let bestWhole = false
+    for (let n = 0; n < this.n; n++) {
+      if (!this.fits(unit, n, scores)) continue
+      // A group prefers nodes where all its members can run.
+      const whole = tail === null || tail[n] === unit.instances.length
+      if (best < 0 || (whole && !bestWhole) || (whole === bestWhole && this.better(unit, scores, n, best))) {
+        best = n
+        bestWhole = whole
+      }
+    }
+    return best
+  }
+
+  private causeOn(unit: Unit, scores: Float64Array, n: number): string {
+    const node = this.model.nodes[n]
+    if (node.cannotHost !== '') return node.cannotHost
+    const cause = this.base.causes.get(unit.index * this.n + n)
+    if (cause !== undefined) return cause
+    for (const c of this.colocations.asDependent[unit.index]) {
+      const on = this.primaryNodes(c)
+      if (c.score >= INFINITY && !on[n]) return `colocation with ${c.primaryName}, which ${on.includes(1) ? 'runs elsewhere' : 'cannot run'}`
+      if (c.score <= MINUS_INFINITY && on[n]) return `anti-colocation with ${c.primaryName}`
+    }
+    if (scores[n] < 0) return `score ${scores[n]} on ${node.name} is negative`
+    if (unit.clone >= 0 && this.perClone[unit.clone][n] >= this.model.clones[unit.clone].nodeMax) return `clone-node-max reached on ${node.name}`
+    if (this.model.strategy !== 'default') {
+      const attribute = lacking(this.capacity, n, unit)
+      if (attribute !== '') return `not enough ${attribute} on ${node.name}`
+    }
+    return ''
+  }
+
+  private whyLeft(unit: Unit, scores: Float64Array, best: number): string {
+    const cause = this.causeOn(unit, scores, unit.current)
+    if (cause !== '') return cause
+    const here = scores[unit.current]
+    const there = scores[best]
+    return here === there ? 'load balancing (equal scores)' : `higher score on ${this.model.nodes[best].name} (${there} > ${here})`
+  }
+
+  private whyNowhere(unit: Unit, scores: Float64Array): string {
+    if (unit.current >= 0) {
+      const cause = this.causeOn(unit, scores, unit.current)
+      if (cause !== '') return cause
+    }
+    for (let n = 0; n < this.n; n++) {
+      const cause = this.causeOn(unit, scores, n)
+      if (cause !== '' && !cause.startsWith('node ')) return cause
+    }
+    return 'no node can run it'
+  }
+}
+
+export function assign(model: Model, base: BaseScores, colocations: ColocationIndex): Assignment {
+  const assigner = new Assigner(model, base, colocations)
+  assigner.run()
+  return {node: assigner.node, running: assigner.running, why: assigner.why, finalScores: assigner.finalScores}
+}

@@ -1,0 +1,40 @@
+// Colocation constraints resolved to units: "dependent with primary". The
+// primary is placed first; the dependent follows (score > 0), avoids
+// (score < 0), or is confined to / banned from the primary's nodes (±INFINITY).
+import {parseScore} from '../config/scores.js'
+import type {Model} from './model.js'
+
+export interface Colocation {
+  id: string
+  score: number
+  dependentName: string
+  primaryName: string
+  dependents: number[]
+  primaries: number[]
+}
+
+export interface ColocationIndex {
+  all: Colocation[]
+  /** Per unit: colocations where it is the dependent. */
+  asDependent: Colocation[][]
+  /** Per unit: colocations where it is the primary. */
+  asPrimary: Colocation[][]
+}
+
+export function indexColocations(model: Model): ColocationIndex {
+  const asDependent: Colocation[][] = model.units.map(() => [])
+  const asPrimary: Colocation[][] = model.units.map(() => [])
+  const all: Colocation[] = []
+  for (const c of model.config.constraints) {
+    if (c.type !== 'colocation') continue
+    const dependents = model.unitsByName.get(c.resource) ?? []
+    const primaries = model.unitsByName.get(c.withResource) ?? []
+    // Members of one group are colocated by the group itself.
+    if (dependents.length === 0 || primaries.length === 0 || dependents.some((d) => primaries.includes(d))) continue
+    const colocation: Colocation = {id: c.id, score: parseScore(c.score) ?? 0, dependentName: c.resource, primaryName: c.withResource, dependents, primaries}
+    all.push(colocation)
+    for (const d of dependents) asDependent[d].push(colocation)
+    for (const p of primaries) asPrimary[p].push(colocation)
+  }
+  return {all, asDependent, asPrimary}
+}

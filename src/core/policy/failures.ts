@@ -1,0 +1,57 @@
+// Phase 2: fail counts. failure-timeout forgets old failures; on-fail decides
+// what a failed operation does (Pacemaker's defaults: a failed stop fences when
+// fencing is enabled and blocks otherwise; every other failure restarts).
+import {parseDurationMs} from '../config/durations.js'
+import {propertyValue} from '../config/defaults.js'
+import type {Instance, Model, OnFail} from './model.js'
+import type {InstanceOnNode} from './state.js'
+
+export interface Failure {
+  instance: number
+  node: number
+  record: InstanceOnNode
+  /** Unexpired fail count. */
+  count: number
+  onFail: OnFail
+  op: string
+}
+
+const ON_FAIL: readonly string[] = ['restart', 'ignore', 'stop', 'block', 'standby', 'fence']
+
+export function onFailOf(model: Model, inst: Instance, op: string): OnFail {
+  const configured = inst.primitive.operations.find((o) => o.name === op)?.onFail
+  if (configured !== undefined && ON_FAIL.includes(configured)) return configured as OnFail
+  if (op === 'stop') return model.stonith ? 'fence' : 'block'
+  return 'restart'
+}
+
+function failureTimeoutMs(model: Model, inst: Instance): number {
+  const text = inst.meta('failure-timeout') ?? propertyValue(model.config, 'failure-timeout')
+  return parseDurationMs(text) ?? 0
+}
+
+/** The failures that still count, and the earliest time one of them expires. */
+export function collectFailures(model: Model): {failures: Failure[], recheckAtMs: number} {
+  const failures: Failure[] = []
+  let recheckAtMs = -1
+  const now = model.state.nowMs
+  for (const inst of model.instances) {
+    const entry = model.state.resources[inst.id]
+    if (!entry) continue
+    const timeout = failureTimeoutMs(model, inst)
+    for (const [nodeName, record] of Object.entries(entry.nodes)) {
+      const node = model.nodeIndex.get(nodeName)
+      if (node === undefined) continue
+      let count = record.failCount ?? 0
+      if (count > 0 && timeout > 0 && record.lastFailureMs !== undefined) {
+        const expiresAt = record.lastFailureMs + timeout
+        if (now >= expiresAt) count = 0
+        else if (recheckAtMs < 0 || expiresAt < recheckAtMs) recheckAtMs = expiresAt
+      }
+      if (count === 0 && record.role !== 'failed') continue
+      const op = record.failedOp ?? 'monitor'
+      failures.push({instance: inst.index, node, record, count, onFail: onFailOf(model, inst, op), op})
+    }
+  }
+  return {failures, recheckAtMs}
+}

@@ -1,0 +1,7 @@
+export {schedule, scheduleInternals, type PlacementEntry, type PlacementStatus, type ScheduleResult} from './schedule.js'
+export {summarize} from './summary.js'
+export {explain, type Explanation, type NodeExplanation, type UnitExplanation} from './explain.js'
+export type {Action, ActionOp, Change, ChangeKind} from './actions.js'
+export * from './state.js'
+export * from './what-if.js'
+export * from './render.js'

@@ -1,0 +1,110 @@
+// Phase 4: where each instance is active now, what is failed, held, unmanaged or
+// must stay stopped; and from that, each unit's current node and pins.
+import {propertyValue} from '../config/defaults.js'
+import type {Failure} from './failures.js'
+import {isTrue, type Instance, type Model, type Unit} from './model.js'
+
+function locate(model: Model, inst: Instance): Instance {
+  const out: Instance = {...inst, active: [], failed: [], fencedOn: [], expiredOn: [], failCounts: new Map()}
+  const entry = model.state.resources[inst.id]
+  if (!entry) return out
+  out.migratable = entry.migratable !== false
+  for (const [nodeName, record] of Object.entries(entry.nodes)) {
+    if (record.role !== 'started' && record.role !== 'failed') continue
+    const n = model.nodeIndex.get(nodeName)
+    if (n === undefined) {
+      model.warnings.push(`${inst.id} is active on ${nodeName}, which is not a configured node; ignored`)
+      continue
+    }
+    const node = model.nodes[n]
+    const s = model.state.nodes[nodeName] ?? {online: true}
+    if (node.fenceWhy !== '') out.fencedOn.push(n)
+    else if (node.holdUntilMs >= 0) out.heldOn = n
+    else if (s.online) out.active.push(n)
+    else out.expiredOn.push(n) // Stopped by the node going down, a past fence, or the safety delay.
+  }
+  // Node order, so that every later loop is deterministic.
+  out.active.sort((a, b) => a - b)
+  out.fencedOn.sort((a, b) => a - b)
+  out.expiredOn.sort((a, b) => a - b)
+  return out
+}
+
+function applyFailure(model: Model, inst: Instance, f: Failure): void {
+  if (f.count > 0 && f.onFail !== 'ignore') inst.failCounts.set(f.node, f.count)
+  const failedHere = f.record.role === 'failed' && inst.active.includes(f.node)
+  switch (f.onFail) {
+    case 'ignore': return
+    case 'stop':
+      inst.stopWhy = `${f.op} failed on ${model.nodes[f.node].name} (on-fail=stop)`
+      if (failedHere) inst.failed.push(f.node)
+      return
+    case 'block':
+      if (failedHere) {
+        inst.managed = false
+        inst.unmanagedWhy = `blocked: ${f.op} failed on ${model.nodes[f.node].name} (on-fail=block)`
+      }
+      return
+    case 'fence':
+      if (failedHere) { // Fencing is not allowed (disabled or no quorum): Pacemaker blocks.
+        inst.managed = false
+        inst.unmanagedWhy = `blocked: ${f.op} failed on ${model.nodes[f.node].name} and fencing is not possible`
+      }
+      return
+    default:
+      if (failedHere) inst.failed.push(f.node)
+  }
+}
+
+function manage(model: Model, inst: Instance): void {
+  if (isTrue(propertyValue(model.config, 'maintenance-mode'))) {
+    inst.managed = false
+    inst.unmanagedWhy = 'maintenance-mode'
+  } else if (inst.meta('is-managed') !== undefined && !isTrue(inst.meta('is-managed'))) {
+    inst.managed = false
+    inst.unmanagedWhy = 'is-managed=false'
+  } else if (inst.active.some((n) => model.nodes[n].maintenance)) {
+    inst.managed = false
+    inst.unmanagedWhy = `node ${model.nodes[inst.active.find((n) => model.nodes[n].maintenance)!].name} is in maintenance`
+  } else if (inst.active.length > 1 && inst.meta('multiple-active') === 'block') {
+    inst.managed = false
+    inst.unmanagedWhy = `active on ${inst.active.length} nodes (multiple-active=block)`
+  }
+  if (inst.stopWhy === '' && inst.meta('target-role') === 'Stopped') inst.stopWhy = 'target-role=Stopped'
+  if (inst.stopWhy === '' && inst.active.length > 1 && inst.meta('multiple-active') === 'stop_only') {
+    inst.stopWhy = `active on ${inst.active.length} nodes (multiple-active=stop_only)`
+  }
+}
+
+function unitStatus(model: Model, unit: Unit, instances: Instance[]): Unit {
+  const out: Unit = {...unit, pinnedTo: -1, pinnedWhy: '', stopWhy: '', current: -1}
+  const members = unit.instances.map((i) => instances[i])
+  out.current = members.find((m) => m.active.length > 0)?.active[0] ?? -1
+  const held = members.find((m) => m.heldOn >= 0)
+  const unmanaged = members.find((m) => !m.managed && m.active.length > 0)
+  if (held) {
+    out.pinnedTo = held.heldOn
+    const node = model.nodes[held.heldOn]
+    out.pinnedWhy = node.holdUntilMs === Number.MAX_SAFE_INTEGER
+      ? `node ${node.name} was lost uncleanly and cannot be fenced without quorum`
+      : `node ${node.name} was lost uncleanly; recovery waits for the safety delay until ${node.holdUntilMs}ms`
+  } else if (unmanaged) {
+    out.pinnedTo = unmanaged.active[0]
+    out.pinnedWhy = `unmanaged: ${unmanaged.unmanagedWhy}`
+  } else if (!model.canStart && out.current >= 0 && propertyValue(model.config, 'no-quorum-policy') === 'freeze') {
+    out.pinnedTo = out.current
+    out.pinnedWhy = 'frozen: no quorum (no-quorum-policy=freeze)'
+  }
+  if (isTrue(propertyValue(model.config, 'stop-all-resources'))) out.stopWhy = 'stop-all-resources'
+  else if (!model.canStart) out.stopWhy = 'no quorum'
+  else if (members[0].stopWhy !== '') out.stopWhy = members[0].stopWhy
+  return out
+}
+
+export function instanceStatus(model: Model, failures: Failure[]): {instances: Instance[], units: Model['units']} {
+  const instances = model.instances.map((inst) => locate(model, inst))
+  for (const f of failures) applyFailure(model, instances[f.instance], f)
+  for (const inst of instances) manage(model, inst)
+  const units = model.units.map((u) => unitStatus(model, u, instances))
+  return {instances, units}
+}

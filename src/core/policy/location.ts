@@ -1,0 +1,142 @@
+// Phase 5: each unit's own score on each node: node eligibility, location
+// constraints and rules, symmetric-cluster, stickiness, fail counts.
+import {propertyValue} from '../config/defaults.js'
+import {addScores, INFINITY, MINUS_INFINITY, parseScore} from '../config/scores.js'
+import type {LocationConstraint, LocationRule} from '../config/types.js'
+import {isTrue, note, type Model, type NodeInfo, type Unit} from './model.js'
+
+export interface BaseScores {
+  /** Per unit, per node index. */
+  scores: Float64Array[]
+  /** Per group unit: per node, the first member that cannot run there (members.length: all can); null for single units. */
+  tailBans: (Int32Array | null)[]
+  /** The first source of a -INFINITY that is not node eligibility, keyed unit * nodes + node: the reason a unit left a node. */
+  causes: Map<number, string>
+}
+
+function compare(left: string, right: string): number {
+  const a = Number(left)
+  const b = Number(right)
+  if (left.trim() !== '' && right.trim() !== '' && Number.isFinite(a) && Number.isFinite(b)) return a - b
+  return left < right ? -1 : left > right ? 1 : 0
+}
+
+/** Evaluates a location rule against a node's attributes (#uname is the node's name, as in Pacemaker). */
+export function ruleMatches(rule: LocationRule, node: NodeInfo): boolean {
+  const value = rule.attribute === '#uname' ? node.name : node.attributes[rule.attribute]
+  if (rule.operation === 'defined') return value !== undefined
+  if (rule.operation === 'not_defined') return value === undefined
+  if (value === undefined) return false
+  const c = compare(value, rule.value ?? '')
+  switch (rule.operation) {
+    case 'eq': return c === 0
+    case 'ne': return c !== 0
+    case 'lt': return c < 0
+    case 'lte': return c <= 0
+    case 'gt': return c > 0
+    case 'gte': return c >= 0
+  }
+}
+
+function describeLocation(c: LocationConstraint): string {
+  if (c.id.startsWith('cli-ban-')) return `ban ${c.id}`
+  if (c.id.startsWith('cli-prefer-')) return `move ${c.id}`
+  if (c.rule) return `location ${c.id} (rule ${c.rule.attribute} ${c.rule.operation}${c.rule.value === undefined ? '' : ` ${c.rule.value}`})`
+  return `location ${c.id}`
+}
+
+function indexLocations(model: Model): Map<string, LocationConstraint[]> {
+  const byResource = new Map<string, LocationConstraint[]>()
+  for (const c of model.config.constraints) {
+    if (c.type !== 'location') continue
+    const list = byResource.get(c.resource)
+    if (list) list.push(c)
+    else byResource.set(c.resource, [c])
+  }
+  return byResource
+}
+
+function stickinessOf(model: Model, unit: Unit, member: number): number {
+  const inst = model.instances[unit.instances[member]]
+  const text = inst.meta('resource-stickiness') ?? model.config.properties['resource-stickiness']
+  // Pacemaker gives clone instances a stickiness of 1 when nothing else is set.
+  if (text === undefined) return unit.clone >= 0 ? 1 : 0
+  return parseScore(text) ?? 0
+}
+
+function threshold(model: Model, unit: Unit, member: number): number {
+  const inst = model.instances[unit.instances[member]]
+  const value = parseScore(inst.meta('migration-threshold') ?? propertyValue(model.config, 'migration-threshold')) ?? INFINITY
+  return value <= 0 ? Number.POSITIVE_INFINITY : value
+}
+
+class UnitScorer {
+  readonly score: Float64Array
+  tail: Int32Array | null
+  constructor(private readonly model: Model, private readonly unit: Unit, nodeCount: number, private readonly causes: Map<number, string>) {
+    this.score = new Float64Array(nodeCount)
+    this.tail = unit.instances.length > 1 ? new Int32Array(nodeCount).fill(unit.instances.length) : null
+  }
+
+  add(node: number, value: number, source: string, member = 0, explains = true): void {
+    const key = this.unit.index * this.score.length + node
+    if (explains && value <= MINUS_INFINITY && !this.causes.has(key)) this.causes.set(key, source)
+    if (member > 0 && value <= MINUS_INFINITY && this.tail) {
+      if (member < this.tail[node]) this.tail[node] = member
+      note(this.model, this.unit.index, node, value, `${source} (member ${this.model.instances[this.unit.instances[member]].id} only)`)
+      return
+    }
+    this.score[node] = addScores(this.score[node], value)
+    note(this.model, this.unit.index, node, value, source)
+  }
+}
+
+function memberOf(model: Model, unit: Unit, name: string): number {
+  const k = unit.instances.findIndex((i) => model.instances[i].primitive.id === name)
+  return k < 0 || unit.names[0] === name ? 0 : k
+}
+
+function scoreUnit(model: Model, unit: Unit, locations: Map<string, LocationConstraint[]>, symmetric: boolean, causes: Map<number, string>): UnitScorer {
+  const nodes = model.nodes
+  const s = new UnitScorer(model, unit, nodes.length, causes)
+  const allowed = symmetric ? null : new Uint8Array(nodes.length)
+  for (const node of nodes) if (node.cannotHost !== '') s.add(node.index, MINUS_INFINITY, node.cannotHost, 0, false)
+  for (const name of unit.names) {
+    for (const c of locations.get(name) ?? []) {
+      const score = parseScore(c.score) ?? 0
+      const member = memberOf(model, unit, name)
+      for (const node of nodes) {
+        if (c.node !== undefined ? c.node !== node.name : !ruleMatches(c.rule!, node)) continue
+        s.add(node.index, score, describeLocation(c), member)
+        if (allowed && score >= 0) allowed[node.index] = 1
+      }
+    }
+  }
+  unit.instances.forEach((i, member) => {
+    const inst = model.instances[i]
+    const stickiness = stickinessOf(model, unit, member)
+    if (stickiness !== 0) for (const n of inst.active) s.add(n, stickiness, `stickiness of ${inst.id}`)
+    const limit = threshold(model, unit, member)
+    for (const [n, count] of inst.failCounts) {
+      if (count >= limit) s.add(n, MINUS_INFINITY, `${inst.id} failed ${count} times (migration-threshold ${limit})`, member)
+    }
+  })
+  if (allowed) {
+    for (const node of nodes) if (!allowed[node.index]) s.add(node.index, MINUS_INFINITY, 'symmetric-cluster=false and no location constraint allows this node', 0, false)
+  }
+  return s
+}
+
+export function locationScores(model: Model): BaseScores {
+  const locations = indexLocations(model)
+  const symmetric = isTrue(propertyValue(model.config, 'symmetric-cluster'))
+  const scores: Float64Array[] = []
+  const tailBans: (Int32Array | null)[] = []
+  const causes = new Map<number, string>()
+  for (const unit of model.units) {
+    const s = scoreUnit(model, unit, locations, symmetric, causes)
+    scores.push(s.score)
+    tailBans.push(s.tail)
+  }
+  return {scores, tailBans, causes}
+}

@@ -1,0 +1,59 @@
+// The state once the transition has completed, as `simulate --save-state`
+// writes it: running it again with nothing changed gives an empty transition.
+import type {InstancePlan} from './actions.js'
+import type {Model} from './model.js'
+import type {ClusterState, InstanceOnNode, InstanceState, NodeState} from './state.js'
+
+function sortedRecord<T>(entries: Array<[string, T]>): Record<string, T> {
+  return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+}
+
+function nextNodes(model: Model): Record<string, NodeState> {
+  const out: Array<[string, NodeState]> = []
+  const names = new Set([...model.nodes.map((n) => n.name), ...Object.keys(model.state.nodes)])
+  for (const name of names) {
+    const before = model.state.nodes[name] ?? {online: true}
+    const node = model.nodes[model.nodeIndex.get(name) ?? -1]
+    let after: NodeState = {...before}
+    if (node?.fenceWhy) after = {...after, online: false, fenced: true, lostAtMs: before.lostAtMs ?? model.state.nowMs}
+    if (node?.cannotHost.includes('on-fail=standby')) after.standby = true
+    out.push([name, after])
+  }
+  return sortedRecord(out)
+}
+
+function nextInstance(model: Model, index: number, plan: InstancePlan): InstanceState | undefined {
+  const inst = model.instances[index]
+  const before = model.state.resources[inst.id]
+  if (!inst.managed || inst.heldOn >= 0 || model.units[inst.unit].pinnedWhy.startsWith('frozen')) return before
+  const nodes: Array<[string, InstanceOnNode]> = []
+  const target = plan.target >= 0 ? model.nodes[plan.target].name : undefined
+  const seen = new Set<string>()
+  for (const [name, record] of Object.entries(before?.nodes ?? {})) {
+    seen.add(name)
+    const role = name === target ? 'started' : record.role === 'unknown' ? 'unknown' : 'stopped'
+    const next: InstanceOnNode = {...record, role}
+    if (role === 'stopped' && next.failCount === undefined && next.failedOp === undefined) continue
+    nodes.push([name, next])
+  }
+  if (target !== undefined && !seen.has(target)) nodes.push([target, {role: 'started'}])
+  if (nodes.length === 0 && before?.migratable === undefined) return undefined
+  const out: InstanceState = {nodes: sortedRecord(nodes)}
+  if (before?.migratable !== undefined) out.migratable = before.migratable
+  return out
+}
+
+export function nextState(model: Model, plans: InstancePlan[]): ClusterState {
+  const resources: Array<[string, InstanceState]> = []
+  const known = new Set<string>()
+  model.instances.forEach((inst, i) => {
+    known.add(inst.id)
+    const entry = nextInstance(model, i, plans[i])
+    if (entry) resources.push([inst.id, entry])
+  })
+  // Instances the configuration no longer has are kept as they are.
+  for (const [id, entry] of Object.entries(model.state.resources)) if (!known.has(id)) resources.push([id, entry])
+  const out: ClusterState = {nowMs: model.state.nowMs, quorate: model.state.quorate, nodes: nextNodes(model), resources: sortedRecord(resources)}
+  if (model.state.tokenTimeoutMs !== undefined) out.tokenTimeoutMs = model.state.tokenTimeoutMs
+  return out
+}

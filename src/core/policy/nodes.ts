@@ -1,0 +1,68 @@
+// Phase 3: which nodes may host resources, which are fenced, which hold their
+// resources until fenced or until the safety delay has passed.
+import {parseDurationMs} from '../config/durations.js'
+import {propertyValue} from '../config/defaults.js'
+import type {Failure} from './failures.js'
+import type {Model, NodeInfo} from './model.js'
+
+/** Pacemaker's default operation timeout. */
+const DEFAULT_STOP_TIMEOUT_MS = 20_000
+/** Corosync's default token timeout, when the state does not say. */
+const DEFAULT_TOKEN_TIMEOUT_MS = 3_000
+
+/**
+ * With fencing disabled, a lost node's resources are recovered once it has
+ * surely stopped them: it notices the loss of quorum within one token timeout
+ * and then stops everything within the longest stop timeout.
+ */
+export function safetyDelayMs(model: Model): number {
+  const configured = parseDurationMs(propertyValue(model.config, 'safety-delay')) ?? 0
+  if (configured > 0) return configured
+  let stop = DEFAULT_STOP_TIMEOUT_MS
+  for (const r of model.config.resources) {
+    const timeout = parseDurationMs(r.operations.find((o) => o.name === 'stop')?.timeout ?? '') ?? 0
+    if (timeout > stop) stop = timeout
+  }
+  return (model.state.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS) + stop
+}
+
+export function mayFence(model: Model): boolean {
+  return model.stonith && (model.state.quorate || propertyValue(model.config, 'no-quorum-policy') === 'ignore')
+}
+
+export function nodeEligibility(model: Model, failures: Failure[]): {nodes: NodeInfo[], recheckAtMs: number} {
+  const standbyBy = new Map<number, string>()
+  const fenceBy = new Map<number, string>()
+  for (const f of failures) {
+    if (f.record.role !== 'failed') continue
+    const what = `${model.instances[f.instance].id} ${f.op} failed`
+    if (f.onFail === 'standby' && !standbyBy.has(f.node)) standbyBy.set(f.node, `${what} (on-fail=standby)`)
+    if (f.onFail === 'fence' && mayFence(model) && !fenceBy.has(f.node)) fenceBy.set(f.node, `${what} (on-fail=fence)`)
+  }
+  const delay = safetyDelayMs(model)
+  let recheckAtMs = -1
+  const nodes = model.nodes.map((node): NodeInfo => {
+    const s = model.state.nodes[node.name] ?? {online: true}
+    const configStandby = model.config.nodes[node.index].standby
+    const lost = !s.online && s.unclean === true && s.fenced !== true
+    let fenceWhy = fenceBy.get(node.index) ?? ''
+    let holdUntilMs = -1
+    if (lost && mayFence(model)) fenceWhy = 'node left the membership uncleanly'
+    else if (lost && !model.stonith) {
+      const until = (s.lostAtMs ?? model.state.nowMs) + delay
+      if (model.state.nowMs < until) {
+        holdUntilMs = until
+        if (recheckAtMs < 0 || until < recheckAtMs) recheckAtMs = until
+      }
+    } else if (lost) holdUntilMs = Number.MAX_SAFE_INTEGER // Fencing is required but not allowed without quorum.
+    let cannotHost = ''
+    if (fenceWhy !== '') cannotHost = 'node fencing'
+    else if (lost) cannotHost = 'node lost uncleanly'
+    else if (!s.online) cannotHost = 'node offline'
+    else if (configStandby || s.standby === true) cannotHost = 'node standby'
+    else if (standbyBy.has(node.index)) cannotHost = `node standby (${standbyBy.get(node.index)})`
+    else if (node.maintenance) cannotHost = 'node maintenance'
+    return {...node, online: s.online && fenceWhy === '', cannotHost, fenceWhy, holdUntilMs}
+  })
+  return {nodes, recheckAtMs}
+}

@@ -1,0 +1,110 @@
+// The policy engine: (configuration, state) -> placement + transition, as a
+// pipeline of named phases. Pure and deterministic: no clock, no randomness,
+// iteration in configuration and node order only.
+import {propertyValue} from '../config/defaults.js'
+import type {ResourceConfig} from '../config/types.js'
+import {planActions, type Action, type Change} from './actions.js'
+import {assign, type Assignment} from './assign.js'
+import {indexColocations} from './colocation.js'
+import {collectFailures} from './failures.js'
+import {buildGraph} from './graph.js'
+import {instanceStatus} from './instances.js'
+import {locationScores, type BaseScores} from './location.js'
+import type {Model} from './model.js'
+import {nextState} from './next-state.js'
+import {nodeEligibility} from './nodes.js'
+import {orderActions} from './orderings.js'
+import {enforceRunnable} from './runnable.js'
+import type {ClusterState} from './state.js'
+import {unpack} from './unpack.js'
+
+export type PlacementStatus = 'started' | 'stopped' | 'unmanaged' | 'held' | 'frozen'
+
+export interface PlacementEntry {
+  /** Instance id: the primitive id, or `primitive:N` in a clone. */
+  resource: string
+  node: string | null
+  status: PlacementStatus
+  reason?: string
+}
+
+export interface ScheduleResult {
+  placement: PlacementEntry[]
+  transition: {actions: Action[]}
+  /** One entry per Transition Summary line. */
+  changes: Change[]
+  /** When a time-based input changes (failure-timeout, safety delay): run the engine again then. */
+  recheckAtMs: number | null
+  warnings: string[]
+  /** The state after the transition has completed. */
+  nextState: ClusterState
+}
+
+/** Everything the phases computed, for explain(). */
+export interface Internals {
+  model: Model
+  base: BaseScores
+  assignment: Assignment
+  result: ScheduleResult
+}
+
+function minPositive(...values: number[]): number | null {
+  const ok = values.filter((v) => v >= 0 && v < Number.MAX_SAFE_INTEGER)
+  return ok.length === 0 ? null : Math.min(...ok)
+}
+
+function placementOf(model: Model, assignment: Assignment, targets: Int32Array): PlacementEntry[] {
+  return model.instances.map((inst): PlacementEntry => {
+    const unit = model.units[inst.unit]
+    if (inst.heldOn >= 0) return {resource: inst.id, node: model.nodes[inst.heldOn].name, status: 'held', reason: unit.pinnedWhy}
+    if (!inst.managed) {
+      return {resource: inst.id, node: inst.active.length > 0 ? model.nodes[inst.active[0]].name : null, status: 'unmanaged', reason: inst.unmanagedWhy}
+    }
+    const target = targets[inst.index]
+    if (target >= 0) {
+      const entry: PlacementEntry = {resource: inst.id, node: model.nodes[target].name, status: unit.pinnedWhy.startsWith('frozen') ? 'frozen' : 'started'}
+      if (entry.status === 'frozen') entry.reason = unit.pinnedWhy
+      return entry
+    }
+    const why = assignment.why[inst.unit] || inst.stopWhy || (model.canStart ? '' : model.quorumWhy) || 'cannot run with its group'
+    return {resource: inst.id, node: null, status: 'stopped', reason: why}
+  })
+}
+
+export function scheduleInternals(config: ResourceConfig, state: ClusterState, traceIds: number[] = []): Internals {
+  let model = unpack(config, state)
+  const policy = propertyValue(config, 'no-quorum-policy')
+  model.canStart = state.quorate || policy === 'ignore'
+  model.quorumWhy = model.canStart ? '' : 'no quorum'
+  if (traceIds.length > 0) model.trace = {units: new Set(traceIds), terms: []}
+  const {failures, recheckAtMs: failureRecheck} = collectFailures(model)
+  const {nodes, recheckAtMs: holdRecheck} = nodeEligibility(model, failures)
+  model = {...model, nodes}
+  const {instances, units} = instanceStatus(model, failures)
+  model = {...model, instances, units}
+  const base = locationScores(model)
+  const colocations = indexColocations(model)
+  const assignment = enforceRunnable(model, assign(model, base, colocations), colocations)
+  const plan = planActions(model, assignment)
+  const actions = buildGraph(orderActions(model, plan, colocations), model.warnings)
+  const rank = new Map(model.instances.map((i) => [i.id, i.index]))
+  const changes = plan.changes
+    .map((c, i) => ({c, i, key: c.kind === 'Fence' ? -1 : rank.get(c.resource) ?? 0}))
+    .sort((a, b) => a.key - b.key || a.i - b.i)
+    .map((x) => x.c)
+  const targets = new Int32Array(plan.plans.map((p) => p.target))
+  const result: ScheduleResult = {
+    placement: placementOf(model, assignment, targets),
+    transition: {actions},
+    changes,
+    recheckAtMs: minPositive(failureRecheck, holdRecheck),
+    warnings: model.warnings,
+    nextState: nextState(model, plan.plans),
+  }
+  return {model, base, assignment, result}
+}
+
+/** Where every resource should run, and the ordered actions that get it there. */
+export function schedule(config: ResourceConfig, state: ClusterState): ScheduleResult {
+  return scheduleInternals(config, state).result
+}

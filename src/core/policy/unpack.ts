@@ -1,0 +1,156 @@
+// Phase 1: unpack the configuration into units (what gets placed) and
+// instances (what gets started and stopped), indexed by number.
+import {propertyValue} from '../config/defaults.js'
+import type {Primitive, ResourceConfig} from '../config/types.js'
+import type {CloneInfo, Instance, Model, NodeInfo, Unit} from './model.js'
+import type {ClusterState} from './state.js'
+
+function parseInts(values: Record<string, string>): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const [name, text] of Object.entries(values)) {
+    const value = Number.parseInt(text, 10)
+    if (Number.isFinite(value)) out[name] = value
+  }
+  return out
+}
+
+function unpackNodes(config: ResourceConfig): NodeInfo[] {
+  return config.nodes.map((node, index) => ({
+    index, name: node.name, attributes: node.attributes, capacity: parseInts(node.utilization),
+    cannotHost: '', online: true, maintenance: node.maintenance, fenceWhy: '', holdUntilMs: -1,
+  }))
+}
+
+type Meta = Record<string, string>
+
+function metaLookup(...layers: Meta[]): (name: string) => string | undefined {
+  return (name) => {
+    for (const layer of layers) if (layer[name] !== undefined) return layer[name]
+    return undefined
+  }
+}
+
+interface Builder {
+  units: Unit[]
+  instances: Instance[]
+}
+
+function newInstance(b: Builder, id: string, primitive: Primitive, meta: Meta[], unit: number, member: number): number {
+  const index = b.instances.length
+  b.instances.push({
+    index, id, primitive, meta: metaLookup(...meta), unit, member, active: [], failed: [], fencedOn: [], expiredOn: [],
+    heldOn: -1, managed: true, unmanagedWhy: '', stopWhy: '', migratable: true, failCounts: new Map(),
+  })
+  return index
+}
+
+function newUnit(b: Builder, id: string, names: string[], clone: number, order: number): Unit {
+  const unit: Unit = {
+    index: b.units.length, id, names, instances: [], clone, priority: 0, order, utilization: {},
+    pinnedTo: -1, pinnedWhy: '', stopWhy: '', current: -1,
+  }
+  b.units.push(unit)
+  return unit
+}
+
+function sumUtilization(b: Builder, unit: Unit): void {
+  for (const i of unit.instances) {
+    for (const [name, value] of Object.entries(parseInts(b.instances[i].primitive.utilization))) {
+      unit.utilization[name] = (unit.utilization[name] ?? 0) + value
+    }
+  }
+  const priority = Number.parseInt(b.instances[unit.instances[0]].meta('priority') ?? '0', 10)
+  unit.priority = Number.isFinite(priority) ? priority : 0
+}
+
+/** How many instances a clone has: clone-max (default: the number of nodes), and any higher instance the state still knows. */
+function cloneSize(config: ResourceConfig, state: ClusterState, members: string[], maxText: string | undefined): {max: number, size: number} {
+  const parsed = maxText === undefined ? Number.NaN : Number.parseInt(maxText, 10)
+  const max = Number.isFinite(parsed) ? parsed : config.nodes.length
+  let size = max
+  for (const id of Object.keys(state.resources)) {
+    const colon = id.lastIndexOf(':')
+    if (colon < 0 || !members.includes(id.slice(0, colon))) continue
+    const n = Number(id.slice(colon + 1))
+    if (Number.isInteger(n) && n >= size) size = n + 1
+  }
+  return {max, size}
+}
+
+export function unpack(config: ResourceConfig, state: ClusterState): Model {
+  const b: Builder = {units: [], instances: []}
+  const primitives = new Map(config.resources.map((r) => [r.id, r]))
+  const groups = new Map(config.groups.map((g) => [g.id, g]))
+  const inGroup = new Map<string, string>()
+  for (const g of config.groups) for (const m of g.members) inGroup.set(m, g.id)
+  const cloned = new Map(config.clones.map((c) => [c.child, c]))
+  const clones: CloneInfo[] = []
+  const unitsByName = new Map<string, number[]>()
+  const name = (id: string, unit: number) => {
+    const list = unitsByName.get(id)
+    if (list) list.push(unit)
+    else unitsByName.set(id, [unit])
+  }
+
+  // Units follow the configuration's order: primitives, then groups, then clones.
+  let order = 0
+  const placeGroup = (groupId: string, cloneMeta: Meta, clone: number, suffix: string) => {
+    const group = groups.get(groupId)!
+    const unit = newUnit(b, `${groupId}${suffix}`, [groupId, ...group.members], clone, order++)
+    group.members.forEach((m, k) => {
+      unit.instances.push(newInstance(b, `${m}${suffix}`, primitives.get(m)!, [primitives.get(m)!.meta, group.meta, cloneMeta], unit.index, k))
+    })
+    sumUtilization(b, unit)
+    for (const n of unit.names) name(n, unit.index)
+  }
+  for (const r of config.resources) {
+    if (inGroup.has(r.id) || cloned.has(r.id)) continue
+    const unit = newUnit(b, r.id, [r.id], -1, order++)
+    unit.instances.push(newInstance(b, r.id, r, [r.meta], unit.index, 0))
+    sumUtilization(b, unit)
+    name(r.id, unit.index)
+  }
+  for (const g of config.groups) if (!cloned.has(g.id)) placeGroup(g.id, {}, -1, '')
+  for (const c of config.clones) {
+    const members = groups.has(c.child) ? groups.get(c.child)!.members : [c.child]
+    const {max, size} = cloneSize(config, state, members, c.meta['clone-max'])
+    const nodeMax = Number.parseInt(c.meta['clone-node-max'] ?? '1', 10)
+    const info: CloneInfo = {
+      index: clones.length, id: c.id, child: c.child, max, nodeMax: Number.isFinite(nodeMax) && nodeMax > 0 ? nodeMax : 1,
+      interleave: /^(true|yes|on|1)$/i.test(c.meta.interleave ?? ''), units: [],
+    }
+    clones.push(info)
+    for (let n = 0; n < size; n++) {
+      const suffix = `:${n}`
+      if (groups.has(c.child)) {
+        placeGroup(c.child, c.meta, info.index, suffix)
+      } else {
+        const r = primitives.get(c.child)!
+        const unit = newUnit(b, `${r.id}${suffix}`, [r.id], info.index, order++)
+        unit.instances.push(newInstance(b, `${r.id}${suffix}`, r, [r.meta, c.meta], unit.index, 0))
+        sumUtilization(b, unit)
+        name(r.id, unit.index)
+      }
+      const unit = b.units[b.units.length - 1]
+      unit.names.push(c.id)
+      name(c.id, unit.index)
+      info.units.push(unit.index)
+    }
+  }
+
+  const nodes = unpackNodes(config)
+  const instancesByPrimitive = new Map<string, number[]>()
+  for (const inst of b.instances) {
+    const list = instancesByPrimitive.get(inst.primitive.id)
+    if (list) list.push(inst.index)
+    else instancesByPrimitive.set(inst.primitive.id, [inst.index])
+  }
+  const strategy = propertyValue(config, 'placement-strategy') as Model['strategy']
+  return {
+    config, state, nodes, nodeIndex: new Map(nodes.map((n) => [n.name, n.index])),
+    instances: b.instances, instanceIndex: new Map(b.instances.map((i) => [i.id, i.index])),
+    units: b.units, clones, unitsByName, instancesByPrimitive, canStart: true, quorumWhy: '',
+    strategy: ['utilization', 'balanced', 'minimal'].includes(strategy) ? strategy : 'default',
+    stonith: /^(true|yes|on|1)$/i.test(propertyValue(config, 'stonith-enabled')), warnings: [], recheckAtMs: -1,
+  }
+}
