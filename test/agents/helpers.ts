@@ -98,3 +98,52 @@ export function processAlive(pid: number): boolean {
     return false
   }
 }
+
+/**
+ * A private mount namespace held open by a sleeping process; agents run in it
+ * through the wrapper `nsenter -t PID -m`. Its mounts vanish with it.
+ */
+export class MountNamespace {
+  private holder?: ReturnType<typeof execa>
+  pid = 0
+
+  async open(): Promise<void> {
+    this.holder = execa('unshare', ['--mount', '--propagation', 'private', 'sleep', 'infinity'], {detached: true, reject: false, stdio: 'ignore'})
+    this.pid = this.holder.pid!
+    // Ready once the holder's mount namespace differs from ours.
+    await eventually(async () => (await sh('readlink', [`/proc/${this.pid}/ns/mnt`])) !== (await sh('readlink', ['/proc/self/ns/mnt'])), 5000, 'the mount namespace')
+  }
+
+  wrapper(): string[] {
+    return ['nsenter', '-t', String(this.pid), '-m']
+  }
+
+  async exec(args: string[]): Promise<string> {
+    return sh('nsenter', [...this.wrapper(), ...args])
+  }
+
+  async mountinfo(): Promise<string> {
+    return this.exec(['cat', '/proc/self/mountinfo'])
+  }
+
+  async close(): Promise<void> {
+    if (!this.pid) return
+    try {
+      process.kill(-this.pid, 'SIGKILL')
+    } catch {}
+    await this.holder
+    this.pid = 0
+  }
+}
+
+/** An ext4 image on a loop device; detach() releases the device. */
+export async function loopExt4(dir: string, name: string, label?: string): Promise<{device: string, uuid: string, detach: () => Promise<void>}> {
+  const image = `${dir}/${name}.img`
+  await sh('truncate', ['-s', '32M', image])
+  await sh('mkfs.ext4', ['-q', '-F', ...(label ? ['-L', label] : []), image])
+  const device = (await sh('losetup', ['-f', '--show', image])).trim()
+  const uuid = (await sh('blkid', ['-s', 'UUID', '-o', 'value', device])).trim()
+  return {device, uuid, detach: async () => {
+    await execa('losetup', ['-d', device], {reject: false})
+  }}
+}
