@@ -50,6 +50,7 @@ function sendSyncRequests(s: Dc, out: Output[]): void {
     if (s.dc.heard[node] === undefined) out.push({type: 'send', to: node, message: {type: 'sync-request', viewId: s.view.viewId, have}})
   }
   s.dc.syncSentAt = s.now
+  s.dc.syncAttempts = (s.dc.syncAttempts ?? 0) + 1
 }
 
 function checkSynced(s: Dc, out: Output[]): void {
@@ -86,6 +87,7 @@ export function onSyncReply(s: ReplicationState, from: number, msg: SyncReply, o
   const p = peer(d, from)
   p.have = msg.have
   p.sentAt = undefined
+  p.attempts = 0
   if (d.dc.phase === 'syncing') {
     const better = msg.config !== undefined && msg.config.epoch === msg.have.epoch && comparePositions(msg.have, positionOf(d.dc.best)) > 0
     if (better) d.dc.best = {term: msg.have.term, born: msg.have.born, config: msg.config!}
@@ -111,7 +113,10 @@ function setRecord(s: Dc, record: StoredRecord, bases: Version[], edits: ConfigE
   s.record = record
   s.dc.lastChange = {bases, edits}
   out.push({type: 'persist', record})
-  for (const node of peersOf(s)) sendTo(s, node, out)
+  for (const node of peersOf(s)) {
+    peer(s, node).attempts = 0
+    sendTo(s, node, out)
+  }
 }
 
 function committedVersion(s: Dc): Version | undefined {
@@ -134,6 +139,12 @@ function sendTo(s: Dc, node: number, out: Output[]): void {
   else message = {...base, config: s.record.config}
   out.push({type: 'send', to: node, message})
   p.sentAt = s.now
+  p.attempts = (p.attempts ?? 0) + 1
+}
+
+/** Ticks to wait after `attempts` unanswered sends. */
+function backoff(s: ReplicationState, attempts: number): number {
+  return Math.min(s.options.retransmitTicks * 2 ** Math.max(0, attempts - 1), s.options.retransmitTicksMax)
 }
 
 export function onAck(s: ReplicationState, from: number, msg: Ack, out: Output[]): void {
@@ -143,6 +154,7 @@ export function onAck(s: ReplicationState, from: number, msg: Ack, out: Output[]
   if ((p.ackedEpoch ?? -1) >= msg.epoch) return
   p.ackedEpoch = msg.epoch
   p.have = {term: msg.viewId, epoch: msg.epoch, born: msg.born}
+  p.attempts = 0
   checkCommit(d, out)
 }
 
@@ -284,13 +296,13 @@ export function tickDc(s: ReplicationState, out: Output[]): void {
   const d = s as Dc
   const every = d.options.retransmitTicks
   if (d.dc.phase === 'syncing') {
-    if (d.now - (d.dc.syncSentAt ?? 0) >= every) sendSyncRequests(d, out)
+    if (d.now - (d.dc.syncSentAt ?? 0) >= backoff(d, d.dc.syncAttempts ?? 0)) sendSyncRequests(d, out)
     return
   }
   for (const node of peersOf(d)) {
     const p = peer(d, node)
     const behind = (p.ackedEpoch ?? -1) < d.record.config.epoch
-    if (behind && (p.sentAt === undefined || d.now - p.sentAt >= every)) sendTo(d, node, out)
+    if (behind && (p.sentAt === undefined || d.now - p.sentAt >= backoff(d, p.attempts ?? 0))) sendTo(d, node, out)
   }
   // Tiny, and lets a member that missed a commit or an append notice it.
   if (d.now % every === 0) sendCommits(d, out)

@@ -51,8 +51,9 @@ export * from './types.js'
 export {positionOf, versionOf, comparePositions, expectedVotes, isWriteQuorum, isSyncQuorum} from './position.js'
 
 export const DEFAULT_OPTIONS: Options = {
-  // With 100 ms ticks: retransmit after 200 ms, give up on a forwarded write after 10 s.
+  // With 100 ms ticks: retransmit after 200 ms, backing off to 3 s; give up on a forwarded write after 10 s.
   retransmitTicks: 2,
+  retransmitTicksMax: 30,
   forwardTimeoutTicks: 100,
   maxQueuedWrites: 1000,
   maxBatchWrites: 64,

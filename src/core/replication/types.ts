@@ -57,8 +57,10 @@ export type WriteResult =
   | {ok: false, error: WriteError}
 
 export interface Options {
-  /** Ticks between retransmissions of unanswered messages. */
+  /** Ticks before an unanswered message is sent again; doubles per attempt up to retransmitTicksMax. */
   retransmitTicks: number
+  /** The longest wait between retransmissions: a whole document may take a while over a stream. */
+  retransmitTicksMax: number
   /** Ticks after which a forwarded write is answered with `timeout`. */
   forwardTimeoutTicks: number
   /** Writes the DC holds while busy or syncing; more are refused with `busy`. */
@@ -132,6 +134,8 @@ export interface PeerProgress {
   ackedEpoch?: number
   /** Tick of the last append sent; undefined = send at the next occasion. */
   sentAt?: number
+  /** Appends sent since the member last answered: the retransmission backoff. */
+  attempts?: number
 }
 
 export interface DcState {
@@ -147,6 +151,7 @@ export interface DcState {
   inflight: Array<{write: PendingWrite, config: ResourceConfig}>
   queue: PendingWrite[]
   syncSentAt?: number
+  syncAttempts?: number
 }
 
 export interface Forwarded {

@@ -58,9 +58,10 @@ export class SimCluster {
   private viewId = 0
   private writeCount = 0
 
-  constructor(readonly rng: Prng, size: number, faults: NetworkFaults) {
+  /** `absent` configured nodes never run: their votes count in expected votes only. */
+  constructor(readonly rng: Prng, size: number, faults: NetworkFaults, absent = 0) {
     this.faults = faults
-    this.expectedVotes = size
+    this.expectedVotes = size + absent
     this.groups = Array.from({length: size}, () => 0)
     this.nodes = Array.from({length: size}, (_, i) => {
       const state = initialState(i + 1, undefined, {forwardTimeoutTicks: 40})

@@ -78,7 +78,7 @@ export function runSeed(seed: number): RunSummary {
   const rng = new Prng(seed)
   const size = rng.int(3, 7)
   const faults = {loss: rng.pick([0, 0.05, 0.15, 0.3]), duplicate: rng.pick([0, 0.05, 0.2]), delayMax: rng.int(1, 6), viewLagMax: rng.int(0, 8)}
-  const c = new SimCluster(rng, size, faults)
+  const c = new SimCluster(rng, size, faults, rng.chance(0.25) ? 1 : 0)
   try {
     chaos(c)
     heal(c, seed)
