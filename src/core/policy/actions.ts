@@ -119,9 +119,10 @@ class Planner {
       const gone = inst.fencedOn[0] ?? inst.expiredOn[0] ?? -1
       const reason = gone < 0 ? why.unit : this.goneWhy(inst, gone)
       this.up(inst, plan, target, reason)
+      const wasFailed = gone >= 0 && this.model.state.resources[inst.id]?.nodes[this.name(gone)]?.role === 'failed'
       this.changes.push(gone < 0
         ? {kind: 'Start', resource: inst.id, to: this.name(target), reason: ''}
-        : {kind: 'Move', resource: inst.id, from: this.name(gone), to: this.name(target), reason})
+        : {kind: wasFailed ? 'Recover' : 'Move', resource: inst.id, from: this.name(gone), to: this.name(target), reason})
       return plan
     }
     if (target < 0) {
@@ -182,7 +183,7 @@ class Planner {
     for (const n of inst.active) {
       if (n === keep) continue
       plan.stops.push(act('stop', inst.id, this.name(n), reason))
-      if (n !== plan.target) this.changes.push({kind: 'Stop', resource: inst.id, from: this.name(n), reason: `multiple active${why.unit === '' ? '' : `, ${why.unit}`}`})
+      if (n !== plan.target) this.changes.push({kind: 'Stop', resource: inst.id, from: this.name(n), reason: inst.stopWhy.startsWith('active on') ? inst.stopWhy : 'multiple active'})
     }
     if (plan.target >= 0 && keep < 0) {
       this.up(inst, plan, plan.target, reason)
@@ -242,7 +243,7 @@ function cascade(model: Model, planner: Planner, plans: InstancePlan[]): void {
   }
 }
 
-function instanceWhy(model: Model, assignment: Assignment, inst: Instance, target: number): string {
+export function instanceWhy(model: Model, assignment: Assignment, inst: Instance, target: number): string {
   const unitWhy = assignment.why[inst.unit]
   if (unitWhy !== '' || target >= 0) return unitWhy
   const node = assignment.node[inst.unit]

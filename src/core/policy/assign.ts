@@ -3,10 +3,11 @@
 // preferences pull it (Pacemaker's colocated node scores). Ties: fewest
 // resources already assigned, then node order (placement-strategy=minimal:
 // node order; balanced: most free capacity first).
-import {addScores, INFINITY, MINUS_INFINITY} from '../config/scores.js'
+import {propertyValue} from '../config/defaults.js'
+import {addScores, formatScore, INFINITY, MINUS_INFINITY} from '../config/scores.js'
 import type {Colocation, ColocationIndex} from './colocation.js'
 import type {BaseScores} from './location.js'
-import {note, type Model, type Unit} from './model.js'
+import {isTrue, note, type Model, type Unit} from './model.js'
 import {compareFree, consume, initialCapacity, lacking, type Capacity} from './utilization.js'
 
 export interface Assignment {
@@ -161,7 +162,7 @@ class Assigner {
     const factor = c.score >= INFINITY ? 1 : c.score / INFINITY
     const seenClones = new Set<number>()
     for (const d of c.dependents) {
-      if (this.status[d] !== TODO) continue
+      if (this.status[d] === DONE) continue
       const clone = this.model.units[d].clone
       if (clone >= 0 && seenClones.has(clone)) continue
       seenClones.add(clone)
@@ -226,7 +227,8 @@ class Assigner {
       if (c.score >= INFINITY && !on[n]) return `colocation with ${c.primaryName}, which ${on.includes(1) ? 'runs elsewhere' : 'cannot run'}`
       if (c.score <= MINUS_INFINITY && on[n]) return `anti-colocation with ${c.primaryName}`
     }
-    if (scores[n] < 0) return `score ${scores[n]} on ${node.name} is negative`
+    if (scores[n] <= MINUS_INFINITY && !isTrue(propertyValue(this.model.config, 'symmetric-cluster'))) return 'symmetric-cluster=false and no location constraint allows it'
+    if (scores[n] < 0) return `score ${formatScore(scores[n])} on ${node.name} is negative`
     if (unit.clone >= 0 && this.perClone[unit.clone][n] >= this.model.clones[unit.clone].nodeMax) return `clone-node-max reached on ${node.name}`
     if (this.model.strategy !== 'default') {
       const attribute = lacking(this.capacity, n, unit)
@@ -240,13 +242,18 @@ class Assigner {
     if (cause !== '') return cause
     const here = scores[unit.current]
     const there = scores[best]
-    return here === there ? 'load balancing (equal scores)' : `higher score on ${this.model.nodes[best].name} (${there} > ${here})`
+    return here === there ? 'load balancing (equal scores)' : `higher score on ${this.model.nodes[best].name} (${formatScore(there)} > ${formatScore(here)})`
   }
 
   private whyNowhere(unit: Unit, scores: Float64Array): string {
     if (unit.current >= 0) {
       const cause = this.causeOn(unit, scores, unit.current)
       if (cause !== '') return cause
+    }
+    if (unit.clone >= 0) {
+      const clone = this.model.clones[unit.clone]
+      const room = this.model.nodes.some((node) => node.cannotHost === '' && scores[node.index] >= 0 && this.perClone[unit.clone][node.index] < clone.nodeMax)
+      if (!room) return `no node can host another instance of ${clone.id} (clone-node-max ${clone.nodeMax})`
     }
     for (let n = 0; n < this.n; n++) {
       const cause = this.causeOn(unit, scores, n)

@@ -77,13 +77,24 @@ export function buildGraph(actions: Action[], warnings: string[]): Action[] {
   return out
 }
 
-/** Drops the unmet dependencies of the smallest waiting action: a loop of orderings cannot all hold. */
+/**
+ * Contradictory orderings made a loop: walk waiting actions along their waiting
+ * dependencies until one repeats, and drop the one edge that closes the loop.
+ */
 function breakLoop(byId: Map<string, Action>, pending: Map<string, number>, ready: Heap, warnings: string[]): void {
-  const id = [...pending.keys()].sort()[0]
-  const action = byId.get(id)!
-  const dropped = action.dependsOn.filter((d) => pending.has(d))
-  action.dependsOn = action.dependsOn.filter((d) => !pending.has(d))
-  warnings.push(`ordering loop: ${id} no longer waits for ${dropped.join(', ')}`)
-  pending.set(id, 0)
-  ready.push(id)
+  const seen = new Set<string>()
+  let previous = ''
+  let current = [...pending.keys()].sort()[0]
+  while (!seen.has(current)) {
+    seen.add(current)
+    previous = current
+    current = byId.get(current)!.dependsOn.find((d) => pending.has(d))!
+  }
+  // previous waits for current, and current (transitively) waits for previous.
+  const action = byId.get(previous)!
+  action.dependsOn = action.dependsOn.filter((d) => d !== current)
+  warnings.push(`ordering loop: ${previous} no longer waits for ${current}`)
+  const left = pending.get(previous)! - 1
+  pending.set(previous, left)
+  if (left === 0) ready.push(previous)
 }

@@ -86,8 +86,8 @@ function unitStatus(model: Model, unit: Unit, instances: Instance[]): Unit {
     out.pinnedTo = held.heldOn
     const node = model.nodes[held.heldOn]
     out.pinnedWhy = node.holdUntilMs === Number.MAX_SAFE_INTEGER
-      ? `node ${node.name} was lost uncleanly and cannot be fenced without quorum`
-      : `node ${node.name} was lost uncleanly; recovery waits for the safety delay until ${node.holdUntilMs}ms`
+      ? `node ${node.name} lost uncleanly and fencing needs quorum`
+      : `node ${node.name} lost uncleanly, waiting for the safety delay`
   } else if (unmanaged) {
     out.pinnedTo = unmanaged.active[0]
     out.pinnedWhy = `unmanaged: ${unmanaged.unmanagedWhy}`

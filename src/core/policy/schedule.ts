@@ -3,7 +3,7 @@
 // iteration in configuration and node order only.
 import {propertyValue} from '../config/defaults.js'
 import type {ResourceConfig} from '../config/types.js'
-import {planActions, type Action, type Change} from './actions.js'
+import {instanceWhy, planActions, type Action, type Change} from './actions.js'
 import {assign, type Assignment} from './assign.js'
 import {indexColocations} from './colocation.js'
 import {collectFailures} from './failures.js'
@@ -66,7 +66,7 @@ function placementOf(model: Model, assignment: Assignment, targets: Int32Array):
       if (entry.status === 'frozen') entry.reason = unit.pinnedWhy
       return entry
     }
-    const why = assignment.why[inst.unit] || inst.stopWhy || (model.canStart ? '' : model.quorumWhy) || 'cannot run with its group'
+    const why = instanceWhy(model, assignment, inst, -1) || inst.stopWhy || (model.canStart ? '' : model.quorumWhy) || 'cannot run'
     return {resource: inst.id, node: null, status: 'stopped', reason: why}
   })
 }
