@@ -1,0 +1,3 @@
+export * from './types.js'
+export * from './config.js'
+export {MembershipMachine, sameKey} from './machine.js'

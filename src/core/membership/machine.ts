@@ -1,0 +1,389 @@
+// The membership state machine, in the style of etcd's raft RawNode: no socket,
+// no clock, no randomness. The owner calls step(event, now) for every received
+// packet and on a timer; each call returns packets to send and status changes.
+//
+// The protocol in brief (see README "Membership" for the full argument):
+// - Everyone multicasts a heartbeat every heartbeatMs listing the peers it heard
+//   within tokenMs, with how long ago. A link is *fresh* while a round trip
+//   succeeded within tokenMs: I heard the peer and the peer recently heard me.
+//   Freshness is mutual, so a one-way link is dropped by both ends.
+// - The lowest-id node of a fresh set coordinates: it proposes a view (a clique
+//   of mutually fresh nodes) with an id above every id it has seen; members
+//   accept it (never an id at or below one they accepted), then acknowledge once
+//   every node that might still use an older view together with them has
+//   provably stopped (it told us so, or our silence has lasted long enough that
+//   its own token expired); when all members acknowledged, the coordinator
+//   installs the view, and its next heartbeat is the commit.
+// - A usable node drops to gathering as soon as a member goes stale, leaves, or
+//   when it finds it was paused. Only a usable node is ever quorate.
+import {afterStable, evaluateQuorum, onViewInstalled, type QuorumHistory} from '../quorum/votequorum.js'
+import type {MembershipConfig} from './config.js'
+import {type Event, type Heartbeat, type HeardPeer, type Incoming, type Member, type Message, type Outgoing, type Phase, type Ready, type View, type ViewKey, type ViewStatus} from './types.js'
+
+interface PeerRecord {
+  inc: number
+  lastSeq: number
+  heardAt: number
+  /** When the peer last heard us, as far as we can tell (-Infinity: it does not). */
+  heardUsAt: number
+  report: {view: ViewKey, phase: Phase, seenAll: boolean}
+  freshIds: Set<number>
+}
+
+interface Entanglement {
+  view: View
+  uncleared: Set<number>
+}
+
+interface Round {
+  view: View
+  startedAt: number
+  lastSentAt: number
+}
+
+const NO_VIEW: ViewKey = {id: 0, coord: 0}
+const MAX_AGE_MS = 32_767
+
+export function sameKey(a: ViewKey, b: ViewKey): boolean {
+  return a.id === b.id && a.coord === b.coord
+}
+
+function sameMembers(a: readonly Member[], b: readonly Member[]): boolean {
+  return a.length === b.length && a.every((m, i) => m.id === b[i].id && m.inc === b[i].inc)
+}
+
+export class MembershipMachine {
+  readonly config: MembershipConfig
+  readonly self: Member
+  private readonly peers = new Map<number, PeerRecord>()
+  private readonly votes: Map<number, number>
+  private phase: Phase = 'gathering'
+  private installed: View | null = null
+  private installedAt = 0
+  private pending: View | null = null
+  /** The latest view key accepted or installed; ids only grow. */
+  private current: ViewKey = NO_VIEW
+  private maxSeenId = 0
+  private entangled: Entanglement[] = []
+  private round: Round | null = null
+  private history: QuorumHistory = {seenAll: false}
+  private lastNow: number | undefined
+  private nextHeartbeatAt = 0
+  private lastStatus = ''
+  private outbox: Outgoing[] = []
+  private notifications: ViewStatus[] = []
+
+  constructor(config: MembershipConfig, incarnation: number) {
+    this.config = config
+    this.self = {id: config.selfId, inc: incarnation}
+    this.votes = new Map(config.nodes.map((n) => [n.id, n.votes]))
+  }
+
+  /** The one entry point: a tick or a received packet, at local monotonic time `now` (ms). */
+  step(event: Event, now: number): Ready {
+    this.checkPause(now)
+    this.lastNow = now
+    if (event.type === 'receive') this.receive(event.packet, now)
+    this.advance(now)
+    const ready = {outbox: this.outbox, notifications: this.notifications}
+    this.outbox = []
+    this.notifications = []
+    return ready
+  }
+
+  status(): ViewStatus {
+    const members = this.installed?.members ?? []
+    const ids = members.map((m) => m.id)
+    const result = evaluateQuorum(this.config.quorum, this.history, ids)
+    const quorate = this.phase === 'usable' && result.quorate
+    return {
+      viewId: this.installed?.id ?? 0,
+      phase: this.phase,
+      members,
+      quorate,
+      dc: quorate ? Math.min(...ids) : null,
+      expectedVotes: result.expectedVotes,
+      totalVotes: this.phase === 'usable' ? result.totalVotes : this.votes.get(this.self.id) ?? 0,
+      quorum: result.quorum,
+    }
+  }
+
+  /** Ids of peers whose link is fresh now (for observability). */
+  freshPeers(now: number): number[] {
+    return [...this.peers.keys()].filter((id) => this.isFresh(id, now)).sort((a, b) => a - b)
+  }
+
+  currentKey(): ViewKey {
+    return this.current
+  }
+
+  // ---- receive path ----
+
+  private receive(packet: Incoming, now: number): void {
+    if (packet.from === this.self.id || !this.votes.has(packet.from)) return
+    const record = this.recordOf(packet)
+    if (packet.msg.type === 'heartbeat') this.onHeartbeat(record, packet.msg, packet.seq, now)
+    else this.onProposal(packet.from, packet.msg.view, now)
+  }
+
+  private recordOf(packet: Incoming): PeerRecord {
+    let record = this.peers.get(packet.from)
+    if (record && record.inc !== packet.inc) {
+      // A new incarnation: the old process is gone, it can use no view any more.
+      this.forgetIncarnation(packet.from, record.inc)
+      record = undefined
+    }
+    if (!record) {
+      record = {inc: packet.inc, lastSeq: -1, heardAt: -Infinity, heardUsAt: -Infinity, report: {view: NO_VIEW, phase: 'gathering', seenAll: false}, freshIds: new Set()}
+      this.peers.set(packet.from, record)
+    }
+    return record
+  }
+
+  private forgetIncarnation(id: number, inc: number): void {
+    for (const e of this.entangled) if (e.view.members.some((m) => m.id === id && m.inc === inc)) e.uncleared.delete(id)
+  }
+
+  private onHeartbeat(record: PeerRecord, hb: Heartbeat, seq: number, now: number): void {
+    if (seq <= record.lastSeq) return
+    record.lastSeq = seq
+    record.heardAt = now
+    const me = hb.peers.find((p) => p.id === this.self.id && p.inc === this.self.inc)
+    record.heardUsAt = me ? now - me.ageMs : -Infinity
+    record.report = {view: hb.view, phase: hb.phase, seenAll: hb.seenAll}
+    record.freshIds = new Set(hb.peers.filter((p) => p.fresh).map((p) => p.id))
+    this.maxSeenId = Math.max(this.maxSeenId, hb.view.id)
+    // The commit: a member is usable in the view we acknowledged, so all acknowledged it.
+    if (this.phase === 'acked' && this.pending && hb.phase === 'usable' && sameKey(hb.view, this.pending)) this.install(this.pending, now)
+  }
+
+  private onProposal(from: number, view: View, now: number): void {
+    this.maxSeenId = Math.max(this.maxSeenId, view.id)
+    if (this.pending && sameKey(this.pending, view)) return
+    if (view.id <= this.current.id || view.coord !== from) return
+    if (view.members.length === 0 || view.members[0].id !== from) return
+    if (!view.members.some((m) => m.id === this.self.id && m.inc === this.self.inc)) return
+    const fits = view.members.every((m) => m.id === this.self.id || (this.peers.get(m.id)?.inc === m.inc && this.isFresh(m.id, now)))
+    if (!fits) return
+    this.accept(view, now)
+  }
+
+  // ---- the periodic part, run after every event ----
+
+  private advance(now: number): void {
+    this.dropStaleView(now)
+    this.checkMemberReports()
+    this.pruneEntanglements(now)
+    if (this.phase === 'accepted' && this.pending && this.clearedFor(this.pending)) this.setPhase('acked')
+    this.coordinate(now)
+    this.stableQuorum(now)
+    if (now >= this.nextHeartbeatAt) this.sendHeartbeat(now)
+    this.notifyIfChanged()
+  }
+
+  private checkPause(now: number): void {
+    if (this.lastNow === undefined || now - this.lastNow <= this.config.pauseMs) return
+    // We were stopped: anything we believe may be stale, and packets waiting in
+    // the socket are old. Only a new agreement makes us usable again.
+    if (this.phase !== 'gathering') this.gather()
+  }
+
+  private dropStaleView(now: number): void {
+    const view = this.phase === 'usable' ? this.installed : this.pending
+    if (!view || this.phase === 'gathering') return
+    const lost = view.members.some((m) => m.id !== this.self.id && (this.peers.get(m.id)?.inc !== m.inc || !this.isFresh(m.id, now)))
+    if (lost) this.gather()
+  }
+
+  /** A member that moved on (left, gathered, accepted something newer) breaks our view. */
+  private checkMemberReports(): void {
+    const view = this.phase === 'usable' ? this.installed : this.pending
+    if (!view || this.phase === 'gathering') return
+    for (const m of view.members) {
+      if (m.id === this.self.id) continue
+      const report = this.peers.get(m.id)?.report
+      if (!report || report.view.id < view.id) continue
+      if (sameKey(report.view, view) && report.phase !== 'gathering') continue
+      this.gather()
+      return
+    }
+  }
+
+  private isFresh(id: number, now: number): boolean {
+    const record = this.peers.get(id)
+    if (!record) return false
+    return Math.min(record.heardAt, record.heardUsAt) >= now - this.config.tokenMs
+  }
+
+  /** The peer can no longer be using a view that contains us: its own token toward us expired. */
+  private settled(id: number, now: number): boolean {
+    const record = this.peers.get(id)
+    if (!record) return true
+    const {tokenMs, delayMaxMs, pauseMs} = this.config
+    return now >= record.heardAt + tokenMs + delayMaxMs + 2 * pauseMs
+  }
+
+  /** The peer said it left the view for good (accepted ids only grow; a gathered view is never resumed). */
+  private reportedGone(id: number, view: ViewKey): boolean {
+    const report = this.peers.get(id)?.report
+    if (!report) return false
+    if (report.view.id > view.id) return true
+    return report.view.id === view.id && (report.view.coord !== view.coord || report.phase === 'gathering')
+  }
+
+  private pruneEntanglements(now: number): void {
+    for (const e of this.entangled) {
+      for (const id of e.uncleared) if (this.settled(id, now) || this.reportedGone(id, e.view)) e.uncleared.delete(id)
+    }
+    this.entangled = this.entangled.filter((e) => e.uncleared.size > 0)
+  }
+
+  /** Everyone outside `view` that might still use an older view with us has stopped. */
+  private clearedFor(view: View): boolean {
+    const inside = new Set(view.members.map((m) => m.id))
+    return this.entangled.every((e) => [...e.uncleared].every((id) => inside.has(id) && view.members.some((m) => m.id === id && e.view.members.some((o) => o.id === id && o.inc === m.inc))))
+  }
+
+  // ---- transitions ----
+
+  private entangle(view: View | null): void {
+    if (!view) return
+    const others = view.members.filter((m) => m.id !== this.self.id).map((m) => m.id)
+    if (others.length > 0) this.entangled.push({view, uncleared: new Set(others)})
+  }
+
+  private gather(): void {
+    this.entangle(this.phase === 'usable' ? this.installed : this.pending)
+    this.pending = null
+    this.round = null
+    this.setPhase('gathering')
+  }
+
+  private accept(view: View, now: number): void {
+    if (this.phase !== 'gathering') this.entangle(this.phase === 'usable' ? this.installed : this.pending)
+    this.pending = view
+    this.current = {id: view.id, coord: view.coord}
+    this.setPhase('accepted')
+    this.pruneEntanglements(now)
+    if (this.clearedFor(view)) this.setPhase('acked')
+  }
+
+  private install(view: View, now: number): void {
+    this.installed = view
+    this.installedAt = now
+    this.pending = null
+    this.round = null
+    this.entangled = []
+    // wait_for_all is cluster-wide: a member that saw everyone vouches for the view.
+    const vouched = view.members.some((m) => this.peers.get(m.id)?.report.seenAll === true)
+    this.history = onViewInstalled(this.config.quorum, {...this.history, seenAll: this.history.seenAll || vouched}, view.members.map((m) => m.id))
+    this.setPhase('usable')
+  }
+
+  private setPhase(phase: Phase): void {
+    if (this.phase === phase) return
+    this.phase = phase
+    // Tell everyone at once: a phase change is an acknowledgement or a commit.
+    this.nextHeartbeatAt = 0
+  }
+
+  // ---- the coordinator ----
+
+  private freshSet(now: number): number[] {
+    return [this.self.id, ...this.freshPeers(now)].sort((a, b) => a - b)
+  }
+
+  /** Greedy clique, by id, of nodes that report each other fresh. */
+  private candidate(fresh: number[]): Member[] {
+    const chosen: number[] = [this.self.id]
+    for (const id of fresh) {
+      if (id === this.self.id) continue
+      const mutual = chosen.every((q) => q === this.self.id || (this.peers.get(id)!.freshIds.has(q) && this.peers.get(q)!.freshIds.has(id)))
+      if (mutual) chosen.push(id)
+    }
+    return chosen.sort((a, b) => a - b).map((id) => (id === this.self.id ? this.self : {id, inc: this.peers.get(id)!.inc}))
+  }
+
+  private coordinate(now: number): void {
+    const fresh = this.freshSet(now)
+    if (fresh[0] !== this.self.id) {
+      this.round = null
+      return
+    }
+    const members = this.candidate(fresh)
+    if (this.round) return this.driveRound(members, now)
+    if (this.phase === 'usable' && this.installed && sameMembers(this.installed.members, members)) return
+    if ((this.phase === 'accepted' || this.phase === 'acked') && this.pending && this.pending.coord !== this.self.id && !sameMembers(this.pending.members, members)) return this.startRound(members, now)
+    if (this.phase === 'accepted' || this.phase === 'acked') return
+    this.startRound(members, now)
+  }
+
+  private driveRound(members: Member[], now: number): void {
+    const round = this.round!
+    const stale = !sameMembers(round.view.members, members)
+      || round.view.members.some((m) => (this.peers.get(m.id)?.report.view.id ?? 0) > round.view.id)
+      || now - round.startedAt > this.config.consensusMs + this.config.tokenMs
+    if (stale || this.phase === 'gathering' || this.phase === 'usable') {
+      if (this.phase === 'usable' && this.installed && sameKey(this.installed, round.view)) {
+        this.round = null
+        return
+      }
+      return this.startRound(members, now)
+    }
+    if (this.phase === 'acked' && this.allAcked(round.view)) {
+      this.install(round.view, now)
+      return
+    }
+    if (now - round.lastSentAt >= this.config.heartbeatMs) {
+      round.lastSentAt = now
+      this.outbox.push({to: 'all', msg: {type: 'propose', view: round.view}})
+    }
+  }
+
+  private allAcked(view: View): boolean {
+    return view.members.every((m) => {
+      if (m.id === this.self.id) return true
+      const record = this.peers.get(m.id)
+      return record?.inc === m.inc && sameKey(record.report.view, view) && (record.report.phase === 'acked' || record.report.phase === 'usable')
+    })
+  }
+
+  private startRound(members: Member[], now: number): void {
+    const id = Math.max(this.maxSeenId, this.current.id) + 1
+    const view: View = {id, coord: this.self.id, members}
+    this.maxSeenId = id
+    this.accept(view, now)
+    this.round = {view, startedAt: now, lastSentAt: now}
+    this.outbox.push({to: 'all', msg: {type: 'propose', view}})
+    if (members.length === 1 && this.phase === 'acked') this.install(view, now)
+  }
+
+  // ---- outputs ----
+
+  private stableQuorum(now: number): void {
+    if (this.phase !== 'usable' || !this.installed || !this.config.quorum.lastManStanding) return
+    const ids = this.installed.members.map((m) => m.id)
+    const quorate = evaluateQuorum(this.config.quorum, this.history, ids).quorate
+    this.history = afterStable(this.config.quorum, this.history, ids, now - this.installedAt, quorate)
+  }
+
+  private sendHeartbeat(now: number): void {
+    this.nextHeartbeatAt = now + this.config.heartbeatMs
+    const peers: HeardPeer[] = []
+    for (const [id, record] of this.peers) {
+      if (record.heardAt < now - this.config.tokenMs) continue
+      peers.push({id, inc: record.inc, ageMs: Math.min(MAX_AGE_MS, now - record.heardAt), fresh: this.isFresh(id, now)})
+    }
+    peers.sort((a, b) => a.id - b.id)
+    const msg: Message = {type: 'heartbeat', view: this.current, phase: this.phase, seenAll: this.history.seenAll, peers}
+    this.outbox.push({to: 'all', msg})
+  }
+
+  private notifyIfChanged(): void {
+    const status = this.status()
+    const key = JSON.stringify([status.viewId, status.phase === 'usable', status.members, status.quorate, status.dc, status.expectedVotes])
+    if (key === this.lastStatus) return
+    this.lastStatus = key
+    this.notifications.push(status)
+  }
+}

@@ -1,0 +1,90 @@
+// Types of the membership state machine: its messages, events and outputs.
+// Only protocol facts live here; encoding is src/core/wire's business.
+
+/** A node instance: a restarted node has a new incarnation and is a new member. */
+export interface Member {
+  id: number
+  inc: number
+}
+
+/** A view is named by its id and the node that coordinated its agreement. */
+export interface ViewKey {
+  id: number
+  coord: number
+}
+
+export interface View extends ViewKey {
+  /** Sorted by id. */
+  members: Member[]
+}
+
+/**
+ * gathering: in no agreed view (startup, a member lost, a pause);
+ * accepted: promised to join a proposed view, waiting until every node that may
+ *   still use an older view with us has provably stopped;
+ * acked: ready, waiting for the coordinator's commit;
+ * usable: in an agreed view (quorum may then allow acting).
+ */
+export type Phase = 'gathering' | 'accepted' | 'acked' | 'usable'
+export const PHASES: readonly Phase[] = ['gathering', 'accepted', 'acked', 'usable']
+
+/** One peer the sender heard from within the token timeout. */
+export interface HeardPeer {
+  id: number
+  inc: number
+  /** ms since the sender last heard it, at send time (capped at 32767). */
+  ageMs: number
+  /** The sender considers the link mutual (it hears the peer and the peer hears it). */
+  fresh: boolean
+}
+
+export interface Heartbeat {
+  type: 'heartbeat'
+  /** The latest view the sender accepted or installed. */
+  view: ViewKey
+  phase: Phase
+  /** wait_for_all satisfied at the sender. */
+  seenAll: boolean
+  peers: HeardPeer[]
+}
+
+export interface Proposal {
+  type: 'propose'
+  view: View
+}
+
+export type Message = Heartbeat | Proposal
+
+/** A packet as the transport hands it over after authentication. */
+export interface Incoming {
+  from: number
+  inc: number
+  seq: number
+  msg: Message
+}
+
+export type Event = {type: 'tick'} | {type: 'receive', packet: Incoming}
+
+export interface Outgoing {
+  to: number | 'all'
+  msg: Message
+}
+
+/** What the machine tells its owner when its view or quorum changes. */
+export interface ViewStatus {
+  /** Id of the last installed view (0 before the first). */
+  viewId: number
+  phase: Phase
+  members: Member[]
+  quorate: boolean
+  /** Lowest node id of a quorate view; null otherwise. */
+  dc: number | null
+  expectedVotes: number
+  totalVotes: number
+  quorum: number
+}
+
+export interface Ready {
+  outbox: Outgoing[]
+  notifications: ViewStatus[]
+}
