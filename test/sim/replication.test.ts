@@ -103,3 +103,30 @@ describe('replication simulation', function () {
     assert.deepEqual(outcomes, ['epoch-mismatch', 'ok'])
   })
 })
+
+describe('replication of a large configuration', function () {
+  this.timeout(120_000)
+
+  it('replicates 10,000 resources once, then sends later changes as edits, not documents', () => {
+    const c = quietCluster(3)
+    readyDc(c)
+    const resources = Array.from({length: 10_000}, (_, i) => ({
+      id: `r${i}`, agent: 'ocf:hactl:dummy', params: {state: `/run/hactl/r${i}`}, meta: {},
+      operations: [{name: 'monitor', interval: '10s', timeout: '20s'}], utilization: {},
+    }))
+    const replace = c.submit(2, {op: 'config.replace', config: {epoch: 0, properties: {}, nodes: [], resources, groups: [], clones: [], constraints: []}})
+    runUntil(c, () => replace.answered !== undefined)
+    assert.equal(replace.answered?.ok, true)
+    c.largestMessageBytes.clear()
+    const update = c.submit(3, {op: 'resource.meta', id: 'r9999', meta: {'target-role': 'Stopped'}})
+    runUntil(c, () => update.answered !== undefined && c.nodes.every((n) => n.state.committed?.config.epoch === c.node(1).state.record.config.epoch))
+    assert.equal(update.answered?.ok, true)
+    for (const n of c.nodes) {
+      assert.equal(n.state.record.config.resources.length, 10_000)
+      assert.equal(n.disk.config.resources[9999].meta['target-role'], 'Stopped')
+    }
+    // The forward and the appends are small; only the answer to the writer carries the document.
+    assert.ok((c.largestMessageBytes.get('append') ?? Infinity) < 1000, JSON.stringify([...c.largestMessageBytes]))
+    assert.equal(c.largestMessageBytes.get('append+config'), undefined)
+  })
+})

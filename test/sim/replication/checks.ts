@@ -33,7 +33,7 @@ export class Checker {
 
   /** A DC answered a write with success: it must be durable on more than half of expected votes. */
   onAcknowledged(dcId: number, requestId: string): void {
-    if (this.acked.has(requestId)) return
+    if (this.acked.has(requestId) || this.cluster.writes.get(requestId)?.tracked !== true) return
     const dc = this.cluster.node(dcId)
     const view = dc.state.view
     if (view === undefined || !view.quorate || view.dc !== dcId) fail(`node ${dcId} acknowledged ${requestId} without being the DC of a quorate view`)
@@ -51,6 +51,7 @@ export class Checker {
     const write = this.cluster.writes.get(requestId)
     if (write === undefined) fail(`reply to unknown request ${requestId}`)
     write.answered = result
+    if (!write.tracked) return
     if (!result.ok) {
       const code = result.error.code
       if (code === 'invalid-config' && !write.invalid) fail(`${requestId}: a valid edit was refused: ${result.error.message}`)

@@ -42,6 +42,8 @@ export interface ClientWrite {
   node: number
   ifEpoch?: number
   invalid: boolean
+  /** Tracked writes add attribute `key` to node n1, so the checker can follow them; others are not checked. */
+  tracked: boolean
   answered?: WriteResult
 }
 
@@ -127,6 +129,18 @@ export class SimCluster {
     return this.groups.every((g) => g === 0) && this.nodes.every((n) => n.up)
   }
 
+  /** Largest JSON size seen per message type (with `+config` when it carried a whole document), in bytes. */
+  readonly largestMessageBytes = new Map<string, number>()
+
+  /** Submits any edit at a node; the answer lands in the returned write. */
+  submit(nodeId: number, edit: ConfigEdit, ifEpoch?: number): ClientWrite {
+    const key = `x${++this.writeCount}`
+    const write: ClientWrite = {requestId: key, key, node: nodeId, ifEpoch, invalid: false, tracked: false}
+    this.writes.set(key, write)
+    this.feed(this.node(nodeId), {type: 'clientWrite', requestId: key, edit, ...(ifEpoch === undefined ? {} : {ifEpoch})})
+    return write
+  }
+
   clientWrite(nodeId: number, options: {cas?: boolean, invalid?: boolean} = {}): ClientWrite {
     const k = ++this.writeCount
     const n = this.node(nodeId)
@@ -135,7 +149,7 @@ export class SimCluster {
     const edit: ConfigEdit = options.invalid
       ? {op: 'resource.remove', id: `missing-${k}`}
       : {op: 'node.attribute', name: 'n1', attributes: {[key]: String(k)}}
-    const write: ClientWrite = {requestId: key, key, node: nodeId, ifEpoch, invalid: options.invalid ?? false}
+    const write: ClientWrite = {requestId: key, key, node: nodeId, ifEpoch, invalid: options.invalid ?? false, tracked: true}
     this.writes.set(key, write)
     this.feed(n, {type: 'clientWrite', requestId: key, edit, ...(ifEpoch === undefined ? {} : {ifEpoch})})
     return write
@@ -203,7 +217,10 @@ export class SimCluster {
     if (message.type === 'forward-reply' && message.result.ok) this.checker.onAcknowledged(from, message.requestId)
     if (this.rng.chance(this.faults.loss)) return
     // A JSON round trip proves the message is serializable and shares nothing with the sender.
-    const copy = JSON.parse(JSON.stringify(message)) as Message
+    const text = JSON.stringify(message)
+    const kind = 'config' in message && message.config !== undefined ? `${message.type}+config` : message.type
+    this.largestMessageBytes.set(kind, Math.max(this.largestMessageBytes.get(kind) ?? 0, text.length))
+    const copy = JSON.parse(text) as Message
     const copies = this.rng.chance(this.faults.duplicate) ? 2 : 1
     for (let i = 0; i < copies; i++) this.network.push({at: this.now + this.rng.int(1, this.faults.delayMax), from, to, message: copy})
   }
