@@ -1,0 +1,103 @@
+// Sealing and opening datagrams. node:crypto does the cryptography; it needs
+// no I/O, so it may live in the core. Randomness (the GCM IV) is passed in by
+// the caller, which gets it from crypto.randomBytes in the adapter.
+import {createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual} from 'node:crypto'
+import {CryptoMode, decodeHeader, encodeHeader, HEADER_BYTES, HMAC_BYTES, IV_BYTES, MAGIC, MAX_PACKET_BYTES, MessageType, TAG_BYTES, WIRE_VERSION, type CryptoName, type DropReason, type Header} from './format.js'
+import {ReplayGuard} from './replay.js'
+
+export const AUTHKEY_MIN_BYTES = 32
+export const AUTHKEY_MAX_BYTES = 4096
+
+export interface Keys {
+  mode: CryptoName
+  cipher: Buffer
+  mac: Buffer
+}
+
+/** Separate keys for encryption and authentication, bound to the cluster id. */
+export function deriveKeys(mode: CryptoName, authkey: Buffer, clusterId: number): Keys {
+  const salt = Buffer.alloc(4)
+  salt.writeUInt32BE(clusterId >>> 0)
+  const derive = (info: string) => Buffer.from(hkdfSync('sha256', authkey, salt, info, 32))
+  return {mode, cipher: derive('hactl aes-256-gcm v1'), mac: derive('hactl hmac-sha-256 v1')}
+}
+
+export interface Sealer {
+  clusterId: number
+  sender: number
+  incarnation: number
+  keys: Keys
+}
+
+/** Builds one datagram. `iv` must be 12 fresh random bytes for aes256gcm. */
+export function seal(s: Sealer, type: number, seq: number, body: Buffer, iv: Buffer): Buffer {
+  const header = encodeHeader({version: WIRE_VERSION, type, clusterId: s.clusterId, sender: s.sender, crypto: CryptoMode[s.keys.mode], incarnation: s.incarnation, seq})
+  if (s.keys.mode === 'none') return Buffer.concat([header, body])
+  if (s.keys.mode === 'hmac') return Buffer.concat([header, body, createHmac('sha256', s.keys.mac).update(header).update(body).digest()])
+  const cipher = createCipheriv('aes-256-gcm', s.keys.cipher, iv)
+  cipher.setAAD(header)
+  const encrypted = Buffer.concat([cipher.update(body), cipher.final()])
+  return Buffer.concat([header, iv, encrypted, cipher.getAuthTag()])
+}
+
+export interface OpenContext {
+  clusterId: number
+  selfId: number
+  senders: ReadonlySet<number>
+  keys: Keys
+  replay: ReplayGuard
+}
+
+export type Opened = {ok: true, header: Header, body: Buffer} | {ok: false, reason: DropReason}
+
+const KNOWN_TYPES = new Set<number>(Object.values(MessageType))
+
+function checkHeader(ctx: OpenContext, packet: Buffer): {header: Header} | {reason: DropReason} {
+  if (packet.length > MAX_PACKET_BYTES) return {reason: 'oversized'}
+  if (packet.length < HEADER_BYTES) return {reason: 'truncated'}
+  const h = decodeHeader(packet)
+  if (h.magic !== MAGIC) return {reason: 'bad-magic'}
+  if (h.version !== WIRE_VERSION) return {reason: 'bad-version'}
+  if (h.clusterId !== ctx.clusterId >>> 0) return {reason: 'foreign-cluster'}
+  if (h.crypto !== CryptoMode[ctx.keys.mode]) return {reason: 'crypto-mismatch'}
+  if (!KNOWN_TYPES.has(h.type)) return {reason: 'unknown-type'}
+  if (h.sender === ctx.selfId) return {reason: 'own-packet'}
+  if (!ctx.senders.has(h.sender)) return {reason: 'unknown-sender'}
+  return {header: h}
+}
+
+function authenticate(keys: Keys, packet: Buffer): Buffer | DropReason {
+  const header = packet.subarray(0, HEADER_BYTES)
+  const rest = packet.subarray(HEADER_BYTES)
+  if (keys.mode === 'none') return rest
+  if (keys.mode === 'hmac') {
+    if (rest.length < HMAC_BYTES) return 'truncated'
+    const body = rest.subarray(0, rest.length - HMAC_BYTES)
+    const expected = createHmac('sha256', keys.mac).update(header).update(body).digest()
+    return timingSafeEqual(expected, rest.subarray(rest.length - HMAC_BYTES)) ? body : 'auth-failed'
+  }
+  if (rest.length < IV_BYTES + TAG_BYTES) return 'truncated'
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', keys.cipher, rest.subarray(0, IV_BYTES))
+    decipher.setAAD(header)
+    decipher.setAuthTag(rest.subarray(rest.length - TAG_BYTES))
+    return Buffer.concat([decipher.update(rest.subarray(IV_BYTES, rest.length - TAG_BYTES)), decipher.final()])
+  } catch {
+    return 'auth-failed'
+  }
+}
+
+/** The receive path: checks in order of cost, then authenticates, then the replay window. Never throws. */
+export function open(ctx: OpenContext, packet: Buffer, now: number): Opened {
+  try {
+    const checked = checkHeader(ctx, packet)
+    if ('reason' in checked) return {ok: false, reason: checked.reason}
+    const body = authenticate(ctx.keys, packet)
+    if (typeof body === 'string') return {ok: false, reason: body}
+    const h = checked.header
+    if (ctx.replay.check(h.sender, h.incarnation, h.seq, now) === 'replayed') return {ok: false, reason: 'replayed'}
+    return {ok: true, header: h, body}
+  } catch {
+    return {ok: false, reason: 'malformed'}
+  }
+}

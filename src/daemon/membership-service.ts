@@ -1,0 +1,270 @@
+// MembershipService: the membership layer of one node, for `hactl daemon`.
+// It wires the pure MembershipMachine to the UDP transport, real time and the
+// authkey, and hands application datagrams through the same authenticated socket.
+//
+// API (for the daemon):
+//   const service = new MembershipService({config, nodeId, authkey, log})
+//     config:  validated BootstrapConfig (cluster.json)
+//     nodeId:  this node's id in config.nodes
+//     authkey: the key bytes (readAuthkey(config.authkey_file)); ignored for crypto "none"
+//     log:     optional sink of structured log records (one object per event; never holds the key)
+//   await service.start(signal?)   binds the sockets and starts the timers; an aborted
+//                                  signal stops the service. Rejects if a socket cannot bind.
+//   await service.stop()           idempotent.
+//   service.on('view', (event: ViewEvent) => ...)      on every view or quorum change
+//   service.on('app', (from: number, payload: Buffer) => ...)  an authenticated application datagram
+//   service.sendApp(to: number | 'all', payload)       at most MAX_APP_PAYLOAD_BYTES (60 KiB);
+//                                  unreliable and unordered like UDP: the caller retransmits.
+//   service.view(): ViewEvent      the current view (quorate false while gathering)
+//   service.snapshot(): MembershipSnapshot   view + links + counters, for `hactl membership`
+//
+// Semantics the daemon can rely on: `quorate` is true only in a view that every
+// member agreed on; a node that loses a member, is paused, or is in the middle
+// of a change reports quorate false until the next agreement. `dc` is the lowest
+// node id of a quorate view and null otherwise; all quorate nodes agree on it.
+import {randomBytes} from 'node:crypto'
+import {EventEmitter} from 'node:events'
+import {performance} from 'node:perf_hooks'
+import type {BootstrapConfig} from '../core/config/bootstrap-types.js'
+import {membershipConfigOf, MembershipMachine, type Incoming, type Message, type Ready, type ViewStatus} from '../core/membership/index.js'
+import {decodeApp, decodeHeartbeat, decodeProposal, deriveKeys, DROP_REASONS, encodeApp, encodeMessage, IV_BYTES, MalformedError, MAX_APP_PAYLOAD_BYTES, MessageType, open, ReplayGuard, seal, typeOf, type DropReason, type OpenContext, type Sealer} from '../core/wire/index.js'
+import {UdpTransport, type LinkCounters} from './transport.js'
+
+export interface ViewEvent {
+  viewId: number
+  /** 'usable' when the view is agreed; otherwise a change is under way. */
+  phase: string
+  members: Array<{id: number, name: string, votes: number}>
+  quorate: boolean
+  dc: number | null
+  expectedVotes: number
+  totalVotes: number
+  joined: number[]
+  left: number[]
+}
+
+export interface LinkState extends LinkCounters {
+  /** Peers heard on this link within the token timeout. */
+  peersUp: number[]
+  up: boolean
+}
+
+export interface MembershipSnapshot {
+  nodeId: number
+  incarnation: number
+  transport: 'udp' | 'udpu'
+  crypto: string
+  view: ViewEvent
+  reachable: number[]
+  links: LinkState[]
+  counters: {
+    sentPackets: number
+    sentBytes: number
+    receivedPackets: number
+    receivedBytes: number
+    accepted: number
+    dropped: Record<DropReason, number>
+    appSent: number
+    appReceived: number
+  }
+}
+
+export interface MembershipServiceOptions {
+  config: BootstrapConfig
+  nodeId: number
+  authkey: Buffer
+  log?: (record: Record<string, unknown>) => void
+  /** Overrides of cluster.json's totem (for what-ifs and tests). */
+  totem?: {heartbeat: number, token: number, consensus: number}
+}
+
+/** Incarnations grow with wall time (0.1 s steps from 2024), so a restart is always newer. */
+export function newIncarnation(): number {
+  return Math.floor((Date.now() - Date.UTC(2024, 0, 1)) / 100) >>> 0
+}
+
+export class MembershipService extends EventEmitter {
+  private readonly machine: MembershipMachine
+  private readonly transport: UdpTransport
+  private readonly sealer: Sealer
+  private readonly openContext: OpenContext
+  private readonly names: Map<number, string>
+  private readonly votes: Map<number, number>
+  private readonly heardOnLink: Array<Map<number, number>>
+  private readonly tokenMs: number
+  private timer: NodeJS.Timeout | undefined
+  private seq = 0
+  private current: ViewEvent
+  private running = false
+  private lastAgreed: number[] = []
+  private readonly dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>
+  private accepted = 0
+  private appSent = 0
+  private appReceived = 0
+  private readonly log: (record: Record<string, unknown>) => void
+
+  constructor(private readonly options: MembershipServiceOptions) {
+    super()
+    const {config, nodeId} = options
+    const self = config.nodes.find((n) => n.id === nodeId)
+    if (!self) throw new RangeError(`node id ${nodeId} is not in cluster.json`)
+    const incarnation = newIncarnation()
+    const memberConfig = membershipConfigOf(config, nodeId, options.totem)
+    this.tokenMs = memberConfig.tokenMs
+    this.machine = new MembershipMachine(memberConfig, incarnation)
+    this.names = new Map(config.nodes.map((n) => [n.id, n.name]))
+    this.votes = new Map(config.nodes.map((n) => [n.id, n.votes]))
+    this.log = options.log ?? (() => {})
+    const keys = deriveKeys(config.crypto, config.crypto === 'none' ? Buffer.alloc(32) : options.authkey, config.cluster_id)
+    this.sealer = {clusterId: config.cluster_id, sender: nodeId, incarnation, keys}
+    this.openContext = {clusterId: config.cluster_id, selfId: nodeId, senders: new Set(config.nodes.map((n) => n.id)), keys, replay: new ReplayGuard(4 * memberConfig.tokenMs)}
+    const links = self.addrs.map((localAddr, link) => ({
+      localAddr,
+      peers: new Map(config.nodes.filter((n) => n.id !== nodeId).map((n) => [n.id, n.addrs[link]])),
+    }))
+    this.heardOnLink = links.map(() => new Map())
+    this.transport = new UdpTransport({mode: config.transport, mcastAddr: config.mcast_addr, port: config.port, links, onPacket: (packet, link) => this.onPacket(packet, link)})
+    this.current = this.toEvent(this.machine.status(), [])
+  }
+
+  async start(signal?: AbortSignal): Promise<void> {
+    if (this.running) return
+    if (this.options.config.crypto === 'none') this.log({level: 'warning', event: 'crypto-none', message: 'crypto is "none": cluster traffic is neither authenticated nor encrypted; anyone on the network can join or disrupt the cluster'})
+    await this.transport.start()
+    this.running = true
+    const tickMs = Math.max(1, Math.min(10, Math.floor(this.options.config.totem.heartbeat / 5)))
+    this.timer = setInterval(() => this.step({type: 'tick'}), tickMs)
+    this.step({type: 'tick'})
+    this.log({level: 'info', event: 'membership-start', node: this.options.nodeId, incarnation: this.sealer.incarnation, transport: this.options.config.transport, links: this.options.config.nodes.find((n) => n.id === this.options.nodeId)!.addrs})
+    signal?.addEventListener('abort', () => void this.stop(), {once: true})
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return
+    this.running = false
+    clearInterval(this.timer)
+    await this.transport.stop()
+    this.log({level: 'info', event: 'membership-stop', node: this.options.nodeId})
+  }
+
+  sendApp(to: number | 'all', payload: Buffer): void {
+    if (payload.length > MAX_APP_PAYLOAD_BYTES) throw new RangeError(`application payload of ${payload.length} bytes exceeds ${MAX_APP_PAYLOAD_BYTES}`)
+    if (to !== 'all' && !this.names.has(to)) throw new RangeError(`node id ${to} is not in cluster.json`)
+    if (!this.running) return
+    this.appSent++
+    this.sendRaw(MessageType.app, encodeApp({to: to === 'all' ? 0 : to, payload}), to)
+  }
+
+  view(): ViewEvent {
+    return this.current
+  }
+
+  snapshot(): MembershipSnapshot {
+    const now = performance.now()
+    const c = this.transport.counters
+    const sum = (f: (l: LinkCounters) => number) => c.reduce((s, l) => s + f(l), 0)
+    return {
+      nodeId: this.options.nodeId,
+      incarnation: this.sealer.incarnation,
+      transport: this.options.config.transport,
+      crypto: this.options.config.crypto,
+      view: this.current,
+      reachable: this.machine.freshPeers(now),
+      links: c.map((l, i) => {
+        const peersUp = [...this.heardOnLink[i]].filter(([, at]) => now - at <= this.tokenMs).map(([id]) => id).sort((a, b) => a - b)
+        return {...l, peersUp, up: peersUp.length > 0}
+      }),
+      counters: {
+        sentPackets: sum((l) => l.sentPackets), sentBytes: sum((l) => l.sentBytes),
+        receivedPackets: sum((l) => l.receivedPackets), receivedBytes: sum((l) => l.receivedBytes),
+        accepted: this.accepted, dropped: {...this.dropped}, appSent: this.appSent, appReceived: this.appReceived,
+      },
+    }
+  }
+
+  // ---- internals ----
+
+  private step(event: Parameters<MembershipMachine['step']>[0]): void {
+    if (!this.running) return
+    let ready: Ready
+    try {
+      ready = this.machine.step(event, performance.now())
+    } catch (error) {
+      // A bug in the state machine: log it loudly and keep the process alive
+      // (not quorate is the safe state; systemd restarts us if we exit).
+      this.log({level: 'error', event: 'membership-bug', message: String((error as Error).stack ?? error)})
+      return
+    }
+    for (const out of ready.outbox) this.sendRaw(typeOf(out.msg), encodeMessage(out.msg), out.to)
+    for (const status of ready.notifications) this.onStatus(status)
+  }
+
+  private sendRaw(type: number, body: Buffer, to: number | 'all'): void {
+    const iv = this.sealer.keys.mode === 'aes256gcm' ? randomBytes(IV_BYTES) : Buffer.alloc(0)
+    this.transport.send(seal(this.sealer, type, ++this.seq, body, iv), to)
+  }
+
+  private onPacket(packet: Buffer, link: number): void {
+    const now = performance.now()
+    const opened = open(this.openContext, packet, now)
+    if (!opened.ok) {
+      this.dropped[opened.reason]++
+      return
+    }
+    const {header, body} = opened
+    this.heardOnLink[link].set(header.sender, now)
+    let msg: Message
+    try {
+      if (header.type === MessageType.app) return this.onApp(header.sender, body)
+      msg = header.type === MessageType.heartbeat ? decodeHeartbeat(body) : decodeProposal(body)
+    } catch (error) {
+      if (!(error instanceof MalformedError) && !(error instanceof RangeError)) this.log({level: 'error', event: 'decode-bug', message: String(error)})
+      this.dropped.malformed++
+      return
+    }
+    this.accepted++
+    const incoming: Incoming = {from: header.sender, inc: header.incarnation, seq: header.seq, msg}
+    this.step({type: 'receive', packet: incoming})
+  }
+
+  private onApp(from: number, body: Buffer): void {
+    const app = decodeApp(body)
+    if (app.to !== 0 && app.to !== this.options.nodeId) {
+      this.dropped['not-for-us']++
+      return
+    }
+    this.accepted++
+    this.appReceived++
+    this.emit('app', from, Buffer.from(app.payload))
+  }
+
+  private toEvent(status: ViewStatus, before: number[]): ViewEvent {
+    const ids = status.members.map((m) => m.id)
+    return {
+      viewId: status.viewId,
+      phase: status.phase,
+      members: ids.map((id) => ({id, name: this.names.get(id) ?? String(id), votes: this.votes.get(id) ?? 0})),
+      quorate: status.quorate,
+      dc: status.dc,
+      expectedVotes: status.expectedVotes,
+      totalVotes: status.totalVotes,
+      joined: ids.filter((id) => !before.includes(id)),
+      left: before.filter((id) => !ids.includes(id)),
+    }
+  }
+
+  private onStatus(status: ViewStatus): void {
+    // joined/left compare agreed views only: the previous usable view and this one.
+    const event = this.toEvent(status, this.lastAgreed)
+    if (status.phase !== 'usable') {
+      event.joined = []
+      event.left = []
+    } else {
+      this.lastAgreed = event.members.map((m) => m.id)
+    }
+    const quorumChanged = event.quorate !== this.current.quorate
+    this.current = event
+    this.log({level: 'info', event: quorumChanged ? 'quorum-change' : 'view-change', viewId: event.viewId, phase: event.phase, members: event.members.map((m) => m.name), joined: event.joined, left: event.left, quorate: event.quorate, dc: event.dc, totalVotes: event.totalVotes, expectedVotes: event.expectedVotes})
+    this.emit('view', event)
+  }
+}

@@ -1,0 +1,99 @@
+// The UDP transport: one socket per link (ring), on dgram-as-promised.
+// transport "udp": multicast to the group (TTL 1, loopback off), with the
+// outgoing interface pinned to the link's local address and the group joined
+// on that interface only. transport "udpu": unicast to every other node's
+// address on that link. A datagram is sent on every link; the receiver's replay
+// window keeps the first copy, so a node stays reachable while any link works.
+import DgramAsPromised, {type SocketAsPromised} from 'dgram-as-promised'
+import type {RemoteInfo} from 'node:dgram'
+import {isIPv6} from 'node:net'
+
+export interface LinkOptions {
+  /** This node's address on the link. */
+  localAddr: string
+  /** Other nodes' addresses on the link (unicast targets for udpu). */
+  peers: ReadonlyMap<number, string>
+}
+
+export interface TransportOptions {
+  mode: 'udp' | 'udpu'
+  mcastAddr: string
+  port: number
+  links: LinkOptions[]
+  onPacket: (packet: Buffer, link: number, from: RemoteInfo) => void
+}
+
+export interface LinkCounters {
+  link: number
+  localAddr: string
+  sentPackets: number
+  sentBytes: number
+  receivedPackets: number
+  receivedBytes: number
+  sendErrors: number
+}
+
+export class UdpTransport {
+  private sockets: SocketAsPromised[] = []
+  readonly counters: LinkCounters[]
+
+  constructor(private readonly options: TransportOptions) {
+    this.counters = options.links.map((l, link) => ({link, localAddr: l.localAddr, sentPackets: 0, sentBytes: 0, receivedPackets: 0, receivedBytes: 0, sendErrors: 0}))
+  }
+
+  async start(): Promise<void> {
+    try {
+      for (const [index, link] of this.options.links.entries()) this.sockets.push(await this.openLink(index, link))
+    } catch (error) {
+      await this.stop()
+      throw error
+    }
+  }
+
+  private async openLink(index: number, link: LinkOptions): Promise<SocketAsPromised> {
+    const {mode, mcastAddr, port} = this.options
+    const type = isIPv6(link.localAddr) ? 'udp6' : 'udp4'
+    const socket = DgramAsPromised.createSocket({type, reuseAddr: mode === 'udp'}, (msg, rinfo) => {
+      const c = this.counters[index]
+      c.receivedPackets++
+      c.receivedBytes += msg.length
+      this.options.onPacket(msg, index, rinfo)
+    })
+    // A send error (no route while a link is down) must not kill the daemon.
+    socket.socket.on('error', () => {})
+    if (mode === 'udp') {
+      await socket.bind({port, address: isIPv6(link.localAddr) ? '::' : '0.0.0.0'})
+      socket.addMembership(mcastAddr, link.localAddr)
+      socket.setMulticastInterface(link.localAddr)
+      socket.setMulticastTTL(1)
+      socket.setMulticastLoopback(false)
+    } else {
+      await socket.bind({port, address: link.localAddr})
+    }
+    socket.setRecvBufferSize(1 << 20)
+    return socket
+  }
+
+  /** Sends one datagram on every link; to = a node id (udpu: only that node) or 'all'. */
+  send(packet: Buffer, to: number | 'all'): void {
+    this.sockets.forEach((socket, index) => {
+      const link = this.options.links[index]
+      const targets = this.options.mode === 'udp' ? [this.options.mcastAddr]
+        : to === 'all' ? [...link.peers.values()] : [link.peers.get(to)].filter((a): a is string => a !== undefined)
+      for (const address of targets) {
+        const c = this.counters[index]
+        c.sentPackets++
+        c.sentBytes += packet.length
+        socket.send(packet, this.options.port, address).catch(() => {
+          c.sendErrors++
+        })
+      }
+    })
+  }
+
+  async stop(): Promise<void> {
+    const sockets = this.sockets
+    this.sockets = []
+    await Promise.all(sockets.map((s) => s.close().catch(() => {})))
+  }
+}

@@ -1,0 +1,43 @@
+// A hostile sender for netns tests: node --import tsx test/netns/raw-sender.ts --config FILE --authkey FILE --kind KIND --count N
+// Kinds: garbage, truncated, oversized, foreign, wrongkey, replay (captures one
+// real packet from the multicast group and sends it again N times).
+import DgramAsPromised from 'dgram-as-promised'
+import {randomBytes} from 'node:crypto'
+import {readFile} from 'node:fs/promises'
+import {parseArgs} from 'node:util'
+import {validateBootstrap} from '../../src/core/config/bootstrap.js'
+import {deriveKeys, encodeHeartbeat, MessageType, seal} from '../../src/core/wire/index.js'
+
+const {values} = parseArgs({options: {config: {type: 'string'}, kind: {type: 'string'}, count: {type: 'string'}, local: {type: 'string'}, to: {type: 'string'}}})
+const config = validateBootstrap(JSON.parse(await readFile(values.config!, 'utf8')))
+const count = Number(values.count ?? 10)
+const target = values.to ?? config.mcast_addr
+const socket = DgramAsPromised.createSocket({type: 'udp4', reuseAddr: true})
+await socket.bind({port: config.port, address: '0.0.0.0'})
+if (values.local) {
+  socket.setMulticastInterface(values.local)
+  socket.addMembership(config.mcast_addr, values.local)
+}
+const hb = encodeHeartbeat({type: 'heartbeat', view: {id: 1, coord: 1}, phase: 'usable', seenAll: true, peers: []})
+const sealer = (key: Buffer, clusterId = config.cluster_id) => ({clusterId, sender: config.nodes[0].id, incarnation: 0xfffffff0, keys: deriveKeys(config.crypto, key, clusterId)})
+const make = (i: number): Buffer => {
+  switch (values.kind) {
+    case 'garbage': return randomBytes(100 + i)
+    case 'truncated': return seal(sealer(randomBytes(64)), MessageType.heartbeat, i + 1, hb, randomBytes(12)).subarray(0, 20)
+    case 'oversized': return Buffer.alloc(64_000, 1)
+    case 'foreign': return seal(sealer(randomBytes(64), config.cluster_id ^ 1), MessageType.heartbeat, i + 1, hb, randomBytes(12))
+    case 'wrongkey': return seal(sealer(randomBytes(64)), MessageType.heartbeat, i + 1, hb, randomBytes(12))
+    default: throw new Error(`unknown kind ${values.kind}`)
+  }
+}
+let packets: Buffer[]
+if (values.kind === 'replay') {
+  const captured = await new Promise<Buffer>((resolve) => socket.socket.once('message', (msg) => resolve(Buffer.from(msg))))
+  await new Promise((r) => setTimeout(r, 300))
+  packets = Array.from({length: count}, () => captured)
+} else {
+  packets = Array.from({length: count}, (_, i) => make(i))
+}
+for (const p of packets) await socket.send(p, config.port, target)
+await socket.close()
+process.stdout.write(`${JSON.stringify({sent: packets.length, kind: values.kind})}\n`)
