@@ -57,11 +57,22 @@ function act(op: ActionOp, resource: string | undefined, node: string, reason: s
   return action
 }
 
+const intervalCache = new Map<string, number>()
+
+function intervalMs(text: string): number {
+  let ms = intervalCache.get(text)
+  if (ms === undefined) {
+    ms = parseDurationMs(text) ?? 0
+    if (intervalCache.size < 1000) intervalCache.set(text, ms)
+  }
+  return ms
+}
+
 function monitorsOf(inst: Instance, node: string, reason: string): Action[] {
   const out: Action[] = []
   for (const op of inst.primitive.operations) {
     if (op.name !== 'monitor') continue
-    const ms = parseDurationMs(op.interval) ?? 0
+    const ms = intervalMs(op.interval)
     if (ms > 0) out.push(act('monitor', inst.id, node, reason, ms))
   }
   return out

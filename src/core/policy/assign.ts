@@ -101,7 +101,9 @@ class Assigner {
     if (unit.clone >= 0 && this.model.clones[unit.clone].units.indexOf(u) >= this.model.clones[unit.clone].max) {
       return this.unplace(unit, `clone-max is ${this.model.clones[unit.clone].max}`)
     }
-    const scores = Float64Array.from(this.base.scores[u])
+    // Most units have no colocation: they use their base scores as they are.
+    const shared = this.colocations.asDependent[u].length === 0 && this.colocations.asPrimary[u].length === 0 && !this.model.trace
+    const scores = shared ? this.base.scores[u] : Float64Array.from(this.base.scores[u])
     for (const c of this.colocations.asDependent[u]) this.applyPrimary(unit, scores, c)
     for (const c of this.colocations.asPrimary[u]) this.applyDependents(unit, scores, c)
     if (this.model.trace?.units.has(u)) this.finalScores.set(u, scores)

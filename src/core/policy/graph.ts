@@ -1,29 +1,31 @@
 // Phase 10: the transition graph. Dependencies are deduplicated and sorted,
-// actions are listed in a deterministic topological order (ready actions by
-// id), and an ordering loop from contradictory constraints is broken with a
+// actions are listed in a deterministic topological order (ready actions in the
+// order they were made: fences, then resources in configuration order), and an ordering loop from contradictory constraints is broken with a
 // warning instead of deadlocking the transition.
 import type {Action} from './actions.js'
 
-/** A binary min-heap of strings: the ready set of Kahn's algorithm, so the order is deterministic. */
+/** A binary min-heap of ranks: the ready set of Kahn's algorithm, so the order is deterministic. */
 class Heap {
-  private readonly items: string[] = []
+  private readonly items: number[] = []
   get size(): number {
     return this.items.length
   }
 
-  push(value: string): void {
+  push(value: number): void {
     const a = this.items
     a.push(value)
     let i = a.length - 1
     while (i > 0) {
       const parent = (i - 1) >> 1
       if (a[parent] <= a[i]) break
-      ;[a[parent], a[i]] = [a[i], a[parent]]
+      const t = a[parent]
+      a[parent] = a[i]
+      a[i] = t
       i = parent
     }
   }
 
-  pop(): string {
+  pop(): number {
     const a = this.items
     const top = a[0]
     const last = a.pop()!
@@ -37,7 +39,9 @@ class Heap {
         if (l < a.length && a[l] < a[m]) m = l
         if (r < a.length && a[r] < a[m]) m = r
         if (m === i) break
-        ;[a[m], a[i]] = [a[i], a[m]]
+        const t = a[m]
+        a[m] = a[i]
+        a[i] = t
         i = m
       }
     }
@@ -45,34 +49,38 @@ class Heap {
   }
 }
 
-export function buildGraph(actions: Action[], warnings: string[]): Action[] {
-  const byId = new Map<string, Action>()
-  for (const a of actions) byId.set(a.id, a)
-  const pending = new Map<string, number>()
-  const dependents = new Map<string, string[]>()
-  for (const a of byId.values()) {
-    a.dependsOn = [...new Set(a.dependsOn)].filter((d) => byId.has(d)).sort()
-    pending.set(a.id, a.dependsOn.length)
-    for (const d of a.dependsOn) {
-      const list = dependents.get(d)
-      if (list) list.push(a.id)
-      else dependents.set(d, [a.id])
-    }
+function cleanDependencies(action: Action, byId: Map<string, number>): void {
+  const deps = action.dependsOn
+  if (deps.length === 0) return
+  if (deps.length === 1) {
+    if (!byId.has(deps[0])) action.dependsOn = []
+    return
   }
+  action.dependsOn = [...new Set(deps)].filter((d) => byId.has(d)).sort()
+}
+
+export function buildGraph(input: Action[], warnings: string[]): Action[] {
+  // Ranks follow the order actions were made in (fences, then instances in configuration order): deterministic, and cheaper than sorting ids.
+  const actions = [...new Map(input.map((a) => [a.id, a])).values()]
+  const rank = new Map<string, number>()
+  actions.forEach((a, i) => rank.set(a.id, i))
+  const pending = new Int32Array(actions.length)
+  const dependents: number[][] = actions.map(() => [])
+  actions.forEach((a, i) => {
+    cleanDependencies(a, rank)
+    pending[i] = a.dependsOn.length
+    for (const d of a.dependsOn) dependents[rank.get(d)!].push(i)
+  })
   const ready = new Heap()
-  for (const [id, count] of pending) if (count === 0) ready.push(id)
+  for (let i = 0; i < actions.length; i++) if (pending[i] === 0) ready.push(i)
+  const done = new Uint8Array(actions.length)
   const out: Action[] = []
-  while (out.length < byId.size) {
-    if (ready.size === 0) breakLoop(byId, pending, ready, warnings)
-    const id = ready.pop()
-    out.push(byId.get(id)!)
-    pending.delete(id)
-    for (const next of dependents.get(id) ?? []) {
-      const left = pending.get(next)
-      if (left === undefined) continue
-      pending.set(next, left - 1)
-      if (left === 1) ready.push(next)
-    }
+  while (out.length < actions.length) {
+    if (ready.size === 0) breakLoop(actions, rank, pending, done, ready, warnings)
+    const i = ready.pop()
+    out.push(actions[i])
+    done[i] = 1
+    for (const next of dependents[i]) if (--pending[next] === 0) ready.push(next)
   }
   return out
 }
@@ -81,20 +89,19 @@ export function buildGraph(actions: Action[], warnings: string[]): Action[] {
  * Contradictory orderings made a loop: walk waiting actions along their waiting
  * dependencies until one repeats, and drop the one edge that closes the loop.
  */
-function breakLoop(byId: Map<string, Action>, pending: Map<string, number>, ready: Heap, warnings: string[]): void {
-  const seen = new Set<string>()
-  let previous = ''
-  let current = [...pending.keys()].sort()[0]
+function breakLoop(actions: Action[], rank: Map<string, number>, pending: Int32Array, done: Uint8Array, ready: Heap, warnings: string[]): void {
+  const waiting = (id: string) => done[rank.get(id)!] === 0
+  const seen = new Set<number>()
+  let previous = -1
+  let current = done.indexOf(0)
   while (!seen.has(current)) {
     seen.add(current)
     previous = current
-    current = byId.get(current)!.dependsOn.find((d) => pending.has(d))!
+    current = rank.get(actions[current].dependsOn.find(waiting)!)!
   }
   // previous waits for current, and current (transitively) waits for previous.
-  const action = byId.get(previous)!
-  action.dependsOn = action.dependsOn.filter((d) => d !== current)
-  warnings.push(`ordering loop: ${previous} no longer waits for ${current}`)
-  const left = pending.get(previous)! - 1
-  pending.set(previous, left)
-  if (left === 0) ready.push(previous)
+  const action = actions[previous]
+  action.dependsOn = action.dependsOn.filter((d) => d !== actions[current].id)
+  warnings.push(`ordering loop: ${action.id} no longer waits for ${actions[current].id}`)
+  if (--pending[previous] === 0) ready.push(previous)
 }

@@ -5,9 +5,9 @@ import type {Failure} from './failures.js'
 import {isTrue, type Instance, type Model, type Unit} from './model.js'
 
 function locate(model: Model, inst: Instance): Instance {
-  const out: Instance = {...inst, active: [], failed: [], fencedOn: [], expiredOn: [], failCounts: new Map()}
   const entry = model.state.resources[inst.id]
-  if (!entry) return out
+  if (!entry) return {...inst, active: [], failed: [], fencedOn: [], expiredOn: [], failCounts: new Map()}
+  const out: Instance = {...inst, active: [], failed: [], fencedOn: [], expiredOn: [], failCounts: new Map()}
   out.migratable = entry.migratable !== false
   for (const [nodeName, record] of Object.entries(entry.nodes)) {
     if (record.role !== 'started' && record.role !== 'failed') continue
@@ -56,8 +56,8 @@ function applyFailure(model: Model, inst: Instance, f: Failure): void {
   }
 }
 
-function manage(model: Model, inst: Instance): void {
-  if (isTrue(propertyValue(model.config, 'maintenance-mode'))) {
+function manage(model: Model, inst: Instance, maintenanceMode: boolean): void {
+  if (maintenanceMode) {
     inst.managed = false
     inst.unmanagedWhy = 'maintenance-mode'
   } else if (inst.meta('is-managed') !== undefined && !isTrue(inst.meta('is-managed'))) {
@@ -76,7 +76,12 @@ function manage(model: Model, inst: Instance): void {
   }
 }
 
-function unitStatus(model: Model, unit: Unit, instances: Instance[]): Unit {
+interface Flags {
+  stopAll: boolean
+  freeze: boolean
+}
+
+function unitStatus(model: Model, unit: Unit, instances: Instance[], flags: Flags): Unit {
   const out: Unit = {...unit, pinnedTo: -1, pinnedWhy: '', stopWhy: '', current: -1}
   const members = unit.instances.map((i) => instances[i])
   out.current = members.find((m) => m.active.length > 0)?.active[0] ?? -1
@@ -91,11 +96,11 @@ function unitStatus(model: Model, unit: Unit, instances: Instance[]): Unit {
   } else if (unmanaged) {
     out.pinnedTo = unmanaged.active[0]
     out.pinnedWhy = `unmanaged: ${unmanaged.unmanagedWhy}`
-  } else if (!model.canStart && out.current >= 0 && propertyValue(model.config, 'no-quorum-policy') === 'freeze') {
+  } else if (!model.canStart && out.current >= 0 && flags.freeze) {
     out.pinnedTo = out.current
     out.pinnedWhy = 'frozen: no quorum (no-quorum-policy=freeze)'
   }
-  if (isTrue(propertyValue(model.config, 'stop-all-resources'))) out.stopWhy = 'stop-all-resources'
+  if (flags.stopAll) out.stopWhy = 'stop-all-resources'
   else if (!model.canStart) out.stopWhy = 'no quorum'
   else if (members[0].stopWhy !== '') out.stopWhy = members[0].stopWhy
   return out
@@ -104,7 +109,9 @@ function unitStatus(model: Model, unit: Unit, instances: Instance[]): Unit {
 export function instanceStatus(model: Model, failures: Failure[]): {instances: Instance[], units: Model['units']} {
   const instances = model.instances.map((inst) => locate(model, inst))
   for (const f of failures) applyFailure(model, instances[f.instance], f)
-  for (const inst of instances) manage(model, inst)
-  const units = model.units.map((u) => unitStatus(model, u, instances))
+  const maintenanceMode = isTrue(propertyValue(model.config, 'maintenance-mode'))
+  for (const inst of instances) manage(model, inst, maintenanceMode)
+  const flags = {stopAll: isTrue(propertyValue(model.config, 'stop-all-resources')), freeze: propertyValue(model.config, 'no-quorum-policy') === 'freeze'}
+  const units = model.units.map((u) => unitStatus(model, u, instances, flags))
   return {instances, units}
 }

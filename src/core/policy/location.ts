@@ -1,7 +1,7 @@
 // Phase 5: each unit's own score on each node: node eligibility, location
 // constraints and rules, symmetric-cluster, stickiness, fail counts.
 import {propertyValue} from '../config/defaults.js'
-import {addScores, INFINITY, MINUS_INFINITY, parseScore} from '../config/scores.js'
+import {addScores, formatScore, INFINITY, MINUS_INFINITY, parseScore} from '../config/scores.js'
 import type {LocationConstraint, LocationRule} from '../config/types.js'
 import {isTrue, note, type Model, type NodeInfo, type Unit} from './model.js'
 
@@ -73,8 +73,8 @@ function threshold(model: Model, unit: Unit, member: number): number {
 class UnitScorer {
   readonly score: Float64Array
   tail: Int32Array | null
-  constructor(private readonly model: Model, private readonly unit: Unit, nodeCount: number, private readonly causes: Map<number, string>) {
-    this.score = new Float64Array(nodeCount)
+  constructor(private readonly model: Model, private readonly unit: Unit, buffer: Float64Array, nodeCount: number, private readonly causes: Map<number, string>) {
+    this.score = buffer.subarray(unit.index * nodeCount, (unit.index + 1) * nodeCount)
     this.tail = unit.instances.length > 1 ? new Int32Array(nodeCount).fill(unit.instances.length) : null
   }
 
@@ -96,9 +96,9 @@ function memberOf(model: Model, unit: Unit, name: string): number {
   return k < 0 || unit.names[0] === name ? 0 : k
 }
 
-function scoreUnit(model: Model, unit: Unit, locations: Map<string, LocationConstraint[]>, symmetric: boolean, causes: Map<number, string>): UnitScorer {
+function scoreUnit(model: Model, unit: Unit, locations: Map<string, LocationConstraint[]>, symmetric: boolean, causes: Map<number, string>, buffer: Float64Array): UnitScorer {
   const nodes = model.nodes
-  const s = new UnitScorer(model, unit, nodes.length, causes)
+  const s = new UnitScorer(model, unit, buffer, nodes.length, causes)
   const allowed = symmetric ? null : new Uint8Array(nodes.length)
   for (const node of nodes) if (node.cannotHost !== '') s.add(node.index, MINUS_INFINITY, node.cannotHost, 0, false)
   for (const name of unit.names) {
@@ -114,11 +114,12 @@ function scoreUnit(model: Model, unit: Unit, locations: Map<string, LocationCons
   }
   unit.instances.forEach((i, member) => {
     const inst = model.instances[i]
-    const stickiness = stickinessOf(model, unit, member)
+    // Stickiness and thresholds are looked up only where they can matter: most instances run nowhere and never failed.
+    const stickiness = inst.active.length === 0 ? 0 : stickinessOf(model, unit, member)
     if (stickiness !== 0) for (const n of inst.active) s.add(n, stickiness, `stickiness of ${inst.id}`)
-    const limit = threshold(model, unit, member)
+    const limit = inst.failCounts.size === 0 ? 0 : threshold(model, unit, member)
     for (const [n, count] of inst.failCounts) {
-      if (count >= limit) s.add(n, MINUS_INFINITY, `${inst.id} failed ${count} times (migration-threshold ${limit})`, member)
+      if (count >= limit) s.add(n, MINUS_INFINITY, `${inst.id} failed ${count} times (migration-threshold ${formatScore(limit)})`, member)
     }
   })
   if (allowed) {
@@ -133,8 +134,10 @@ export function locationScores(model: Model): BaseScores {
   const scores: Float64Array[] = []
   const tailBans: (Int32Array | null)[] = []
   const causes = new Map<number, string>()
+  // One buffer for all units: 640,000 scores in one allocation instead of 10,000.
+  const buffer = new Float64Array(model.units.length * model.nodes.length)
   for (const unit of model.units) {
-    const s = scoreUnit(model, unit, locations, symmetric, causes)
+    const s = scoreUnit(model, unit, locations, symmetric, causes, buffer)
     scores.push(s.score)
     tailBans.push(s.tail)
   }
