@@ -66,14 +66,17 @@ export async function describeAgent(agentId: string, options: DescribeOptions = 
 /**
  * For `hactl resource add agent NAME AGENT key=value…`: throws an input error
  * (exit 2, one line) for an unknown agent, an unknown parameter or a missing
- * required one, listing the valid parameters.
+ * required one, listing the valid parameters. With ifInstalled, an agent
+ * not installed on this machine is accepted unchecked (returns undefined).
  */
-export async function validateAgentParams(agentId: string, params: Record<string, string>, options: DescribeOptions = {}): Promise<AgentMetadata> {
+export async function validateAgentParams(agentId: string, params: Record<string, string>, options: DescribeOptions & {ifInstalled?: boolean} = {}): Promise<AgentMetadata | undefined> {
   let metadata: AgentMetadata
   try {
     parseAgentId(agentId)
     metadata = await describeAgent(agentId, options)
   } catch (error) {
+    // Offline edits (-f) may name an agent installed only on the cluster's nodes.
+    if (error instanceof AgentNotFoundError && options.ifInstalled) return undefined
     if (error instanceof AgentNameError || error instanceof AgentNotFoundError || error instanceof MetadataError) {
       throw inputError(error.message, error instanceof AgentNameError ? 'invalid-agent' : 'agent-unavailable')
     }
