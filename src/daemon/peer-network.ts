@@ -1,0 +1,338 @@
+/**
+ * Reliable, authenticated, encrypted messages between the daemons of one cluster,
+ * over TCP. Membership heartbeats stay on UDP; everything that must arrive whole
+ * and in order — replication of the configuration (megabytes at 10,000
+ * resources), actions, their results — goes here.
+ *
+ * Each node listens on its first link address, port (cluster port + 1). A node
+ * sends to a peer over its own outbound connection and receives on inbound ones,
+ * so the two directions never race to share one socket.
+ *
+ * Handshake (both sides prove they hold the authkey; fresh nonces on both sides
+ * make every session's keys new, so a recorded session cannot be replayed):
+ *   client -> HELLO  magic, cluster id, client node id, nonceC (16 bytes)
+ *   server -> ACCEPT magic, cluster id, server node id, nonceS, HMAC(key, "server" ‖ transcript)
+ *   client -> PROOF  HMAC(key, "client" ‖ transcript)
+ * Then frames: length (u32) ‖ AES-256-GCM(key derived per direction, nonce = frame
+ * counter) of a JSON message. A frame that fails authentication ends the connection.
+ */
+import {createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual} from 'node:crypto'
+import {EventEmitter} from 'node:events'
+import {createConnection, createServer, type Server, type Socket} from 'node:net'
+import type {Logger} from './logger.js'
+
+const MAGIC = Buffer.from('HAP1')
+const HELLO_BYTES = 4 + 4 + 2 + 16
+const ACCEPT_BYTES = 4 + 4 + 2 + 16 + 32
+const PROOF_BYTES = 32
+/** Whole configurations travel here; 64 MB bounds a hostile or broken peer. */
+export const MAX_FRAME_BYTES = 64 * 1024 * 1024
+const HANDSHAKE_TIMEOUT_MS = 2000
+const RECONNECT_MS_MAX = 1000
+const QUEUE_BYTES_MAX = 128 * 1024 * 1024
+
+export interface PeerAddress {id: number, host: string, port: number}
+
+export interface PeerNetworkOptions {
+  self: PeerAddress
+  peers: PeerAddress[]
+  clusterId: number
+  key: Buffer
+  logger: Logger
+}
+
+interface Session {
+  sendKey: Buffer
+  receiveKey: Buffer
+  sendCounter: bigint
+  receiveCounter: bigint
+}
+
+function mac(key: Buffer, label: string, transcript: Buffer): Buffer {
+  return createHmac('sha256', key).update(label).update(transcript).digest()
+}
+
+function sessionKeys(key: Buffer, transcript: Buffer, isClient: boolean): Pick<Session, 'sendKey' | 'receiveKey'> {
+  const c2s = mac(key, 'key client->server', transcript)
+  const s2c = mac(key, 'key server->client', transcript)
+  return isClient ? {sendKey: c2s, receiveKey: s2c} : {sendKey: s2c, receiveKey: c2s}
+}
+
+function nonce(counter: bigint): Buffer {
+  const iv = Buffer.alloc(12)
+  iv.writeBigUInt64BE(counter, 4)
+  return iv
+}
+
+function seal(session: Session, plaintext: Buffer): Buffer {
+  const cipher = createCipheriv('aes-256-gcm', session.sendKey, nonce(session.sendCounter++))
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()])
+  const header = Buffer.alloc(4)
+  header.writeUInt32BE(body.length)
+  return Buffer.concat([header, body])
+}
+
+function open(session: Session, body: Buffer): Buffer {
+  const decipher = createDecipheriv('aes-256-gcm', session.receiveKey, nonce(session.receiveCounter++))
+  decipher.setAuthTag(body.subarray(body.length - 16))
+  return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()])
+}
+
+/** Reads exact byte counts (handshake) and then length-prefixed frames from a socket. */
+class FrameReader {
+  framing = false
+  private chunks: Buffer[] = []
+  private size = 0
+  private wanted: {bytes: number, then: (data: Buffer) => void} | undefined
+
+  constructor(private readonly onFrame: (body: Buffer) => void, private readonly onError: (reason: string) => void) {}
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk)
+    this.size += chunk.length
+    this.drain()
+  }
+
+  expect(bytes: number, then: (data: Buffer) => void): void {
+    this.wanted = {bytes, then}
+    this.drain()
+  }
+
+  startFraming(): void {
+    this.framing = true
+    this.drain()
+  }
+
+  /** Joins chunks only when enough bytes are there, so a large frame is copied once. */
+  private take(bytes: number): Buffer {
+    const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size)
+    this.chunks = all.length > bytes ? [all.subarray(bytes)] : []
+    this.size = all.length - bytes
+    return all.subarray(0, bytes)
+  }
+
+  private peekLength(): number {
+    const head = this.chunks[0].length >= 4 ? this.chunks[0] : Buffer.concat(this.chunks, this.size)
+    return head.readUInt32BE(0)
+  }
+
+  private drain(): void {
+    for (;;) {
+      if (this.wanted) {
+        if (this.size < this.wanted.bytes) return
+        const {bytes, then} = this.wanted
+        this.wanted = undefined
+        then(this.take(bytes))
+        continue
+      }
+      if (!this.framing || this.size < 4) return
+      const length = this.peekLength()
+      if (length < 16 || length > MAX_FRAME_BYTES + 16) {
+        this.framing = false
+        return this.onError(`frame of ${length} bytes`)
+      }
+      if (this.size < 4 + length) return
+      this.take(4)
+      this.onFrame(this.take(length))
+    }
+  }
+}
+
+export interface PeerNetworkEvents {
+  message: [from: number, message: unknown]
+}
+
+/** Counters for `hactl membership` and the logs. */
+export interface PeerCounters {
+  framesSent: number
+  framesReceived: number
+  bytesSent: number
+  bytesReceived: number
+  handshakeFailures: number
+  dropped: number
+}
+
+export class PeerNetwork extends EventEmitter<PeerNetworkEvents> {
+  readonly counters: PeerCounters = {framesSent: 0, framesReceived: 0, bytesSent: 0, bytesReceived: 0, handshakeFailures: 0, dropped: 0}
+  private server: Server | undefined
+  private readonly outbound = new Map<number, Outbound>()
+  private readonly inbound = new Set<Socket>()
+  private stopped = false
+
+  constructor(private readonly options: PeerNetworkOptions) {
+    super()
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((socket) => this.accept(socket))
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject)
+      this.server!.listen(this.options.self.port, this.options.self.host, () => resolve())
+    })
+    for (const peer of this.options.peers) this.outbound.set(peer.id, new Outbound(peer, this.options, this.counters))
+  }
+
+  /** Queues a message for a peer; it is delivered in order once a connection is up. */
+  send(to: number, message: unknown): void {
+    const link = this.outbound.get(to)
+    if (!link || this.stopped) return
+    link.send(Buffer.from(JSON.stringify(message)))
+  }
+
+  /** Serializes once for several peers (whole configurations are large). */
+  sendMany(to: number[], message: unknown): void {
+    const payload = Buffer.from(JSON.stringify(message))
+    for (const id of to) this.outbound.get(id)?.send(payload)
+  }
+
+  /** Forget what is queued for a peer that left the view: it resynchronizes when it comes back. */
+  drop(peer: number): void {
+    this.outbound.get(peer)?.clear()
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    for (const link of this.outbound.values()) link.close()
+    for (const socket of this.inbound) socket.destroy()
+    await new Promise<void>((resolve) => this.server ? this.server.close(() => resolve()) : resolve())
+  }
+
+  private accept(socket: Socket): void {
+    const {key, clusterId, self, logger} = this.options
+    this.inbound.add(socket)
+    socket.setNoDelay(true)
+    const timer = setTimeout(() => fail('handshake timeout'), HANDSHAKE_TIMEOUT_MS)
+    let session: Session | undefined
+    let peer = 0
+    const fail = (reason: string) => {
+      clearTimeout(timer)
+      if (!session) this.counters.handshakeFailures++
+      logger.log('warning', 'peer-connection-dropped', {from: socket.remoteAddress, reason})
+      socket.destroy()
+    }
+    const reader = new FrameReader((body) => {
+      try {
+        const message = JSON.parse(open(session!, body).toString('utf8'))
+        this.counters.framesReceived++
+        this.counters.bytesReceived += body.length + 4
+        this.emit('message', peer, message)
+      } catch {
+        fail('a frame failed authentication')
+      }
+    }, fail)
+    reader.expect(HELLO_BYTES, (hello) => {
+      if (!hello.subarray(0, 4).equals(MAGIC) || hello.readUInt32BE(4) !== clusterId) return fail('foreign or malformed hello')
+      peer = hello.readUInt16BE(8)
+      if (!this.outbound.has(peer)) return fail(`node id ${peer} is not a configured peer`)
+      const nonceS = randomBytes(16)
+      const accept = Buffer.alloc(4 + 4 + 2)
+      MAGIC.copy(accept)
+      accept.writeUInt32BE(clusterId, 4)
+      accept.writeUInt16BE(self.id, 8)
+      const transcript = Buffer.concat([hello, accept, nonceS])
+      socket.write(Buffer.concat([accept, nonceS, mac(key, 'server', transcript)]))
+      reader.expect(PROOF_BYTES, (proof) => {
+        if (!timingSafeEqual(proof, mac(key, 'client', transcript))) return fail('the peer does not hold the authkey')
+        clearTimeout(timer)
+        session = {...sessionKeys(key, transcript, false), sendCounter: 0n, receiveCounter: 0n}
+        reader.startFraming()
+      })
+    })
+    socket.on('data', (chunk) => reader.push(chunk))
+    socket.on('error', () => undefined)
+    socket.on('close', () => {
+      clearTimeout(timer)
+      this.inbound.delete(socket)
+    })
+  }
+}
+
+/** One outbound connection with its queue, reconnecting with backoff. */
+class Outbound {
+  private socket: Socket | undefined
+  private session: Session | undefined
+  private queue: Buffer[] = []
+  private queuedBytes = 0
+  private retryMs = 50
+  private timer: NodeJS.Timeout | undefined
+  private closed = false
+
+  constructor(private readonly peer: PeerAddress, private readonly options: PeerNetworkOptions, private readonly counters: PeerCounters) {}
+
+  send(payload: Buffer): void {
+    if (this.queuedBytes + payload.length > QUEUE_BYTES_MAX) {
+      // A peer that takes nothing for this long is gone; it resynchronizes on its return.
+      this.counters.dropped += this.queue.length
+      this.clear()
+    }
+    this.queue.push(payload)
+    this.queuedBytes += payload.length
+    if (this.session) this.flush()
+    else if (!this.socket && !this.timer) this.connect()
+  }
+
+  clear(): void {
+    this.queue = []
+    this.queuedBytes = 0
+  }
+
+  close(): void {
+    this.closed = true
+    clearTimeout(this.timer)
+    this.socket?.destroy()
+  }
+
+  private flush(): void {
+    for (const payload of this.queue) {
+      const frame = seal(this.session!, payload)
+      this.counters.framesSent++
+      this.counters.bytesSent += frame.length
+      this.socket!.write(frame)
+    }
+    this.clear()
+  }
+
+  private connect(): void {
+    if (this.closed) return
+    const {key, clusterId, self} = this.options
+    const socket = createConnection({host: this.peer.host, port: this.peer.port, localAddress: self.host})
+    this.socket = socket
+    socket.setNoDelay(true)
+    const hello = Buffer.alloc(HELLO_BYTES)
+    MAGIC.copy(hello)
+    hello.writeUInt32BE(clusterId, 4)
+    hello.writeUInt16BE(self.id, 8)
+    randomBytes(16).copy(hello, 10)
+    const reader = new FrameReader(() => socket.destroy(), () => socket.destroy())
+    socket.on('connect', () => socket.write(hello))
+    reader.expect(ACCEPT_BYTES, (accept) => {
+      const head = accept.subarray(0, 10)
+      const nonceS = accept.subarray(10, 26)
+      const transcript = Buffer.concat([hello, head, nonceS])
+      if (!head.subarray(0, 4).equals(MAGIC) || head.readUInt32BE(4) !== clusterId || head.readUInt16BE(8) !== this.peer.id
+        || !timingSafeEqual(accept.subarray(26), mac(key, 'server', transcript))) {
+        this.counters.handshakeFailures++
+        this.options.logger.log('warning', 'peer-handshake-failed', {peer: this.peer.id})
+        return socket.destroy()
+      }
+      socket.write(mac(key, 'client', transcript))
+      this.session = {...sessionKeys(key, transcript, true), sendCounter: 0n, receiveCounter: 0n}
+      this.retryMs = 50
+      this.flush()
+    })
+    socket.on('data', (chunk) => reader.push(chunk))
+    socket.on('error', () => undefined)
+    socket.on('close', () => {
+      this.socket = undefined
+      this.session = undefined
+      if (this.closed) return
+      // Whatever was written to a dead connection may be lost: the protocols above
+      // retransmit (replication) or re-request state (orchestration) on view changes.
+      this.timer = setTimeout(() => {
+        this.timer = undefined
+        if (this.queue.length > 0) this.connect()
+      }, this.retryMs)
+      this.retryMs = Math.min(RECONNECT_MS_MAX, this.retryMs * 2)
+    })
+  }
+}
