@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import type {ConfigEdit} from '../../src/core/config/edits.js'
 import type {ResourceConfig} from '../../src/core/config/types.js'
 import {
-  committedConfig, initialState, isReady, positionOf, step, type Message, type Output, type ReplicationState, type View,
+  committedConfig, initialState, isReady, nextTerm, positionOf, step, type Message, type Output, type ReplicationState, type View,
 } from '../../src/core/replication/index.js'
 
 const edit = (mark: string): ConfigEdit => ({op: 'node.attribute', name: 'n1', attributes: {mark}})
@@ -110,38 +110,58 @@ describe('replication state machine', () => {
 
   it('a member acknowledges an append only after its disk confirmed it', () => {
     let s = step(initialState(2), {type: 'view', view: view(1, [1, 2, 3])}).state
+    const term = nextTerm(0, 1)
+    const have = {term: 0, epoch: 0, born: 0}
+    const granted = step(s, {type: 'message', from: 1, message: {type: 'sync-request', viewId: 1, term, have}})
+    // The promise is persisted before the answer goes out (outputs are carried out in order).
+    assert.deepEqual(granted.outputs, [
+      {type: 'persistTerm', term},
+      {type: 'send', to: 1, message: {type: 'sync-reply', viewId: 1, promised: term, have, grants: term}},
+    ])
     const config = {...s.record.config, epoch: 1}
-    const r = step(s, {type: 'message', from: 1, message: {type: 'append', viewId: 1, epoch: 1, born: 1, config}})
+    const r = step(granted.state, {type: 'message', from: 1, message: {type: 'append', viewId: 1, term, epoch: 1, born: term, config}})
     assert.deepEqual(r.outputs.map((o) => o.type), ['persist'])
     s = r.state
-    const done = step(s, {type: 'persisted', position: {term: 1, epoch: 1, born: 1}})
-    assert.deepEqual(done.outputs, [{type: 'send', to: 1, message: {type: 'ack', viewId: 1, epoch: 1, born: 1}}])
+    const done = step(s, {type: 'persisted', position: {term, epoch: 1, born: term}})
+    assert.deepEqual(done.outputs, [{type: 'send', to: 1, message: {type: 'ack', viewId: 1, term, epoch: 1, born: term}}])
   })
 
-  it('ignores appends from anyone but the DC of its current view', () => {
-    const s = step(initialState(2), {type: 'view', view: view(4, [1, 2, 3])}).state
+  it('ignores appends from anyone but the DC it promised its term to, in its current view', () => {
+    let s = step(initialState(2), {type: 'view', view: view(4, [1, 2, 3])}).state
+    const term = nextTerm(0, 1)
+    s = step(s, {type: 'message', from: 1, message: {type: 'sync-request', viewId: 4, term, have: {term: 0, epoch: 0, born: 0}}}).state
     const config = {...s.record.config, epoch: 9}
-    for (const [from, viewId] of [[3, 4], [1, 3]]) {
-      const r = step(s, {type: 'message', from, message: {type: 'append', viewId, epoch: 9, born: viewId, config}})
+    for (const [from, viewId, t] of [[3, 4, term], [1, 3, term], [1, 4, nextTerm(term, 1)]]) {
+      const r = step(s, {type: 'message', from, message: {type: 'append', viewId, term: t, epoch: 9, born: t, config}})
       assert.deepEqual(r.outputs, [])
     }
   })
 
+  it('refuses to promise a term lower than one it promised before, also after a restart', () => {
+    const high = nextTerm(nextTerm(0, 3), 3)
+    let s = initialState(2, {promisedTerm: high})
+    s = step(s, {type: 'view', view: view(1, [1, 2, 3])}).state
+    const r = step(s, {type: 'message', from: 1, message: {type: 'sync-request', viewId: 1, term: nextTerm(0, 1), have: {term: 0, epoch: 0, born: 0}}})
+    assert.deepEqual(r.outputs, [{type: 'send', to: 1, message: {type: 'sync-reply', viewId: 1, promised: high, have: {term: 0, epoch: 0, born: 0}}}])
+  })
+
   it('never takes a lower epoch: it reports its own and the DC raises the epoch above it', () => {
-    let member = initialState(2, {term: 3, born: 3, config: {...initialState(2).record.config, epoch: 7}})
+    let member = initialState(2, {record: {term: 3, born: 3, config: {...initialState(2).record.config, epoch: 7}}})
     member = step(member, {type: 'view', view: view(9, [1, 2, 3])}).state
+    const term = nextTerm(3, 1)
+    member = step(member, {type: 'message', from: 1, message: {type: 'sync-request', viewId: 9, term, have: {term: 0, epoch: 0, born: 0}}}).state
     const config = {...marked(member.record.config, 'other'), epoch: 4}
-    const r = step(member, {type: 'message', from: 1, message: {type: 'append', viewId: 9, epoch: 4, born: 9, config}})
+    const r = step(member, {type: 'message', from: 1, message: {type: 'append', viewId: 9, term, epoch: 4, born: term, config}})
     assert.equal(r.state.record, member.record)
-    assert.deepEqual(r.outputs, [{type: 'send', to: 1, message: {type: 'sync-reply', viewId: 9, have: {term: 3, epoch: 7, born: 3}}}])
+    assert.deepEqual(r.outputs, [{type: 'send', to: 1, message: {type: 'sync-reply', viewId: 9, promised: term, have: {term: 3, epoch: 7, born: 3}}}])
   })
 
   it('a new DC adopts the highest (term, epoch) among members and raises the epoch above every other', () => {
     const b = new Bench([1, 2, 3])
     const base = initialState(1).record.config
     // Node 2 holds an acknowledged document of view 6; node 3 an uncommitted one of view 4 with a higher epoch.
-    b.states.set(2, initialState(2, {term: 6, born: 6, config: {...marked(base, 'acked'), epoch: 5}}))
-    b.states.set(3, initialState(3, {term: 4, born: 4, config: {...marked(base, 'lost'), epoch: 8}}))
+    b.states.set(2, initialState(2, {record: {term: 6, born: 6, config: {...marked(base, 'acked'), epoch: 5}}}))
+    b.states.set(3, initialState(3, {record: {term: 4, born: 4, config: {...marked(base, 'lost'), epoch: 8}}}))
     for (const id of [1, 2, 3]) b.feed(id, {type: 'view', view: view(10, [1, 2, 3])})
     b.deliver()
     const dc = b.states.get(1)!
@@ -204,7 +224,7 @@ describe('replication state machine', () => {
   })
 
   it('answers a forwarded write with timeout when the DC stays silent', () => {
-    let s = step(initialState(2, undefined, {forwardTimeoutTicks: 5}), {type: 'view', view: view(1, [1, 2, 3])}).state
+    let s = step(initialState(2, {}, {forwardTimeoutTicks: 5}), {type: 'view', view: view(1, [1, 2, 3])}).state
     s = step(s, {type: 'clientWrite', requestId: 'r', edit: edit('x')}).state
     const replies: Output[] = []
     for (let t = 0; t < 5; t++) {

@@ -4,7 +4,7 @@
 import {applyEdit, type ConfigEdit} from '../config/edits.js'
 import type {ResourceConfig} from '../config/types.js'
 import {busy, dcChanged, dcChangedBeforeApplied, epochMismatch, fromEditError, noQuorum} from './errors.js'
-import {comparePositions, isSyncQuorum, isWriteQuorum, positionOf, sameVersion, sumVotes, versionOf} from './position.js'
+import {comparePositions, isSyncQuorum, isWriteQuorum, nextTerm, positionOf, sameVersion, sumVotes, versionOf} from './position.js'
 import type {
   Ack, Append, DcState, Forward, Output, PeerProgress, PendingWrite, Position, ReplicationState, StoredRecord, SyncReply, Version, View, WriteResult,
 } from './types.js'
@@ -38,7 +38,16 @@ function refuse(s: Dc, write: PendingWrite, error: WriteResult & {ok: false}, ou
 // ---- becoming DC: sync ----
 
 export function becomeDc(s: ReplicationState & {view: View}, queue: PendingWrite[], out: Output[]): void {
-  s.dc = {phase: 'syncing', heard: {[s.self]: positionOf(s.record)}, best: s.record, peers: {}, inflight: [], queue}
+  startSync(s, Math.max(s.promised, s.record.term), queue, out)
+}
+
+/** Starts (or restarts) the sync under a term of our own above `above`, which we promise to ourselves first. */
+function startSync(s: ReplicationState & {view: View}, above: number, queue: PendingWrite[], out: Output[]): void {
+  const term = nextTerm(above, s.self)
+  s.promised = term
+  s.grantedTo = s.self
+  out.push({type: 'persistTerm', term})
+  s.dc = {phase: 'syncing', term, heard: {[s.self]: positionOf(s.record)}, best: s.record, peers: {}, inflight: [], queue}
   const d = s as Dc
   sendSyncRequests(d, out)
   checkSynced(d, out)
@@ -47,7 +56,7 @@ export function becomeDc(s: ReplicationState & {view: View}, queue: PendingWrite
 function sendSyncRequests(s: Dc, out: Output[]): void {
   const have = positionOf(s.record)
   for (const node of peersOf(s)) {
-    if (s.dc.heard[node] === undefined) out.push({type: 'send', to: node, message: {type: 'sync-request', viewId: s.view.viewId, have}})
+    if (s.dc.heard[node] === undefined) out.push({type: 'send', to: node, message: {type: 'sync-request', viewId: s.view.viewId, term: s.dc.term, have}})
   }
   s.dc.syncSentAt = s.now
   s.dc.syncAttempts = (s.dc.syncAttempts ?? 0) + 1
@@ -73,18 +82,25 @@ function adopt(s: Dc, out: Output[]): void {
   const heard = Object.values(s.dc.heard)
   const conflict = heard.some((h) => conflicts(versionOf(best), h))
   const epoch = conflict ? Math.max(...heard.map((h) => h.epoch)) + 1 : best.config.epoch
-  const born = conflict ? s.view.viewId : best.born
+  const born = conflict ? s.dc.term : best.born
   // A re-adoption (a late member forced a higher epoch) may also build on our restamp.
-  const bases = s.record.term === s.view.viewId ? [versionOf(best), versionOf(s.record)] : [versionOf(best)]
+  const bases = s.record.term === s.dc.term ? [versionOf(best), versionOf(s.record)] : [versionOf(best)]
   s.dc.phase = 'adopting'
-  setRecord(s, {term: s.view.viewId, born, config: {...best.config, epoch}}, bases, [], out)
+  setRecord(s, {term: s.dc.term, born, config: {...best.config, epoch}}, bases, [], out)
 }
 
 export function onSyncReply(s: ReplicationState, from: number, msg: SyncReply, out: Output[]): void {
   if (!isDcOf(s, msg.viewId) || !s.view!.members.includes(from) || from === s.self) return
   const d = s as Dc
-  d.dc.heard[from] = msg.have
+  if (msg.promised > d.dc.term) return restartSync(d, msg.promised, out)
+  if (msg.promised !== d.dc.term) return // An answer to an earlier term's request.
   const p = peer(d, from)
+  const granted = msg.grants === d.dc.term
+  // Before the sync is done only grants count; an unasked status report is not a promise.
+  if (d.dc.phase === 'syncing' && !granted) return
+  if (p.have === undefined && !granted) return
+  if (d.dc.phase !== 'syncing' && p.have !== undefined && comparePositions(msg.have, p.have) <= 0) return // Nothing new: backoff resends.
+  d.dc.heard[from] = msg.have
   p.have = msg.have
   p.sentAt = undefined
   p.attempts = 0
@@ -101,6 +117,15 @@ export function onSyncReply(s: ReplicationState, from: number, msg: SyncReply, o
     return
   }
   sendTo(d, from, out)
+}
+
+/**
+ * A member promised a higher term to someone else: our term can no longer commit
+ * anything there. Start over above it; writes in flight have an unknown fate.
+ */
+function restartSync(s: Dc, above: number, out: Output[]): void {
+  for (const {write} of s.dc.inflight) answer(s, write, {ok: false, error: dcChanged(s.record.config.epoch)}, out)
+  startSync(s, above, s.dc.queue.filter((w) => w.bumpAbove === undefined), out)
 }
 
 function isDcOf(s: ReplicationState, viewId: number): boolean {
@@ -120,16 +145,23 @@ function setRecord(s: Dc, record: StoredRecord, bases: Version[], edits: ConfigE
 }
 
 function committedVersion(s: Dc): Version | undefined {
-  return s.committed !== undefined && s.committed.term === s.view.viewId ? versionOf(s.committed) : undefined
+  return s.committed !== undefined && s.committed.term === s.dc.term ? versionOf(s.committed) : undefined
 }
 
 /** Sends the current version to one member: as edits when it holds the base, else the whole document. */
 function sendTo(s: Dc, node: number, out: Output[]): void {
   if (s.dc.phase === 'syncing') return
   const p = peer(s, node)
+  if (p.have === undefined) {
+    // Never push a document to a member before it promised our term (and said what it holds).
+    out.push({type: 'send', to: node, message: {type: 'sync-request', viewId: s.view.viewId, term: s.dc.term, have: positionOf(s.record)}})
+    p.sentAt = s.now
+    p.attempts = (p.attempts ?? 0) + 1
+    return
+  }
   const {epoch} = s.record.config
   const born = s.record.born
-  const base: Append = {type: 'append', viewId: s.view.viewId, epoch, born}
+  const base: Append = {type: 'append', viewId: s.view.viewId, term: s.dc.term, epoch, born}
   const commit = committedVersion(s)
   if (commit) base.commit = commit
   const have = p.have
@@ -148,12 +180,12 @@ function backoff(s: ReplicationState, attempts: number): number {
 }
 
 export function onAck(s: ReplicationState, from: number, msg: Ack, out: Output[]): void {
-  if (!isDcOf(s, msg.viewId) || !s.view!.members.includes(from)) return
+  if (!isDcOf(s, msg.viewId) || !s.view!.members.includes(from) || msg.term !== s.dc!.term) return
   const d = s as Dc
   const p = peer(d, from)
   if ((p.ackedEpoch ?? -1) >= msg.epoch) return
   p.ackedEpoch = msg.epoch
-  p.have = {term: msg.viewId, epoch: msg.epoch, born: msg.born}
+  p.have = {term: msg.term, epoch: msg.epoch, born: msg.born}
   p.attempts = 0
   checkCommit(d, out)
 }
@@ -166,7 +198,7 @@ export function onPersistedAsDc(s: ReplicationState, out: Output[]): void {
 function holders(s: Dc): number[] {
   const epoch = s.record.config.epoch
   const nodes = Object.entries(s.dc.peers).filter(([, p]) => (p.ackedEpoch ?? -1) >= epoch).map(([n]) => Number(n))
-  const selfDurable = s.durable.term === s.view.viewId && s.durable.epoch >= epoch
+  const selfDurable = s.durable.term === s.dc.term && s.durable.epoch >= epoch
   return selfDurable ? [...nodes, s.self] : nodes
 }
 
@@ -177,7 +209,7 @@ function checkCommit(s: Dc, out: Output[]): void {
     if (!isSyncQuorum(s.view, votes)) return
     s.dc.phase = 'ready'
     commitRecord(s, out)
-    out.push({type: 'ready', viewId: s.view.viewId, config: s.record.config})
+    out.push({type: 'ready', viewId: s.view.viewId, term: s.dc.term, config: s.record.config})
   } else {
     if (!isWriteQuorum(s.view, votes)) return
     commitRecord(s, out)
@@ -196,7 +228,7 @@ function commitRecord(s: Dc, out: Output[]): void {
 function sendCommits(s: Dc, out: Output[]): void {
   const commit = committedVersion(s)
   if (commit === undefined) return
-  for (const node of peersOf(s)) out.push({type: 'send', to: node, message: {type: 'commit', viewId: s.view.viewId, epoch: commit.epoch, born: commit.born}})
+  for (const node of peersOf(s)) out.push({type: 'send', to: node, message: {type: 'commit', viewId: s.view.viewId, term: s.dc.term, epoch: commit.epoch, born: commit.born}})
 }
 
 // ---- writes ----
@@ -236,7 +268,7 @@ function processQueue(s: Dc, out: Output[]): void {
   if (first.bumpAbove !== undefined) {
     s.dc.queue.shift()
     const epoch = Math.max(first.bumpAbove, s.record.config.epoch) + 1
-    setRecord(s, {term: s.view.viewId, born: s.view.viewId, config: {...s.record.config, epoch}}, [versionOf(s.record)], [], out)
+    setRecord(s, {term: s.dc.term, born: s.dc.term, config: {...s.record.config, epoch}}, [versionOf(s.record)], [], out)
     return
   }
   applyBatch(s, out)
@@ -270,7 +302,7 @@ function applyBatch(s: Dc, out: Output[]): void {
     return
   }
   s.dc.inflight = group
-  setRecord(s, {term: s.view.viewId, born: s.view.viewId, config}, [versionOf(s.record)], edits, out)
+  setRecord(s, {term: s.dc.term, born: s.dc.term, config}, [versionOf(s.record)], edits, out)
 }
 
 /**
@@ -281,7 +313,7 @@ function applyBatch(s: Dc, out: Output[]): void {
 function raiseEpoch(s: Dc, above: number, out: Output[]): void {
   if (!sameVersion(committedVersion(s), versionOf(s.record))) {
     const epoch = Math.max(above, s.record.config.epoch) + 1
-    setRecord(s, {term: s.view.viewId, born: s.view.viewId, config: {...s.record.config, epoch}}, [versionOf(s.record)], [], out)
+    setRecord(s, {term: s.dc.term, born: s.dc.term, config: {...s.record.config, epoch}}, [versionOf(s.record)], [], out)
     return
   }
   const others = s.dc.queue.filter((w) => w.bumpAbove === undefined)

@@ -3,40 +3,48 @@
  * No I/O, no timers, no clock: the daemon feeds events to `step` and carries out
  * the outputs. One instance per node; `initialState` builds it from the disk.
  *
- * Protocol in one paragraph. Writes go to the DC of the current quorate view
- * (other nodes forward them). A new DC first collects every member's position
- * (term = view id of the DC that stamped the document, epoch) until members with
- * at least half of expected votes answered, adopts the highest (term, epoch), raises
- * its epoch above any other document a member reported, stamps it with its own
- * view and replicates it; it is `ready` (may run the policy engine) once that
- * document is durable on at least half of expected votes. It then applies writes
- * one version at a time (a batch of queued writes may form one version) and
- * answers them only when nodes holding MORE than half of expected votes have the
- * version on disk. Members accept versions only from their current view's DC, never
- * a lower epoch, and acknowledge only what their disk confirmed. Any two such vote
- * sets intersect, so the sync of every later DC sees every acknowledged write.
+ * Protocol. Writes go to the DC of the current quorate view (other nodes forward
+ * them). A new DC picks a term of its own (round * 65536 + node id, above every term
+ * it knows) and asks the members to promise it, as a raft candidate asks for votes:
+ * a member promises each term once, only upwards, and persists the promise before
+ * answering. With promises from members holding at least half of expected votes,
+ * the DC adopts the highest (term, epoch) document among them, raises its epoch
+ * above any other document a member reported (so no node's epoch ever goes back and
+ * one epoch never names two documents), stamps it with its term and replicates it;
+ * it is `ready` (may run the policy engine) once that is durable on at least half of
+ * expected votes. It then applies writes one version at a time (a batch of queued
+ * writes may form one version) and answers them only when members holding MORE than
+ * half of expected votes have that version on disk. Members take versions only from
+ * the DC they promised to, never a lower epoch, and acknowledge only what their disk
+ * confirmed. An acknowledging set and any later DC's promising set share a node, so
+ * every later DC adopts every acknowledged write (raft's leader completeness). View
+ * ids only route messages; safety rests on terms, which survive full restarts.
  *
  * I/O contract for the daemon adapter (what etcd raft's Ready documents):
- *  1. Carry out outputs in order. `persist` records must reach the disk in the order
- *     given (writing only the latest of several pending ones is fine: each record is
- *     the whole document). After the fsync (write to a temporary file, fsync, rename,
- *     fsync the directory), feed `{type: 'persisted', position}` with the record's
- *     position (`positionOf(record)`). Never report a position that is not durable.
- *  2. `send` outputs may go out immediately, before a preceding `persist` is durable:
- *     the core never claims durability (acks) before `persisted` was fed back, and the
- *     DC counts itself only then, as raft lets a leader write its log in parallel.
- *  3. On restart, load the last durable record and call `initialState(self, record)`;
- *     everything else (views, pending writes) is volatile. Views fed to one node must
- *     have growing ids, across restarts too (the membership layer's view ids do).
- *  4. `tick` at a fixed period (e.g. 100 ms); Options are in ticks.
- *  5. `reply` answers a `clientWrite` by its requestId (unique per node). `ready`
- *     says this node is the DC and the committed config may be planned on; stop
- *     planning on any `view` event until the next `ready`. `configChanged` carries the
- *     newly committed config (on every node, as the DC's commit notices arrive).
- *  6. Message sizes: everything is well under 1 KB except `append` with `config`,
- *     `sync-reply` with `config`, `forward` of a `config.replace` and `forward-reply`
- *     (whole documents, a few MB at 10,000 resources): send those over a stream or in
- *     fragments. A full `append` object is shared between members: serialize it once.
+ *  1. Carry out the outputs of one step in order.
+ *  2. `persistTerm` (a number) must be durable before any output after it is carried
+ *     out: write and fsync it synchronously (a small file). It is a promise, like raft's
+ *     HardState, and the following `send` reveals it.
+ *  3. `persist` records (whole documents) may be written asynchronously, in the order
+ *     given (writing only the latest of several pending ones is fine). After the fsync
+ *     (temporary file, fsync, rename, fsync the directory) feed `{type: 'persisted',
+ *     position: positionOf(record)}`. Never report a position that is not durable.
+ *     `send` outputs need not wait for a preceding `persist`: the core never claims
+ *     durability before `persisted` was fed back, and the DC counts itself only then.
+ *  4. On restart, load the last durable record and term: `initialState(self,
+ *     {record, promisedTerm})`. Everything else (view, pending writes) is volatile;
+ *     clients of writes pending at a crash learn nothing (their fate is unknown).
+ *  5. `tick` at a fixed period (e.g. 100 ms); Options are in ticks.
+ *  6. `reply` answers a `clientWrite` by its requestId (unique per node; the DC
+ *     de-duplicates retransmitted forwards by (node, requestId)). `ready` says this node
+ *     is the DC and its committed config may be planned on; stop planning at the next
+ *     `view` event until the next `ready`. `configChanged` carries the newly committed
+ *     config, on every node, as the DC's commit notices arrive.
+ *  7. Message sizes: all are well under 1 KB except `append` with `config`, `sync-reply`
+ *     with `config`, `forward` of a `config.replace` and a successful `forward-reply`
+ *     (whole documents: ~1.7 MB at 10,000 resources). Carry those over a stream or in
+ *     fragments. Later changes travel as `append` with `edits` (~200 bytes). One full
+ *     `append` object is shared by all members: serialize it once.
  */
 import {emptyConfig} from '../config/defaults.js'
 import type {ResourceConfig} from '../config/types.js'
@@ -48,7 +56,7 @@ import {comparePositions, isWriteQuorum, positionOf, sumVotes} from './position.
 import type {Event, Message, Options, Output, Position, ReplicationState, StoredRecord, View} from './types.js'
 
 export * from './types.js'
-export {positionOf, versionOf, comparePositions, expectedVotes, isWriteQuorum, isSyncQuorum} from './position.js'
+export {positionOf, versionOf, comparePositions, expectedVotes, isWriteQuorum, isSyncQuorum, nextTerm} from './position.js'
 
 export const DEFAULT_OPTIONS: Options = {
   // With 100 ms ticks: retransmit after 200 ms, backing off to 3 s; give up on a forwarded write after 10 s.
@@ -60,10 +68,17 @@ export const DEFAULT_OPTIONS: Options = {
   maxRememberedReplies: 1000,
 }
 
-export function initialState(self: number, stored?: StoredRecord, options: Partial<Options> = {}): ReplicationState {
-  const record = stored ?? {term: 0, born: 0, config: emptyConfig()}
+/** What a node keeps on disk: the last durable record and the last durable `persistTerm`. */
+export interface Disk {
+  record?: StoredRecord
+  promisedTerm?: number
+}
+
+export function initialState(self: number, disk: Disk = {}, options: Partial<Options> = {}): ReplicationState {
+  const record = disk.record ?? {term: 0, born: 0, config: emptyConfig()}
   return {
     self, options: {...DEFAULT_OPTIONS, ...options}, now: 0, record, durable: positionOf(record),
+    promised: Math.max(disk.promisedTerm ?? 0, record.term), grantedTo: undefined,
     committed: undefined, view: undefined, dc: undefined, forwarded: [], replies: [],
   }
 }
@@ -100,12 +115,14 @@ function draft(state: ReplicationState): ReplicationState {
 }
 
 function onView(s: ReplicationState, view: View, out: Output[]): void {
-  const last = s.view?.viewId ?? s.record.term
-  if (view.viewId <= last) return // Views only grow; an old one is a late duplicate.
+  // An older view is a late duplicate. The same id with other details (quorum, expected
+  // votes) is a change: start over, as after any view change. Safety rests on terms, not on view ids.
+  if (s.view !== undefined && (view.viewId < s.view.viewId || JSON.stringify(view) === JSON.stringify(s.view))) return
   const stillDc = view.quorate && view.dc === s.self
   const kept = leaveView(s, stillDc, out)
   failForwarded(s, out)
   s.view = view
+  s.grantedTo = undefined
   if (stillDc) becomeDc(s as ReplicationState & {view: View}, kept, out)
 }
 

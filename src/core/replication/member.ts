@@ -1,27 +1,44 @@
-// What every node does as a member of a view: answer the DC's sync, accept its
-// versions in order, acknowledge them once durable, and learn what is committed.
+// What every node does as a member of a view: promise a term to the DC's sync
+// (once per term, only upwards, like a raft vote), accept that DC's versions in
+// order, acknowledge them once durable, and learn what is committed.
 import {applyEdit} from '../config/edits.js'
 import type {ResourceConfig} from '../config/types.js'
 import {comparePositions, positionOf, sameVersion, versionOf} from './position.js'
 import type {Append, Commit, Output, Position, ReplicationState, StoredRecord, SyncRequest, Version} from './types.js'
 
 /** True when a message claims to come from the DC of this node's current view. */
-export function fromCurrentDc(s: ReplicationState, from: number, viewId: number): boolean {
+function fromCurrentDc(s: ReplicationState, from: number, viewId: number): boolean {
   return s.view !== undefined && s.view.viewId === viewId && s.view.dc === from && from !== s.self
 }
 
-export function sendStatus(s: ReplicationState, out: Output[], config?: ResourceConfig): void {
+/** True when the message comes from the DC we promised its term to. */
+function fromOurDc(s: ReplicationState, from: number, viewId: number, term: number): boolean {
+  return fromCurrentDc(s, from, viewId) && s.grantedTo === from && s.promised === term
+}
+
+export function sendStatus(s: ReplicationState, out: Output[], grant?: {term: number, config?: ResourceConfig}): void {
   const to = s.view?.dc
-  if (to === undefined || s.view === undefined) return
+  if (to === undefined || s.view === undefined || to === s.self) return
   const have = positionOf(s.record)
-  out.push({type: 'send', to, message: {type: 'sync-reply', viewId: s.view.viewId, have, ...(config ? {config} : {})}})
+  const extra = grant === undefined ? {} : {grants: grant.term, ...(grant.config ? {config: grant.config} : {})}
+  out.push({type: 'send', to, message: {type: 'sync-reply', viewId: s.view.viewId, promised: s.promised, have, ...extra}})
 }
 
 export function onSyncRequest(s: ReplicationState, from: number, msg: SyncRequest, out: Output[]): void {
   if (!fromCurrentDc(s, from, msg.viewId)) return
+  const again = msg.term === s.promised && s.grantedTo === from
+  if (msg.term > s.promised) {
+    // The promise must be durable before the reply leaves (I/O contract, rule 2).
+    s.promised = msg.term
+    s.grantedTo = from
+    out.push({type: 'persistTerm', term: msg.term})
+  } else if (!again) {
+    sendStatus(s, out) // Refused: promised says which term the DC must exceed.
+    return
+  }
   // Only a member that is ahead of the DC ships its document: usually nobody is.
   const ahead = comparePositions(positionOf(s.record), msg.have) > 0
-  sendStatus(s, out, ahead ? s.record.config : undefined)
+  sendStatus(s, out, {term: msg.term, config: ahead ? s.record.config : undefined})
 }
 
 /** The document an append describes, or undefined when this node cannot build it from what it holds. */
@@ -44,11 +61,13 @@ function acceptable(mine: StoredRecord, msg: Version): boolean {
 }
 
 export function onAppend(s: ReplicationState, from: number, msg: Append, out: Output[]): void {
-  if (!fromCurrentDc(s, from, msg.viewId)) return
+  if (!fromOurDc(s, from, msg.viewId, msg.term)) {
+    if (fromCurrentDc(s, from, msg.viewId) && msg.term < s.promised) sendStatus(s, out)
+    return
+  }
   const mine = s.record
-  const viewId = msg.viewId
-  if (mine.term === viewId && mine.config.epoch >= msg.epoch) {
-    // A duplicate or a late, reordered copy: the DC's versions in one view only grow.
+  if (mine.term === msg.term && mine.config.epoch >= msg.epoch) {
+    // A duplicate or a late, reordered copy: the DC's versions in one term only grow.
     if (sameVersion(versionOf(mine), msg) && durableIs(s, positionOf(mine))) sendAck(s, out)
     noteCommit(s, msg.commit, out)
     return
@@ -59,7 +78,7 @@ export function onAppend(s: ReplicationState, from: number, msg: Append, out: Ou
     sendStatus(s, out)
     return
   }
-  s.record = {term: viewId, born: msg.born, config}
+  s.record = {term: msg.term, born: msg.born, config}
   out.push({type: 'persist', record: s.record})
   noteCommit(s, msg.commit, out)
 }
@@ -70,19 +89,19 @@ function durableIs(s: ReplicationState, position: Position): boolean {
 
 function sendAck(s: ReplicationState, out: Output[]): void {
   const view = s.view
-  if (view === undefined || view.dc === undefined || view.dc === s.self) return
-  const {epoch, born} = s.durable
-  out.push({type: 'send', to: view.dc, message: {type: 'ack', viewId: view.viewId, epoch, born}})
+  if (view === undefined || view.dc === undefined || view.dc === s.self || s.grantedTo !== view.dc) return
+  const {term, epoch, born} = s.durable
+  out.push({type: 'send', to: view.dc, message: {type: 'ack', viewId: view.viewId, term, epoch, born}})
 }
 
 /** The disk confirmed a document: only now may it count towards a commit. */
 export function onPersistedAsMember(s: ReplicationState, out: Output[]): void {
-  if (s.view !== undefined && s.durable.term === s.view.viewId) sendAck(s, out)
+  if (s.durable.term === s.promised) sendAck(s, out)
 }
 
 /** Marks the local document committed when it is the version the DC says is committed. */
 export function noteCommit(s: ReplicationState, version: Version | undefined, out: Output[]): void {
-  if (version === undefined || s.view === undefined || s.record.term !== s.view.viewId) return
+  if (version === undefined || s.record.term !== s.promised) return
   if (!sameVersion(versionOf(s.record), version)) return
   if (s.committed !== undefined && s.committed.config === s.record.config) return
   s.committed = s.record
@@ -90,11 +109,11 @@ export function noteCommit(s: ReplicationState, version: Version | undefined, ou
 }
 
 export function onCommit(s: ReplicationState, from: number, msg: Commit, out: Output[]): void {
-  if (!fromCurrentDc(s, from, msg.viewId)) return
-  if (sameVersion(versionOf(s.record), msg) && s.record.term === msg.viewId) {
+  if (!fromOurDc(s, from, msg.viewId, msg.term)) return
+  if (sameVersion(versionOf(s.record), msg) && s.record.term === msg.term) {
     noteCommit(s, msg, out)
     return
   }
-  const ahead = s.record.term === msg.viewId && s.record.config.epoch > msg.epoch
+  const ahead = s.record.term === msg.term && s.record.config.epoch > msg.epoch
   if (!ahead) sendStatus(s, out) // We are behind: the DC pushes what we miss.
 }

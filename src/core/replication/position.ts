@@ -47,3 +47,11 @@ export function isWriteQuorum(view: View, votes: number): boolean {
 export function isSyncQuorum(view: View, votes: number): boolean {
   return votes * 2 >= expectedVotes(view)
 }
+
+/** Node ids are 1..65535 (cluster.json), so a term names its DC: round * 65536 + node id. */
+const TERM_NODE_SPAN = 65_536
+
+/** The first term of `node` above `above`: unique to that node, so two DCs never share a term. */
+export function nextTerm(above: number, node: number): number {
+  return (Math.floor(above / TERM_NODE_SPAN) + 1) * TERM_NODE_SPAN + node
+}

@@ -15,9 +15,9 @@ export interface View {
 }
 
 /**
- * Identifies one configuration content: `born` is the view in which the DC created
- * that epoch. Exactly one DC exists per view and its epochs only grow, so the pair
- * names one document cluster-wide.
+ * Identifies one configuration content: `born` is the term of the DC that created
+ * that epoch. A term belongs to one DC (it embeds the DC's node id) and its epochs
+ * only grow, so the pair names one document cluster-wide.
  */
 export interface Version {
   epoch: number
@@ -25,7 +25,7 @@ export interface Version {
 }
 
 /**
- * What a node keeps on disk. `term` is the view of the DC that last sent (or
+ * What a node keeps on disk. `term` is the term of the DC that last sent (or
  * re-stamped) this document to the node; a newly elected DC adopts the highest
  * (term, epoch) it hears of, as raft compares (last term, last index).
  */
@@ -73,27 +73,36 @@ export interface Options {
 
 // ---- messages between nodes (JSON; sizes noted for the adapter) ----
 
-/** DC -> member, ~100 bytes: "tell me what you hold". */
-export interface SyncRequest {type: 'sync-request', viewId: number, have: Position}
+/**
+ * DC -> member, ~100 bytes: "promise me `term` and tell me what you hold". Like a raft
+ * vote request: a member promises each term once, and only a higher one.
+ */
+export interface SyncRequest {type: 'sync-request', viewId: number, term: number, have: Position}
 /**
  * Member -> DC: what the member holds. Carries the full config (bulk: the size of the
  * document) only when it is ahead of the DC's `have`, which is rare after the first sync.
  * Also sent unasked when an append cannot be used, so the DC re-sends in full.
  */
-export interface SyncReply {type: 'sync-reply', viewId: number, have: Position, config?: ResourceConfig}
+export interface SyncReply {
+  type: 'sync-reply', viewId: number, have: Position, config?: ResourceConfig
+  /** The member's promised term: a higher one than the DC's makes the DC start over above it. */
+  promised: number
+  /** Set when this answers a sync-request: the term the member promised by it. Absent in unasked status reports. */
+  grants?: number
+}
 /**
  * DC -> member: the next version. Either `config` (bulk, full document) or the `edits`
  * to apply to `base` (small; empty edits = same content under a new epoch or term).
  * `commit` piggybacks the DC's committed version.
  */
 export interface Append {
-  type: 'append', viewId: number, epoch: number, born: number,
+  type: 'append', viewId: number, term: number, epoch: number, born: number,
   base?: Version, edits?: ConfigEdit[], config?: ResourceConfig, commit?: Version
 }
 /** Member -> DC, ~80 bytes, sent only after the version is durable on the member's disk. */
-export interface Ack {type: 'ack', viewId: number, epoch: number, born: number}
+export interface Ack {type: 'ack', viewId: number, term: number, epoch: number, born: number}
 /** DC -> member, ~80 bytes, repeated every retransmit interval: this version is committed. */
-export interface Commit {type: 'commit', viewId: number, epoch: number, born: number}
+export interface Commit {type: 'commit', viewId: number, term: number, epoch: number, born: number}
 /** Member -> DC: a client's write (size of the edit; config.replace carries a whole document). */
 export interface Forward {type: 'forward', viewId: number, requestId: string, edit: ConfigEdit, ifEpoch?: number}
 /** DC -> member: the answer to a forwarded write (bulk on success: the resulting config). */
@@ -113,9 +122,10 @@ export type Event =
 export type Output =
   | {type: 'send', to: number, message: Message}
   | {type: 'persist', record: StoredRecord}
+  | {type: 'persistTerm', term: number}
   | {type: 'reply', requestId: string, result: WriteResult}
   | {type: 'configChanged', config: ResourceConfig}
-  | {type: 'ready', viewId: number, config: ResourceConfig}
+  | {type: 'ready', viewId: number, term: number, config: ResourceConfig}
 
 /** A client write waiting at the DC; `from` is the node that forwarded it (the DC itself for local ones). */
 export interface PendingWrite {
@@ -140,6 +150,8 @@ export interface PeerProgress {
 
 export interface DcState {
   phase: 'syncing' | 'adopting' | 'ready'
+  /** This DC's term: above every term promised by the members that answered the sync. */
+  term: number
   /** Sync replies (and the DC's own position) received in this view. */
   heard: Record<number, Position>
   /** The best record heard of while syncing (highest term, then epoch). */
@@ -170,6 +182,10 @@ export interface ReplicationState {
   record: StoredRecord
   /** The latest position the disk acknowledged. */
   durable: Position
+  /** The highest term promised to a DC (persisted, like raft's currentTerm): lower terms are refused. */
+  promised: number
+  /** The DC of the current view that holds our promise; only its appends are taken. */
+  grantedTo: number | undefined
   /** The newest document known to be committed; reads and the policy engine use it. */
   committed: StoredRecord | undefined
   view: View | undefined

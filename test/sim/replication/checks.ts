@@ -21,9 +21,9 @@ function content(config: ResourceConfig): string {
 }
 
 export class Checker {
-  /** Acknowledged writes and the view of the DC that acknowledged them. */
-  readonly acked = new Map<string, {viewId: number}>()
-  private readonly readyDcByView = new Map<number, number>()
+  /** Acknowledged writes and the term of the DC that acknowledged them. */
+  readonly acked = new Map<string, {term: number}>()
+  private readonly readyDcByTerm = new Map<number, number>()
   private readonly contentByVersion = new Map<string, string>()
   private readonly committedByEpoch = new Map<number, string>()
   private readonly replied = new Set<string>()
@@ -36,12 +36,13 @@ export class Checker {
     if (this.acked.has(requestId) || this.cluster.writes.get(requestId)?.tracked !== true) return
     const dc = this.cluster.node(dcId)
     const view = dc.state.view
-    if (view === undefined || !view.quorate || view.dc !== dcId) fail(`node ${dcId} acknowledged ${requestId} without being the DC of a quorate view`)
+    const term = dc.state.dc?.term
+    if (view === undefined || !view.quorate || view.dc !== dcId || term === undefined) fail(`node ${dcId} acknowledged ${requestId} without being the DC of a quorate view`)
     const holders = this.cluster.nodes.filter((n) => writtenKeys(n.disk.config)[requestId] !== undefined).map((n) => n.id)
     if (holders.length * 2 <= this.cluster.expectedVotes) {
       fail(`${requestId} acknowledged in view ${view.viewId} but durable only on nodes [${holders}] of ${this.cluster.expectedVotes} votes`)
     }
-    this.acked.set(requestId, {viewId: view.viewId})
+    this.acked.set(requestId, {term})
     for (const n of this.cluster.readyDcs()) this.checkReadyDc(n)
   }
 
@@ -86,10 +87,11 @@ export class Checker {
     this.committedByEpoch.set(config.epoch, text)
   }
 
-  onReady(n: SimNode, viewId: number): void {
-    const other = this.readyDcByView.get(viewId)
-    if (other !== undefined && other !== n.id) fail(`two DCs ready in view ${viewId}: nodes ${other} and ${n.id}`)
-    this.readyDcByView.set(viewId, n.id)
+  /** At most one DC per term (a term is what view ids cannot be: unique across restarts). */
+  onReady(n: SimNode, term: number): void {
+    const other = this.readyDcByTerm.get(term)
+    if (other !== undefined && other !== n.id) fail(`two DCs ready in term ${term}: nodes ${other} and ${n.id}`)
+    this.readyDcByTerm.set(term, n.id)
   }
 
   afterStep(n: SimNode): void {
@@ -101,14 +103,14 @@ export class Checker {
 
   afterTick(): void {}
 
-  /** A ready DC's committed config holds every write acknowledged in an earlier view. */
+  /** A ready DC's committed config holds every write acknowledged in an earlier term (raft's leader completeness). */
   private checkReadyDc(n: SimNode): void {
-    const viewId = n.state.view!.viewId
+    const term = n.state.dc!.term
     const committed = n.state.committed?.config
     if (committed === undefined) fail(`node ${n.id} is ready without a committed config`)
     const keys = writtenKeys(committed)
     for (const [key, ack] of this.acked) {
-      if (ack.viewId < viewId && keys[key] === undefined) fail(`DC ${n.id} ready in view ${viewId} lost ${key}, acknowledged in view ${ack.viewId}`)
+      if (ack.term < term && keys[key] === undefined) fail(`DC ${n.id} ready in term ${term} lost ${key}, acknowledged in term ${ack.term}`)
     }
     this.lastChecked.set(n.id, committed)
   }

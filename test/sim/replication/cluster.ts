@@ -21,8 +21,9 @@ interface SimNode {
   id: number
   up: boolean
   state: ReplicationState
-  /** The last durable record: what a restart loads. */
+  /** The last durable record and promised term: what a restart loads. */
   disk: StoredRecord
+  promisedTerm: number
   /** Persists handed to the disk, completing in order. */
   writing: Array<{record: StoredRecord, at: number}>
   /** Views not yet delivered, in order. */
@@ -66,8 +67,8 @@ export class SimCluster {
     this.expectedVotes = size + absent
     this.groups = Array.from({length: size}, () => 0)
     this.nodes = Array.from({length: size}, (_, i) => {
-      const state = initialState(i + 1, undefined, {forwardTimeoutTicks: 40})
-      return {id: i + 1, up: true, state, disk: state.record, writing: [], views: []}
+      const state = initialState(i + 1, {}, {forwardTimeoutTicks: 40})
+      return {id: i + 1, up: true, state, disk: state.record, promisedTerm: 0, writing: [], views: []}
     })
     this.checker = new Checker(this)
     this.recomputeViews()
@@ -104,6 +105,8 @@ export class SimCluster {
     n.writing = []
     n.views = []
     n.up = false
+    // Like the membership layer, which keeps view ids in memory only: a full restart starts over.
+    if (this.nodes.every((m) => !m.up)) this.viewId = 0
     for (const w of this.writes.values()) if (w.node === id && w.answered === undefined) w.answered = {ok: false, error: {code: 'timeout', message: 'crashed', outcome: 'unknown'}}
     this.recomputeViews()
   }
@@ -112,7 +115,7 @@ export class SimCluster {
     const n = this.node(id)
     if (n.up) return
     n.up = true
-    n.state = initialState(id, n.disk, {forwardTimeoutTicks: 40})
+    n.state = initialState(id, {record: n.disk, promisedTerm: n.promisedTerm}, {forwardTimeoutTicks: 40})
     this.recomputeViews()
   }
 
@@ -207,9 +210,15 @@ export class SimCluster {
         n.writing.push({record: output.record, at: Math.max(last, this.now + this.rng.int(0, 2))})
         return
       }
+      case 'persistTerm': {
+        // Small and synchronous: durable before any later output is carried out.
+        if (output.term <= n.promisedTerm) throw new Error(`node ${n.id}: promised term ${output.term} after ${n.promisedTerm}`)
+        n.promisedTerm = output.term
+        return
+      }
       case 'reply': return this.checker.onReply(n, output.requestId, output.result)
       case 'configChanged': return this.checker.onCommitted(n, output.config)
-      case 'ready': return this.checker.onReady(n, output.viewId)
+      case 'ready': return this.checker.onReady(n, output.term)
     }
   }
 
