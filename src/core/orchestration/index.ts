@@ -1,0 +1,260 @@
+/**
+ * The DC's bookkeeping (Pacemaker's controller on the DC), as a pure state
+ * machine: membership, configuration, node reports and action results in;
+ * actions to dispatch out. No I/O, no clock: `nowMs` comes with the events.
+ *
+ * Rules:
+ *  - It plans only as the active DC (quorate view, replication ready), and only
+ *    once every online node has sent a full report — a joining node probes every
+ *    resource first, so nothing started outside hactl runs twice.
+ *  - A transition's actions are dispatched when everything they depend on is done.
+ *  - When any input changes, the running transition is aborted: nothing more is
+ *    dispatched, and the engine runs again once no action is in flight. A newer
+ *    transition therefore never re-runs an action of an older one.
+ *  - A node that leaves uncleanly keeps its last reported resources (the engine
+ *    holds them until fenced or until the safety delay passed); one that leaves
+ *    after a granted shutdown leaves nothing behind.
+ */
+import type {ResourceConfig} from '../config/types.js'
+import type {Action} from '../policy/actions.js'
+import {schedule} from '../policy/schedule.js'
+import type {ClusterState, InstanceState, NodeState} from '../policy/state.js'
+import {summarize} from '../policy/summary.js'
+import type {NodeBook, NodeReport, OrchestratorEvent, OrchestratorOutput, OrchestratorState, TransitionBook} from './types.js'
+
+export * from './types.js'
+
+export function initialOrchestrator(nodeNames: string[], tokenTimeoutMs: number): OrchestratorState {
+  const nodes: Record<string, NodeBook> = {}
+  for (const name of nodeNames) nodes[name] = {online: false, unclean: false, fenced: false, reported: false, leaving: false, resources: {}}
+  return {
+    nowMs: 0, active: false, viewId: 0, quorate: false, tokenTimeoutMs, config: undefined, nodes,
+    transition: undefined, nextTransitionId: 1, dirty: true, recheckAtMs: null,
+  }
+}
+
+export interface OrchestratorStep {
+  state: OrchestratorState
+  outputs: OrchestratorOutput[]
+}
+
+export function stepOrchestrator(previous: OrchestratorState, event: OrchestratorEvent): OrchestratorStep {
+  const state: OrchestratorState = {...previous, nodes: {...previous.nodes}}
+  const out: OrchestratorOutput[] = []
+  switch (event.type) {
+    case 'tick':
+      state.nowMs = event.nowMs
+      if (state.recheckAtMs !== null && state.nowMs >= state.recheckAtMs) state.dirty = true
+      break
+    case 'config': onConfig(state, event.config, out); break
+    case 'view': onView(state, event, out); break
+    case 'report': {
+      const book = state.nodes[event.node]
+      if (!book?.online) break
+      state.nodes[event.node] = {...book, reported: book.reported || event.full, resources: event.full ? event.resources : {...book.resources, ...event.resources}}
+      state.dirty = true
+      break
+    }
+    case 'result': onResult(state, event); break
+    case 'fence-result': onFenceResult(state, event); break
+    case 'leave-request': {
+      const book = state.nodes[event.node]
+      if (book) state.nodes[event.node] = {...book, leaving: true}
+      state.dirty = true
+      break
+    }
+    case 'cleanup': {
+      const nodes = Object.keys(state.nodes).filter((n) => event.node === undefined || n === event.node)
+      for (const name of nodes) {
+        const book = state.nodes[name]
+        const resources: NodeReport = {}
+        for (const [id, report] of Object.entries(book.resources)) {
+          resources[id] = matches(id, event.resource) ? {role: report.role === 'failed' ? 'stopped' : report.role, failCount: 0} : report
+        }
+        // The node forgets too, then probes again and reports: until then, plan nothing.
+        state.nodes[name] = {...book, resources, reported: book.online ? false : book.reported}
+      }
+      out.push({type: 'cleanup', resource: event.resource, nodes: nodes.filter((n) => state.nodes[n].online)})
+      state.dirty = true
+      break
+    }
+  }
+  advance(state, out)
+  return {state, outputs: out}
+}
+
+/** An instance id belongs to a resource: the primitive itself or one of its clone instances. */
+function matches(instanceId: string, resource: string): boolean {
+  return instanceId === resource || instanceId.startsWith(`${resource}:`)
+}
+
+function onConfig(state: OrchestratorState, config: ResourceConfig, out: OrchestratorOutput[]): void {
+  const before = new Set(state.config?.resources.map((r) => r.id) ?? [])
+  const added = config.resources.some((r) => !before.has(r.id))
+  state.config = config
+  state.dirty = true
+  // New resources are probed everywhere before anything may start them.
+  if (added && state.active) requestReports(state, out)
+}
+
+function onView(state: OrchestratorState, event: Extract<OrchestratorEvent, {type: 'view'}>, out: OrchestratorOutput[]): void {
+  const members = new Set(event.members)
+  const wasActive = state.active
+  state.nowMs = event.nowMs
+  state.viewId = event.viewId
+  state.quorate = event.quorate
+  state.active = event.active
+  for (const [name, book] of Object.entries(state.nodes)) {
+    if (members.has(name) && !book.online) {
+      state.nodes[name] = {online: true, unclean: false, fenced: false, reported: false, leaving: false, resources: book.unclean && !book.fenced ? book.resources : {}}
+    } else if (!members.has(name) && book.online) {
+      const clean = book.leaving && !hasActive(book.resources)
+      state.nodes[name] = {
+        online: false, unclean: !clean, fenced: false, reported: false, leaving: false,
+        // Last heard roughly one token timeout before the loss was agreed.
+        lostAtMs: clean ? undefined : event.nowMs - state.tokenTimeoutMs,
+        resources: clean ? {} : book.resources,
+      }
+    }
+  }
+  state.dirty = true
+  if (!state.active) {
+    state.transition = undefined
+    return
+  }
+  if (state.transition) {
+    // Actions sent to nodes that left will never report: count them as failed.
+    const status = {...state.transition.status}
+    for (const action of state.transition.actions) {
+      if (status[action.id] === 'dispatched' && action.op !== 'fence' && !members.has(action.node)) status[action.id] = 'failed'
+    }
+    state.transition = {...state.transition, status, aborted: true}
+  }
+  if (!wasActive) {
+    // A new DC knows nothing of what the previous one ran: ask every member.
+    state.transition = undefined
+    requestReports(state, out)
+  } else {
+    const joined = event.members.filter((n) => state.nodes[n] && !state.nodes[n].reported)
+    if (joined.length > 0) out.push({type: 'request-report', nodes: joined})
+  }
+}
+
+function requestReports(state: OrchestratorState, out: OrchestratorOutput[]): void {
+  const online = Object.keys(state.nodes).filter((n) => state.nodes[n].online)
+  for (const name of online) state.nodes[name] = {...state.nodes[name], reported: false}
+  if (online.length > 0) out.push({type: 'request-report', nodes: online})
+}
+
+function hasActive(resources: NodeReport): boolean {
+  return Object.values(resources).some((r) => r.role === 'started' || r.role === 'failed' || r.role === 'unknown')
+}
+
+function onResult(state: OrchestratorState, event: Extract<OrchestratorEvent, {type: 'result'}>): void {
+  const book = state.nodes[event.node]
+  if (book) state.nodes[event.node] = {...book, resources: {...book.resources, ...event.resources}}
+  const transition = state.transition
+  if (!transition || transition.id !== event.transitionId || transition.status[event.actionId] !== 'dispatched') {
+    // A result of a superseded transition is still a fact about the node.
+    state.dirty = true
+    return
+  }
+  state.transition = {...transition, status: {...transition.status, [event.actionId]: event.ok ? 'done' : 'failed'}}
+  if (!event.ok) state.dirty = true
+}
+
+function onFenceResult(state: OrchestratorState, event: Extract<OrchestratorEvent, {type: 'fence-result'}>): void {
+  const book = state.nodes[event.node]
+  if (book && event.ok && !book.online) state.nodes[event.node] = {...book, fenced: true, unclean: false, resources: {}}
+  const transition = state.transition
+  if (transition && transition.id === event.transitionId && transition.status[event.actionId] === 'dispatched') {
+    state.transition = {...transition, status: {...transition.status, [event.actionId]: event.ok ? 'done' : 'failed'}}
+  }
+  state.dirty = true
+}
+
+/** The configuration with every cluster node declared, so the engine can place on nodes nobody declared by hand. */
+export function planningConfig(config: ResourceConfig, nodeNames: string[]): ResourceConfig {
+  const declared = new Set(config.nodes.map((n) => n.name))
+  const missing = nodeNames.filter((n) => !declared.has(n))
+  if (missing.length === 0) return config
+  return {...config, nodes: [...config.nodes, ...missing.map((name) => ({name, attributes: {}, utilization: {}, standby: false, maintenance: false}))]}
+}
+
+/** The policy engine's view of the cluster, from the DC's books. */
+export function clusterState(state: OrchestratorState): ClusterState {
+  const nodes: Record<string, NodeState> = {}
+  const resources: Record<string, InstanceState> = {}
+  for (const [name, book] of Object.entries(state.nodes)) {
+    const node: NodeState = {online: book.online}
+    if (book.unclean) node.unclean = true
+    if (book.lostAtMs !== undefined) node.lostAtMs = Math.max(0, book.lostAtMs)
+    if (book.fenced) node.fenced = true
+    if (book.leaving) node.standby = true
+    nodes[name] = node
+    for (const [id, report] of Object.entries(book.resources)) {
+      const entry = resources[id] ?? (resources[id] = {nodes: {}})
+      const record: InstanceState['nodes'][string] = {role: report.role}
+      if (report.failCount > 0) record.failCount = report.failCount
+      if (report.lastFailureMs !== undefined) record.lastFailureMs = report.lastFailureMs
+      if (report.failedOp !== undefined) record.failedOp = report.failedOp
+      entry.nodes[name] = record
+    }
+  }
+  return {nowMs: state.nowMs, quorate: state.quorate, tokenTimeoutMs: state.tokenTimeoutMs, nodes, resources}
+}
+
+function advance(state: OrchestratorState, out: OrchestratorOutput[]): void {
+  grantLeaves(state, out)
+  if (!state.active || !state.config) return
+  let transition = state.transition
+  if (transition) {
+    if (state.dirty && !transition.aborted) transition = state.transition = {...transition, aborted: true}
+    if (!transition.aborted) dispatchRunnable(state, transition, out)
+    const statuses = Object.values(state.transition!.status)
+    const inFlight = statuses.includes('dispatched')
+    const finished = statuses.every((s) => s === 'done')
+    if (finished && !transition.aborted) out.push({type: 'settled', id: transition.id})
+    if (finished || (state.transition!.aborted && !inFlight)) state.transition = undefined
+    else return
+  }
+  if (!state.dirty) return
+  if (Object.values(state.nodes).some((b) => b.online && !b.reported)) return
+  state.dirty = false
+  const nodeNames = Object.keys(state.nodes)
+  const result = schedule(planningConfig(state.config, nodeNames), clusterState(state))
+  state.recheckAtMs = result.recheckAtMs
+  if (result.transition.actions.length === 0) return
+  const status: TransitionBook['status'] = {}
+  for (const action of result.transition.actions) status[action.id] = 'pending'
+  const book: TransitionBook = {id: state.nextTransitionId++, actions: result.transition.actions, status, aborted: false, summary: summarize(result)}
+  state.transition = book
+  out.push({type: 'transition', id: book.id, summary: book.summary, actions: book.actions.length})
+  dispatchRunnable(state, book, out)
+}
+
+function dispatchRunnable(state: OrchestratorState, transition: TransitionBook, out: OrchestratorOutput[]): void {
+  const status = {...transition.status}
+  let changed = false
+  for (const action of transition.actions) {
+    if (status[action.id] !== 'pending') continue
+    if (!action.dependsOn.every((d) => status[d] === 'done' || status[d] === undefined)) continue
+    if (action.op !== 'fence' && !state.nodes[action.node]?.online) continue
+    status[action.id] = 'dispatched'
+    changed = true
+    out.push(action.op === 'fence'
+      ? {type: 'fence', node: action.node, transitionId: transition.id, actionId: action.id}
+      : {type: 'dispatch', node: action.node, transitionId: transition.id, action: action as Action})
+  }
+  if (changed) state.transition = {...transition, status}
+}
+
+function grantLeaves(state: OrchestratorState, out: OrchestratorOutput[]): void {
+  for (const [name, book] of Object.entries(state.nodes)) {
+    if (!book.leaving || book.leaveGranted || !book.online || !book.reported || hasActive(book.resources)) continue
+    const busy = state.transition && state.transition.actions.some((a) => a.node === name && state.transition!.status[a.id] === 'dispatched')
+    if (busy) continue
+    state.nodes[name] = {...book, leaveGranted: true}
+    out.push({type: 'leave-granted', node: name})
+  }
+}

@@ -1,0 +1,78 @@
+import type {ResourceConfig} from '../config/types.js'
+import type {Action} from '../policy/actions.js'
+import type {InstanceRole} from '../policy/state.js'
+
+/** What a node knows of one resource instance it has run or probed (Pacemaker's LRM history). */
+export interface InstanceReport {
+  role: InstanceRole
+  failCount: number
+  lastFailureMs?: number
+  failedOp?: string
+}
+
+/** Per instance id. */
+export type NodeReport = Record<string, InstanceReport>
+
+export interface NodeBook {
+  online: boolean
+  /** Left without a clean shutdown: its resources may still be active. */
+  unclean: boolean
+  /** When it was last heard from, for the safety delay. */
+  lostAtMs?: number
+  fenced: boolean
+  /** A full report arrived since this DC asked (probes done). */
+  reported: boolean
+  /** Asked to shut down: its resources move away first. */
+  leaving: boolean
+  /** The node was told it may leave (once). */
+  leaveGranted?: boolean
+  resources: NodeReport
+}
+
+export type ActionStatus = 'pending' | 'dispatched' | 'done' | 'failed'
+
+export interface TransitionBook {
+  id: number
+  actions: Action[]
+  status: Record<string, ActionStatus>
+  /** An input changed: dispatch nothing more, replan once nothing is in flight. */
+  aborted: boolean
+  summary: string[]
+}
+
+export interface OrchestratorState {
+  nowMs: number
+  /** This node is the DC and the replicated configuration is ready to plan on. */
+  active: boolean
+  viewId: number
+  quorate: boolean
+  tokenTimeoutMs: number
+  config: ResourceConfig | undefined
+  nodes: Record<string, NodeBook>
+  transition: TransitionBook | undefined
+  nextTransitionId: number
+  /** Some input changed since the last plan. */
+  dirty: boolean
+  recheckAtMs: number | null
+}
+
+export type OrchestratorEvent =
+  | {type: 'tick', nowMs: number}
+  | {type: 'config', config: ResourceConfig}
+  /** A new agreed view; `active` when this node is its DC and replication is ready. */
+  | {type: 'view', nowMs: number, viewId: number, members: string[], quorate: boolean, active: boolean}
+  /** A node's full report (after its probes) or an update of some instances. */
+  | {type: 'report', node: string, resources: NodeReport, full: boolean}
+  | {type: 'result', node: string, transitionId: number, actionId: string, ok: boolean, resources: NodeReport}
+  | {type: 'fence-result', node: string, transitionId: number, actionId: string, ok: boolean}
+  | {type: 'leave-request', node: string}
+  | {type: 'cleanup', resource: string, node?: string}
+
+export type OrchestratorOutput =
+  | {type: 'request-report', nodes: string[]}
+  | {type: 'dispatch', node: string, transitionId: number, action: Action}
+  | {type: 'fence', node: string, transitionId: number, actionId: string}
+  | {type: 'leave-granted', node: string}
+  | {type: 'cleanup', resource: string, nodes: string[]}
+  | {type: 'transition', id: number, summary: string[], actions: number}
+  | {type: 'settled', id: number}
