@@ -15,6 +15,12 @@ export interface NetworkFaults {
   delayMax: number
   /** How late a node may learn of a new view (membership detection lag). */
   viewLagMax: number
+  /**
+   * View ids as the membership layer makes them: one above the highest its members
+   * remember (memory only), so different partitions may reuse an id. Otherwise one
+   * global counter, reset only when the whole cluster is down.
+   */
+  localViewIds?: boolean
 }
 
 interface SimNode {
@@ -59,6 +65,7 @@ export class SimCluster {
   /** Partition group of each node: nodes talk only within their group. */
   private groups: number[]
   private viewId = 0
+  private readonly lastViewIds = new Map<number, number>()
   private writeCount = 0
 
   /** `absent` configured nodes never run: their votes count in expected votes only. */
@@ -91,7 +98,9 @@ export class SimCluster {
       for (const m of members) seen.add(m)
       const votes = Object.fromEntries(this.nodes.map((m) => [m.id, 1]))
       const quorate = members.length * 2 > this.expectedVotes
-      const view: View = {viewId: ++this.viewId, members, quorate, dc: quorate ? Math.min(...members) : undefined, expectedVotes: this.expectedVotes, votes}
+      const viewId = this.faults.localViewIds ? Math.max(...members.map((m) => this.lastViewIds.get(m) ?? 0)) + 1 : ++this.viewId
+      for (const m of members) this.lastViewIds.set(m, viewId)
+      const view: View = {viewId, members, quorate, dc: quorate ? Math.min(...members) : undefined, expectedVotes: this.expectedVotes, votes}
       for (const m of members) this.node(m).views.push({view, at: this.now + this.rng.int(0, this.faults.viewLagMax)})
     }
   }
@@ -105,6 +114,7 @@ export class SimCluster {
     n.writing = []
     n.views = []
     n.up = false
+    this.lastViewIds.delete(id)
     // Like the membership layer, which keeps view ids in memory only: a full restart starts over.
     if (this.nodes.every((m) => !m.up)) this.viewId = 0
     for (const w of this.writes.values()) if (w.node === id && w.answered === undefined) w.answered = {ok: false, error: {code: 'timeout', message: 'crashed', outcome: 'unknown'}}

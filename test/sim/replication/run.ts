@@ -77,7 +77,7 @@ function finalWrite(c: SimCluster, seed: number): void {
 export function runSeed(seed: number): RunSummary {
   const rng = new Prng(seed)
   const size = rng.int(3, 7)
-  const faults = {loss: rng.pick([0, 0.05, 0.15, 0.3]), duplicate: rng.pick([0, 0.05, 0.2]), delayMax: rng.int(1, 6), viewLagMax: rng.int(0, 8)}
+  const faults = {loss: rng.pick([0, 0.05, 0.15, 0.3]), duplicate: rng.pick([0, 0.05, 0.2]), delayMax: rng.int(1, 6), viewLagMax: rng.int(0, 8), localViewIds: rng.chance(0.5)}
   const c = new SimCluster(rng, size, faults, rng.chance(0.25) ? 1 : 0)
   try {
     chaos(c)
