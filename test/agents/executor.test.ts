@@ -57,11 +57,15 @@ describe('agents: executor with real processes', function () {
   })
 
   it('reports a simulated failure with the agent\'s exit reason', async () => {
-    await run('ocf:hactl:dummy', 'start')
+    assert.equal((await run('ocf:hactl:dummy', 'start', {fail: 'monitor'})).ocfCode, 0, 'fail=monitor does not fail start')
     const r = await executor.run({resource: 'r1', agent: 'ocf:hactl:dummy', action: 'monitor', params: {fail: 'monitor'}, timeoutMs: 5000, intervalMs: 10_000})
     assert.equal(r.status, 'done')
     assert.equal(r.ocfCode, 1)
     assert.match(r.reason ?? '', /simulated failure of monitor/)
+    const probe = await executor.run({resource: 'r1', agent: 'ocf:hactl:dummy', action: 'monitor', params: {fail: 'monitor'}, timeoutMs: 5000})
+    assert.equal(probe.ocfCode, 0, 'a probe reports the real state')
+    const failedStart = await run('ocf:hactl:dummy', 'start', {state: '/tmp/hactl-never-created.state', fail: 'start', fail_rc: '5'})
+    assert.equal(failedStart.ocfCode, 5)
     await run('ocf:hactl:dummy', 'stop')
   })
 

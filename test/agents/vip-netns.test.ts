@@ -60,16 +60,34 @@ describe('agents: vip in network namespaces (real ip addr, real gratuitous ARP)'
     assert.equal((await vip('start', {ip: '10.213.50.102', nic: 'nosuch0'}, 'vip3')).ocfCode, 6)
   })
 
-  it('manages an IPv6 address (nodad) and announces it', async () => {
+  it('manages an IPv6 address: waits for duplicate address detection, then the peer learns it by unsolicited NA', async () => {
     await sh('ip', ['-n', a, 'addr', 'add', 'fd13:213:50::1/64', 'dev', 'eth0', 'nodad'])
     await sh('ip', ['-n', b, 'addr', 'add', 'fd13:213:50::2/64', 'dev', 'eth0', 'nodad'])
-    const params = {ip: 'fd13:213:50::100', nodad: 'true'}
-    assert.equal((await vip('start', params, 'vip6')).ocfCode, 0)
-    assert.match(await sh('ip', ['-n', a, '-o', '-6', 'addr', 'show']), /fd13:213:50::100\/64/)
+    await sh('ip', ['-n', b, 'neigh', 'replace', 'fd13:213:50::100', 'lladdr', '02:00:00:00:00:01', 'dev', 'eth0', 'nud', 'stale'])
+    const params = {ip: 'fd13:213:50::100'}
+    const start = await vip('start', params, 'vip6')
+    assert.equal(start.ocfCode, 0, start.reason ?? start.stderr)
+    const line = (await sh('ip', ['-n', a, '-o', '-6', 'addr', 'show'])).split('\n').find((l) => l.includes('fd13:213:50::100/64'))
+    assert.ok(line, 'address added with the prefix of the connected route')
+    assert.doesNotMatch(line, /tentative/, 'start returns once duplicate address detection is over')
     assert.equal(await sh('ip', ['netns', 'exec', a, 'sysctl', '-n', 'net.ipv6.conf.eth0.ndisc_notify']), '1')
+    await eventually(async () => (await neighbour('fd13:213:50::100')).includes(macA), 5000, 'B to learn the IPv6 address from the unsolicited NA')
     assert.equal((await vip('monitor', params, 'vip6')).ocfCode, 0)
     assert.equal((await vip('stop', params, 'vip6')).ocfCode, 0)
     assert.equal((await vip('monitor', params, 'vip6')).ocfCode, 7)
+    const nodad = {ip: 'fd13:213:50::101', nodad: 'true'}
+    assert.equal((await vip('start', nodad, 'vip6b')).ocfCode, 0)
+    assert.equal((await vip('stop', nodad, 'vip6b')).ocfCode, 0)
+  })
+
+  it('fails start and monitor when the address sits on another interface than nic', async () => {
+    await sh('ip', ['-n', a, 'link', 'add', 'side0', 'type', 'veth', 'peer', 'name', 'side1'])
+    await sh('ip', ['-n', a, 'addr', 'add', '10.213.50.120/32', 'dev', 'side0'])
+    const params = {ip: '10.213.50.120', nic: 'eth0', cidr_netmask: '24'}
+    const monitor = await vip('monitor', params, 'vip4')
+    assert.equal(monitor.ocfCode, 1)
+    assert.match(monitor.reason ?? '', /present but not on eth0/)
+    assert.equal((await vip('start', params, 'vip4')).ocfCode, 1)
   })
 
   it('runs ClusterLabs\' ocf:heartbeat:IPaddr2 unchanged through the executor', async function () {
