@@ -21,6 +21,8 @@ export interface NetworkFaults {
    * global counter, reset only when the whole cluster is down.
    */
   localViewIds?: boolean
+  /** votequorum's two_node: a single node of two is quorate (fencing keeps it safe, not quorum). */
+  twoNode?: boolean
 }
 
 interface SimNode {
@@ -97,7 +99,7 @@ export class SimCluster {
       const members = this.nodes.filter((m) => this.reachable(n, m)).map((m) => m.id)
       for (const m of members) seen.add(m)
       const votes = Object.fromEntries(this.nodes.map((m) => [m.id, 1]))
-      const quorate = members.length * 2 > this.expectedVotes
+      const quorate = this.faults.twoNode ? members.length >= 1 : members.length * 2 > this.expectedVotes
       const viewId = this.faults.localViewIds ? Math.max(...members.map((m) => this.lastViewIds.get(m) ?? 0)) + 1 : ++this.viewId
       for (const m of members) this.lastViewIds.set(m, viewId)
       const view: View = {viewId, members, quorate, dc: quorate ? Math.min(...members) : undefined, expectedVotes: this.expectedVotes, votes}

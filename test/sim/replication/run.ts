@@ -49,7 +49,8 @@ function converged(c: SimCluster): boolean {
   const dc = c.readyDcs()
   if (dc.length !== 1) return false
   const target = dc[0].state.record
-  return c.nodes.every((n) => n.up && n.writing.length === 0 && n.views.length === 0
+  const term = dc[0].state.dc!.term
+  return c.nodes.every((n) => n.up && n.writing.length === 0 && n.views.length === 0 && n.state.promised === term
     && n.state.record.config.epoch === target.config.epoch && n.state.record.born === target.born
     && n.state.committed?.config.epoch === target.config.epoch && n.disk.config.epoch === target.config.epoch)
 }
@@ -76,9 +77,13 @@ function finalWrite(c: SimCluster, seed: number): void {
 
 export function runSeed(seed: number): RunSummary {
   const rng = new Prng(seed)
-  const size = rng.int(3, 7)
-  const faults = {loss: rng.pick([0, 0.05, 0.15, 0.3]), duplicate: rng.pick([0, 0.05, 0.2]), delayMax: rng.int(1, 6), viewLagMax: rng.int(0, 8), localViewIds: rng.chance(0.5)}
-  const c = new SimCluster(rng, size, faults, rng.chance(0.25) ? 1 : 0)
+  const twoNode = rng.chance(0.1)
+  const size = twoNode ? 2 : rng.int(3, 7)
+  const faults = {
+    loss: rng.pick([0, 0.05, 0.15, 0.3]), duplicate: rng.pick([0, 0.05, 0.2]), delayMax: rng.int(1, 6),
+    viewLagMax: rng.int(0, 8), localViewIds: rng.chance(0.5), twoNode,
+  }
+  const c = new SimCluster(rng, size, faults, !twoNode && rng.chance(0.25) ? 1 : 0)
   try {
     chaos(c)
     heal(c, seed)
