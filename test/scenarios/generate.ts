@@ -89,7 +89,7 @@ export const scenarios: Record<string, Def> = {
   'symmetric-false-no-location': {props: {'symmetric-cluster': 'false'}, rs: [r('a')]},
   'stickiness-stays': {props: {'resource-stickiness': '200'}, rs: [r('web')], cs: [loc('web', 'n2', 100)], running: {web: 'n1'}},
   'stickiness-loses': {rs: [r('web', {'resource-stickiness': '50'})], cs: [loc('web', 'n2', 100)], running: {web: 'n1'}},
-  'stickiness-zero-rebalance': {nodes: two, rs: [r('a'), r('b')], running: {a: 'n1', b: 'n1'}},
+  'stickiness-zero-no-shuffle': {nodes: two, rs: [r('a'), r('b')], running: {a: 'n1', b: 'n1'}},
   'priority-capacity': {nodes: [{name: 'n1', utilization: {mem: '10'}}], props: {'placement-strategy': 'utilization'}, rs: [r('low', {priority: '1'}, {utilization: {mem: '8'}}), r('high', {priority: '10'}, {utilization: {mem: '8'}})], running: {low: 'n1'}},
   'colocation-infinity': {rs: [r('ip'), r('web')], cs: [loc('ip', 'n3', 100), col('web', 'ip', 'INFINITY')]},
   'colocation-dependent-pulls': {rs: [r('ip'), r('web')], cs: [loc('web', 'n2', 100), col('web', 'ip', 'INFINITY')]},

@@ -2,7 +2,7 @@
 // assigned, each with its reason, and the summary line it shows as.
 import {parseDurationMs} from '../config/durations.js'
 import type {Assignment} from './assign.js'
-import {isTrue, type Instance, type Model} from './model.js'
+import {isFrozen, isTrue, type Instance, type Model} from './model.js'
 
 export type ActionOp = 'start' | 'stop' | 'monitor' | 'migrate_to' | 'migrate_from' | 'fence'
 
@@ -82,6 +82,10 @@ function monitorsOf(inst: Instance, node: string, reason: string): Action[] {
 export function targets(model: Model, assignment: Assignment): Int32Array {
   const target = new Int32Array(model.instances.length).fill(-1)
   for (const inst of model.instances) {
+    if (isFrozen(model, inst)) {
+      target[inst.index] = inst.active[0]
+      continue
+    }
     const node = assignment.node[inst.unit]
     if (node < 0 || inst.member >= assignment.running[inst.unit]) continue
     const here = inst.active.includes(node)
@@ -120,7 +124,7 @@ class Planner {
       this.changes.push({kind: 'Hold', resource: inst.id, from: node.name, reason: this.model.units[inst.unit].pinnedWhy, untilMs: node.holdUntilMs})
       return plan
     }
-    if (!inst.managed) return plan
+    if (!inst.managed || isFrozen(this.model, inst)) return plan
     const active = inst.active
     if (active.length > 1) return this.multipleActive(inst, plan, why)
     const from = active.length === 1 ? active[0] : -1
@@ -175,10 +179,17 @@ class Planner {
     return s?.unclean ? 'node lost and safety delay passed' : 'node offline'
   }
 
+  /**
+   * Only a plain primitive migrates: not a group member or clone instance, and not a resource in an order
+   * constraint, whose ordering a migration (up before down) could not keep. Pacemaker has similar limits.
+   */
   private canMigrate(inst: Instance): boolean {
     const unit = this.model.units[inst.unit]
-    return isTrue(inst.meta('allow-migrate')) && inst.migratable && unit.instances.length === 1
+    this.ordered ??= new Set(this.model.config.constraints.flatMap((c) => (c.type === 'order' ? [c.first, c.then] : [])))
+    return isTrue(inst.meta('allow-migrate')) && inst.migratable && unit.instances.length === 1 && unit.clone < 0 && !unit.names.some((n) => this.ordered!.has(n))
   }
+
+  private ordered?: Set<string>
 
   private up(inst: Instance, plan: InstancePlan, target: number, reason: string): void {
     const start = act('start', inst.id, this.name(target), reason)
@@ -221,7 +232,7 @@ export function disrupted(plan: InstancePlan): boolean {
 
 /** Running where it stays, with no action yet: a candidate for a cascaded restart. */
 function steady(model: Model, inst: Instance, plan: InstancePlan): boolean {
-  return inst.managed && plan.stops.length === 0 && plan.startEntry === undefined && plan.target >= 0 && inst.active.includes(plan.target)
+  return inst.managed && !isFrozen(model, inst) && plan.stops.length === 0 && plan.startEntry === undefined && plan.target >= 0 && inst.active.includes(plan.target)
 }
 
 function cascade(model: Model, planner: Planner, plans: InstancePlan[]): void {

@@ -1,8 +1,8 @@
 // Phase 6: assign every unit to a node, highest priority first. A unit's
 // primaries (what it is colocated with) are assigned before it; its dependents'
-// preferences pull it (Pacemaker's colocated node scores). Ties: fewest
-// resources already assigned, then node order (placement-strategy=minimal:
-// node order; balanced: most free capacity first).
+// preferences pull it (Pacemaker's colocated node scores). Ties: the node it
+// runs on, then fewest resources already assigned, then node order
+// (placement-strategy=minimal: node order; balanced: most free capacity first).
 import {propertyValue} from '../config/defaults.js'
 import {addScores, formatScore, INFINITY, MINUS_INFINITY} from '../config/scores.js'
 import type {Colocation, ColocationIndex} from './colocation.js'
@@ -76,36 +76,64 @@ class Assigner {
     else this.assignUnit(u)
   }
 
-  /** Instances that run somewhere go first, so they keep their nodes. */
+  /** Instances that cannot move go first, then those that run somewhere, so they keep their nodes. */
   private assignClone(c: number): void {
     if (this.cloneDone[c]) return
     this.cloneDone[c] = 1
     const units = this.model.clones[c].units
-    const running = units.filter((u) => this.model.units[u].current >= 0)
-    const idle = units.filter((u) => this.model.units[u].current < 0)
+    const pinned = units.filter((u) => this.model.units[u].pinnedTo >= 0)
+    const running = units.filter((u) => this.model.units[u].pinnedTo < 0 && this.model.units[u].current >= 0)
+    const idle = units.filter((u) => this.model.units[u].pinnedTo < 0 && this.model.units[u].current < 0)
+    for (const u of pinned) this.assignUnit(u)
+    // Instances are interchangeable: those whose node is still their best stay first, so that
+    // no instance takes another's node only to push that one elsewhere (a pointless swap).
+    for (const u of running) this.assignUnit(u, true)
     for (const u of [...running, ...idle]) this.assignUnit(u)
   }
 
-  private assignUnit(u: number): void {
+  private assignUnit(u: number, inPlaceOnly = false): void {
     if (this.status[u] !== TODO) return
     this.status[u] = BUSY
     for (const c of this.colocations.asDependent[u]) for (const p of c.primaries) this.assignAny(p)
-    this.decide(this.model.units[u])
-    this.status[u] = DONE
+    this.status[u] = this.decide(this.model.units[u], inPlaceOnly) ? DONE : TODO
   }
 
-  private decide(unit: Unit): void {
+  /** Assigns the unit; with inPlaceOnly, only when its best node is where it runs (returns false otherwise). */
+  private decide(unit: Unit, inPlaceOnly: boolean): boolean {
+    if (inPlaceOnly) {
+      if (unit.pinnedTo >= 0 || unit.stopWhy !== '') return false
+      const scores = this.scoresOf(unit)
+      if (this.pick(unit, scores) !== unit.current) return false
+    }
+    this.decideNow(unit)
+    return true
+  }
+
+  private scoresOf(unit: Unit): Float64Array {
     const u = unit.index
-    if (unit.pinnedTo >= 0) return this.place(unit, unit.pinnedTo, unit.instances.length, unit.pinnedWhy)
+    // Most units have no colocation: they use their base scores as they are.
+    const shared = this.colocations.asDependent[u].length === 0 && this.colocations.asPrimary[u].length === 0 && !this.model.trace
+    const scores = shared ? this.base.scores[u] : Float64Array.from(this.base.scores[u])
+    if (shared) return scores
+    for (const c of this.colocations.asDependent[u]) this.applyPrimary(unit, scores, c)
+    for (const c of this.colocations.asPrimary[u]) this.applyDependents(unit, scores, c)
+    return scores
+  }
+
+  private decideNow(unit: Unit): void {
+    const u = unit.index
+    if (unit.pinnedTo >= 0) {
+      // An unmanaged member keeps the unit where it is; managed members still may not run where they are not allowed.
+      const unmanaged = unit.pinnedWhy.startsWith('unmanaged')
+      if (unmanaged && unit.stopWhy !== '') return this.place(unit, unit.pinnedTo, 0, unit.stopWhy)
+      const allowed = !unmanaged || this.base.scores[u][unit.pinnedTo] >= 0
+      return this.place(unit, unit.pinnedTo, allowed ? unit.instances.length : 0, allowed ? unit.pinnedWhy : this.causeOn(unit, this.base.scores[u], unit.pinnedTo))
+    }
     if (unit.stopWhy !== '') return this.unplace(unit, unit.stopWhy)
     if (unit.clone >= 0 && this.model.clones[unit.clone].units.indexOf(u) >= this.model.clones[unit.clone].max) {
       return this.unplace(unit, `clone-max is ${this.model.clones[unit.clone].max}`)
     }
-    // Most units have no colocation: they use their base scores as they are.
-    const shared = this.colocations.asDependent[u].length === 0 && this.colocations.asPrimary[u].length === 0 && !this.model.trace
-    const scores = shared ? this.base.scores[u] : Float64Array.from(this.base.scores[u])
-    for (const c of this.colocations.asDependent[u]) this.applyPrimary(unit, scores, c)
-    for (const c of this.colocations.asPrimary[u]) this.applyDependents(unit, scores, c)
+    const scores = this.scoresOf(unit)
     if (this.model.trace?.units.has(u)) this.finalScores.set(u, scores)
     const best = this.pick(unit, scores)
     if (best < 0) return this.unplace(unit, this.whyNowhere(unit, scores))
@@ -164,7 +192,7 @@ class Assigner {
     const factor = c.score >= INFINITY ? 1 : c.score / INFINITY
     const seenClones = new Set<number>()
     for (const d of c.dependents) {
-      if (this.status[d] === DONE) continue
+      if (this.status[d] === DONE || this.model.units[d].stopWhy !== '' || this.model.units[d].pinnedTo >= 0) continue
       const clone = this.model.units[d].clone
       if (clone >= 0 && seenClones.has(clone)) continue
       seenClones.add(clone)
@@ -192,8 +220,8 @@ class Assigner {
 
   private better(unit: Unit, scores: Float64Array, a: number, b: number): boolean {
     if (scores[a] !== scores[b]) return scores[a] > scores[b]
-    // A clone instance keeps its node (Pacemaker assigns instances where they run first).
-    if (unit.clone >= 0 && (a === unit.current || b === unit.current)) return a === unit.current
+    // Among equally good nodes the one it runs on wins: no move without a reason (Pacemaker does the same).
+    if (a === unit.current || b === unit.current) return a === unit.current
     if (this.model.strategy === 'minimal') return a < b
     if (this.model.strategy === 'balanced') {
       const free = compareFree(this.capacity, a, b)
@@ -205,6 +233,7 @@ class Assigner {
 
   private pick(unit: Unit, scores: Float64Array): number {
     const tail = this.base.tailBans[unit.index]
+
     let best = -1
     let bestWhole = false
     for (let n = 0; n < this.n; n++) {

@@ -76,7 +76,7 @@ export function buildGraph(input: Action[], warnings: string[]): Action[] {
   const done = new Uint8Array(actions.length)
   const out: Action[] = []
   while (out.length < actions.length) {
-    if (ready.size === 0) breakLoop(actions, rank, pending, done, ready, warnings)
+    while (ready.size === 0) breakLoop(actions, rank, pending, done, ready, warnings)
     const i = ready.pop()
     out.push(actions[i])
     done[i] = 1
@@ -91,17 +91,22 @@ export function buildGraph(input: Action[], warnings: string[]): Action[] {
  */
 function breakLoop(actions: Action[], rank: Map<string, number>, pending: Int32Array, done: Uint8Array, ready: Heap, warnings: string[]): void {
   const waiting = (id: string) => done[rank.get(id)!] === 0
-  const seen = new Set<number>()
-  let previous = -1
+  const path: number[] = []
+  const at = new Map<number, number>()
   let current = done.indexOf(0)
-  while (!seen.has(current)) {
-    seen.add(current)
-    previous = current
+  while (!at.has(current)) {
+    at.set(current, path.length)
+    path.push(current)
     current = rank.get(actions[current].dependsOn.find(waiting)!)!
   }
-  // previous waits for current, and current (transitively) waits for previous.
-  const action = actions[previous]
-  action.dependsOn = action.dependsOn.filter((d) => d !== actions[current].id)
-  warnings.push(`ordering loop: ${action.id} no longer waits for ${actions[current].id}`)
-  if (--pending[previous] === 0) ready.push(previous)
+  // path[j] waits for path[j + 1]; the last waits for `current`: a loop. Drop an edge between two
+  // resources (never a resource's own stop -> start), the first one found.
+  const loop = path.slice(at.get(current)!)
+  let j = loop.findIndex((a, i) => actions[a].resource !== actions[loop[(i + 1) % loop.length]].resource)
+  if (j < 0) j = loop.length - 1
+  const waiter = actions[loop[j]]
+  const awaited = actions[loop[(j + 1) % loop.length]]
+  waiter.dependsOn = waiter.dependsOn.filter((d) => d !== awaited.id)
+  warnings.push(`ordering loop: ${waiter.id} no longer waits for ${awaited.id}`)
+  if (--pending[loop[j]] === 0) ready.push(loop[j])
 }

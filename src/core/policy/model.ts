@@ -123,3 +123,8 @@ export function note(model: Model, unit: number, node: number, score: number, so
 export function isTrue(value: string | undefined): boolean {
   return value !== undefined && /^(true|yes|on|1)$/i.test(value)
 }
+
+/** Without quorum and with no-quorum-policy=freeze, what runs keeps running untouched. */
+export function isFrozen(model: Model, inst: Instance): boolean {
+  return inst.active.length > 0 && model.units[inst.unit].pinnedWhy.startsWith('frozen')
+}

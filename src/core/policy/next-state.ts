@@ -1,7 +1,7 @@
 // The state once the transition has completed, as `simulate --save-state`
 // writes it: running it again with nothing changed gives an empty transition.
 import type {InstancePlan} from './actions.js'
-import type {Model} from './model.js'
+import {isFrozen, type Model} from './model.js'
 import type {ClusterState, InstanceOnNode, InstanceState, NodeState} from './state.js'
 
 function sortedRecord<T>(entries: Array<[string, T]>): Record<string, T> {
@@ -25,7 +25,7 @@ function nextNodes(model: Model): Record<string, NodeState> {
 function nextInstance(model: Model, index: number, plan: InstancePlan): InstanceState | undefined {
   const inst = model.instances[index]
   const before = model.state.resources[inst.id]
-  if (!inst.managed || inst.heldOn >= 0 || model.units[inst.unit].pinnedWhy.startsWith('frozen')) return before
+  if (!inst.managed || inst.heldOn >= 0 || isFrozen(model, inst)) return before
   const nodes: Array<[string, InstanceOnNode]> = []
   const target = plan.target >= 0 ? model.nodes[plan.target].name : undefined
   const seen = new Set<string>()

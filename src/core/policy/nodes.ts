@@ -34,7 +34,10 @@ export function nodeEligibility(model: Model, failures: Failure[]): {nodes: Node
   const standbyBy = new Map<number, string>()
   const fenceBy = new Map<number, string>()
   for (const f of failures) {
-    if (f.record.role !== 'failed') continue
+    // Only a failure on a live node acts on the node; an unmanaged resource's failure acts on nothing.
+    if (f.record.role !== 'failed' || model.state.nodes[model.nodes[f.node].name]?.online === false) continue
+    const managed = model.instances[f.instance].meta('is-managed')
+    if (managed !== undefined && !/^(true|yes|on|1)$/i.test(managed)) continue
     const what = `${model.instances[f.instance].id} ${f.op} failed`
     if (f.onFail === 'standby' && !standbyBy.has(f.node)) standbyBy.set(f.node, `${what} (on-fail=standby)`)
     if (f.onFail === 'fence' && mayFence(model) && !fenceBy.has(f.node)) fenceBy.set(f.node, `${what} (on-fail=fence)`)

@@ -10,6 +10,12 @@ function runsAnywhere(assignment: Assignment, units: number[]): boolean {
   return units.some((u) => assignment.node[u] >= 0 && assignment.running[u] > 0)
 }
 
+function nodesOf(assignment: Assignment, units: number[]): Set<number> {
+  const out = new Set<number>()
+  for (const u of units) if (assignment.node[u] >= 0 && assignment.running[u] > 0) out.add(assignment.node[u])
+  return out
+}
+
 function stop(model: Model, assignment: Assignment, u: number, why: string): boolean {
   if (assignment.node[u] < 0 || model.units[u].pinnedTo >= 0) return false
   assignment.node[u] = -1
@@ -21,18 +27,52 @@ function stop(model: Model, assignment: Assignment, u: number, why: string): boo
 export function enforceRunnable(model: Model, assignment: Assignment, colocations: ColocationIndex): Assignment {
   const orders = model.config.constraints.flatMap((c) => (c.type === 'order' && c.kind === 'mandatory' && c.firstAction === 'start' && c.thenAction === 'start'
     ? [{c, first: model.unitsByName.get(c.first) ?? [], then: model.unitsByName.get(c.then) ?? []}] : []))
-  const mandatory = colocations.all.filter((c) => c.score >= INFINITY)
+  const mandatory = colocations.all.filter((c) => c.score >= INFINITY || c.score <= -INFINITY)
   for (let round = 0; round <= orders.length + mandatory.length; round++) {
     let changed = false
     for (const {c, first, then} of orders) {
       if (first.length === 0 || runsAnywhere(assignment, first)) continue
       for (const u of then) changed = stop(model, assignment, u, `${c.first} cannot start (mandatory order ${c.id})`) || changed
     }
+    // Colocation loops can place a dependent before its primary: check every mandatory colocation once all are placed.
     for (const c of mandatory) {
-      if (runsAnywhere(assignment, c.primaries)) continue
-      for (const u of c.dependents) changed = stop(model, assignment, u, `colocated with ${c.primaryName}, which cannot run (${c.id})`) || changed
+      const where = nodesOf(assignment, c.primaries)
+      for (const u of c.dependents) {
+        const node = assignment.node[u]
+        if (node < 0 || assignment.running[u] === 0) continue
+        if (c.score >= INFINITY && !where.has(node)) {
+          const why = where.size === 0 ? `colocated with ${c.primaryName}, which cannot run (${c.id})` : `colocated with ${c.primaryName}, which runs elsewhere (${c.id})`
+          changed = stop(model, assignment, u, why) || changed
+        } else if (c.score <= -INFINITY && where.has(node)) {
+          changed = stop(model, assignment, u, `anti-colocation with ${c.primaryName} (${c.id})`) || changed
+        }
+      }
     }
     if (!changed) break
   }
   return assignment
+}
+
+/**
+ * Before assignment: a unit that must stay stopped (target-role, on-fail=stop, …) makes the units that
+ * need it (mandatory order, mandatory colocation) stay stopped too, so they do not hold a node for nothing.
+ */
+export function propagateStops(model: Model, colocations: ColocationIndex): Model['units'] {
+  const units = model.units.map((u) => ({...u}))
+  const stopped = (names: number[]) => names.length > 0 && names.every((u) => units[u].stopWhy !== '' && units[u].pinnedTo < 0)
+  const orders = model.config.constraints.flatMap((c) => (c.type === 'order' && c.kind === 'mandatory' && c.firstAction === 'start' && c.thenAction === 'start'
+    ? [{c, first: model.unitsByName.get(c.first) ?? [], then: model.unitsByName.get(c.then) ?? []}] : []))
+  const mandatory = colocations.all.filter((c) => c.score >= INFINITY)
+  for (let round = 0; round <= orders.length + mandatory.length; round++) {
+    let changed = false
+    const mark = (u: number, why: string) => {
+      if (units[u].stopWhy !== '') return
+      units[u].stopWhy = why
+      changed = true
+    }
+    for (const {c, first, then} of orders) if (stopped(first)) for (const u of then) mark(u, `${c.first} cannot start (mandatory order ${c.id})`)
+    for (const c of mandatory) if (stopped(c.primaries)) for (const u of c.dependents) mark(u, `colocated with ${c.primaryName}, which cannot run (${c.id})`)
+    if (!changed) break
+  }
+  return units
 }

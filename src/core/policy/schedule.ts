@@ -10,11 +10,11 @@ import {collectFailures} from './failures.js'
 import {buildGraph} from './graph.js'
 import {instanceStatus} from './instances.js'
 import {locationScores, type BaseScores} from './location.js'
-import type {Model} from './model.js'
+import {isFrozen, type Model} from './model.js'
 import {nextState} from './next-state.js'
 import {nodeEligibility} from './nodes.js'
 import {orderActions} from './orderings.js'
-import {enforceRunnable} from './runnable.js'
+import {enforceRunnable, propagateStops} from './runnable.js'
 import type {ClusterState} from './state.js'
 import {unpack} from './unpack.js'
 
@@ -62,7 +62,7 @@ function placementOf(model: Model, assignment: Assignment, targets: Int32Array):
     }
     const target = targets[inst.index]
     if (target >= 0) {
-      const entry: PlacementEntry = {resource: inst.id, node: model.nodes[target].name, status: unit.pinnedWhy.startsWith('frozen') ? 'frozen' : 'started'}
+      const entry: PlacementEntry = {resource: inst.id, node: model.nodes[target].name, status: isFrozen(model, inst) ? 'frozen' : 'started'}
       if (entry.status === 'frozen') entry.reason = unit.pinnedWhy
       return entry
     }
@@ -82,8 +82,9 @@ export function scheduleInternals(config: ResourceConfig, state: ClusterState, t
   model = {...model, nodes}
   const {instances, units} = instanceStatus(model, failures)
   model = {...model, instances, units}
-  const base = locationScores(model)
   const colocations = indexColocations(model)
+  model = {...model, units: propagateStops(model, colocations)}
+  const base = locationScores(model)
   const assignment = enforceRunnable(model, assign(model, base, colocations), colocations)
   const plan = planActions(model, assignment)
   const actions = buildGraph(orderActions(model, plan, colocations), model.warnings)
