@@ -35,7 +35,8 @@ export interface ActionResult {
   status: ExecStatus
   /**
    * The agent's answer as an OCF code when status is 'done' (codes outside OCF become 1);
-   * 5 when status is 'not-installed'; null when the agent did not answer (timeout, cancelled, error).
+   * 5 when status is 'not-installed', 4 for an agent file that may not be executed;
+   * null when the agent did not answer (timeout, cancelled, other errors).
    */
   ocfCode: number | null
   /** Name of ocfCode: "ok", "not-running", "degraded", …, or "none". */
@@ -83,6 +84,8 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 interface QueuedTask {
   request: ActionRequest
   signal?: AbortSignal
+  /** Whether aborting the signal also kills the action once it runs (false: it only leaves the queue). */
+  killOnAbort: boolean
   enqueuedAt: number
   resolve: (result: ActionResult) => void
   onAbort?: () => void
@@ -127,8 +130,12 @@ export class Executor {
 
   /** Runs one action, after any action of the same resource queued before it. Never rejects. */
   run(request: ActionRequest, signal?: AbortSignal): Promise<ActionResult> {
+    return this.enqueue(request, signal, true)
+  }
+
+  private enqueue(request: ActionRequest, signal: AbortSignal | undefined, killOnAbort: boolean): Promise<ActionResult> {
     return new Promise((resolve) => {
-      const task: QueuedTask = {request, signal, enqueuedAt: this.clock.now(), resolve}
+      const task: QueuedTask = {request, signal, killOnAbort, enqueuedAt: this.clock.now(), resolve}
       if (signal?.aborted) {
         resolve(this.notRun(task, 'cancelled', 'cancelled before it ran'))
         return
@@ -196,8 +203,8 @@ export class Executor {
     entry.timer = this.clock.setTimeout(() => {
       entry.timer = undefined
       if (entry.stopped) return
-      // A recurring run is not cancelled when stopRecurring is called; its process finishes (see stopRecurring).
-      entry.inFlight = this.run(entry.request)
+      // stopRecurring drops this run while it waits in the queue, but lets a running one finish.
+      entry.inFlight = this.enqueue(entry.request, entry.controller.signal, false)
       void entry.inFlight.then((result) => {
         entry.inFlight = undefined
         if (entry.stopped) return
@@ -258,7 +265,7 @@ export class Executor {
       timeoutMs: request.timeoutMs,
       killGraceMs: this.killGraceMs,
       outputLimitBytes: this.outputLimitBytes,
-      signal: task.signal,
+      signal: task.killOnAbort ? task.signal : undefined,
       clock: this.clock,
     })
     return this.toResult(task, agent, outcome, startedAtMs)
@@ -306,9 +313,10 @@ export class Executor {
     const raw = {exitCode: outcome.exitCode, signal: outcome.signal}
     switch (outcome.kind) {
     case 'spawn-error': {
+      // As Pacemaker: a missing program is "not installed" (5), one we may not run "insufficient privileges" (4).
       const missing = outcome.errorCode === 'ENOENT'
       const status: ExecStatus = missing ? 'not-installed' : 'error'
-      const ocfCode = missing ? OCF.ERR_INSTALLED : null
+      const ocfCode = missing ? OCF.ERR_INSTALLED : outcome.errorCode === 'EACCES' ? OCF.ERR_PERM : null
       const reason = missing ? `agent ${agent.id} not found (${agent.program})` : `cannot run ${agent.program}: ${outcome.errorCode}`
       return {...base, ...output, ...raw, status, ocfCode, ocfResult: ocfName(ocfCode), reason}
     }

@@ -88,6 +88,10 @@ describe('agents: executor with real processes', function () {
     const missing = await run('ocf:test:nope', 'start')
     assert.equal(missing.status, 'not-installed')
     assert.equal(missing.ocfCode, 5)
+    await writeFile(join(tmp.path, 'ocf', 'resource.d', 'test', 'noexec'), '#!/bin/sh\nexit 0\n', {mode: 0o644})
+    const noexec = await run('ocf:test:noexec', 'start')
+    assert.equal(noexec.status, 'error')
+    assert.equal(noexec.ocfCode, 4)
     const bad = await run('ocf:../etc:passwd', 'start')
     assert.equal(bad.status, 'error')
     assert.equal(bad.ocfCode, null)
@@ -247,6 +251,26 @@ describe('agents: recurring monitors', function () {
     await executor.stopRecurring(key)
     assert.equal(clock.timers.length, 0, 'nothing scheduled after stop')
     assert.deepEqual(executor.recurringKeys(), [])
+  })
+
+  it('stopRecurring drops a queued run and lets a running one finish unreported', async () => {
+    const root = await agentRoot(join(tmp.path, 'slowroot'), {slowlog: 'sleep 0.3\necho "$OCF_RESKEY_CRM_meta_name" >> "$OCF_RESKEY_log"\nexit 0'})
+    const log = join(tmp.path, 'slow.log')
+    const executor = new Executor({locations: {ocfRoot: root}})
+    const request = {resource: 'q', agent: 'ocf:test:slowlog', params: {log}, timeoutMs: 5000}
+    const reported: ActionResult[] = []
+    const start = executor.run({...request, action: 'start'})
+    const queuedKey = executor.startRecurring({...request, action: 'monitor', intervalMs: 60_000}, (r) => reported.push(r))
+    await sleep(50)
+    assert.deepEqual(executor.load(), {running: 1, waiting: 1})
+    await executor.stopRecurring(queuedKey)
+    await start
+    assert.equal(await readFile(log, 'utf8'), 'start\n', 'the queued monitor never ran')
+    const runningKey = executor.startRecurring({...request, action: 'monitor', intervalMs: 60_000}, (r) => reported.push(r))
+    await eventually(async () => executor.load().running === 1, 2000, 'the monitor to run')
+    await executor.stopRecurring(runningKey)
+    assert.equal(await readFile(log, 'utf8'), 'start\nmonitor\n', 'stopRecurring waited for the running monitor')
+    assert.deepEqual(reported, [])
   })
 
   it('reports a failure the recurring monitor finds (state file removed behind its back)', async () => {
