@@ -255,6 +255,7 @@ export class Executor {
       if (error instanceof AgentNameError) return this.notRun(task, 'error', error.message)
       throw error
     }
+    if (!(request.timeoutMs > 0) || !Number.isFinite(request.timeoutMs)) return this.notRun(task, 'error', `timeout of ${request.action} must be a positive number of ms, got ${request.timeoutMs}`)
     const env = this.environment(agent, request)
     if (typeof env === 'string') return this.notRun(task, 'error', env)
     const startedAtMs = this.clock.now()
