@@ -48,7 +48,9 @@
  */
 import {emptyConfig} from '../config/defaults.js'
 import type {ResourceConfig} from '../config/types.js'
-import {becomeDc, enqueue, leaveView, onAck, onForward, onPersistedAsDc, onSyncReply, tickDc} from './dc.js'
+import {onAck, onPersistedAsDc, tickDc} from './dc-commit.js'
+import {becomeDc, onSyncReply} from './dc-sync.js'
+import {enqueue, leaveView, onForward} from './dc-writes.js'
 import {noQuorum} from './errors.js'
 import {failForwarded, forwardWrite, onForwardReply, tickForwarded} from './forward.js'
 import {onAppend, onCommit, onPersistedAsMember, onSyncRequest} from './member.js'
