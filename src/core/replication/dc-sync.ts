@@ -43,7 +43,7 @@ function conflicts(mine: Version, have: Version): boolean {
 }
 
 /**
- * Adopts the best document heard of, stamped with this view. Its epoch is raised
+ * Adopts the best document heard of, stamped with this DC's term. Its epoch is raised
  * above any other document a member reported, so that no node's epoch ever goes
  * back and one epoch never names two different documents.
  */

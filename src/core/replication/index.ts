@@ -76,10 +76,19 @@ export interface Disk {
   promisedTerm?: number
 }
 
+/** Options are checked once, here; a bad one is a programming error of the caller. */
+function checkOptions(options: Options): Options {
+  for (const [name, value] of Object.entries(options)) {
+    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`replication option ${name} must be a positive integer, not ${String(value)}`)
+  }
+  if (options.retransmitTicksMax < options.retransmitTicks) throw new RangeError('replication option retransmitTicksMax must not be less than retransmitTicks')
+  return options
+}
+
 export function initialState(self: number, disk: Disk = {}, options: Partial<Options> = {}): ReplicationState {
   const record = disk.record ?? {term: 0, born: 0, config: emptyConfig()}
   return {
-    self, options: {...DEFAULT_OPTIONS, ...options}, now: 0, record, durable: positionOf(record),
+    self, options: checkOptions({...DEFAULT_OPTIONS, ...options}), now: 0, record, durable: positionOf(record),
     promised: Math.max(disk.promisedTerm ?? 0, record.term), grantedTo: undefined,
     committed: undefined, view: undefined, dc: undefined, forwarded: [], replies: [],
   }
