@@ -59,6 +59,21 @@ describe('agents: mount in a mount namespace (real loop-device ext4 and tmpfs)',
     assert.equal((await mount('stop', two, {resource: 'two'})).ocfCode, 0)
   })
 
+  it('runs fsck before mounting when run_fsck=force, and not when run_fsck=no', async () => {
+    const params = {device: loop!.device, directory: join(tmp.path, 'fsck'), fstype: 'ext4'}
+    try {
+      const forced = await mount('start', {...params, run_fsck: 'force'}, {resource: 'fsck'})
+      assert.equal(forced.ocfCode, 0, forced.reason ?? forced.stderr)
+      assert.match(forced.stderr, /clean, \d+\/\d+ files/, `fsck -p reported on the filesystem: ${forced.stderr}`)
+      assert.equal((await mount('stop', params, {resource: 'fsck'})).ocfCode, 0)
+      const skipped = await mount('start', {...params, run_fsck: 'no'}, {resource: 'fsck'})
+      assert.equal(skipped.ocfCode, 0)
+      assert.doesNotMatch(skipped.stderr, /clean,/)
+    } finally {
+      assert.equal((await mount('stop', params, {resource: 'fsck'})).ocfCode, 0)
+    }
+  })
+
   it('mounts a tmpfs with options', async () => {
     const params = {device: 'tmpfs', directory: join(tmp.path, 'scratch'), fstype: 'tmpfs', options: 'size=2m,mode=0700'}
     assert.equal((await mount('start', params, {resource: 'tmp'})).ocfCode, 0)
