@@ -24,6 +24,7 @@ export class Checker {
   /** Acknowledged writes and the term of the DC that acknowledged them. */
   readonly acked = new Map<string, {term: number}>()
   private readonly readyDcByTerm = new Map<number, number>()
+  private readonly readyDcByView = new Map<number, number>()
   private readonly contentByVersion = new Map<string, string>()
   private readonly committedByEpoch = new Map<number, string>()
   private readonly replied = new Set<string>()
@@ -87,11 +88,23 @@ export class Checker {
     this.committedByEpoch.set(config.epoch, text)
   }
 
-  /** At most one DC per term (a term is what view ids cannot be: unique across restarts). */
-  onReady(n: SimNode, term: number): void {
+  /**
+   * At most one DC per term (a term is what view ids cannot be: unique across restarts),
+   * and per view id while the oracle's ids are unique (no full restart, one global counter).
+   */
+  onReady(n: SimNode, term: number, viewId: number, viewIdsUnique: boolean): void {
     const other = this.readyDcByTerm.get(term)
     if (other !== undefined && other !== n.id) fail(`two DCs ready in term ${term}: nodes ${other} and ${n.id}`)
     this.readyDcByTerm.set(term, n.id)
+    if (!viewIdsUnique) return
+    const inView = this.readyDcByView.get(viewId)
+    if (inView !== undefined && inView !== n.id) fail(`two DCs ready in view ${viewId}: nodes ${inView} and ${n.id}`)
+    this.readyDcByView.set(viewId, n.id)
+  }
+
+  /** View ids start over after a full restart: from then on, compare terms only. */
+  forgetViews(): void {
+    this.readyDcByView.clear()
   }
 
   afterStep(n: SimNode): void {

@@ -118,7 +118,10 @@ export class SimCluster {
     n.up = false
     this.lastViewIds.delete(id)
     // Like the membership layer, which keeps view ids in memory only: a full restart starts over.
-    if (this.nodes.every((m) => !m.up)) this.viewId = 0
+    if (this.nodes.every((m) => !m.up)) {
+      this.viewId = 0
+      this.checker.forgetViews()
+    }
     for (const w of this.writes.values()) if (w.node === id && w.answered === undefined) w.answered = {ok: false, error: {code: 'timeout', message: 'crashed', outcome: 'unknown'}}
     this.recomputeViews()
   }
@@ -230,7 +233,7 @@ export class SimCluster {
       }
       case 'reply': return this.checker.onReply(n, output.requestId, output.result)
       case 'configChanged': return this.checker.onCommitted(n, output.config)
-      case 'ready': return this.checker.onReady(n, output.term)
+      case 'ready': return this.checker.onReady(n, output.term, output.viewId, !this.faults.localViewIds)
     }
   }
 
