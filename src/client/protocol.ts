@@ -2,6 +2,7 @@
 // line over the Unix socket. Requests carry an id; the reply repeats it.
 import type {ConfigEdit} from '../core/config/edits.js'
 import type {ResourceConfig} from '../core/config/types.js'
+import type {ClusterStatus} from './status.js'
 
 export const SOCKET_NAME = 'hactl.sock'
 /** A request or reply larger than this is refused: the socket is not a bulk channel. */
@@ -10,10 +11,12 @@ export const MAX_LINE_BYTES = 64 * 1024 * 1024
 export interface RequestMap {
   'config.get': {params: Record<string, never>, result: ResourceConfig}
   'config.edit': {params: {edit: ConfigEdit, ifEpoch?: number}, result: ResourceConfig}
-  'status': {params: Record<string, never>, result: unknown}
+  'status': {params: Record<string, never>, result: ClusterStatus}
   'membership': {params: Record<string, never>, result: unknown}
   'resource.cleanup': {params: {id: string, node?: string}, result: unknown}
   'resource.restart': {params: {id: string, node?: string}, result: unknown}
+  /** SIGTERM's clean shutdown, asked over the socket (hactl cluster stop). */
+  'shutdown': {params: Record<string, never>, result: {stopping: true}}
 }
 
 export type Method = keyof RequestMap

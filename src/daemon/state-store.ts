@@ -2,6 +2,7 @@
 // atomically (temporary file, fsync, rename, fsync of the directory). Writes are
 // serialized; when several are pending only the newest is written, since every
 // record is the whole document.
+import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync} from 'node:fs'
 import {mkdir, readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {writeFileAtomic} from '../store/atomic-file.js'
@@ -50,5 +51,45 @@ export class StateStore<T> {
       }
     }
     this.writing = undefined
+  }
+}
+
+/**
+ * A small value made durable before the caller goes on (replication's promised
+ * term, like raft's HardState): written, fsynced and renamed synchronously.
+ */
+export class SyncValueFile {
+  constructor(private readonly directory: string, private readonly file: string) {}
+
+  get path(): string {
+    return join(this.directory, this.file)
+  }
+
+  read(): number | undefined {
+    try {
+      const value = Number(readFileSync(this.path, 'utf8'))
+      return Number.isFinite(value) ? value : undefined
+    } catch {
+      return undefined
+    }
+  }
+
+  write(value: number): void {
+    mkdirSync(this.directory, {recursive: true, mode: 0o700})
+    const temporary = `${this.path}.tmp`
+    const fd = openSync(temporary, 'w', 0o600)
+    try {
+      writeSync(fd, String(value))
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+    renameSync(temporary, this.path)
+    const dir = openSync(this.directory, 'r')
+    try {
+      fsyncSync(dir)
+    } finally {
+      closeSync(dir)
+    }
   }
 }

@@ -134,3 +134,18 @@ describe('orchestration (the DC bookkeeping)', () => {
     assert.deepEqual(out, [])
   })
 })
+
+describe('orchestration after a DC change', () => {
+  it('a new DC holds what the old DC knew ran on a lost node', () => {
+    const h = new Harness()
+    h.step({type: 'config', config: vipConfig()})
+    // n1 (the old DC, holding the address) is gone; n2 becomes the DC with the old DC's status.
+    h.step({type: 'seed', nowMs: 5000, nodes: {n1: {ip: {role: 'started', failCount: 0}}}})
+    h.step({type: 'view', nowMs: 5000, viewId: 3, members: ['n2', 'n3'], quorate: true, active: true})
+    h.step({type: 'report', node: 'n2', resources: {}, full: true})
+    const out = h.step({type: 'report', node: 'n3', resources: {}, full: true})
+    assert.deepEqual(h.dispatched(out), [], 'held until the safety delay')
+    assert.equal(h.state.nodes.n1.unclean, true)
+    assert.deepEqual(h.dispatched(h.step({type: 'tick', nowMs: h.state.recheckAtMs!})), ['start ip n2'])
+  })
+})

@@ -57,6 +57,14 @@ export function stepOrchestrator(previous: OrchestratorState, event: Orchestrato
     }
     case 'result': onResult(state, event); break
     case 'fence-result': onFenceResult(state, event); break
+    case 'seed':
+      for (const [name, resources] of Object.entries(event.nodes)) {
+        const book = state.nodes[name]
+        if (!book || book.online || Object.keys(book.resources).length > 0 || !hasActive(resources)) continue
+        state.nodes[name] = {...book, unclean: true, fenced: false, lostAtMs: book.lostAtMs ?? event.nowMs - state.tokenTimeoutMs, resources}
+      }
+      state.dirty = true
+      break
     case 'leave-request': {
       const book = state.nodes[event.node]
       if (book) state.nodes[event.node] = {...book, leaving: true}

@@ -67,6 +67,11 @@ export type OrchestratorEvent =
   | {type: 'fence-result', node: string, transitionId: number, actionId: string, ok: boolean}
   | {type: 'leave-request', node: string}
   | {type: 'cleanup', resource: string, node?: string}
+  /**
+   * What the previous DC knew of nodes that are gone (from its last status): a new DC
+   * must hold their resources as it would have, or it could start them twice.
+   */
+  | {type: 'seed', nowMs: number, nodes: Record<string, NodeReport>}
 
 export type OrchestratorOutput =
   | {type: 'request-report', nodes: string[]}

@@ -1,0 +1,55 @@
+// What `hactl status` shows: built by the DC from its books and sent to every
+// member, so any node answers at once; a node without a DC (no quorum) answers
+// with what it knows itself.
+
+export interface StatusNode {
+  name: string
+  id: number
+  online: boolean
+  standby: boolean
+  maintenance: boolean
+  /** Lost without a clean shutdown, not yet fenced or past the safety delay. */
+  unclean: boolean
+}
+
+export interface StatusResource {
+  /** Instance id: the primitive, or `primitive:N` in a clone. */
+  id: string
+  agent: string
+  group: string | null
+  /** Nodes where it is active (more than one only for clones or a multiple-active problem). */
+  nodes: string[]
+  role: 'started' | 'stopped' | 'failed' | 'unmanaged'
+  targetRole: string
+}
+
+export interface StatusFailure {
+  resource: string
+  node: string
+  op: string
+  failCount: number
+  lastFailureMs: number | null
+}
+
+export interface ClusterStatus {
+  clusterName: string
+  /** Node name of the DC, null without quorum. */
+  dc: string | null
+  quorate: boolean
+  viewId: number
+  epoch: number
+  /** 'dc' when this comes from the DC's books, 'local' when only this node's knowledge (no quorum). */
+  source: 'dc' | 'local'
+  localNode: string
+  nodes: StatusNode[]
+  resources: StatusResource[]
+  failures: StatusFailure[]
+  /** The transition under way, if any. */
+  transition: {id: number, summary: string[], done: number, total: number} | null
+  /** No transition under way and nothing left to plan. */
+  settled: boolean
+  /** Leftover constraints from resource move/ban, a classic trap. */
+  warnings: string[]
+  /** Milliseconds since the Unix epoch when the DC built this. */
+  generatedAt: number
+}

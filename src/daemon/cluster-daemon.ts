@@ -1,0 +1,542 @@
+/**
+ * `hactl daemon`: one per node. It wires the pure state machines — membership,
+ * replication of the configuration, the DC's orchestration — to the world:
+ * UDP heartbeats (MembershipService), authenticated TCP between daemons
+ * (PeerNetwork), the disk (StateStore), agents (Executor via the LRM), fence
+ * agents (Fencer) and the CLI (ControlServer). Every state machine is stepped
+ * on this one event loop; their outputs are carried out right away.
+ */
+import {networkInterfaces, hostname} from 'node:os'
+import {join} from 'node:path'
+import {Executor} from '../agents/index.js'
+import {HactlError} from '../cli/errors.js'
+import {socketPath} from '../client/client.js'
+import type {ClusterStatus} from '../client/status.js'
+import type {BootstrapConfig, BootstrapNode} from '../core/config/bootstrap-types.js'
+import {propertyValue} from '../core/config/defaults.js'
+import {parseDurationMs} from '../core/config/durations.js'
+import type {ConfigEdit} from '../core/config/edits.js'
+import type {ResourceConfig} from '../core/config/types.js'
+import {initialOrchestrator, stepOrchestrator, type NodeReport, type OrchestratorEvent, type OrchestratorState} from '../core/orchestration/index.js'
+import type {Action} from '../core/policy/actions.js'
+import {initialState, positionOf, step as stepReplication, type Event as ReplicationEvent, type Message as ReplicationMessage, type ReplicationState, type StoredRecord, type WriteResult} from '../core/replication/index.js'
+import {readAuthkey} from './authkey.js'
+import {ControlServer} from './control-server.js'
+import {Fencer} from './fencer.js'
+import type {Logger} from './logger.js'
+import {LocalResourceManager} from './lrm.js'
+import {MembershipService, type ViewEvent} from './membership-service.js'
+import {PeerNetwork} from './peer-network.js'
+import {buildStatus} from './status-builder.js'
+import {StateStore, SyncValueFile} from './state-store.js'
+
+const TICK_MS = 100
+const STATUS_THROTTLE_MS = 50
+
+type ToNode =
+  | {t: 'report-request'}
+  | {t: 'action', transitionId: number, action: Action}
+  | {t: 'leave-granted'}
+  | {t: 'cleanup', resource: string}
+  | {t: 'status', status: ClusterStatus}
+type ToDc =
+  | {t: 'report', full: boolean, epoch: number, resources: NodeReport}
+  | {t: 'result', transitionId: number, actionId: string, ok: boolean, resources: NodeReport}
+  | {t: 'leave-request'}
+type PeerMessage = {ch: 'repl', m: ReplicationMessage} | {ch: 'dc', viewId: number, m: ToNode} | {ch: 'node', m: ToDc}
+
+export interface DaemonOptions {
+  configDir: string
+  stateDir: string
+  runDir: string
+  /** This node's name; found from the local addresses, then the host name, when absent. */
+  nodeName?: string
+  logger: Logger
+}
+
+/** Corosync finds its node by the local addresses; so does hactl, then by host name. */
+export function findLocalNode(config: BootstrapConfig, name?: string): BootstrapNode {
+  if (name !== undefined) {
+    const node = config.nodes.find((n) => n.name === name)
+    if (!node) throw new HactlError('not-a-node', `node ${JSON.stringify(name)} is not in cluster.json (nodes: ${config.nodes.map((n) => n.name).join(', ')})`, 2)
+    return node
+  }
+  const local = new Set(Object.values(networkInterfaces()).flat().map((i) => i?.address))
+  const byAddress = config.nodes.find((n) => n.addrs.some((a) => local.has(a)))
+  if (byAddress) return byAddress
+  const byName = config.nodes.find((n) => n.name === hostname())
+  if (byName) return byName
+  throw new HactlError('not-a-node', `this host is none of the nodes in cluster.json (no local address and no host name matches); use --node NAME`, 2)
+}
+
+export class ClusterDaemon {
+  private readonly config: BootstrapConfig
+  private readonly self: BootstrapNode
+  private readonly names: Map<number, string>
+  private readonly ids: Map<string, number>
+  private membership!: MembershipService
+  private peers!: PeerNetwork
+  private control!: ControlServer
+  private executor!: Executor
+  private lrm!: LocalResourceManager
+  private fencer!: Fencer
+  private store: StateStore<StoredRecord>
+  private readonly termFile: SyncValueFile
+  private replication!: ReplicationState
+  private orchestrator: OrchestratorState
+  private view: ViewEvent | undefined
+  private committed: ResourceConfig | undefined
+  private dcReady = false
+  private tickTimer: NodeJS.Timeout | undefined
+  private nextRequest = 1
+  private readonly writes = new Map<string, (result: WriteResult) => void>()
+  private dcStatus: ClusterStatus | undefined
+  private statusTimer: NodeJS.Timeout | undefined
+  private readonly settledWaiters: Array<() => void> = []
+  private leaving: {resolve: () => void} | undefined
+  private noQuorumTimer: NodeJS.Timeout | undefined
+  private stopping = false
+  private readonly started = Date.now()
+
+  constructor(config: BootstrapConfig, private readonly options: DaemonOptions) {
+    this.config = config
+    this.self = findLocalNode(config, options.nodeName)
+    this.names = new Map(config.nodes.map((n) => [n.id, n.name]))
+    this.ids = new Map(config.nodes.map((n) => [n.name, n.id]))
+    this.store = new StateStore<StoredRecord>(options.stateDir)
+    this.termFile = new SyncValueFile(options.stateDir, 'term')
+    this.orchestrator = initialOrchestrator(config.nodes.map((n) => n.name), config.totem.token)
+  }
+
+  get logger(): Logger {
+    return this.options.logger
+  }
+
+  get nodeName(): string {
+    return this.self.name
+  }
+
+  async start(): Promise<void> {
+    const key = await readAuthkey(this.config.authkey_file)
+    const stored = await this.store.load()
+    this.replication = initialState(this.self.id, {record: stored, promisedTerm: this.termFile.read()})
+    this.committed = stored?.config
+    this.executor = new Executor({env: {HA_RSCTMP: join(this.options.runDir, 'rsctmp')}})
+    this.lrm = new LocalResourceManager(this.executor, this.logger, {
+      now: () => Date.now(),
+      onReport: (update) => this.sendToDc({t: 'report', full: false, epoch: this.committed?.epoch ?? 0, resources: update}),
+    })
+    if (this.committed) this.lrm.setConfig(this.committed)
+    this.fencer = new Fencer(this.logger)
+    this.peers = new PeerNetwork({
+      self: {id: this.self.id, host: this.self.addrs[0], port: this.config.port + 1},
+      peers: this.config.nodes.filter((n) => n.id !== this.self.id).map((n) => ({id: n.id, host: n.addrs[0], port: this.config.port + 1})),
+      clusterId: this.config.cluster_id, key, logger: this.logger,
+    })
+    this.peers.on('message', (from, message) => this.onPeerMessage(from, message as PeerMessage))
+    await this.peers.start()
+    this.control = new ControlServer(socketPath(this.options.runDir), {
+      'config.get': async () => this.committed ?? this.replication.record.config,
+      'config.edit': async ({edit, ifEpoch}) => this.write(edit, ifEpoch),
+      'status': async () => this.status(),
+      'membership': async () => this.membership.snapshot(),
+      'resource.cleanup': async ({id, node}) => this.cleanup(id, node),
+      'resource.restart': async ({id}) => this.restart(id),
+      'shutdown': async () => {
+        setImmediate(() => void this.shutdown('requested'))
+        return {stopping: true}
+      },
+    }, this.logger)
+    await this.control.start()
+    this.membership = new MembershipService({
+      config: this.config, nodeId: this.self.id, authkey: key,
+      log: (record) => {
+        const {level, event, ...fields} = record as {level?: string, event?: string}
+        this.logger.log((level as 'info') ?? 'info', event ?? 'membership', fields as Record<string, string>)
+      },
+    })
+    this.membership.on('view', (view: ViewEvent) => this.onView(view))
+    await this.membership.start()
+    this.tickTimer = setInterval(() => this.tick(), TICK_MS)
+    this.logger.log('notice', 'daemon-started', {node: this.self.name, id: this.self.id, cluster: this.config.cluster_name, epoch: this.committed?.epoch ?? 0})
+  }
+
+  // ---- membership ----
+
+  private onView(view: ViewEvent): void {
+    const previous = this.view
+    this.view = view
+    this.logger.log('notice', 'view', {
+      view: view.viewId, phase: view.phase, quorate: view.quorate, dc: view.dc === null ? null : this.names.get(view.dc),
+      members: view.members.map((m) => m.name), votes: view.totalVotes, expected: view.expectedVotes,
+      joined: view.joined.map((id) => this.names.get(id) ?? String(id)), left: view.left.map((id) => this.names.get(id) ?? String(id)),
+    })
+    for (const id of view.left) this.peers.drop(id)
+    if (previous?.dc === this.self.id && view.dc !== this.self.id) this.dcReady = false
+    if (view.viewId !== previous?.viewId) this.dcReady = false
+    this.stepReplication({
+      type: 'view',
+      view: {
+        viewId: view.viewId, members: view.members.map((m) => m.id), quorate: view.quorate, dc: view.dc ?? undefined,
+        expectedVotes: view.expectedVotes, votes: Object.fromEntries(this.config.nodes.map((n) => [n.id, n.votes])),
+      },
+    })
+    this.stepOrchestrator({
+      type: 'view', nowMs: Date.now(), viewId: view.viewId, members: view.members.map((m) => m.name), quorate: view.quorate,
+      active: this.dcReady && view.quorate && view.dc === this.self.id,
+    })
+    this.applyNoQuorumPolicy(view)
+    this.publishStatusSoon()
+  }
+
+  /**
+   * A node that cannot be in the quorate partition stops its resources at once
+   * (no-quorum-policy=stop). A non-quorate view while a change is agreed, with a
+   * majority still reachable, is a transient: it gets one token timeout to settle.
+   */
+  private applyNoQuorumPolicy(view: ViewEvent): void {
+    clearTimeout(this.noQuorumTimer)
+    if (view.quorate) return
+    const policy = propertyValue(this.committed ?? this.replication.record.config, 'no-quorum-policy')
+    if (policy !== 'stop') return
+    const reachable = new Set(this.membership.snapshot().reachable)
+    reachable.add(this.self.id)
+    const votes = this.config.nodes.filter((n) => reachable.has(n.id)).reduce((sum, n) => sum + n.votes, 0)
+    const stop = () => {
+      const started = Date.now()
+      void this.lrm.stopAll('no quorum').then(() => {
+        const took = Date.now() - started
+        this.logger.log(took > 150 ? 'crit' : 'notice', 'no-quorum-stop-done', {duration_ms: took})
+      })
+    }
+    if (votes * 2 > view.expectedVotes) this.noQuorumTimer = setTimeout(stop, this.config.totem.token)
+    else stop()
+  }
+
+  // ---- replication ----
+
+  private stepReplication(event: ReplicationEvent): void {
+    const {state, outputs} = stepReplication(this.replication, event)
+    this.replication = state
+    for (const output of outputs) {
+      switch (output.type) {
+        case 'send':
+          this.peers.send(output.to, {ch: 'repl', m: output.message} satisfies PeerMessage)
+          break
+        case 'persist': {
+          const record = output.record
+          this.store.save(record).then(
+            () => this.stepReplication({type: 'persisted', position: positionOf(record)}),
+            (error) => this.logger.log('crit', 'persist-failed', {path: this.store.path, error: String(error)}),
+          )
+          break
+        }
+        case 'reply':
+          this.writes.get(output.requestId)?.(output.result)
+          this.writes.delete(output.requestId)
+          break
+        case 'configChanged':
+          this.onCommitted(output.config)
+          break
+        case 'ready':
+          this.onCommitted(output.config)
+          if (this.view?.viewId === output.viewId && this.view.dc === this.self.id) {
+            this.dcReady = true
+            this.logger.log('notice', 'dc-ready', {view: output.viewId, epoch: output.config.epoch})
+            this.seedFromLastStatus()
+            this.stepOrchestrator({
+              type: 'view', nowMs: Date.now(), viewId: this.view.viewId, members: this.view.members.map((m) => m.name),
+              quorate: this.view.quorate, active: true,
+            })
+          }
+          break
+        case 'persistTerm':
+          // Must be durable before any later output is carried out (a promise, like raft's HardState).
+          this.termFile.write(output.term)
+          break
+      }
+    }
+  }
+
+  /** A new DC holds what the previous DC's last status showed on nodes that are now gone. */
+  private seedFromLastStatus(): void {
+    const last = this.dcStatus
+    if (!last) return
+    const members = new Set(this.view?.members.map((m) => m.name))
+    const nodes: Record<string, NodeReport> = {}
+    for (const resource of last.resources) {
+      for (const node of resource.nodes) {
+        if (members.has(node)) continue
+        nodes[node] ??= {}
+        nodes[node][resource.id] = {role: resource.role === 'failed' ? 'failed' : 'started', failCount: 0}
+      }
+    }
+    for (const node of last.nodes) if (node.unclean && !members.has(node.name)) nodes[node.name] ??= {}
+    this.stepOrchestrator({type: 'seed', nowMs: Date.now(), nodes})
+  }
+
+  private onCommitted(config: ResourceConfig): void {
+    if (this.committed && config.epoch === this.committed.epoch && this.committed === config) return
+    this.committed = config
+    this.lrm.setConfig(config)
+    this.stepOrchestrator({type: 'config', config})
+    // Probe what is new here and tell the DC, so it never plans on an older probe.
+    void this.sendFullReport()
+    this.publishStatusSoon()
+  }
+
+  private write(edit: ConfigEdit, ifEpoch?: number): Promise<ResourceConfig> {
+    const requestId = `${this.self.id}-${this.started}-${this.nextRequest++}`
+    return new Promise((resolve, reject) => {
+      this.writes.set(requestId, (result) => {
+        if (result.ok) return resolve(result.config)
+        const {code, message} = result.error
+        const exitCode = code === 'no-quorum' ? 3 : code === 'invalid-config' ? 2 : 1
+        reject(new HactlError(code === 'invalid-config' ? result.error.reason ?? code : code, message, exitCode))
+      })
+      this.stepReplication({type: 'clientWrite', requestId, edit, ifEpoch})
+    })
+  }
+
+  // ---- orchestration (on the DC) ----
+
+  private stepOrchestrator(event: OrchestratorEvent): void {
+    const {state, outputs} = stepOrchestrator(this.orchestrator, event)
+    this.orchestrator = state
+    for (const output of outputs) {
+      switch (output.type) {
+        case 'request-report':
+          for (const node of output.nodes) this.sendToNode(node, {t: 'report-request'})
+          break
+        case 'dispatch':
+          this.logger.log('info', 'dispatch', {transition: output.transitionId, action: output.action.id, node: output.node, reason: output.action.reason})
+          this.sendToNode(output.node, {t: 'action', transitionId: output.transitionId, action: output.action})
+          break
+        case 'fence':
+          void this.fence(output.node, output.transitionId, output.actionId)
+          break
+        case 'leave-granted':
+          this.sendToNode(output.node, {t: 'leave-granted'})
+          break
+        case 'cleanup':
+          for (const node of output.nodes) this.sendToNode(node, {t: 'cleanup', resource: output.resource})
+          break
+        case 'transition':
+          this.logger.log('notice', 'transition', {id: output.id, actions: output.actions, summary: output.summary.join('; ')})
+          break
+        case 'settled':
+          this.logger.log('info', 'transition-complete', {id: output.id})
+          break
+      }
+    }
+    this.publishStatusSoon()
+  }
+
+  private async fence(node: string, transitionId: number, actionId: string): Promise<void> {
+    const config = this.committed
+    const timeoutMs = parseDurationMs(config ? propertyValue(config, 'stonith-timeout') : '60s') ?? 60_000
+    const ok = config ? await this.fencer.fence(config, node, timeoutMs) : false
+    this.stepOrchestrator({type: 'fence-result', node, transitionId, actionId, ok})
+  }
+
+  private get isActiveDc(): boolean {
+    return this.orchestrator.active
+  }
+
+  // ---- messages between daemons ----
+
+  private sendToNode(node: string, message: ToNode): void {
+    if (node === this.self.name) return void this.onDcMessage(message)
+    const id = this.ids.get(node)
+    if (id !== undefined) this.peers.send(id, {ch: 'dc', viewId: this.view?.viewId ?? 0, m: message} satisfies PeerMessage)
+  }
+
+  private sendToDc(message: ToDc): void {
+    const dc = this.view?.quorate ? this.view.dc : null
+    if (dc === null || dc === undefined) return
+    if (dc === this.self.id) return void this.onNodeMessage(this.self.name, message)
+    this.peers.send(dc, {ch: 'node', m: message} satisfies PeerMessage)
+  }
+
+  private onPeerMessage(from: number, message: PeerMessage): void {
+    if (this.stopping && message.ch !== 'repl') return
+    switch (message?.ch) {
+      case 'repl':
+        this.stepReplication({type: 'message', from, message: message.m})
+        break
+      case 'dc':
+        // Only the DC of the view this node is in may direct it.
+        if (this.view?.quorate && this.view.dc === from && message.viewId === this.view.viewId) this.onDcMessage(message.m)
+        break
+      case 'node': {
+        const name = this.names.get(from)
+        if (name && this.isActiveDc) this.onNodeMessage(name, message.m)
+        break
+      }
+      default:
+        this.logger.log('warning', 'unknown-peer-message', {from})
+    }
+  }
+
+  private onDcMessage(message: ToNode): void {
+    switch (message.t) {
+      case 'report-request':
+        void this.sendFullReport()
+        break
+      case 'action':
+        void this.lrm.execute(message.action).then(({ok, resources}) => {
+          this.sendToDc({t: 'result', transitionId: message.transitionId, actionId: message.action.id, ok, resources})
+        })
+        break
+      case 'leave-granted':
+        this.leaving?.resolve()
+        break
+      case 'cleanup':
+        void this.lrm.cleanup(message.resource).then(() => this.sendFullReport())
+        break
+      case 'status':
+        this.dcStatus = message.status
+        if (message.status.settled) for (const resolve of this.settledWaiters.splice(0)) resolve()
+        break
+    }
+  }
+
+  private onNodeMessage(node: string, message: ToDc): void {
+    switch (message.t) {
+      case 'report': {
+        // A report probed against an older configuration may miss new resources.
+        const full = message.full && message.epoch >= (this.orchestrator.config?.epoch ?? 0)
+        this.stepOrchestrator({type: 'report', node, resources: message.resources, full})
+        break
+      }
+      case 'result':
+        this.stepOrchestrator({type: 'result', node, transitionId: message.transitionId, actionId: message.actionId, ok: message.ok, resources: message.resources})
+        break
+      case 'leave-request':
+        this.stepOrchestrator({type: 'leave-request', node})
+        break
+    }
+  }
+
+  private reporting: Promise<void> | undefined
+  private reportAgain = false
+
+  /** Waits for running actions, probes what is new, sends the full report; coalesces concurrent calls. */
+  private async sendFullReport(): Promise<void> {
+    if (this.reporting) {
+      this.reportAgain = true
+      return this.reporting
+    }
+    this.reporting = (async () => {
+      do {
+        this.reportAgain = false
+        await this.lrm.idle()
+        const epoch = this.committed?.epoch ?? 0
+        const resources = await this.lrm.probe()
+        this.sendToDc({t: 'report', full: true, epoch, resources})
+      } while (this.reportAgain)
+    })().finally(() => {
+      this.reporting = undefined
+    })
+    return this.reporting
+  }
+
+  // ---- status ----
+
+  private publishStatusSoon(): void {
+    if (!this.isActiveDc || this.statusTimer) return
+    this.statusTimer = setTimeout(() => {
+      this.statusTimer = undefined
+      if (!this.isActiveDc) return
+      const status = this.buildStatus('dc')
+      this.onDcMessage({t: 'status', status})
+      const members = (this.view?.members ?? []).map((m) => m.id).filter((id) => id !== this.self.id)
+      this.peers.sendMany(members, {ch: 'dc', viewId: this.view?.viewId ?? 0, m: {t: 'status', status}} satisfies PeerMessage)
+    }, STATUS_THROTTLE_MS)
+  }
+
+  private buildStatus(source: 'dc' | 'local'): ClusterStatus {
+    return buildStatus({
+      bootstrap: this.config, config: this.committed ?? this.replication.record.config, orchestrator: this.orchestrator, view: this.view,
+      localNode: this.self.name, localReport: this.lrm.snapshot(), source,
+    })
+  }
+
+  status(): ClusterStatus {
+    if (this.isActiveDc) return this.buildStatus('dc')
+    if (this.view?.quorate && this.dcStatus && this.dcStatus.viewId === this.view.viewId) return {...this.dcStatus, localNode: this.self.name}
+    return this.buildStatus('local')
+  }
+
+  private async cleanup(resource: string, node?: string): Promise<{resource: string, node: string | null}> {
+    const config = this.committed
+    const known = config && (config.resources.some((r) => r.id === resource) || config.groups.some((g) => g.id === resource) || config.clones.some((c) => c.id === resource))
+    if (!known) throw new HactlError('not-found', `resource ${JSON.stringify(resource)} does not exist`, 2)
+    if (node !== undefined && !this.ids.has(node)) throw new HactlError('not-found', `node ${JSON.stringify(node)} does not exist`, 2)
+    if (this.isActiveDc) this.stepOrchestrator({type: 'cleanup', resource, node})
+    else if (this.view?.quorate && this.view.dc !== null) {
+      // Cleanups are the DC's: ask it through a harmless write-free path, the local node first.
+      await this.lrm.cleanup(resource)
+      await this.sendFullReport()
+    } else throw new HactlError('no-quorum', 'this partition has no quorum; cleanup needs the DC', 3)
+    return {resource, node: node ?? null}
+  }
+
+  private async restart(resource: string): Promise<{resource: string}> {
+    const config = this.committed
+    const primitive = config?.resources.find((r) => r.id === resource) ?? config?.groups.find((g) => g.id === resource) ?? config?.clones.find((c) => c.id === resource)
+    if (!primitive) throw new HactlError('not-found', `resource ${JSON.stringify(resource)} does not exist`, 2)
+    const role = primitive.meta['target-role'] ?? ''
+    await this.write({op: 'resource.meta', id: resource, meta: {'target-role': 'Stopped'}})
+    await this.waitSettled(60_000)
+    await this.write({op: 'resource.meta', id: resource, meta: {'target-role': role}})
+    return {resource}
+  }
+
+  /** Resolves when the DC reports nothing left to do (or after timeoutMs). */
+  waitSettled(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs)
+      this.settledWaiters.push(() => {
+        clearTimeout(timer)
+        resolve()
+      })
+    })
+  }
+
+  private tick(): void {
+    this.stepReplication({type: 'tick'})
+    this.stepOrchestrator({type: 'tick', nowMs: Date.now()})
+  }
+
+  // ---- shutdown ----
+
+  /**
+   * SIGTERM: as Pacemaker, move this node's resources away first (the DC treats
+   * the node as standby), then leave the membership. Without a DC, stop them here.
+   */
+  async shutdown(reason: string): Promise<void> {
+    if (this.stopping) return
+    this.stopping = true
+    this.logger.log('notice', 'shutdown', {reason})
+    const config = this.committed
+    const stopBudget = Math.max(5_000, ...((config?.resources ?? []).map((r) => (parseDurationMs(r.operations.find((o) => o.name === 'stop')?.timeout ?? '') ?? 20_000) * 2)))
+    if (this.view?.quorate && this.view.dc !== null && this.lrm.activeInstances().length > 0) {
+      const granted = new Promise<void>((resolve) => { this.leaving = {resolve} })
+      this.stopping = false
+      this.sendToDc({t: 'leave-request'})
+      const timedOut = await Promise.race([granted.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), stopBudget))])
+      this.stopping = true
+      if (timedOut) this.logger.log('warning', 'shutdown-not-granted', {waited_ms: stopBudget})
+    }
+    await this.lrm.stopAll('shutdown')
+    clearInterval(this.tickTimer)
+    clearTimeout(this.statusTimer)
+    clearTimeout(this.noQuorumTimer)
+    await this.membership?.stop()
+    await this.peers?.stop()
+    await this.control?.stop()
+    await this.executor?.close()
+    this.logger.log('notice', 'daemon-stopped', {node: this.self.name})
+  }
+}

@@ -1,0 +1,209 @@
+// The local resource manager of one node (Pacemaker's executor side of the
+// controller): runs the actions the DC dispatches, probes every configured
+// resource, keeps the node's report (what runs here, fail counts), runs recurring
+// monitors for whatever it knows to be active, and applies no-quorum-policy on
+// its own when the node loses quorum.
+import {parseDurationMs} from '../core/config/durations.js'
+import {propertyValue} from '../core/config/defaults.js'
+import {INFINITY} from '../core/config/scores.js'
+import type {Primitive, ResourceConfig} from '../core/config/types.js'
+import type {InstanceReport, NodeReport} from '../core/orchestration/types.js'
+import type {Action} from '../core/policy/actions.js'
+import type {ActionResult, Executor} from '../agents/index.js'
+import type {Logger} from './logger.js'
+
+const DEFAULT_TIMEOUT_MS = 20_000
+
+export interface LrmEvents {
+  /** An instance's report changed outside a dispatched action (a monitor failed). */
+  onReport(update: NodeReport): void
+  now(): number
+}
+
+/** `web:2` -> the primitive `web` (clone instance); a plain id is its own primitive. */
+export function primitiveOf(config: ResourceConfig, instance: string): Primitive | undefined {
+  const direct = config.resources.find((r) => r.id === instance)
+  if (direct) return direct
+  const at = instance.lastIndexOf(':')
+  return at < 0 ? undefined : config.resources.find((r) => r.id === instance.slice(0, at))
+}
+
+function operationTimeoutMs(primitive: Primitive, name: string): number {
+  const op = primitive.operations.find((o) => o.name === name && (name !== 'monitor' || (parseDurationMs(o.interval) ?? 0) > 0))
+    ?? primitive.operations.find((o) => o.name === name)
+  return parseDurationMs(op?.timeout ?? '') ?? DEFAULT_TIMEOUT_MS
+}
+
+/** The instances this node may have to probe: primitives, and clone instances by their clone's primitive. */
+function probeTargets(config: ResourceConfig): string[] {
+  const cloned = new Set<string>()
+  for (const clone of config.clones) {
+    const group = config.groups.find((g) => g.id === clone.child)
+    for (const member of group ? group.members : [clone.child]) cloned.add(member)
+  }
+  // A clone's copy found running is reported as its instance 0 on this node; the
+  // engine then keeps or stops it like any other instance.
+  return config.resources.map((r) => cloned.has(r.id) ? `${r.id}:0` : r.id)
+}
+
+export class LocalResourceManager {
+  private config: ResourceConfig | undefined
+  private readonly report: NodeReport = {}
+  private readonly probed = new Set<string>()
+  private busy = 0
+  private readonly idleWaiters: Array<() => void> = []
+
+  constructor(private readonly executor: Executor, private readonly logger: Logger, private readonly events: LrmEvents) {}
+
+  setConfig(config: ResourceConfig): void {
+    this.config = config
+  }
+
+  snapshot(): NodeReport {
+    return structuredClone(this.report)
+  }
+
+  /** Resolves when no action is running: a full report must not race an action. */
+  idle(): Promise<void> {
+    return this.busy === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve))
+  }
+
+  /** Probes every configured resource not probed yet; returns the full report. */
+  async probe(): Promise<NodeReport> {
+    const config = this.config
+    if (!config) return this.snapshot()
+    const targets = probeTargets(config).filter((id) => !this.probed.has(id))
+    await Promise.all(targets.map(async (instance) => {
+      const primitive = primitiveOf(config, instance)!
+      const result = await this.track(this.executor.run({
+        resource: instance, agent: primitive.agent, action: 'monitor', params: primitive.params, meta: primitive.meta,
+        timeoutMs: operationTimeoutMs(primitive, 'monitor'), intervalMs: 0,
+      }))
+      this.probed.add(instance)
+      const previous = this.report[instance]
+      const failCount = previous?.failCount ?? 0
+      if (result.status === 'done' && (result.ocfCode === 0 || result.ocfCode === 190 || result.ocfCode === 191)) {
+        this.report[instance] = {role: 'started', failCount}
+        this.startMonitors(config, instance)
+      } else if (result.status === 'not-installed' || result.ocfCode === 7 || result.ocfCode === 5) {
+        this.report[instance] = {...previous, role: 'stopped', failCount}
+      } else {
+        this.logger.log('warning', 'probe-failed', {resource: instance, status: result.status, ocf: result.ocfResult, reason: result.reason})
+        this.report[instance] = {role: 'failed', failCount, failedOp: 'probe'}
+      }
+    }))
+    // Forget instances that are no longer configured and not active.
+    for (const id of Object.keys(this.report)) {
+      if (!primitiveOf(config, id) && this.report[id].role !== 'started') delete this.report[id]
+    }
+    return this.snapshot()
+  }
+
+  /** Runs one dispatched action; returns whether it succeeded and what changed. */
+  async execute(action: Action): Promise<{ok: boolean, resources: NodeReport}> {
+    const config = this.config
+    const instance = action.resource!
+    const primitive = config ? primitiveOf(config, instance) : undefined
+    if (!config || !primitive) {
+      this.logger.log('error', 'action-for-unknown-resource', {resource: instance, op: action.op})
+      return {ok: false, resources: {}}
+    }
+    if (action.op === 'monitor') {
+      this.startMonitors(config, instance)
+      return {ok: true, resources: {}}
+    }
+    const meta: Record<string, string> = {...primitive.meta}
+    if (action.op === 'migrate_to' || action.op === 'migrate_from') meta.migrate_target = action.node
+    if (action.op === 'stop' || action.op === 'migrate_to') await this.executor.stopRecurringFor(instance)
+    const result = await this.track(this.executor.run({
+      resource: instance, agent: primitive.agent, action: action.op, params: primitive.params, meta, timeoutMs: operationTimeoutMs(primitive, action.op),
+    }))
+    const ok = result.status === 'done' && result.ocfCode === 0
+    const before = this.report[instance] ?? {role: 'stopped', failCount: 0}
+    let after: InstanceReport
+    if (ok) {
+      after = {...before, role: action.op === 'stop' || action.op === 'migrate_to' ? 'stopped' : 'started'}
+      if (after.role === 'started') this.startMonitors(config, instance)
+    } else {
+      const fatal = action.op === 'start' && propertyValue(config, 'start-failure-is-fatal') !== 'false'
+      after = {role: 'failed', failCount: fatal ? INFINITY : Math.min(INFINITY, before.failCount + 1), lastFailureMs: this.events.now(), failedOp: action.op}
+      this.logFailure(instance, action.op, result)
+    }
+    this.report[instance] = after
+    return {ok, resources: {[instance]: after}}
+  }
+
+  /** Forget failures of a resource (a group: its members; a clone: its child) and probe it again (hactl resource cleanup). */
+  async cleanup(resource: string): Promise<NodeReport> {
+    const config = this.config
+    if (!config) return this.snapshot()
+    const names = new Set([resource])
+    const child = config.clones.find((c) => c.id === resource)?.child
+    if (child) names.add(child)
+    for (const name of [...names]) for (const member of config.groups.find((g) => g.id === name)?.members ?? []) names.add(member)
+    const matches = (id: string) => names.has(primitiveOf(config, id)?.id ?? id)
+    for (const id of Object.keys(this.report)) if (matches(id)) delete this.report[id]
+    for (const id of [...this.probed]) if (matches(id)) this.probed.delete(id)
+    return this.probe()
+  }
+
+  /** no-quorum-policy=stop, and shutdown without a DC: stop everything active here, groups in reverse. */
+  async stopAll(reason: string): Promise<void> {
+    const config = this.config
+    if (!config) return
+    const active = Object.entries(this.report).filter(([, r]) => r.role === 'started' || r.role === 'failed').map(([id]) => id)
+    if (active.length === 0) return
+    this.logger.log('notice', 'stopping-all-resources', {reason, resources: active})
+    const order = new Map(config.resources.map((r, i) => [r.id, i]))
+    const rank = (id: string) => order.get(primitiveOf(config, id)?.id ?? '') ?? 0
+    // Reverse configuration order approximates reverse start order within groups.
+    const byRank = [...active].sort((a, b) => rank(b) - rank(a))
+    await Promise.all(byRank.map((id) => this.execute({id: `local_stop_${id}`, op: 'stop', resource: id, node: '', reason, dependsOn: []})))
+  }
+
+  activeInstances(): string[] {
+    return Object.entries(this.report).filter(([, r]) => r.role === 'started' || r.role === 'failed').map(([id]) => id)
+  }
+
+  private async track<T>(promise: Promise<T>): Promise<T> {
+    this.busy++
+    try {
+      return await promise
+    } finally {
+      this.busy--
+      if (this.busy === 0) for (const resolve of this.idleWaiters.splice(0)) resolve()
+    }
+  }
+
+  private startMonitors(config: ResourceConfig, instance: string): void {
+    const primitive = primitiveOf(config, instance)!
+    for (const op of primitive.operations) {
+      const intervalMs = parseDurationMs(op.interval) ?? 0
+      if (op.name !== 'monitor' || intervalMs <= 0) continue
+      const checkLevel = op.extra?.OCF_CHECK_LEVEL === undefined ? undefined : Number(op.extra.OCF_CHECK_LEVEL)
+      this.executor.startRecurring({
+        resource: instance, agent: primitive.agent, action: 'monitor', params: primitive.params, meta: primitive.meta,
+        timeoutMs: parseDurationMs(op.timeout ?? '') ?? DEFAULT_TIMEOUT_MS, intervalMs, checkLevel,
+      }, (result) => this.onMonitor(instance, result))
+    }
+  }
+
+  private onMonitor(instance: string, result: ActionResult): void {
+    const current = this.report[instance]
+    if (!current || current.role !== 'started') return
+    if (result.status === 'cancelled') return
+    if (result.status === 'done' && (result.ocfCode === 0 || result.ocfCode === 190 || result.ocfCode === 191)) return
+    // Stop monitoring a failed instance; the DC's recovery restarts monitors with the start.
+    void this.executor.stopRecurringFor(instance)
+    const failed: InstanceReport = {role: 'failed', failCount: Math.min(INFINITY, current.failCount + 1), lastFailureMs: this.events.now(), failedOp: 'monitor'}
+    this.report[instance] = failed
+    this.logFailure(instance, 'monitor', result)
+    this.events.onReport({[instance]: failed})
+  }
+
+  private logFailure(instance: string, op: string, result: ActionResult): void {
+    this.logger.log('warning', 'action-failed', {
+      resource: instance, op, status: result.status, ocf: result.ocfResult, reason: result.reason ?? undefined, duration_ms: result.durationMs,
+    })
+  }
+}

@@ -1,0 +1,82 @@
+// Builds what `hactl status` shows from the DC's books (or, without a DC, from
+// this node's own knowledge). Pure apart from the wall clock stamp.
+import type {ClusterStatus, StatusFailure, StatusResource} from '../client/status.js'
+import type {BootstrapConfig} from '../core/config/bootstrap-types.js'
+import type {ResourceConfig} from '../core/config/types.js'
+import type {NodeReport, OrchestratorState} from '../core/orchestration/types.js'
+import type {ViewEvent} from './membership-service.js'
+
+export interface StatusInput {
+  bootstrap: BootstrapConfig
+  config: ResourceConfig
+  orchestrator: OrchestratorState
+  view: ViewEvent | undefined
+  localNode: string
+  localReport: NodeReport
+  source: 'dc' | 'local'
+}
+
+function instancesOf(config: ResourceConfig, reports: Record<string, NodeReport>): string[] {
+  const ids = new Set(config.resources.map((r) => r.id))
+  for (const report of Object.values(reports)) for (const id of Object.keys(report)) ids.add(id)
+  const cloned = new Set(config.clones.flatMap((c) => [c.child, ...(config.groups.find((g) => g.id === c.child)?.members ?? [])]))
+  return [...ids].filter((id) => !cloned.has(id) || id.includes(':')).sort()
+}
+
+export function buildStatus(input: StatusInput): ClusterStatus {
+  const {bootstrap, config, orchestrator, view, source} = input
+  const members = new Set(view?.members.map((m) => m.name) ?? [input.localNode])
+  const reports: Record<string, NodeReport> = source === 'dc'
+    ? Object.fromEntries(Object.entries(orchestrator.nodes).map(([name, book]) => [name, book.resources]))
+    : {[input.localNode]: input.localReport}
+  const nodes = bootstrap.nodes.map((n) => {
+    const declared = config.nodes.find((d) => d.name === n.name)
+    const book = orchestrator.nodes[n.name]
+    return {
+      name: n.name, id: n.id, online: members.has(n.name),
+      standby: declared?.standby === true || (source === 'dc' && book?.leaving === true),
+      maintenance: declared?.maintenance === true,
+      unclean: source === 'dc' && book?.unclean === true && !book.fenced,
+    }
+  })
+  const resources: StatusResource[] = instancesOf(config, reports).map((id) => {
+    const base = id.includes(':') && !config.resources.some((r) => r.id === id) ? id.slice(0, id.lastIndexOf(':')) : id
+    const primitive = config.resources.find((r) => r.id === base)
+    const group = config.groups.find((g) => g.members.includes(base))?.id ?? null
+    const where = Object.entries(reports).filter(([, r]) => r[id]?.role === 'started' || r[id]?.role === 'failed')
+    const failed = where.some(([, r]) => r[id].role === 'failed')
+    const meta = {...config.groups.find((g) => g.id === group)?.meta, ...primitive?.meta}
+    return {
+      id, agent: primitive?.agent ?? 'orphan', group, nodes: where.map(([name]) => name).sort(),
+      role: meta['is-managed'] === 'false' ? 'unmanaged' : failed ? 'failed' : where.length > 0 ? 'started' : 'stopped',
+      targetRole: meta['target-role'] ?? 'Started',
+    }
+  })
+  const failures: StatusFailure[] = []
+  for (const [node, report] of Object.entries(reports)) {
+    for (const [resource, r] of Object.entries(report)) {
+      if (r.failCount > 0) failures.push({resource, node, op: r.failedOp ?? 'unknown', failCount: r.failCount, lastFailureMs: r.lastFailureMs ?? null})
+    }
+  }
+  const warnings = config.constraints.filter((c) => c.id.startsWith('cli-'))
+    .map((c) => `constraint ${c.id} left by 'hactl resource ${c.id.startsWith('cli-ban') ? 'ban' : 'move'}' still applies: remove it with 'hactl resource clear ${c.type === 'location' ? c.resource : ''}'`)
+  if (bootstrap.crypto === 'none') warnings.push('crypto is none: cluster traffic is neither authenticated nor encrypted')
+  const t = orchestrator.transition
+  const dcId = view?.quorate ? view.dc : null
+  return {
+    clusterName: bootstrap.cluster_name,
+    dc: dcId === null || dcId === undefined ? null : bootstrap.nodes.find((n) => n.id === dcId)?.name ?? null,
+    quorate: view?.quorate === true,
+    viewId: view?.viewId ?? 0,
+    epoch: config.epoch,
+    source,
+    localNode: input.localNode,
+    nodes,
+    resources,
+    failures: failures.sort((a, b) => a.resource.localeCompare(b.resource) || a.node.localeCompare(b.node)),
+    transition: source === 'dc' && t ? {id: t.id, summary: t.summary, done: Object.values(t.status).filter((s) => s === 'done').length, total: t.actions.length} : null,
+    settled: source === 'dc' && t === undefined && !orchestrator.dirty && Object.values(orchestrator.nodes).every((b) => !b.online || b.reported),
+    warnings,
+    generatedAt: Date.now(),
+  }
+}
