@@ -10,6 +10,7 @@ const UNITS: Record<string, string> = {
   'hactl-test-ok.service': '[Service]\nExecStart=/bin/sleep infinity\n',
   // Start takes two seconds: the agent must wait for "active", not return while "activating".
   'hactl-test-slow.service': '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sleep 2\n',
+  'hactl-test-stuck.service': '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sleep 600\n',
   'hactl-test-broken.service': '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/false\n',
 }
 
@@ -58,6 +59,16 @@ describe('agents: service against a real systemd (systemd-nspawn container)', fu
     assert.equal((await service('stop', 'hactl-test-slow')).ocfCode, 0)
   })
 
+  it('gives up on a unit that does not settle before the operation timeout, answering before the executor must kill it', async () => {
+    const start = await service('start', 'hactl-test-stuck', 3000)
+    assert.equal(start.status, 'done', 'the agent answered within its timeout')
+    assert.equal(start.ocfCode, 1)
+    assert.match(start.reason ?? '', /still activating at the timeout/)
+    const stop = await service('stop', 'hactl-test-stuck')
+    assert.equal(stop.ocfCode, 0, 'stop cancels the pending start')
+    assert.equal(await container.systemctl('is-active', 'hactl-test-stuck.service'), 'inactive')
+  })
+
   it('tells a failed unit (error, 1) from a stopped one (7), and recovers it on start', async () => {
     const start = await service('start', 'hactl-test-broken')
     assert.equal(start.ocfCode, 1)
@@ -66,6 +77,7 @@ describe('agents: service against a real systemd (systemd-nspawn container)', fu
     assert.equal(monitor.ocfCode, 1)
     assert.match(monitor.reason ?? '', /failed/)
     assert.equal((await service('stop', 'hactl-test-broken')).ocfCode, 0, 'a failed unit is stopped')
+    assert.equal((await service('monitor', 'hactl-test-broken')).ocfCode, 7, 'and cleanly so after stop')
 
     assert.equal((await service('start', 'hactl-test-ok')).ocfCode, 0)
     await container.systemctl('kill', '--signal=KILL', 'hactl-test-ok.service')
