@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {chmod, mkdir, readFile, stat, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {Executor, type ActionResult, type Clock} from '../../src/agents/index.js'
-import {eventually, processAlive, sleep, tempDir} from './helpers.js'
+import {AGENTS_DIR, eventually, processAlive, sleep, tempDir} from './helpers.js'
 
 /** A throwaway OCF root with agents written by the test. */
 async function agentRoot(dir: string, agents: Record<string, string>): Promise<string> {
@@ -54,6 +54,16 @@ describe('agents: executor with real processes', function () {
       seen.push([action, r.ocfCode])
     }
     assert.deepEqual(seen, [['monitor', 7], ['start', 0], ['start', 0], ['monitor', 0], ['stop', 0], ['stop', 0], ['monitor', 7]])
+  })
+
+  it('runs a hactl agent installed elsewhere through a symlink (it still finds its library)', async () => {
+    const {symlink} = await import('node:fs/promises')
+    const provider = join(tmp.path, 'ocf', 'resource.d', 'linked')
+    await mkdir(provider, {recursive: true})
+    await symlink(join(AGENTS_DIR, 'dummy'), join(provider, 'dummy'))
+    const r = await run('ocf:linked:dummy', 'monitor')
+    assert.equal(r.status, 'done')
+    assert.equal(r.ocfCode, 7, r.stderr)
   })
 
   it('reports a simulated failure with the agent\'s exit reason', async () => {
