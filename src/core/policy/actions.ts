@@ -49,7 +49,13 @@ export interface ActionPlan {
   changes: Change[]
 }
 
-function act(op: ActionOp, resource: string | undefined, node: string, reason: string, intervalMs?: number): Action {
+/** What an action is for when nothing more specific applies: every action states a reason. */
+const DEFAULT_REASON: Record<ActionOp, string> = {
+  start: 'assigned to this node', stop: 'no longer wanted here', monitor: 'recurring monitor', migrate_to: 'moving', migrate_from: 'moving', fence: 'node must be fenced',
+}
+
+function act(op: ActionOp, resource: string | undefined, node: string, why: string, intervalMs?: number): Action {
+  const reason = why === '' ? DEFAULT_REASON[op] : why
   const id = op === 'fence' ? `fence_${node}` : intervalMs === undefined ? `${resource}_${op}_${node}` : `${resource}_${op}_${intervalMs}_${node}`
   const action: Action = {id, op, node, reason, dependsOn: []}
   if (resource !== undefined) action.resource = resource

@@ -1,4 +1,5 @@
 // `hactl resource why R`: per node, the score of R's unit and the terms it is made of.
+import {addScores} from '../config/scores.js'
 import type {ResourceConfig} from '../config/types.js'
 import {scheduleInternals} from './schedule.js'
 import type {ClusterState} from './state.js'
@@ -41,7 +42,7 @@ export function explain(config: ResourceConfig, state: ClusterState, resourceId:
       const mine = terms.filter((t) => t.unit === unit.id && t.node === n.name)
       // A unit decided without scoring (pinned, stopped) has no final scores: fall back to its own.
       const score = assignment.finalScores.get(u)?.[n.index]
-      return {node: n.name, score: score ?? mine.reduce((a, t) => a + t.score, 0), terms: mine.map((t) => ({score: t.score, source: t.source}))}
+      return {node: n.name, score: score ?? mine.reduce((a, t) => addScores(a, t.score), 0), terms: mine.map((t) => ({score: t.score, source: t.source}))}
     })
     return {unit: unit.id, node: node >= 0 ? model.nodes[node].name : null, reason: assignment.why[u], nodes}
   })

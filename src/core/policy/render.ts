@@ -20,7 +20,7 @@ export function renderPlacement(result: ScheduleResult): string {
 export function renderActions(result: ScheduleResult): string {
   const actions = result.transition.actions
   if (actions.length === 0) return 'Actions:\n  (none)'
-  const rows = actions.map((a, i) => [`${i + 1}.`, a.id, a.dependsOn.length === 0 ? '' : `after ${a.dependsOn.join(', ')}`])
+  const rows = actions.map((a, i) => [`${i + 1}.`, a.id, `(${a.reason})`, a.dependsOn.length === 0 ? '' : `after ${a.dependsOn.join(', ')}`])
   return ['Actions:', ...column(rows).map((l) => `  ${l}`)].join('\n')
 }
 
