@@ -10,6 +10,7 @@ function send(s: ReplicationState, f: Forwarded, out: Output[]): void {
   const message = {type: 'forward' as const, viewId: view.viewId, requestId: f.requestId, edit: f.edit, ...(f.ifEpoch === undefined ? {} : {ifEpoch: f.ifEpoch})}
   out.push({type: 'send', to: view.dc, message})
   f.sentAt = s.now
+  f.attempts = (f.attempts ?? 0) + 1
 }
 
 export function forwardWrite(s: ReplicationState, requestId: string, edit: ConfigEdit, ifEpoch: number | undefined, out: Output[]): void {
@@ -33,7 +34,9 @@ export function tickForwarded(s: ReplicationState, out: Output[]): void {
       continue
     }
     const copy = {...f}
-    if (s.now - copy.sentAt >= s.options.retransmitTicks) send(s, copy, out)
+    // Backing off: a forwarded config.replace carries a whole document.
+    const wait = Math.min(s.options.retransmitTicks * 2 ** ((copy.attempts ?? 1) - 1), s.options.retransmitTicksMax)
+    if (s.now - copy.sentAt >= wait) send(s, copy, out)
     waiting.push(copy)
   }
   s.forwarded = waiting

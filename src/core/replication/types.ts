@@ -171,6 +171,7 @@ export interface Forwarded {
   edit: ConfigEdit
   ifEpoch?: number
   sentAt: number
+  attempts?: number
   deadline: number
 }
 
