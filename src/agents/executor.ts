@@ -208,8 +208,12 @@ export class Executor {
       void entry.inFlight.then((result) => {
         entry.inFlight = undefined
         if (entry.stopped) return
-        entry.onResult(result)
-        if (!entry.stopped) this.schedule(entry, this.nextDelay(entry.request.intervalMs!))
+        try {
+          entry.onResult(result)
+        } finally {
+          // A throwing callback is a bug of the caller; the monitor keeps its schedule regardless.
+          if (!entry.stopped) this.schedule(entry, this.nextDelay(entry.request.intervalMs!))
+        }
       })
     }, delayMs)
   }
