@@ -49,38 +49,48 @@ class Heap {
   }
 }
 
-function cleanDependencies(action: Action, byId: Map<string, number>): void {
+function cleanDependencies(action: Action, rank: Map<string, number>): void {
   const deps = action.dependsOn
   if (deps.length === 0) return
   if (deps.length === 1) {
-    if (!byId.has(deps[0])) action.dependsOn = []
+    if (!rank.has(deps[0])) action.dependsOn = []
     return
   }
-  action.dependsOn = [...new Set(deps)].filter((d) => byId.has(d)).sort()
+  action.dependsOn = [...new Set(deps)].filter((d) => rank.has(d)).sort()
 }
 
 export function buildGraph(input: Action[], warnings: string[]): Action[] {
   // Ranks follow the order actions were made in (fences, then instances in configuration order): deterministic, and cheaper than sorting ids.
-  const actions = [...new Map(input.map((a) => [a.id, a])).values()]
   const rank = new Map<string, number>()
-  actions.forEach((a, i) => rank.set(a.id, i))
-  const pending = new Int32Array(actions.length)
-  const dependents: number[][] = actions.map(() => [])
-  actions.forEach((a, i) => {
-    cleanDependencies(a, rank)
-    pending[i] = a.dependsOn.length
-    for (const d of a.dependsOn) dependents[rank.get(d)!].push(i)
-  })
+  const actions: Action[] = []
+  for (const a of input) {
+    if (rank.has(a.id)) continue
+    rank.set(a.id, actions.length)
+    actions.push(a)
+  }
+  const n = actions.length
+  const pending = new Int32Array(n)
+  // Dependents in one flat array (compressed rows): 20,000 small arrays would cost more in garbage than in work.
+  const start = new Int32Array(n + 1)
+  for (let i = 0; i < n; i++) {
+    cleanDependencies(actions[i], rank)
+    pending[i] = actions[i].dependsOn.length
+    for (const d of actions[i].dependsOn) start[rank.get(d)! + 1]++
+  }
+  for (let i = 0; i < n; i++) start[i + 1] += start[i]
+  const fill = start.slice(0, n)
+  const dependents = new Int32Array(start[n])
+  for (let i = 0; i < n; i++) for (const d of actions[i].dependsOn) dependents[fill[rank.get(d)!]++] = i
   const ready = new Heap()
-  for (let i = 0; i < actions.length; i++) if (pending[i] === 0) ready.push(i)
-  const done = new Uint8Array(actions.length)
+  for (let i = 0; i < n; i++) if (pending[i] === 0) ready.push(i)
+  const done = new Uint8Array(n)
   const out: Action[] = []
-  while (out.length < actions.length) {
+  while (out.length < n) {
     while (ready.size === 0) breakLoop(actions, rank, pending, done, ready, warnings)
     const i = ready.pop()
     out.push(actions[i])
     done[i] = 1
-    for (const next of dependents[i]) if (--pending[next] === 0) ready.push(next)
+    for (let k = start[i]; k < start[i + 1]; k++) if (--pending[dependents[k]] === 0) ready.push(dependents[k])
   }
   return out
 }

@@ -6,7 +6,8 @@ import {isTrue, type Instance, type Model, type Unit} from './model.js'
 
 function locate(model: Model, inst: Instance): Instance {
   const entry = model.state.resources[inst.id]
-  if (!entry) return {...inst, active: [], failed: [], fencedOn: [], expiredOn: [], failCounts: new Map()}
+  // Most instances have no state: they keep unpack's shared empty lists, which only instances with state replace.
+  if (!entry) return {...inst}
   const out: Instance = {...inst, active: [], failed: [], fencedOn: [], expiredOn: [], failCounts: new Map()}
   out.migratable = entry.migratable !== false
   for (const [nodeName, record] of Object.entries(entry.nodes)) {

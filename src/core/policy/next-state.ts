@@ -5,7 +5,8 @@ import {isFrozen, type Model} from './model.js'
 import type {ClusterState, InstanceOnNode, InstanceState, NodeState} from './state.js'
 
 function sortedRecord<T>(entries: Array<[string, T]>): Record<string, T> {
-  return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+  if (entries.length > 1) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return Object.fromEntries(entries)
 }
 
 function nextNodes(model: Model): Record<string, NodeState> {
@@ -26,6 +27,7 @@ function nextInstance(model: Model, index: number, plan: InstancePlan): Instance
   const inst = model.instances[index]
   const before = model.state.resources[inst.id]
   if (!inst.managed || inst.heldOn >= 0 || isFrozen(model, inst)) return before
+  if (before === undefined) return plan.target < 0 ? undefined : {nodes: {[model.nodes[plan.target].name]: {role: 'started'}}}
   const nodes: Array<[string, InstanceOnNode]> = []
   const target = plan.target >= 0 ? model.nodes[plan.target].name : undefined
   const seen = new Set<string>()

@@ -88,12 +88,12 @@ export function scheduleInternals(config: ResourceConfig, state: ClusterState, t
   const assignment = enforceRunnable(model, assign(model, base, colocations), colocations)
   const plan = planActions(model, assignment)
   const actions = buildGraph(orderActions(model, plan, colocations), model.warnings)
-  const rank = new Map(model.instances.map((i) => [i.id, i.index]))
   const changes = plan.changes
-    .map((c, i) => ({c, i, key: c.kind === 'Fence' ? -1 : rank.get(c.resource) ?? 0}))
+    .map((c, i) => ({c, i, key: c.kind === 'Fence' ? -1 : model.instanceIndex.get(c.resource) ?? 0}))
     .sort((a, b) => a.key - b.key || a.i - b.i)
     .map((x) => x.c)
-  const targets = new Int32Array(plan.plans.map((p) => p.target))
+  const targets = new Int32Array(plan.plans.length)
+  plan.plans.forEach((p, i) => (targets[i] = p.target))
   const result: ScheduleResult = {
     placement: placementOf(model, assignment, targets),
     transition: {actions},

@@ -30,6 +30,10 @@ function metaLookup(...layers: Meta[]): (name: string) => string | undefined {
   }
 }
 
+// Shared empty values for instances without state; frozen, so a mutation would throw instead of leaking.
+const NONE: number[] = Object.freeze([]) as unknown as number[]
+const NO_FAILURES: Map<number, number> = new Map()
+
 interface Builder {
   units: Unit[]
   instances: Instance[]
@@ -38,8 +42,8 @@ interface Builder {
 function newInstance(b: Builder, id: string, primitive: Primitive, meta: Meta[], unit: number, member: number): number {
   const index = b.instances.length
   b.instances.push({
-    index, id, primitive, meta: metaLookup(...meta), unit, member, active: [], failed: [], fencedOn: [], expiredOn: [],
-    heldOn: -1, managed: true, unmanagedWhy: '', stopWhy: '', migratable: true, failCounts: new Map(),
+    index, id, primitive, meta: metaLookup(...meta), unit, member, active: NONE, failed: NONE, fencedOn: NONE, expiredOn: NONE,
+    heldOn: -1, managed: true, unmanagedWhy: '', stopWhy: '', migratable: true, failCounts: NO_FAILURES,
   })
   return index
 }
