@@ -129,4 +129,21 @@ describe('replication of a large configuration', function () {
     assert.ok((c.largestMessageBytes.get('append') ?? Infinity) < 1000, JSON.stringify([...c.largestMessageBytes]))
     assert.equal(c.largestMessageBytes.get('append+config'), undefined)
   })
+
+  it('brings a node that missed changes while down up to date with edits, not the document', () => {
+    const c = quietCluster(3)
+    readyDc(c)
+    const resources = Array.from({length: 2000}, (_, i) => ({id: `r${i}`, agent: 'ocf:hactl:dummy', params: {}, meta: {}, operations: [], utilization: {}}))
+    const replace = c.submit(1, {op: 'config.replace', config: {epoch: 0, properties: {}, nodes: [], resources, groups: [], clones: [], constraints: []}})
+    runUntil(c, () => replace.answered !== undefined && c.node(3).disk.config.resources.length === 2000)
+    c.crash(3)
+    readyDc(c)
+    const writes = [c.clientWrite(2), c.clientWrite(1), c.clientWrite(2)]
+    runUntil(c, () => writes.every((w) => w.answered?.ok === true))
+    c.largestMessageBytes.clear()
+    c.restart(3)
+    runUntil(c, () => c.node(3).state.committed?.config.epoch === c.node(1).state.record.config.epoch)
+    for (const w of writes) assert.ok(writtenKeys(c.node(3).disk.config)[w.key])
+    assert.equal(c.largestMessageBytes.get('append+config'), undefined, JSON.stringify([...c.largestMessageBytes]))
+  })
 })

@@ -1,7 +1,8 @@
 // What every part of the DC shares: its peers' progress, answers to writers, and
 // sending the current version to a member (as edits when it can, whole otherwise).
 import type {ConfigEdit} from '../config/edits.js'
-import {positionOf, sameVersion, versionOf} from './position.js'
+import {chain, remember} from './changes.js'
+import {positionOf, versionOf} from './position.js'
 import type {Append, DcState, Output, PeerProgress, PendingWrite, ReplicationState, StoredRecord, Version, View, WriteResult} from './types.js'
 
 /** The state of a node while it is the DC of its current view. */
@@ -36,8 +37,8 @@ export function committedVersion(s: Dc): Version | undefined {
 }
 
 export function setRecord(s: Dc, record: StoredRecord, bases: Version[], edits: ConfigEdit[], out: Output[]): void {
+  for (const from of bases) s.changes = remember(s.changes, {from, to: versionOf(record), edits}, s.options.maxRememberedChanges)
   s.record = record
-  s.dc.lastChange = {bases, edits}
   out.push({type: 'persist', record})
   for (const node of peersOf(s)) {
     peer(s, node).attempts = 0
@@ -61,11 +62,9 @@ export function sendTo(s: Dc, node: number, out: Output[]): void {
   const base: Append = {type: 'append', viewId: s.view.viewId, term: s.dc.term, epoch, born}
   const commit = committedVersion(s)
   if (commit) base.commit = commit
-  const have = p.have
-  let message: Append
-  if (have !== undefined && (s.dc.lastChange?.bases ?? []).some((b) => sameVersion(b, have))) message = {...base, base: {epoch: have.epoch, born: have.born}, edits: s.dc.lastChange?.edits ?? []}
-  else if (have !== undefined && sameVersion(have, versionOf(s.record))) message = {...base, base: {epoch, born}, edits: []}
-  else message = {...base, config: s.record.config}
+  const have = {epoch: p.have.epoch, born: p.have.born}
+  const steps = chain(s.changes, have, versionOf(s.record))
+  const message: Append = steps === undefined ? {...base, config: s.record.config} : {...base, base: have, steps}
   out.push({type: 'send', to: node, message})
   p.sentAt = s.now
   p.attempts = (p.attempts ?? 0) + 1

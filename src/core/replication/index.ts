@@ -68,6 +68,7 @@ export const DEFAULT_OPTIONS: Options = {
   maxQueuedWrites: 1000,
   maxBatchWrites: 64,
   maxRememberedReplies: 1000,
+  maxRememberedChanges: 64,
 }
 
 /** What a node keeps on disk: the last durable record and the last durable `persistTerm`. */
@@ -90,7 +91,7 @@ export function initialState(self: number, disk: Disk = {}, options: Partial<Opt
   return {
     self, options: checkOptions({...DEFAULT_OPTIONS, ...options}), now: 0, record, durable: positionOf(record),
     promised: Math.max(disk.promisedTerm ?? 0, record.term), grantedTo: undefined,
-    committed: undefined, view: undefined, dc: undefined, forwarded: [], replies: [],
+    committed: undefined, view: undefined, dc: undefined, forwarded: [], replies: [], changes: [],
   }
 }
 

@@ -1,10 +1,10 @@
 // What every node does as a member of a view: promise a term to the DC's sync
 // (once per term, only upwards, like a raft vote), accept that DC's versions in
 // order, acknowledge them once durable, and learn what is committed.
-import {applyEdit} from '../config/edits.js'
 import type {ResourceConfig} from '../config/types.js'
+import {remember, replay} from './changes.js'
 import {comparePositions, positionOf, sameVersion, versionOf} from './position.js'
-import type {Append, Commit, Output, Position, ReplicationState, StoredRecord, SyncRequest, Version} from './types.js'
+import type {Append, Commit, Output, Position, ReplicationState, Step, StoredRecord, SyncRequest, Version} from './types.js'
 
 /** True when a message claims to come from the DC of this node's current view. */
 function fromCurrentDc(s: ReplicationState, from: number, viewId: number): boolean {
@@ -46,12 +46,20 @@ function derive(mine: StoredRecord, msg: Append): ResourceConfig | undefined {
   if (msg.config !== undefined) return msg.config.epoch === msg.epoch ? msg.config : undefined
   if (msg.base === undefined || !sameVersion(versionOf(mine), msg.base)) return undefined
   try {
-    const edits = msg.edits ?? []
-    if (edits.length === 0) return {...mine.config, epoch: msg.epoch}
-    const config = edits.reduce(applyEdit, mine.config)
+    const config = replay(mine.config, msg.steps ?? [])
     return config.epoch === msg.epoch ? config : undefined
   } catch {
     return undefined
+  }
+}
+
+/** Remembers the steps just taken, so this node can hand them on should it become DC. */
+function rememberSteps(s: ReplicationState, from: Version, steps: Step[]): void {
+  let at = from
+  for (const step of steps) {
+    const to = {epoch: step.epoch, born: step.born}
+    s.changes = remember(s.changes, {from: at, to, edits: step.edits}, s.options.maxRememberedChanges)
+    at = to
   }
 }
 
@@ -78,6 +86,7 @@ export function onAppend(s: ReplicationState, from: number, msg: Append, out: Ou
     sendStatus(s, out)
     return
   }
+  if (msg.config === undefined) rememberSteps(s, versionOf(mine), msg.steps ?? [])
   s.record = {term: msg.term, born: msg.born, config}
   out.push({type: 'persist', record: s.record})
   noteCommit(s, msg.commit, out)

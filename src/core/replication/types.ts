@@ -69,6 +69,8 @@ export interface Options {
   maxBatchWrites: number
   /** Answers to forwarded writes remembered, so a retransmitted request is never applied twice. */
   maxRememberedReplies: number
+  /** Recent version derivations remembered, so members behind by that many get edits, not documents. */
+  maxRememberedChanges: number
 }
 
 // ---- messages between nodes (JSON; sizes noted for the adapter) ----
@@ -91,13 +93,27 @@ export interface SyncReply {
   grants?: number
 }
 /**
- * DC -> member: the next version. Either `config` (bulk, full document) or the `edits`
- * to apply to `base` (small; empty edits = same content under a new epoch or term).
- * `commit` piggybacks the DC's committed version.
+ * DC -> member: the next version. Either `config` (bulk, full document) or the `steps`
+ * that lead from `base`, which the member holds, to it (small; no steps = the same
+ * content under the DC's term). `commit` piggybacks the DC's committed version.
  */
 export interface Append {
   type: 'append', viewId: number, term: number, epoch: number, born: number,
-  base?: Version, edits?: ConfigEdit[], config?: ResourceConfig, commit?: Version
+  base?: Version, steps?: Step[], config?: ResourceConfig, commit?: Version
+}
+
+/** One version's derivation: the edits applied to the previous version (none: the same content under a new epoch). */
+export interface Step {
+  epoch: number
+  born: number
+  edits: ConfigEdit[]
+}
+
+/** How version `to` derives from version `from`. */
+export interface Change {
+  from: Version
+  to: Version
+  edits: ConfigEdit[]
 }
 /** Member -> DC, ~80 bytes, sent only after the version is durable on the member's disk. */
 export interface Ack {type: 'ack', viewId: number, term: number, epoch: number, born: number}
@@ -157,8 +173,6 @@ export interface DcState {
   /** The best record heard of while syncing (highest term, then epoch). */
   best: StoredRecord
   peers: Record<number, PeerProgress>
-  /** How the DC's current record derives from its previous one, so members get edits, not documents. */
-  lastChange?: {bases: Version[], edits: ConfigEdit[]}
   /** Writes contained in the current, not yet committed, record: answered when it commits. */
   inflight: Array<{write: PendingWrite, config: ResourceConfig}>
   queue: PendingWrite[]
@@ -194,6 +208,8 @@ export interface ReplicationState {
   dc: DcState | undefined
   /** Writes this node forwarded to the DC and has not answered yet. */
   forwarded: Forwarded[]
+  /** Recent derivations between versions, oldest first (memory only). */
+  changes: Change[]
   /** Answers to forwarded writes, by "from:requestId", oldest first. */
   replies: Array<{key: string, result: WriteResult}>
 }
