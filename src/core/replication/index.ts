@@ -43,8 +43,10 @@
  *  7. Message sizes: all are well under 1 KB except `append` with `config`, `sync-reply`
  *     with `config`, `forward` of a `config.replace` and a successful `forward-reply`
  *     (whole documents: ~1.7 MB at 10,000 resources). Carry those over a stream or in
- *     fragments. Later changes travel as `append` with `edits` (~200 bytes). One full
- *     `append` object is shared by all members: serialize it once.
+ *     fragments. Later changes, and catching up a member that is a few versions
+ *     behind (every node remembers the last `maxRememberedChanges` derivations), travel
+ *     as `append` with `steps` (~200 bytes plus the edits). One full `append` object is
+ *     shared by all members: serialize it once.
  */
 import {emptyConfig} from '../config/defaults.js'
 import type {ResourceConfig} from '../config/types.js'
