@@ -161,6 +161,16 @@ export const scenarios: Record<string, Def> = {
   'allow-migrate-failed': {rs: [r('vm', {'allow-migrate': 'true', 'migration-threshold': '1'})], failed: {vm: {n1: {}}}},
   'stop-all-resources': {props: {'stop-all-resources': 'true'}, rs: [r('a')], running: {a: 'n1'}},
   'steady-state': {rs: [r('a'), r('b')], running: {a: 'n1', b: 'n2'}},
+  'clone-order-no-interleave': {nodes: two, rs: [r('fs'), r('app')], clones: [['fs-clone', 'fs'], ['app-clone', 'app']], cs: [ord('fs-clone', 'app-clone')]},
+  'clone-order-interleave': {nodes: two, rs: [r('fs'), r('app')], clones: [['fs-clone', 'fs'], ['app-clone', 'app', {interleave: 'true'}]], cs: [ord('fs-clone', 'app-clone')]},
+  'clone-instance-fails': {nodes: two, rs: [r('fs'), r('app')], clones: [['fs-clone', 'fs'], ['app-clone', 'app', {interleave: 'true'}]], cs: [ord('fs-clone', 'app-clone')], running: {'fs:0': 'n1', 'fs:1': 'n2', 'app:0': 'n1', 'app:1': 'n2'}, failed: {'fs:1': {n2: {}}}},
+  'clone-instance-fails-no-interleave': {nodes: two, rs: [r('fs'), r('app')], clones: [['fs-clone', 'fs'], ['app-clone', 'app']], cs: [ord('fs-clone', 'app-clone')], running: {'fs:0': 'n1', 'fs:1': 'n2', 'app:0': 'n1', 'app:1': 'n2'}, failed: {'fs:1': {n2: {}}}},
+  'priority-order-no-room': {nodes: ['n1'], rs: [r('a', {priority: '1'}), r('b', {priority: '5'})], cs: [col('a', 'b', '-INFINITY')], running: {a: 'n1'}},
+  'node-rejoin-location': {rs: [r('web')], cs: [loc('web', 'n1', 100)], running: {web: 'n2'}},
+  'node-rejoin-sticky': {props: {'resource-stickiness': 'INFINITY'}, rs: [r('web')], cs: [loc('web', 'n1', 100)], running: {web: 'n2'}},
+  'orphan-running': {rs: [r('a')], running: {a: 'n1', gone: 'n2'}},
+  'group-colocated-with-group': {rs: [r('a1'), r('a2'), r('b1'), r('b2')], groups: [['ga', ['a1', 'a2']], ['gb', ['b1', 'b2']]], cs: [col('gb', 'ga', 'INFINITY'), loc('ga', 'n3', 50)]},
+  'failed-unclean-fence-stop': {props: {'stonith-enabled': 'true'}, rs: [r('db', {'target-role': 'Stopped'})], failed: {db: {n1: {failedOp: 'stop'}}}},
 }
 
 for (const [name, def] of Object.entries(scenarios)) {

@@ -244,6 +244,7 @@ function steady(model: Model, inst: Instance, plan: InstancePlan): boolean {
 function cascade(model: Model, planner: Planner, plans: InstancePlan[]): void {
   const orders = model.config.constraints.flatMap((c) => (c.type === 'order' && c.kind === 'mandatory' && c.firstAction === 'start' && c.thenAction === 'start'
     ? [{c, first: model.instancesByPrimitive.get(c.first) ?? unitInstances(model, c.first), then: model.instancesByPrimitive.get(c.then) ?? unitInstances(model, c.then)}] : []))
+    .map((o) => ({...o, interleave: interleaved(model, o.first, o.then)}))
   for (let round = 0; round <= model.instances.length; round++) {
     let changed = false
     for (const unit of model.units) {
@@ -258,12 +259,15 @@ function cascade(model: Model, planner: Planner, plans: InstancePlan[]): void {
         if (cause === '' && (disrupted(plans[i]) || plans[i].restart)) cause = inst.id
       }
     }
-    for (const {first, then} of orders) {
-      const moving = first.find((i) => disrupted(plans[i]) && plans[i].startEntry !== undefined)
-      if (moving === undefined) continue
+    for (const {first, then, interleave} of orders) {
+      const moving = first.filter((i) => disrupted(plans[i]) && plans[i].startEntry !== undefined)
+      if (moving.length === 0) continue
       for (const t of then) {
         if (!steady(model, model.instances[t], plans[t])) continue
-        planner.restart(model.instances[t], plans[t], `required ${model.instances[moving].id} start`)
+        // Interleaved clones: only the instance on the same node depends on the one that restarts.
+        const cause = interleave ? moving.find((i) => plans[i].stops.some((s) => s.node === model.nodes[plans[t].target].name)) : moving[0]
+        if (cause === undefined) continue
+        planner.restart(model.instances[t], plans[t], `required ${model.instances[cause].id} start`)
         changed = true
       }
     }
@@ -280,6 +284,14 @@ export function instanceWhy(model: Model, assignment: Assignment, inst: Instance
   if (!model.canStart) return model.quorumWhy
   const first = model.instances[model.units[inst.unit].instances[assignment.running[inst.unit]]]
   return first === inst ? `${inst.id} cannot run on ${model.nodes[node].name}` : `required ${first.id} cannot run on ${model.nodes[node].name}`
+}
+
+/** Both sides clones, and the dependent one interleaved: orderings hold per node. */
+export function interleaved(model: Model, first: number[], then: number[]): boolean {
+  if (first.length === 0 || then.length === 0) return false
+  const firstClone = model.units[model.instances[first[0]].unit].clone
+  const thenClone = model.units[model.instances[then[0]].unit].clone
+  return firstClone >= 0 && thenClone >= 0 && model.clones[thenClone].interleave
 }
 
 export function unitInstances(model: Model, name: string): number[] {

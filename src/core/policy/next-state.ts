@@ -53,7 +53,7 @@ export function nextState(model: Model, plans: InstancePlan[]): ClusterState {
     const entry = nextInstance(model, i, plans[i])
     if (entry) resources.push([inst.id, entry])
   })
-  // Instances the configuration no longer has are kept as they are.
+  // Instances the configuration no longer has are kept as they are (see warnings).
   for (const [id, entry] of Object.entries(model.state.resources)) if (!known.has(id)) resources.push([id, entry])
   // Instances in configuration order, then the unknown ones: deterministic without sorting 10,000 ids.
   const out: ClusterState = {nowMs: model.state.nowMs, quorate: model.state.quorate, nodes: nextNodes(model), resources: Object.fromEntries(resources)}

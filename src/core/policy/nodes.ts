@@ -5,25 +5,27 @@ import {propertyValue} from '../config/defaults.js'
 import type {Failure} from './failures.js'
 import type {Model, NodeInfo} from './model.js'
 
-/** Pacemaker's default operation timeout. */
-const DEFAULT_STOP_TIMEOUT_MS = 20_000
 /** Corosync's default token timeout, when the state does not say. */
 const DEFAULT_TOKEN_TIMEOUT_MS = 3_000
+/**
+ * How long a node that lost quorum has to stop its resources (no-quorum-policy=stop).
+ * Its daemon stops everything the moment it cannot reach a majority, in parallel,
+ * and logs a critical error when that takes longer than this budget; hactl's own
+ * vip and dummy agents stop in milliseconds. Resources that need longer to stop
+ * need fencing or a larger safety-delay.
+ */
+export const NO_QUORUM_STOP_BUDGET_MS = 150
 
 /**
  * With fencing disabled, a lost node's resources are recovered once it has
- * surely stopped them: it notices the loss of quorum within one token timeout
- * and then stops everything within the longest stop timeout.
+ * surely stopped them. It was last heard at lostAtMs, noticed the loss of
+ * quorum within one token timeout of that, and stopped everything within the
+ * stop budget. A configured safety-delay replaces the computed one.
  */
 export function safetyDelayMs(model: Model): number {
   const configured = parseDurationMs(propertyValue(model.config, 'safety-delay')) ?? 0
   if (configured > 0) return configured
-  let stop = DEFAULT_STOP_TIMEOUT_MS
-  for (const r of model.config.resources) {
-    const timeout = parseDurationMs(r.operations.find((o) => o.name === 'stop')?.timeout ?? '') ?? 0
-    if (timeout > stop) stop = timeout
-  }
-  return (model.state.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS) + stop
+  return (model.state.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS) + NO_QUORUM_STOP_BUDGET_MS
 }
 
 export function mayFence(model: Model): boolean {

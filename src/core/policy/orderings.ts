@@ -6,7 +6,7 @@
 // of what they stop.
 import {MINUS_INFINITY} from '../config/scores.js'
 import type {Action, ActionPlan, InstancePlan} from './actions.js'
-import {unitInstances} from './actions.js'
+import {interleaved, unitInstances} from './actions.js'
 import type {ColocationIndex} from './colocation.js'
 import type {Model} from './model.js'
 
@@ -50,8 +50,7 @@ function orderConstraints(model: Model, plans: InstancePlan[]): void {
     if (![c.firstAction, c.thenAction].every((a) => a === 'start' || a === 'stop')) continue
     const first = unitInstances(model, c.first)
     const then = unitInstances(model, c.then)
-    const thenClone = model.units[model.instances[then[0]]?.unit]?.clone ?? -1
-    const interleave = thenClone >= 0 && model.clones[thenClone].interleave && model.units[model.instances[first[0]]?.unit]?.clone >= 0
+    const interleave = interleaved(model, first, then)
     const done = (p: InstancePlan, action: string) => (action === 'start' ? (p.startDone ? [p.startDone] : []) : stopDone(p))
     const entry = (p: InstancePlan, action: string) => (action === 'start' ? (p.startEntry ? [p.startEntry] : []) : stopEntries(p))
     const link = (laterSet: number[], laterAction: string, earlierSet: number[], earlierAction: string) => {

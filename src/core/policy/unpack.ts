@@ -150,11 +150,18 @@ export function unpack(config: ResourceConfig, state: ClusterState): Model {
     else instancesByPrimitive.set(inst.primitive.id, [inst.index])
   }
   const strategy = propertyValue(config, 'placement-strategy') as Model['strategy']
+  const known = new Set(b.instances.map((i) => i.id))
+  const warnings: string[] = []
+  for (const [id, entry] of Object.entries(state.resources)) {
+    const where = Object.entries(entry.nodes).filter(([, r]) => r.role === 'started' || r.role === 'failed').map(([n]) => n)
+    // Pacemaker stops such orphans; the state does not say which agent could stop this one, so hactl only reports it.
+    if (!known.has(id) && where.length > 0) warnings.push(`${id} is active on ${where.join(', ')} but is not in the configuration: not touched`)
+  }
   return {
     config, state, nodes, nodeIndex: new Map(nodes.map((n) => [n.name, n.index])),
     instances: b.instances, instanceIndex: new Map(b.instances.map((i) => [i.id, i.index])),
     units: b.units, clones, unitsByName, instancesByPrimitive, canStart: true, quorumWhy: '',
     strategy: ['utilization', 'balanced', 'minimal'].includes(strategy) ? strategy : 'default',
-    stonith: /^(true|yes|on|1)$/i.test(propertyValue(config, 'stonith-enabled')), warnings: [], recheckAtMs: -1,
+    stonith: /^(true|yes|on|1)$/i.test(propertyValue(config, 'stonith-enabled')), warnings, recheckAtMs: -1,
   }
 }
