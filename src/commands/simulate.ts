@@ -1,4 +1,3 @@
-import {writeFile} from 'node:fs/promises'
 import {Flags, HactlCommand} from '../cli/base-command.js'
 import {readTarget} from '../cli/config-target.js'
 import {inputError} from '../cli/errors.js'
@@ -7,6 +6,7 @@ import {ConfigError} from '../core/config/errors.js'
 import {
   applyWhatIfs, renderDot, renderResult, schedule, stateOf, WhatIfError, type ScheduleResult, type WhatIf,
 } from '../core/policy/index.js'
+import {writeFileAtomic} from '../store/atomic-file.js'
 import {serializeConfig} from '../store/config-file.js'
 
 const many = {multiple: true as const, default: [] as string[]}
@@ -65,7 +65,7 @@ export default class Simulate extends HactlCommand<ScheduleResult> {
       throw error
     }
     if (flags['save-state'] !== undefined) {
-      await writeFile(flags['save-state'], serializeConfig({...config, status: result.nextState as unknown as Record<string, unknown>}))
+      await writeFileAtomic(flags['save-state'], serializeConfig({...config, status: result.nextState as unknown as Record<string, unknown>}))
     }
     if (flags.dot) this.say(renderDot(result).trimEnd())
     else this.say(renderResult(result).trimEnd())
