@@ -41,6 +41,8 @@ export interface ViewEvent {
   totalVotes: number
   joined: number[]
   left: number[]
+  /** Why the node last left an agreed view (startup, member-lost, member-left, paused, new-round). */
+  reason: string
 }
 
 export interface LinkState extends LinkCounters {
@@ -93,7 +95,6 @@ export class MembershipService extends EventEmitter {
   private readonly heardOnLink: Array<Map<number, number>>
   private readonly tokenMs: number
   private timer: NodeJS.Timeout | undefined
-  private seq = 0
   private current: ViewEvent
   private running = false
   private lastAgreed: number[] = []
@@ -152,14 +153,17 @@ export class MembershipService extends EventEmitter {
     if (to !== 'all' && !this.names.has(to)) throw new RangeError(`node id ${to} is not in cluster.json`)
     if (!this.running) return
     this.appSent++
-    this.sendRaw(MessageType.app, encodeApp({to: to === 'all' ? 0 : to, payload}), to)
+    this.sendRaw(MessageType.app, encodeApp({to: to === 'all' ? 0 : to, payload}), to, this.machine.allocateSeq(performance.now()))
   }
 
+  /** Steps the machine first, so a caller woken after an event-loop stall never sees a stale view. */
   view(): ViewEvent {
+    this.step({type: 'tick'})
     return this.current
   }
 
   snapshot(): MembershipSnapshot {
+    this.step({type: 'tick'})
     const now = performance.now()
     const c = this.transport.counters
     const sum = (f: (l: LinkCounters) => number) => c.reduce((s, l) => s + f(l), 0)
@@ -195,13 +199,13 @@ export class MembershipService extends EventEmitter {
       this.log({level: 'error', event: 'membership-bug', message: String((error as Error).stack ?? error)})
       return
     }
-    for (const out of ready.outbox) this.sendRaw(typeOf(out.msg), encodeMessage(out.msg), out.to)
+    for (const out of ready.outbox) this.sendRaw(typeOf(out.msg), encodeMessage(out.msg), out.to, out.seq)
     for (const status of ready.notifications) this.onStatus(status)
   }
 
-  private sendRaw(type: number, body: Buffer, to: number | 'all'): void {
+  private sendRaw(type: number, body: Buffer, to: number | 'all', seq: number): void {
     const iv = this.sealer.keys.mode === 'aes256gcm' ? randomBytes(IV_BYTES) : Buffer.alloc(0)
-    this.transport.send(seal(this.sealer, type, ++this.seq, body, iv), to)
+    this.transport.send(seal(this.sealer, type, seq, body, iv), to)
   }
 
   private onPacket(packet: Buffer, link: number): void {
@@ -209,6 +213,7 @@ export class MembershipService extends EventEmitter {
     const opened = open(this.openContext, packet, now)
     if (!opened.ok) {
       this.dropped[opened.reason]++
+      if (opened.reason === 'duplicate' && opened.sender !== undefined) this.heardOnLink[link].set(opened.sender, now)
       return
     }
     const {header, body} = opened
@@ -250,6 +255,7 @@ export class MembershipService extends EventEmitter {
       totalVotes: status.totalVotes,
       joined: ids.filter((id) => !before.includes(id)),
       left: before.filter((id) => !ids.includes(id)),
+      reason: status.reason,
     }
   }
 
@@ -264,7 +270,7 @@ export class MembershipService extends EventEmitter {
     }
     const quorumChanged = event.quorate !== this.current.quorate
     this.current = event
-    this.log({level: 'info', event: quorumChanged ? 'quorum-change' : 'view-change', viewId: event.viewId, phase: event.phase, members: event.members.map((m) => m.name), joined: event.joined, left: event.left, quorate: event.quorate, dc: event.dc, totalVotes: event.totalVotes, expectedVotes: event.expectedVotes})
+    this.log({level: 'info', event: quorumChanged ? 'quorum-change' : 'view-change', viewId: event.viewId, phase: event.phase, members: event.members.map((m) => m.name), joined: event.joined, left: event.left, reason: event.reason, quorate: event.quorate, dc: event.dc, totalVotes: event.totalVotes, expectedVotes: event.expectedVotes})
     this.emit('view', event)
   }
 }

@@ -37,7 +37,12 @@ export class UdpTransport {
   private sockets: SocketAsPromised[] = []
   readonly counters: LinkCounters[]
 
+  private readonly linkOfSource = new Map<string, number>()
+
   constructor(private readonly options: TransportOptions) {
+    options.links.forEach((l, link) => {
+      for (const addr of l.peers.values()) this.linkOfSource.set(addr, link)
+    })
     this.counters = options.links.map((l, link) => ({link, localAddr: l.localAddr, sentPackets: 0, sentBytes: 0, receivedPackets: 0, receivedBytes: 0, sendErrors: 0}))
   }
 
@@ -54,10 +59,13 @@ export class UdpTransport {
     const {mode, mcastAddr, port} = this.options
     const type = isIPv6(link.localAddr) ? 'udp6' : 'udp4'
     const socket = DgramAsPromised.createSocket({type, reuseAddr: mode === 'udp'}, (msg, rinfo) => {
-      const c = this.counters[index]
+      // Multicast sockets bound to the same port all see the group's packets
+      // (IP_MULTICAST_ALL), so the link is told by the sender's address.
+      const link = this.linkOfSource.get(rinfo.address) ?? index
+      const c = this.counters[link]
       c.receivedPackets++
       c.receivedBytes += msg.length
-      this.options.onPacket(msg, index, rinfo)
+      this.options.onPacket(msg, link, rinfo)
     })
     // A send error (no route while a link is down) must not kill the daemon.
     socket.socket.on('error', () => {})

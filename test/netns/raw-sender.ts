@@ -19,7 +19,7 @@ if (values.local) {
   socket.addMembership(config.mcast_addr, values.local)
 }
 const hb = encodeHeartbeat({type: 'heartbeat', view: {id: 1, coord: 1}, phase: 'usable', seenAll: true, peers: []})
-const sealer = (key: Buffer, clusterId = config.cluster_id) => ({clusterId, sender: config.nodes[0].id, incarnation: 0xfffffff0, keys: deriveKeys(config.crypto, key, clusterId)})
+const sealer = (key: Buffer, clusterId = config.cluster_id) => ({clusterId, sender: config.nodes.at(-1)!.id, incarnation: 0xfffffff0, keys: deriveKeys(config.crypto, key, clusterId)})
 const make = (i: number): Buffer => {
   switch (values.kind) {
     case 'garbage': return randomBytes(100 + i)
@@ -32,7 +32,16 @@ const make = (i: number): Buffer => {
 }
 let packets: Buffer[]
 if (values.kind === 'replay') {
-  const captured = await new Promise<Buffer>((resolve) => socket.socket.once('message', (msg) => resolve(Buffer.from(msg))))
+  // Capture a packet of the last node, so that the others see it replayed.
+  const wanted = config.nodes.at(-1)!.id
+  const captured = await new Promise<Buffer>((resolve) => {
+    const onMessage = (msg: Buffer) => {
+      if (msg.length < 24 || msg.readUInt16BE(8) !== wanted) return
+      socket.socket.off('message', onMessage)
+      resolve(Buffer.from(msg))
+    }
+    socket.socket.on('message', onMessage)
+  })
   await new Promise((r) => setTimeout(r, 300))
   packets = Array.from({length: count}, () => captured)
 } else {

@@ -131,7 +131,7 @@ export function simulate(options: SimOptions): SimResult {
   const nodes = new Map<number, SimNode>()
 
   const configFor = (id: number): MembershipConfig => ({
-    selfId: id, nodes: quorum.nodes, heartbeatMs, tokenMs, consensusMs: 100, delayMaxMs, pauseMs: pauseFor(heartbeatMs), quorum,
+    selfId: id, nodes: quorum.nodes, heartbeatMs, tokenMs, consensusMs: 100, settleMs: settleAfterToken(heartbeatMs), pauseMs: pauseFor(heartbeatMs), quorum,
   })
 
   const boot = (node: SimNode) => {
@@ -153,7 +153,7 @@ export function simulate(options: SimOptions): SimResult {
   }
 
   const send = (from: SimNode, out: Outgoing) => {
-    const seq = ++from.seq
+    const seq = out.seq
     const targets = out.to === 'all' ? ids.filter((id) => id !== from.id) : [out.to]
     for (const to of targets) {
       const copies = random.chance(dupRate) ? 2 : 1
@@ -163,7 +163,9 @@ export function simulate(options: SimOptions): SimResult {
           continue
         }
         const packet = {from: from.id, inc: from.inc, seq, msg: out.msg}
-        agenda.push(now + random.int(0, delayMaxMs), () => deliver(nodes.get(to)!, packet))
+        // Safety must not depend on delay: mostly LAN-like, sometimes very late.
+        const delay = random.chance(0.03) ? random.int(0, 4 * heartbeatMs) : random.int(0, delayMaxMs)
+        agenda.push(now + delay, () => deliver(nodes.get(to)!, packet))
       }
     }
   }
@@ -268,6 +270,10 @@ export function simulate(options: SimOptions): SimResult {
     const agreed = statuses.every((s) => s.phase === 'usable' && s.viewId === first.viewId && s.members.length === count)
     if (!agreed) {
       const detail = all.map((n, i) => `${n.id}:${statuses[i].phase}/v${statuses[i].viewId}[${statuses[i].members.map((m) => m.id)}]`).join(' ')
+      for (const n of all) {
+        const m = n.machine as any
+        trace(`state ${n.id}: ${m.phase} current=${JSON.stringify(m.current)} promised=${m.promised} maxSeen=${JSON.stringify(m.maxSeen)} pending=${JSON.stringify(m.pending && [m.pending.id, m.pending.coord, m.pending.members.map((x: any) => x.id)])} round=${JSON.stringify(m.round && [m.round.view.id, m.round.startedAt])} entangled=${JSON.stringify(m.entangled.map((e: any) => [e.view.id, e.view.coord, [...e.uncleared]]))} fresh=${m.freshPeers(now)}`)
+      }
       throw new Violation(`not converged ${bound}ms after healing: ${detail}`)
     }
   }

@@ -11,8 +11,12 @@ export interface MembershipConfig {
   tokenMs: number
   /** A coordinator abandons an unfinished agreement round after consensus + token. */
   consensusMs: number
-  /** Largest one-way delay (send to processing) the safety argument assumes. */
-  delayMaxMs: number
+  /**
+   * Margin after a peer's token toward us has surely expired before we use a
+   * view without it: covers timer granularity between its steps (a node's state
+   * is only observable when it steps) and clock-rate differences.
+   */
+  settleMs: number
   /** A gap between two steps longer than this means we were paused (SIGSTOP, GC). */
   pauseMs: number
   quorum: QuorumConfig
@@ -20,28 +24,29 @@ export interface MembershipConfig {
 
 export interface Totemish {heartbeat: number, token: number, consensus: number}
 
-/** One-way wire delay allowance: a tenth of a heartbeat is generous on a LAN. */
+/** One-way delay of a LAN packet including both event loops, for timing estimates only (safety does not depend on it). */
 export function delayMaxFor(heartbeatMs: number): number {
   return Math.max(1, Math.ceil(heartbeatMs / 10))
 }
 
 /**
- * Pause detection: a gap of more than one heartbeat between two steps means we
- * were stopped (SIGSTOP, a long GC, a stalled event loop). Packets that waited
- * in the socket during a shorter gap look up to this much younger than they are.
+ * Pause detection: a gap of more than two heartbeats between two steps means we
+ * were stopped (SIGSTOP, a long GC, a starved event loop) and our view may be
+ * stale. Shorter gaps are scheduling jitter; a busy machine easily stalls a
+ * Node event loop for 50 ms, and every false pause costs a re-agreement.
  */
 export function pauseFor(heartbeatMs: number): number {
-  return heartbeatMs
+  return 2 * heartbeatMs
 }
 
 /**
- * How long after our last packet from a peer that peer's own token toward us has
- * surely expired and been noticed: its estimate of our last packet from it is at
- * most one wire delay plus one unnoticed gap too young, and it checks at least
- * once per gap.
+ * How long after token we wait before using a view without a peer. Its token
+ * toward us counts from the send time of a packet we received (so before we
+ * received it), whatever the network delay; one heartbeat covers its timer
+ * granularity (it steps every few ms, or it detects a pause) and clock rates.
  */
 export function settleAfterToken(heartbeatMs: number): number {
-  return delayMaxFor(heartbeatMs) + 2 * pauseFor(heartbeatMs)
+  return heartbeatMs
 }
 
 export function quorumConfigOf(config: BootstrapConfig): QuorumConfig {
@@ -64,7 +69,7 @@ export function membershipConfigOf(config: BootstrapConfig, selfId: number, tote
     heartbeatMs: totem.heartbeat,
     tokenMs: totem.token,
     consensusMs: totem.consensus,
-    delayMaxMs: delayMaxFor(totem.heartbeat),
+    settleMs: settleAfterToken(totem.heartbeat),
     pauseMs: pauseFor(totem.heartbeat),
     quorum: quorumConfigOf(config),
   }

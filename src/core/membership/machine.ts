@@ -26,7 +26,7 @@ interface PeerRecord {
   heardAt: number
   /** When the peer last heard us, as far as we can tell (-Infinity: it does not). */
   heardUsAt: number
-  report: {view: ViewKey, phase: Phase, seenAll: boolean}
+  report: {view: ViewKey, phase: Phase, seenAll: boolean, promised: boolean}
   freshIds: Set<number>
 }
 
@@ -42,7 +42,8 @@ interface Round {
 }
 
 const NO_VIEW: ViewKey = {id: 0, coord: 0}
-const MAX_AGE_MS = 32_767
+const SEQ_MASK = 0x7fffffff
+const SENT_MEMORY = 1024
 
 export function sameKey(a: ViewKey, b: ViewKey): boolean {
   return a.id === b.id && a.coord === b.coord
@@ -63,14 +64,21 @@ export class MembershipMachine {
   private pending: View | null = null
   /** The latest view key accepted or installed; ids only grow. */
   private current: ViewKey = NO_VIEW
-  private maxSeenId = 0
+  private maxSeen: ViewKey = NO_VIEW
+  /** `current` is only a promise (see promise()), not a view we accepted. */
+  private promised = false
   private entangled: Entanglement[] = []
   private round: Round | null = null
   private history: QuorumHistory = {seenAll: false}
   private lastNow: number | undefined
   private nextHeartbeatAt = 0
   private lastStatus = ''
+  /** Why we last left a view, for the logs. */
+  private reason = 'startup'
   private outbox: Outgoing[] = []
+  private seq = 0
+  /** When we sent each recent sequence number (insertion-ordered, bounded). */
+  private readonly sentAt = new Map<number, number>()
   private notifications: ViewStatus[] = []
 
   constructor(config: MembershipConfig, incarnation: number) {
@@ -105,12 +113,25 @@ export class MembershipMachine {
       expectedVotes: result.expectedVotes,
       totalVotes: this.phase === 'usable' ? result.totalVotes : this.votes.get(this.self.id) ?? 0,
       quorum: result.quorum,
+      reason: this.reason,
     }
   }
 
   /** Ids of peers whose link is fresh now (for observability). */
   freshPeers(now: number): number[] {
     return [...this.peers.keys()].filter((id) => this.isFresh(id, now)).sort((a, b) => a - b)
+  }
+
+  /** Numbers every datagram this node sends (the owner uses it for application datagrams too). */
+  allocateSeq(now: number): number {
+    this.seq++
+    this.sentAt.set(this.seq & SEQ_MASK, now)
+    if (this.sentAt.size > SENT_MEMORY) this.sentAt.delete(this.sentAt.keys().next().value!)
+    return this.seq
+  }
+
+  private send(to: number | 'all', msg: Message, now: number): void {
+    this.outbox.push({to, msg, seq: this.allocateSeq(now)})
   }
 
   currentKey(): ViewKey {
@@ -134,7 +155,7 @@ export class MembershipMachine {
       record = undefined
     }
     if (!record) {
-      record = {inc: packet.inc, lastSeq: -1, heardAt: -Infinity, heardUsAt: -Infinity, report: {view: NO_VIEW, phase: 'gathering', seenAll: false}, freshIds: new Set()}
+      record = {inc: packet.inc, lastSeq: -1, heardAt: -Infinity, heardUsAt: -Infinity, report: {view: NO_VIEW, phase: 'gathering', seenAll: false, promised: false}, freshIds: new Set()}
       this.peers.set(packet.from, record)
     }
     return record
@@ -149,18 +170,19 @@ export class MembershipMachine {
     record.lastSeq = seq
     record.heardAt = now
     const me = hb.peers.find((p) => p.id === this.self.id && p.inc === this.self.inc)
-    record.heardUsAt = me ? now - me.ageMs : -Infinity
-    record.report = {view: hb.view, phase: hb.phase, seenAll: hb.seenAll}
+    record.heardUsAt = me ? this.sentAt.get(me.seq & SEQ_MASK) ?? -Infinity : -Infinity
+    record.report = {view: hb.view, phase: hb.phase, seenAll: hb.seenAll, promised: hb.promised}
     record.freshIds = new Set(hb.peers.filter((p) => p.fresh).map((p) => p.id))
-    this.maxSeenId = Math.max(this.maxSeenId, hb.view.id)
+    this.see(hb.view)
     // The commit: a member is usable in the view we acknowledged, so all acknowledged it.
     if (this.phase === 'acked' && this.pending && hb.phase === 'usable' && sameKey(hb.view, this.pending)) this.install(this.pending, now)
   }
 
   private onProposal(from: number, view: View, now: number): void {
-    this.maxSeenId = Math.max(this.maxSeenId, view.id)
+    this.see(view)
     if (this.pending && sameKey(this.pending, view)) return
-    if (view.id <= this.current.id || view.coord !== from) return
+    const allowed = view.id > this.current.id || (this.promised && sameKey(view, this.current))
+    if (!allowed || view.coord !== from) return
     if (view.members.length === 0 || view.members[0].id !== from) return
     if (!view.members.some((m) => m.id === this.self.id && m.inc === this.self.inc)) return
     const fits = view.members.every((m) => m.id === this.self.id || (this.peers.get(m.id)?.inc === m.inc && this.isFresh(m.id, now)))
@@ -173,6 +195,7 @@ export class MembershipMachine {
   private advance(now: number): void {
     this.dropStaleView(now)
     this.checkMemberReports()
+    this.promise()
     this.pruneEntanglements(now)
     if (this.phase === 'accepted' && this.pending && this.clearedFor(this.pending)) this.setPhase('acked')
     this.coordinate(now)
@@ -181,18 +204,34 @@ export class MembershipMachine {
     this.notifyIfChanged()
   }
 
+  /**
+   * A gathering node promises never to accept a proposal at or below the
+   * highest view id it has seen (coord 0: a promise, not a view). Its reports
+   * then prove to others that it cannot join an older, abandoned proposal.
+   */
+  private promise(): void {
+    if (this.phase !== 'gathering' || this.maxSeen.id <= this.current.id) return
+    this.current = this.maxSeen
+    this.promised = true
+    this.nextHeartbeatAt = 0
+  }
+
+  private see(key: ViewKey): void {
+    if (key.id > this.maxSeen.id) this.maxSeen = {id: key.id, coord: key.coord}
+  }
+
   private checkPause(now: number): void {
     if (this.lastNow === undefined || now - this.lastNow <= this.config.pauseMs) return
     // We were stopped: anything we believe may be stale, and packets waiting in
     // the socket are old. Only a new agreement makes us usable again.
-    if (this.phase !== 'gathering') this.gather()
+    if (this.phase !== 'gathering') this.gather('paused')
   }
 
   private dropStaleView(now: number): void {
     const view = this.phase === 'usable' ? this.installed : this.pending
     if (!view || this.phase === 'gathering') return
     const lost = view.members.some((m) => m.id !== this.self.id && (this.peers.get(m.id)?.inc !== m.inc || !this.isFresh(m.id, now)))
-    if (lost) this.gather()
+    if (lost) this.gather('member-lost')
   }
 
   /** A member that moved on (left, gathered, accepted something newer) breaks our view. */
@@ -203,8 +242,9 @@ export class MembershipMachine {
       if (m.id === this.self.id) continue
       const report = this.peers.get(m.id)?.report
       if (!report || report.view.id < view.id) continue
-      if (sameKey(report.view, view) && report.phase !== 'gathering') continue
-      this.gather()
+      // Same view, or only promised to accept it: still with us.
+      if (sameKey(report.view, view) && (report.phase !== 'gathering' || report.promised)) continue
+      this.gather('member-left')
       return
     }
   }
@@ -215,12 +255,17 @@ export class MembershipMachine {
     return Math.min(record.heardAt, record.heardUsAt) >= now - this.config.tokenMs
   }
 
-  /** The peer can no longer be using a view that contains us: its own token toward us expired. */
+  /**
+   * The peer can no longer be using a view that contains us. Its freshness
+   * toward us counts from the send time of its last packet we reported hearing,
+   * which is before we received it: so its token toward us expired by
+   * heardAt + token, and it noticed at its next step (every step expires
+   * links before anything else is visible; settleMs covers the step interval).
+   */
   private settled(id: number, now: number): boolean {
     const record = this.peers.get(id)
     if (!record) return true
-    const {tokenMs, delayMaxMs, pauseMs} = this.config
-    return now >= record.heardAt + tokenMs + delayMaxMs + 2 * pauseMs
+    return now >= record.heardAt + this.config.tokenMs + this.config.settleMs
   }
 
   /** The peer said it left the view for good (accepted ids only grow; a gathered view is never resumed). */
@@ -228,7 +273,8 @@ export class MembershipMachine {
     const report = this.peers.get(id)?.report
     if (!report) return false
     if (report.view.id > view.id) return true
-    return report.view.id === view.id && (report.view.coord !== view.coord || report.phase === 'gathering')
+    if (report.view.id < view.id) return false
+    return report.view.coord !== view.coord || (report.phase === 'gathering' && !report.promised)
   }
 
   private pruneEntanglements(now: number): void {
@@ -247,12 +293,14 @@ export class MembershipMachine {
   // ---- transitions ----
 
   private entangle(view: View | null): void {
-    if (!view) return
+    // A round we coordinated and never installed can never be installed by anyone.
+    if (!view || (view === this.pending && view.coord === this.self.id)) return
     const others = view.members.filter((m) => m.id !== this.self.id).map((m) => m.id)
     if (others.length > 0) this.entangled.push({view, uncleared: new Set(others)})
   }
 
-  private gather(): void {
+  private gather(reason: string): void {
+    this.reason = reason
     this.entangle(this.phase === 'usable' ? this.installed : this.pending)
     this.pending = null
     this.round = null
@@ -260,9 +308,11 @@ export class MembershipMachine {
   }
 
   private accept(view: View, now: number): void {
+    if (this.phase === 'usable') this.reason = 'new-round'
     if (this.phase !== 'gathering') this.entangle(this.phase === 'usable' ? this.installed : this.pending)
     this.pending = view
     this.current = {id: view.id, coord: view.coord}
+    this.promised = false
     this.setPhase('accepted')
     this.pruneEntanglements(now)
     if (this.clearedFor(view)) this.setPhase('acked')
@@ -336,7 +386,7 @@ export class MembershipMachine {
     }
     if (now - round.lastSentAt >= this.config.heartbeatMs) {
       round.lastSentAt = now
-      this.outbox.push({to: 'all', msg: {type: 'propose', view: round.view}})
+      this.send('all', {type: 'propose', view: round.view}, now)
     }
   }
 
@@ -349,12 +399,12 @@ export class MembershipMachine {
   }
 
   private startRound(members: Member[], now: number): void {
-    const id = Math.max(this.maxSeenId, this.current.id) + 1
+    const id = Math.max(this.maxSeen.id, this.current.id) + 1
     const view: View = {id, coord: this.self.id, members}
-    this.maxSeenId = id
+    this.see(view)
     this.accept(view, now)
     this.round = {view, startedAt: now, lastSentAt: now}
-    this.outbox.push({to: 'all', msg: {type: 'propose', view}})
+    this.send('all', {type: 'propose', view}, now)
     if (members.length === 1 && this.phase === 'acked') this.install(view, now)
   }
 
@@ -372,11 +422,11 @@ export class MembershipMachine {
     const peers: HeardPeer[] = []
     for (const [id, record] of this.peers) {
       if (record.heardAt < now - this.config.tokenMs) continue
-      peers.push({id, inc: record.inc, ageMs: Math.min(MAX_AGE_MS, now - record.heardAt), fresh: this.isFresh(id, now)})
+      peers.push({id, inc: record.inc, seq: record.lastSeq & SEQ_MASK, fresh: this.isFresh(id, now)})
     }
     peers.sort((a, b) => a.id - b.id)
-    const msg: Message = {type: 'heartbeat', view: this.current, phase: this.phase, seenAll: this.history.seenAll, peers}
-    this.outbox.push({to: 'all', msg})
+    const msg: Message = {type: 'heartbeat', view: this.current, phase: this.phase, seenAll: this.history.seenAll, promised: this.promised, peers}
+    this.send('all', msg, now)
   }
 
   private notifyIfChanged(): void {

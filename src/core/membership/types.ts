@@ -32,8 +32,13 @@ export const PHASES: readonly Phase[] = ['gathering', 'accepted', 'acked', 'usab
 export interface HeardPeer {
   id: number
   inc: number
-  /** ms since the sender last heard it, at send time (capped at 32767). */
-  ageMs: number
+  /**
+   * Sequence number (31 bits) of the last heartbeat the sender received from it.
+   * The peer looks up when it sent that packet, on its own clock: so it knows
+   * the last instant a round trip worked, without synchronized clocks and
+   * whatever the network delay.
+   */
+  seq: number
   /** The sender considers the link mutual (it hears the peer and the peer hears it). */
   fresh: boolean
 }
@@ -45,6 +50,8 @@ export interface Heartbeat {
   phase: Phase
   /** wait_for_all satisfied at the sender. */
   seenAll: boolean
+  /** `view` is only the sender's promise not to accept lower ids (it is gathering). */
+  promised: boolean
   peers: HeardPeer[]
 }
 
@@ -68,6 +75,8 @@ export type Event = {type: 'tick'} | {type: 'receive', packet: Incoming}
 export interface Outgoing {
   to: number | 'all'
   msg: Message
+  /** The sequence number the datagram must carry (the machine remembers when it sent it). */
+  seq: number
 }
 
 /** What the machine tells its owner when its view or quorum changes. */
@@ -82,6 +91,8 @@ export interface ViewStatus {
   expectedVotes: number
   totalVotes: number
   quorum: number
+  /** Why the node last left an agreed view: startup, member-lost, member-left, paused, new-round. */
+  reason: string
 }
 
 export interface Ready {

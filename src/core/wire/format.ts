@@ -79,6 +79,6 @@ export function decodeHeader(b: Buffer): Header & {magic: number} {
 /** Why a packet was dropped. Each reason has its own counter. */
 export const DROP_REASONS = [
   'truncated', 'oversized', 'bad-magic', 'bad-version', 'foreign-cluster', 'crypto-mismatch',
-  'unknown-type', 'unknown-sender', 'own-packet', 'auth-failed', 'replayed', 'malformed', 'not-for-us',
+  'unknown-type', 'unknown-sender', 'own-packet', 'auth-failed', 'duplicate', 'replayed', 'malformed', 'not-for-us',
 ] as const
 export type DropReason = typeof DROP_REASONS[number]

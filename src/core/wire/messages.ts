@@ -7,7 +7,8 @@ import {MAX_APP_PAYLOAD_BYTES, MessageType} from './format.js'
 export class MalformedError extends Error {}
 
 const MAX_MEMBERS = 255
-const FRESH_BIT = 0x8000
+const FRESH_BIT = 0x80000000
+const ENTRY_BYTES = 10
 
 function need(b: Buffer, bytes: number): void {
   if (b.length < bytes) throw new MalformedError(`body of ${b.length} bytes, expected at least ${bytes}`)
@@ -15,17 +16,17 @@ function need(b: Buffer, bytes: number): void {
 
 export function encodeHeartbeat(hb: Heartbeat): Buffer {
   const peers = hb.peers.slice(0, MAX_MEMBERS)
-  const b = Buffer.alloc(9 + 8 * peers.length)
+  const b = Buffer.alloc(9 + ENTRY_BYTES * peers.length)
   b.writeUInt32BE(hb.view.id, 0)
   b.writeUInt16BE(hb.view.coord, 4)
   b.writeUInt8(PHASES.indexOf(hb.phase), 6)
-  b.writeUInt8(hb.seenAll ? 1 : 0, 7)
+  b.writeUInt8((hb.seenAll ? 1 : 0) | (hb.promised ? 2 : 0), 7)
   b.writeUInt8(peers.length, 8)
   peers.forEach((p, i) => {
-    const at = 9 + 8 * i
+    const at = 9 + ENTRY_BYTES * i
     b.writeUInt16BE(p.id, at)
     b.writeUInt32BE(p.inc >>> 0, at + 2)
-    b.writeUInt16BE(Math.min(0x7fff, Math.max(0, Math.round(p.ageMs))) | (p.fresh ? FRESH_BIT : 0), at + 6)
+    b.writeUInt32BE(((p.seq & 0x7fffffff) | (p.fresh ? FRESH_BIT : 0)) >>> 0, at + 6)
   })
   return b
 }
@@ -35,13 +36,13 @@ export function decodeHeartbeat(b: Buffer): Heartbeat {
   const phase = PHASES[b.readUInt8(6)]
   if (phase === undefined) throw new MalformedError('unknown phase')
   const count = b.readUInt8(8)
-  if (b.length !== 9 + 8 * count) throw new MalformedError(`heartbeat of ${b.length} bytes does not hold ${count} peers`)
+  if (b.length !== 9 + ENTRY_BYTES * count) throw new MalformedError(`heartbeat of ${b.length} bytes does not hold ${count} peers`)
   const peers = Array.from({length: count}, (_, i) => {
-    const at = 9 + 8 * i
-    const age = b.readUInt16BE(at + 6)
-    return {id: b.readUInt16BE(at), inc: b.readUInt32BE(at + 2), ageMs: age & 0x7fff, fresh: (age & FRESH_BIT) !== 0}
+    const at = 9 + ENTRY_BYTES * i
+    const word = b.readUInt32BE(at + 6)
+    return {id: b.readUInt16BE(at), inc: b.readUInt32BE(at + 2), seq: word & 0x7fffffff, fresh: (word & FRESH_BIT) !== 0}
   })
-  return {type: 'heartbeat', view: {id: b.readUInt32BE(0), coord: b.readUInt16BE(4)}, phase, seenAll: (b.readUInt8(7) & 1) === 1, peers}
+  return {type: 'heartbeat', view: {id: b.readUInt32BE(0), coord: b.readUInt16BE(4)}, phase, seenAll: (b.readUInt8(7) & 1) === 1, promised: (b.readUInt8(7) & 2) === 2, peers}
 }
 
 export function encodeProposal(p: Proposal): Buffer {

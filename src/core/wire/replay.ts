@@ -11,7 +11,8 @@ interface SenderWindow {
   lastAcceptedAt: number
 }
 
-export type ReplayVerdict = 'fresh' | 'replayed'
+/** duplicate: a copy of a packet accepted moments ago (another link, or a replay inside the window). */
+export type ReplayVerdict = 'fresh' | 'duplicate' | 'replayed'
 
 export class ReplayGuard {
   private readonly senders = new Map<number, SenderWindow>()
@@ -38,7 +39,7 @@ export class ReplayGuard {
     const back = BigInt(w.highest - seq)
     if (back >= WINDOW) return 'replayed'
     const bit = 1n << back
-    if ((w.bitmap & bit) !== 0n) return 'replayed'
+    if ((w.bitmap & bit) !== 0n) return 'duplicate'
     w.bitmap |= bit
     w.lastAcceptedAt = now
     return 'fresh'

@@ -48,7 +48,8 @@ export interface OpenContext {
   replay: ReplayGuard
 }
 
-export type Opened = {ok: true, header: Header, body: Buffer} | {ok: false, reason: DropReason}
+/** A duplicate is authentic: its sender is known (a multi-link node uses it for link state). */
+export type Opened = {ok: true, header: Header, body: Buffer} | {ok: false, reason: DropReason, sender?: number}
 
 const KNOWN_TYPES = new Set<number>(Object.values(MessageType))
 
@@ -95,7 +96,8 @@ export function open(ctx: OpenContext, packet: Buffer, now: number): Opened {
     const body = authenticate(ctx.keys, packet)
     if (typeof body === 'string') return {ok: false, reason: body}
     const h = checked.header
-    if (ctx.replay.check(h.sender, h.incarnation, h.seq, now) === 'replayed') return {ok: false, reason: 'replayed'}
+    const verdict = ctx.replay.check(h.sender, h.incarnation, h.seq, now)
+    if (verdict !== 'fresh') return {ok: false, reason: verdict, sender: h.sender}
     return {ok: true, header: h, body}
   } catch {
     return {ok: false, reason: 'malformed'}

@@ -1,0 +1,126 @@
+// Membership over real UDP in network namespaces: join, crash, link down,
+// partitions, loss, multicast and unicast, hostile packets. Bounds here are
+// protocol bounds with generous margins, not performance figures (bench/ has those).
+import {strict as assert} from 'node:assert'
+import {requireNetns, TestNet} from '../lib/netns.js'
+import {MemberCluster} from './member-cluster.js'
+
+const SETTLE_MS = 8000
+
+describe('membership in network namespaces', function () {
+  this.timeout(120_000)
+  let net: TestNet | undefined
+  let cluster: MemberCluster | undefined
+
+  before(async function () {
+    await requireNetns(this)
+  })
+
+  afterEach(async () => {
+    await cluster?.stop()
+    await net?.destroy()
+    cluster = undefined
+    net = undefined
+  })
+
+  async function boot(nodes: number, options: ConstructorParameters<typeof MemberCluster>[2] = {}, spare = 0): Promise<MemberCluster> {
+    net = await TestNet.create({nodes: nodes + spare, links: options.links ?? 1})
+    const members = Array.from({length: nodes}, (_, i) => i + 1)
+    cluster = new MemberCluster(net, members, options)
+    await cluster.setup()
+    cluster.startAll()
+    await cluster.waitFor(`${nodes} nodes agree`, () => cluster!.agreed(members, members, true), SETTLE_MS)
+    return cluster
+  }
+
+  for (const transport of ['udp', 'udpu'] as const) {
+    it(`3 nodes over ${transport === 'udp' ? 'multicast' : 'unicast'}: join, kill -9, restart as a new incarnation`, async () => {
+      const c = await boot(3, {transport})
+      const firstId = c.lastView(1)!.viewId
+      c.kill(3)
+      await c.waitFor('survivors agree without node 3', () => c.agreed([1, 2], [1, 2], true), SETTLE_MS)
+      assert.ok(c.lastView(1)!.viewId > firstId, 'view id grows')
+      c.start(3)
+      await c.waitFor('node 3 rejoins', () => c.agreed([1, 2, 3], [1, 2, 3], true), SETTLE_MS)
+      assert.equal(c.lastView(3)!.dc, 1)
+    })
+  }
+
+  it('5 nodes: link down isolates a node, which loses quorum; the rest keep it', async () => {
+    const c = await boot(5)
+    await net!.setLinkUp(5, 0, false)
+    await c.waitFor('4 agree, node 5 alone and not quorate', () => c.agreed([1, 2, 3, 4], [1, 2, 3, 4], true) && c.agreed([5], [5], false), SETTLE_MS)
+    await net!.setLinkUp(5, 0, true)
+    await c.waitFor('5 agree again', () => c.agreed([1, 2, 3, 4, 5], [1, 2, 3, 4, 5], true), SETTLE_MS)
+  })
+
+  it('5 nodes: symmetric partition 2|3, only the majority is quorate, DC moves to it', async () => {
+    const c = await boot(5)
+    await net!.partition([1, 2], [3, 4, 5])
+    await c.waitFor('3|2 split', () => c.agreed([3, 4, 5], [3, 4, 5], true) && c.agreed([1, 2], [1, 2], false), SETTLE_MS)
+    assert.equal(c.lastView(4)!.dc, 3)
+    await net!.heal()
+    await c.waitFor('healed', () => c.agreed([1, 2, 3, 4, 5], [1, 2, 3, 4, 5], true), SETTLE_MS)
+    assert.equal(c.lastView(4)!.dc, 1)
+  })
+
+  it('3 nodes: a one-way cut drops the link at both ends and does not make views flap', async () => {
+    const c = await boot(3)
+    await net!.cut(1, 3)
+    // 1-2 and 2-3 still work both ways; 1-3 is not mutual any more: a clique of two stays quorate.
+    await c.waitFor('a quorate pair without the 1-3 link', () => c.agreed([1, 2], [1, 2], true), SETTLE_MS)
+    const views = (n: number) => (c.lines.get(n) ?? []).filter((l) => l.type === 'view').length
+    const before = [1, 2, 3].map(views)
+    await new Promise((r) => setTimeout(r, 3000))
+    assert.deepEqual([1, 2, 3].map(views), before, 'no view change during 3 s of a steady one-way cut')
+    await net!.heal()
+    await c.waitFor('healed', () => c.agreed([1, 2, 3], [1, 2, 3], true), SETTLE_MS)
+  })
+
+  it('3 nodes with two links: one link down changes nothing', async () => {
+    const c = await boot(3, {links: 2})
+    const id = c.lastView(1)!.viewId
+    await net!.setLinkUp(2, 0, false)
+    await new Promise((r) => setTimeout(r, 2000))
+    if (process.env.HACTL_DEBUG) for (const n of [1, 2, 3]) console.log(n, JSON.stringify((c.lines.get(n) ?? []).filter((l) => l.type === 'view').map((l) => [l.t, l.viewId, l.phase, (l.members as any[]).map((m) => m.id).join(''), l.reason])))
+    assert.equal(c.lastView(1)!.viewId, id)
+    assert.ok(c.agreed([1, 2, 3], [1, 2, 3], true))
+    const snap = await c.snapshot(1)
+    assert.deepEqual(snap.links[0].peersUp, [3])
+    assert.deepEqual(snap.links[1].peersUp, [2, 3])
+  })
+
+  it('3 nodes keep one view under 20 % loss', async () => {
+    const c = await boot(3)
+    await net!.setLoss(20)
+    const id = c.lastView(1)!.viewId
+    await new Promise((r) => setTimeout(r, 5000))
+    // Not a false-eviction measurement (bench/membership.ts does that): the cluster stays quorate.
+    assert.ok(c.agreed([1, 2, 3], [1, 2, 3], true), `agreed under loss (view ${id} -> ${c.lastView(1)!.viewId})`)
+  })
+
+  it('hostile packets are dropped and counted by reason; the view survives', async () => {
+    const c = await boot(3, {}, 1)
+    const id = c.lastView(1)!.viewId
+    const sender = 4
+    const send = (kind: string) => net!.exec(sender, ['node', '--import', 'tsx', 'test/netns/raw-sender.ts', '--config', c.configPath, '--kind', kind, '--count', '20', '--local', net!.addr(sender)])
+    for (const kind of ['garbage', 'truncated', 'oversized', 'foreign', 'wrongkey', 'replay']) await send(kind)
+    await new Promise((r) => setTimeout(r, 500))
+    const dropped = (await c.snapshot(1)).counters.dropped as Record<string, number>
+    assert.ok(dropped['bad-magic'] >= 1, `garbage counted: ${JSON.stringify(dropped)}`)
+    assert.ok(dropped.truncated >= 20, `truncated counted: ${JSON.stringify(dropped)}`)
+    assert.ok(dropped['foreign-cluster'] >= 20, `foreign counted: ${JSON.stringify(dropped)}`)
+    assert.ok(dropped['auth-failed'] >= 20, `wrong key counted: ${JSON.stringify(dropped)}`)
+    assert.ok(dropped.replayed + dropped.duplicate >= 19, `replays counted: ${JSON.stringify(dropped)}`)
+    assert.ok(dropped.oversized >= 20, `oversized counted: ${JSON.stringify(dropped)}`)
+    if (process.env.HACTL_DEBUG) for (const n of [1, 2, 3]) console.log(n, JSON.stringify((c.lines.get(n) ?? []).filter((l) => l.type === 'view').map((l) => [l.t, l.viewId, l.phase, (l.members as any[]).map((m) => m.id).join(''), l.reason])))
+    assert.equal(c.lastView(1)!.viewId, id, 'no view change')
+    assert.ok(c.agreed([1, 2, 3], [1, 2, 3], true))
+  })
+
+  it('application datagrams reach the other nodes', async () => {
+    const c = await boot(3)
+    c.kill(1, 'SIGUSR1')
+    await c.waitFor('app message at 2 and 3', () => [2, 3].every((n) => (c.lines.get(n) ?? []).some((l) => l.type === 'app' && l.text === 'hello from 1')), 5000)
+  })
+})

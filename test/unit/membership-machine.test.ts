@@ -1,0 +1,140 @@
+import {strict as assert} from 'node:assert'
+import {MembershipMachine, type MembershipConfig, type Outgoing, type ViewStatus} from '../../src/core/membership/index.js'
+import type {QuorumConfig} from '../../src/core/quorum/votequorum.js'
+
+// A tiny lock-step network: every node ticks every 10 ms; packets arrive 1 ms
+// later unless the directed link is cut. Deterministic, no randomness.
+export class Net {
+  readonly machines = new Map<number, MembershipMachine>()
+  readonly cut = new Set<string>()
+  readonly paused = new Set<number>()
+  readonly history = new Map<number, ViewStatus[]>()
+  now = 0
+  private queue: Array<{at: number, to: number, from: number, out: Outgoing, inc: number}> = []
+
+  constructor(readonly ids: number[], quorum: Partial<QuorumConfig> = {}) {
+    const q: QuorumConfig = {nodes: ids.map((id) => ({id, votes: 1})), twoNode: false, waitForAll: false, lastManStanding: false, lastManStandingWindowMs: 1000, autoTieBreaker: false, ...quorum}
+    for (const id of ids) this.boot(id, 1, q)
+  }
+
+  config(id: number, quorum: QuorumConfig): MembershipConfig {
+    return {selfId: id, nodes: quorum.nodes, heartbeatMs: 50, tokenMs: 250, consensusMs: 100, settleMs: 50, pauseMs: 100, quorum}
+  }
+
+  boot(id: number, inc: number, quorum = this.machines.get(this.ids[0])!.config.quorum): void {
+    this.machines.set(id, new MembershipMachine(this.config(id, quorum), inc))
+  }
+
+  private apply(id: number, ready: ReturnType<MembershipMachine['step']>): void {
+    const m = this.machines.get(id)!
+    for (const out of ready.outbox) {
+      for (const to of this.ids) if (to !== id && !this.cut.has(`${id}>${to}`)) this.queue.push({at: this.now + 1, to, from: id, out, inc: m.self.inc})
+    }
+    if (ready.notifications.length) this.history.set(id, [...(this.history.get(id) ?? []), ...ready.notifications])
+  }
+
+  run(ms: number): void {
+    const end = this.now + ms
+    for (; this.now < end; this.now++) {
+      const due = this.queue.filter((p) => p.at <= this.now)
+      this.queue = this.queue.filter((p) => p.at > this.now)
+      for (const p of due) {
+        if (this.paused.has(p.to) || !this.machines.has(p.to)) {
+          if (this.paused.has(p.to)) this.queue.push({...p, at: this.now + 1})
+          continue
+        }
+        this.apply(p.to, this.machines.get(p.to)!.step({type: 'receive', packet: {from: p.from, inc: p.inc, seq: p.out.seq, msg: p.out.msg}}, this.now))
+      }
+      if (this.now % 10 === 0) for (const [id, m] of this.machines) if (!this.paused.has(id)) this.apply(id, m.step({type: 'tick'}, this.now))
+    }
+  }
+
+  status(id: number): ViewStatus {
+    return this.machines.get(id)!.status()
+  }
+
+  agreed(ids: number[], members: number[], quorate: boolean): boolean {
+    const s = ids.map((id) => this.status(id))
+    return s.every((x) => x.phase === 'usable' && x.viewId === s[0].viewId && x.quorate === quorate && x.members.map((m) => m.id).join() === members.join())
+  }
+
+  viewChanges(id: number): number {
+    return (this.history.get(id) ?? []).length
+  }
+}
+
+describe('membership state machine', () => {
+  it('three nodes agree on one quorate view, DC lowest id', () => {
+    const net = new Net([1, 2, 3])
+    net.run(1000)
+    assert.ok(net.agreed([1, 2, 3], [1, 2, 3], true))
+    assert.equal(net.status(2).dc, 1)
+  })
+
+  it('a crashed node is removed after token + settle, and the view id grows', () => {
+    const net = new Net([1, 2, 3])
+    net.run(1000)
+    const before = net.status(1).viewId
+    net.machines.delete(3)
+    net.ids.splice(2, 1)
+    net.run(250)
+    assert.ok(!net.agreed([1, 2], [1, 2], true), 'not before the token expires')
+    net.run(400)
+    assert.ok(net.agreed([1, 2], [1, 2], true))
+    assert.ok(net.status(1).viewId > before)
+  })
+
+  it('a restarted node (new incarnation) is a new join', () => {
+    const net = new Net([1, 2, 3])
+    net.run(1000)
+    net.boot(3, 2)
+    net.run(1000)
+    assert.ok(net.agreed([1, 2, 3], [1, 2, 3], true))
+    assert.equal(net.status(1).members.find((m) => m.id === 3)!.inc, 2)
+  })
+
+  it('a one-way cut drops the link at both ends; a clique stays quorate without flapping', () => {
+    const net = new Net([1, 2, 3])
+    net.run(1000)
+    net.cut.add('1>3')
+    net.run(1500)
+    assert.ok(net.agreed([1, 2], [1, 2], true), JSON.stringify([1, 2, 3].map((id) => net.status(id))))
+    const changes = [1, 2, 3].map((id) => net.viewChanges(id))
+    net.run(5000)
+    assert.deepEqual([1, 2, 3].map((id) => net.viewChanges(id)), changes, 'no view change while the cut is steady')
+    net.cut.clear()
+    net.run(1500)
+    assert.ok(net.agreed([1, 2, 3], [1, 2, 3], true))
+  })
+
+  it('a paused DC that wakes up drops its stale view before anything else', () => {
+    const net = new Net([1, 2, 3])
+    net.run(1000)
+    net.paused.add(1)
+    net.run(1500)
+    assert.ok(net.agreed([2, 3], [2, 3], true))
+    net.paused.delete(1)
+    // Its first step (with the packets that waited for it) must not leave it quorate.
+    const ready = net.machines.get(1)!.step({type: 'tick'}, net.now)
+    assert.equal(net.status(1).quorate, false, JSON.stringify(ready.notifications))
+    net.run(1500)
+    assert.ok(net.agreed([1, 2, 3], [1, 2, 3], true))
+  })
+
+  it('a minority partition is not quorate; with auto_tie_breaker the half holding node 1 is', () => {
+    const net = new Net([1, 2, 3, 4], {autoTieBreaker: true})
+    net.run(1000)
+    for (const a of [1, 2]) for (const b of [3, 4]) net.cut.add(`${a}>${b}`).add(`${b}>${a}`)
+    net.run(1500)
+    assert.ok(net.agreed([1, 2], [1, 2], true))
+    assert.ok(net.agreed([3, 4], [3, 4], false))
+  })
+
+  it('wait_for_all: not quorate until every node was seen once', () => {
+    const net = new Net([1, 2, 3], {waitForAll: true})
+    net.machines.delete(3)
+    net.ids.splice(2, 1)
+    net.run(1000)
+    assert.ok(net.agreed([1, 2], [1, 2], false))
+  })
+})
