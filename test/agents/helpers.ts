@@ -147,3 +147,15 @@ export async function loopExt4(dir: string, name: string, label?: string): Promi
     await execa('losetup', ['-d', device], {reject: false})
   }}
 }
+
+/**
+ * A copy of resource-agents/ that anyone may read: ocf-tester runs meta-data as
+ * `nobody`, who cannot reach a checkout under /root. Returns the ocf/hactl dir of the copy.
+ */
+export async function publicAgentsCopy(dir: string): Promise<string> {
+  const {chmod, cp} = await import('node:fs/promises')
+  const target = join(dir, 'resource-agents')
+  await cp(join(ROOT, 'resource-agents'), target, {recursive: true})
+  for (let d = dir; d.startsWith(tmpdir()) && d !== tmpdir(); d = join(d, '..')) await chmod(d, 0o755)
+  return join(target, 'ocf', 'hactl')
+}

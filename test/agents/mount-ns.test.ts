@@ -3,7 +3,7 @@ import {execa} from 'execa'
 import {mkdir} from 'node:fs/promises'
 import {join} from 'node:path'
 import {Executor, type ActionResult} from '../../src/agents/index.js'
-import {AGENTS_DIR, commandWorks, eventually, isRoot, loopExt4, MountNamespace, processAlive, requireCapability, tempDir} from './helpers.js'
+import {commandWorks, publicAgentsCopy, eventually, isRoot, loopExt4, MountNamespace, processAlive, requireCapability, tempDir} from './helpers.js'
 
 describe('agents: mount in a mount namespace (real loop-device ext4 and tmpfs)', function () {
   this.timeout(60_000)
@@ -122,8 +122,9 @@ describe('agents: mount in a mount namespace (real loop-device ext4 and tmpfs)',
   it('runs ocf-tester on mount (ext4 and tmpfs) inside the namespace', async function () {
     requireCapability(this, 'ocf-tester (Debian resource-agents)', await commandWorks('sh', ['-c', 'command -v ocf-tester']))
     await mkdir(join(tmp.path, 'ot'), {recursive: true})
+    const agents = await publicAgentsCopy(join(tmp.path, 'copy'))
     for (const opts of [[`device=${loop!.device}`, `directory=${tmp.path}/ot/ext4`, 'fstype=ext4'], ['device=tmpfs', `directory=${tmp.path}/ot/tmp`, 'fstype=tmpfs', 'options=size=1m']]) {
-      const r = await execa('nsenter', [...ns.wrapper(), 'ocf-tester', '-n', 'fs', ...opts.flatMap((o) => ['-o', o]), join(AGENTS_DIR, 'mount')], {reject: false, cwd: '/'})
+      const r = await execa('nsenter', [...ns.wrapper(), 'ocf-tester', '-n', 'fs', ...opts.flatMap((o) => ['-o', o]), join(agents, 'mount')], {reject: false, cwd: '/'})
       assert.equal(r.exitCode, 0, `${r.stdout}\n${r.stderr}`)
       assert.match(r.stdout, /passed all tests/)
     }

@@ -3,7 +3,7 @@ import {execa} from 'execa'
 import {join} from 'node:path'
 import {describeAgent, Executor, listAgents, parseMetadata, validateAgentParams, XmlError} from '../../src/agents/index.js'
 import {parseXml} from '../../src/agents/xml.js'
-import {AGENTS_DIR, commandWorks, isRoot, Namespaces, requireCapability, tempDir} from './helpers.js'
+import {AGENTS_DIR, commandWorks, isRoot, Namespaces, publicAgentsCopy, requireCapability, tempDir} from './helpers.js'
 
 const HACTL_AGENTS = ['dummy', 'mount', 'service', 'vip']
 
@@ -45,7 +45,8 @@ describe('agents: OCF compliance of the hactl agents', function () {
 
   it('ocf-tester passes for dummy', async function () {
     requireCapability(this, 'ocf-tester (Debian resource-agents)', await commandWorks('sh', ['-c', 'command -v ocf-tester']))
-    const r = await execa('ocf-tester', ['-n', 'd1', '-o', `state=${tmp.path}/d1.state`, join(AGENTS_DIR, 'dummy')], {reject: false, cwd: '/'})
+    const agents = await publicAgentsCopy(tmp.path)
+    const r = await execa('ocf-tester', ['-n', 'd1', '-o', `state=${tmp.path}/d1.state`, join(agents, 'dummy')], {reject: false, cwd: '/'})
     assert.equal(r.exitCode, 0, `${r.stdout}\n${r.stderr}`)
     assert.match(r.stdout, /passed all tests/)
     assert.match(r.stdout, /^(?!.*does not support the migrate action)/s, 'migrate_to/migrate_from are supported')
@@ -56,8 +57,9 @@ describe('agents: OCF compliance of the hactl agents', function () {
     const a = await ns.add('ocfa')
     const b = await ns.add('ocfb')
     await ns.link(a, 'eth0', '10.213.51.1/24', b, 'eth0', '10.213.51.2/24')
+    const agents = await publicAgentsCopy(join(tmp.path, 'vip'))
     for (const opts of [['ip=10.213.51.100'], ['ip=10.213.51.101', 'nic=eth0', 'cidr_netmask=24', 'iflabel=t', 'arp_bg=false', 'arp_count=2', 'arp_interval=50']]) {
-      const r = await execa('ip', ['netns', 'exec', a, 'ocf-tester', '-n', 'v1', ...opts.flatMap((o) => ['-o', o]), join(AGENTS_DIR, 'vip')], {reject: false, cwd: '/'})
+      const r = await execa('ip', ['netns', 'exec', a, 'ocf-tester', '-n', 'v1', ...opts.flatMap((o) => ['-o', o]), join(agents, 'vip')], {reject: false, cwd: '/'})
       assert.equal(r.exitCode, 0, `${r.stdout}\n${r.stderr}`)
     }
   })

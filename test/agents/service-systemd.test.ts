@@ -4,7 +4,7 @@ import {chmod, mkdir, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {Executor, type ActionResult} from '../../src/agents/index.js'
 import {ensureRootfs, hostHas, SystemdContainer} from './container.js'
-import {AGENTS_DIR, isRoot, requireCapability, tempDir} from './helpers.js'
+import {AGENTS_DIR, isRoot, publicAgentsCopy, requireCapability, tempDir} from './helpers.js'
 
 const UNITS: Record<string, string> = {
   'hactl-test-ok.service': '[Service]\nExecStart=/bin/sleep infinity\n',
@@ -108,10 +108,10 @@ describe('agents: service against a real systemd (systemd-nspawn container)', fu
     requireCapability(this, 'ocf-tester (Debian resource-agents)', await hostHas('ocf-tester'))
     // ocf-tester runs on the host; the agent itself runs in the container. Its permission
     // check runs meta-data as nobody, who cannot enter namespaces and needs no systemd.
+    const copy = await publicAgentsCopy(join(tmp.path, 'copy'))
     const shim = join(tmp.path, 'service-in-container')
-    await writeFile(shim, `#!/bin/sh\n[ "$(id -u)" = 0 ] || exec ${AGENTS_DIR}/service "$@"\nexec ${container.wrapper().join(' ')} ${AGENTS_DIR}/service "$@"\n`)
+    await writeFile(shim, `#!/bin/sh\n[ "$(id -u)" = 0 ] || exec ${copy}/service "$@"\nexec ${container.wrapper().join(' ')} ${AGENTS_DIR}/service "$@"\n`)
     await chmod(shim, 0o755)
-    await chmod(tmp.path, 0o755)
     const r = await execa('ocf-tester', ['-n', 'svc', '-o', 'unit=hactl-test-ok', shim], {reject: false, cwd: '/'})
     assert.equal(r.exitCode, 0, `${r.stdout}\n${r.stderr}`)
     assert.match(r.stdout, /passed all tests/)
