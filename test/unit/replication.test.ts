@@ -236,6 +236,25 @@ describe('replication state machine', () => {
     assert.ok(replies[0].type === 'reply' && !replies[0].result.ok && replies[0].result.error.code === 'timeout')
   })
 
+  it('drops malformed messages without a crash or a change', () => {
+    const s = step(initialState(2), {type: 'view', view: view(1, [1, 2, 3])}).state
+    const bad: unknown[] = [
+      null, 42, 'append', {}, {type: 'nonsense', viewId: 1},
+      {type: 'sync-request', viewId: 1, term: 65537},
+      {type: 'sync-request', viewId: -1, term: 65537, have: {term: 0, epoch: 0, born: 0}},
+      {type: 'append', viewId: 1, term: 65537, epoch: 1, born: 65537},
+      {type: 'append', viewId: 1, term: 65537, epoch: 1, born: 65537, base: {epoch: 0, born: 0}, steps: [{epoch: 1, born: 65537, edits: 'x'}]},
+      {type: 'append', viewId: 1, term: 65537, epoch: 1, born: 65537, config: {epoch: 1}},
+      {type: 'forward-reply', requestId: 'r', result: {ok: true}},
+      {type: 'ack', viewId: 1, term: '65537', epoch: 1, born: 1},
+    ]
+    for (const message of bad) {
+      const r = step(s, {type: 'message', from: 1, message: message as Message})
+      assert.deepEqual(r.outputs, [], JSON.stringify(message))
+      assert.equal(r.state.record, s.record)
+    }
+  })
+
   it('never modifies the state it is given', () => {
     const b = new Bench([1, 2, 3])
     for (const id of [1, 2, 3]) b.feed(id, {type: 'view', view: view(1, [1, 2, 3])})

@@ -56,10 +56,12 @@ import {enqueue, leaveView, onForward} from './dc-writes.js'
 import {noQuorum} from './errors.js'
 import {failForwarded, forwardWrite, onForwardReply, tickForwarded} from './forward.js'
 import {onAppend, onCommit, onPersistedAsMember, onSyncRequest} from './member.js'
+import {isWellFormed} from './message-check.js'
 import {comparePositions, isWriteQuorum, positionOf, sumVotes} from './position.js'
 import type {Event, Message, Options, Output, Position, ReplicationState, StoredRecord, View} from './types.js'
 
 export * from './types.js'
+export {isWellFormed} from './message-check.js'
 export {positionOf, versionOf, comparePositions, expectedVotes, isWriteQuorum, isSyncQuorum, nextTerm} from './position.js'
 
 export const DEFAULT_OPTIONS: Options = {
@@ -141,7 +143,7 @@ function onView(s: ReplicationState, view: View, out: Output[]): void {
 }
 
 function onMessage(s: ReplicationState, from: number, message: Message, out: Output[]): void {
-  if (typeof message !== 'object' || message === null) return
+  if (!isWellFormed(message)) return
   switch (message.type) {
     case 'sync-request': return onSyncRequest(s, from, message, out)
     case 'sync-reply': return onSyncReply(s, from, message, out)
