@@ -57,9 +57,8 @@ const DEFAULT_REASON: Record<ActionOp, string> = {
 function act(op: ActionOp, resource: string | undefined, node: string, why: string, intervalMs?: number): Action {
   const reason = why === '' ? DEFAULT_REASON[op] : why
   const id = op === 'fence' ? `fence_${node}` : intervalMs === undefined ? `${resource}_${op}_${node}` : `${resource}_${op}_${intervalMs}_${node}`
-  const action: Action = {id, op, node, reason, dependsOn: []}
-  if (resource !== undefined) action.resource = resource
-  if (intervalMs !== undefined) action.intervalMs = intervalMs
+  // Key order is the JSON output's: id, op, resource, node, interval, reason, dependencies.
+  const action = {id, op, ...(resource === undefined ? {} : {resource}), node, ...(intervalMs === undefined ? {} : {intervalMs}), reason, dependsOn: [] as string[]}
   return action
 }
 
