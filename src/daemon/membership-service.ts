@@ -26,7 +26,7 @@ import {randomBytes} from 'node:crypto'
 import {EventEmitter} from 'node:events'
 import {performance} from 'node:perf_hooks'
 import type {BootstrapConfig} from '../core/config/bootstrap-types.js'
-import {membershipConfigOf, MembershipMachine, type Incoming, type Message, type Ready, type ViewStatus} from '../core/membership/index.js'
+import {membershipConfigOf, MembershipMachine, tickFor, type Incoming, type Message, type Ready, type ViewStatus} from '../core/membership/index.js'
 import {decodeApp, decodeHeartbeat, decodeProposal, deriveKeys, DROP_REASONS, encodeApp, encodeMessage, IV_BYTES, MalformedError, MAX_APP_PAYLOAD_BYTES, MessageType, open, ReplayGuard, seal, typeOf, type DropReason, type OpenContext, type Sealer} from '../core/wire/index.js'
 import {UdpTransport, type LinkCounters} from './transport.js'
 
@@ -133,7 +133,7 @@ export class MembershipService extends EventEmitter {
     if (this.options.config.crypto === 'none') this.log({level: 'warning', event: 'crypto-none', message: 'crypto is "none": cluster traffic is neither authenticated nor encrypted; anyone on the network can join or disrupt the cluster'})
     await this.transport.start()
     this.running = true
-    const tickMs = Math.max(1, Math.min(10, Math.floor(this.options.config.totem.heartbeat / 5)))
+    const tickMs = tickFor(this.options.totem?.heartbeat ?? this.options.config.totem.heartbeat)
     this.timer = setInterval(() => this.step({type: 'tick'}), tickMs)
     this.step({type: 'tick'})
     this.log({level: 'info', event: 'membership-start', node: this.options.nodeId, incarnation: this.sealer.incarnation, transport: this.options.config.transport, links: this.options.config.nodes.find((n) => n.id === this.options.nodeId)!.addrs})

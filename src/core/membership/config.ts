@@ -75,21 +75,41 @@ export function membershipConfigOf(config: BootstrapConfig, selfId: number, tote
   }
 }
 
-/** Worst-case figures, in ms, without packet loss; see timing.ts for the prose. */
+/** Worst-case figures, in ms, without packet loss; `hactl cluster timing` prints them with their formulas. */
 export interface TimingFigures {
+  /** Crash to every survivor dropping its view. */
   detectMs: number
+  /** Crash to the survivors' agreed view without the node. */
   agreeMs: number
+  /** Crash to quorum again (when the survivors hold a majority). */
   quorumMs: number
+  /** A (re)started node: first heartbeat to an agreed quorate view with it. */
+  joinMs: number
   settleMs: number
+  tickMs: number
+  delayMs: number
+  pauseMs: number
+  /** Heartbeats in a row that may be lost on a link before it is declared lost. */
+  lossesTolerated: number
+}
+
+/** The tick of the daemon's timer: a fifth of a heartbeat, at most 10 ms. */
+export function tickFor(heartbeatMs: number): number {
+  return Math.max(1, Math.min(10, Math.floor(heartbeatMs / 5)))
 }
 
 export function timingOf(totem: Totemish): TimingFigures {
-  const delay = delayMaxFor(totem.heartbeat)
-  // A crash is noticed at most one token after the last packet we got from it.
-  const detectMs = totem.token
+  const delayMs = delayMaxFor(totem.heartbeat)
+  const tickMs = tickFor(totem.heartbeat)
+  // A link is lost when no round trip succeeded for a token: at most one token
+  // after the crashed node's last packet, noticed at the next tick.
+  const detectMs = totem.token + tickMs
   // Survivors then wait until the lost node must itself have noticed (settle),
-  // and run one propose/ack/commit exchange (three one-way delays).
+  // and run one propose / acknowledge / commit exchange (three one-way delays).
   const settleMs = settleAfterToken(totem.heartbeat)
-  const agreeMs = detectMs + settleMs + 3 * delay
-  return {detectMs, agreeMs, quorumMs: agreeMs, settleMs}
+  const agreeMs = detectMs + settleMs + 3 * delayMs + tickMs
+  // A joiner needs a heartbeat each way to become fresh, then one exchange.
+  const joinMs = 2 * totem.heartbeat + 3 * delayMs + 2 * tickMs
+  const lossesTolerated = Math.max(0, Math.floor(totem.token / totem.heartbeat) - 1)
+  return {detectMs, agreeMs, quorumMs: agreeMs, joinMs, settleMs, tickMs, delayMs, pauseMs: pauseFor(totem.heartbeat), lossesTolerated}
 }

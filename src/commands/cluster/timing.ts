@@ -1,0 +1,73 @@
+import {Flags} from '@oclif/core'
+import {HactlCommand} from '../../cli/base-command.js'
+import {inputError} from '../../cli/errors.js'
+import {configDirFlag} from '../../cli/flags.js'
+import {DEFAULT_TOTEM} from '../../core/config/bootstrap.js'
+import type {Totem} from '../../core/config/bootstrap-types.js'
+import {timingOf, type TimingFigures} from '../../core/membership/config.js'
+import {readBootstrap} from '../../store/cluster-files.js'
+
+export interface TimingResult {
+  totem: Totem
+  whatIf: boolean
+  figures: TimingFigures
+  formulas: Record<string, string>
+  notes: string[]
+}
+
+export default class ClusterTiming extends HactlCommand<TimingResult> {
+  static override summary = 'Print the worst-case failure detection, agreement and quorum times of the membership settings.'
+  static override description = 'Reads totem settings from cluster.json; --token/--heartbeat/--consensus show what a change would do before you make it. Figures assume no packet loss; each lost heartbeat in a row can only delay a join, never an eviction beyond the token.'
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --token 400', '<%= config.bin %> <%= command.id %> --heartbeat 30 --token 200 --json']
+  static override flags = {
+    'config-dir': configDirFlag,
+    token: Flags.integer({summary: 'What-if: token timeout, ms.', min: 20, max: 600_000}),
+    heartbeat: Flags.integer({summary: 'What-if: heartbeat interval, ms.', min: 5, max: 60_000}),
+    consensus: Flags.integer({summary: 'What-if: consensus timeout, ms.', min: 0, max: 600_000}),
+  }
+
+  async run(): Promise<TimingResult> {
+    const {flags} = await this.parse(ClusterTiming)
+    const whatIf = flags.token !== undefined || flags.heartbeat !== undefined || flags.consensus !== undefined
+    const base = await this.baseTotem(flags['config-dir'], whatIf)
+    const totem: Totem = {heartbeat: flags.heartbeat ?? base.heartbeat, token: flags.token ?? base.token, consensus: flags.consensus ?? base.consensus}
+    if (totem.token < 2 * totem.heartbeat) throw inputError(`token ${totem.token} ms must be at least twice the heartbeat ${totem.heartbeat} ms`)
+    const f = timingOf(totem)
+    const formulas = {
+      detect: `token + tick = ${totem.token} + ${f.tickMs}`,
+      agree: `detect + settle (one heartbeat) + 3 one-way delays + tick = ${f.detectMs} + ${f.settleMs} + 3 × ${f.delayMs} + ${f.tickMs}`,
+      quorum: 'agree (quorum is evaluated on the agreed view)',
+      join: `2 heartbeats + 3 one-way delays + 2 ticks = 2 × ${totem.heartbeat} + 3 × ${f.delayMs} + 2 × ${f.tickMs}`,
+      lossesTolerated: `floor(token / heartbeat) - 1 = floor(${totem.token} / ${totem.heartbeat}) - 1`,
+    }
+    const notes = [
+      `a node whose event loop stalls more than ${f.pauseMs} ms (2 heartbeats) drops to gathering and re-agrees`,
+      `an unfinished agreement round is restarted after consensus + token = ${totem.consensus + totem.token} ms`,
+      'corosync defaults for comparison: token 1000 ms (3000 ms from pcs), consensus 1.2 × token; keepalived: advert_int 1 s, 3 adverts',
+    ]
+    this.say([
+      `membership timing (heartbeat ${totem.heartbeat} ms, token ${totem.token} ms, consensus ${totem.consensus} ms${whatIf ? ', what-if' : ''}), worst case without loss:`,
+      `  detect a crash        ${pad(f.detectMs)}  ${formulas.detect}`,
+      `  agree on a new view   ${pad(f.agreeMs)}  ${formulas.agree}`,
+      `  regain quorum         ${pad(f.quorumMs)}  ${formulas.quorum}`,
+      `  (re)join a node       ${pad(f.joinMs)}  ${formulas.join}`,
+      `  heartbeats lost in a row before a link is lost: ${f.lossesTolerated}  (${formulas.lossesTolerated})`,
+      ...notes.map((n) => `  note: ${n}`),
+    ].join('\n'))
+    return {totem, whatIf, figures: f, formulas, notes}
+  }
+
+  private async baseTotem(configDir: string, whatIf: boolean): Promise<Totem> {
+    try {
+      return (await readBootstrap(configDir)).totem
+    } catch (error) {
+      // What-ifs work without a cluster: they start from the defaults.
+      if (whatIf && (error as {code?: string}).code === 'not-configured') return DEFAULT_TOTEM
+      throw error
+    }
+  }
+}
+
+function pad(ms: number): string {
+  return `${ms} ms`.padStart(7)
+}
