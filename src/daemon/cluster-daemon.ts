@@ -13,12 +13,14 @@ import {HactlError} from '../cli/errors.js'
 import {socketPath} from '../client/client.js'
 import type {ClusterStatus} from '../client/status.js'
 import type {BootstrapConfig, BootstrapNode} from '../core/config/bootstrap-types.js'
-import {propertyValue} from '../core/config/defaults.js'
+import {emptyConfig, propertyValue} from '../core/config/defaults.js'
+import {validateResourceConfig} from '../core/config/validate.js'
 import {parseDurationMs} from '../core/config/durations.js'
 import type {ConfigEdit} from '../core/config/edits.js'
 import type {ResourceConfig} from '../core/config/types.js'
 import {initialOrchestrator, stepOrchestrator, type NodeReport, type OrchestratorEvent, type OrchestratorState} from '../core/orchestration/index.js'
 import type {Action} from '../core/policy/actions.js'
+import {NO_QUORUM_STOP_BUDGET_MS} from '../core/policy/nodes.js'
 import {initialState, positionOf, step as stepReplication, type Event as ReplicationEvent, type Message as ReplicationMessage, type ReplicationState, type StoredRecord, type WriteResult} from '../core/replication/index.js'
 import {readAuthkey} from './authkey.js'
 import {ControlServer} from './control-server.js'
@@ -119,6 +121,9 @@ export class ClusterDaemon {
   async start(): Promise<void> {
     const key = await readAuthkey(this.config.authkey_file)
     const stored = await this.store.load()
+    // Compile the configuration schema now: compiling it on the first write would
+    // stall the event loop long enough to look like a pause to the membership.
+    validateResourceConfig(stored?.config ?? emptyConfig())
     this.replication = initialState(this.self.id, {record: stored, promisedTerm: this.termFile.read()})
     this.committed = stored?.config
     this.executor = new Executor({env: {HA_RSCTMP: join(this.options.runDir, 'rsctmp')}})
@@ -206,7 +211,8 @@ export class ClusterDaemon {
       const started = Date.now()
       void this.lrm.stopAll('no quorum').then(() => {
         const took = Date.now() - started
-        this.logger.log(took > 150 ? 'crit' : 'notice', 'no-quorum-stop-done', {duration_ms: took})
+        // Other nodes recover these resources once the budget has passed (policy/nodes.ts).
+        this.logger.log(took > NO_QUORUM_STOP_BUDGET_MS ? 'crit' : 'notice', 'no-quorum-stop-done', {duration_ms: took, budget_ms: NO_QUORUM_STOP_BUDGET_MS})
       })
     }
     if (votes * 2 > view.expectedVotes) this.noQuorumTimer = setTimeout(stop, this.config.totem.token)

@@ -1,0 +1,107 @@
+// End-to-end: real daemons in network namespaces, real agents, the real CLI.
+// Bounds here are protocol timeouts with generous margins, never performance
+// figures (those are in bench/failover.ts).
+import assert from 'node:assert/strict'
+import {requireNetns} from '../lib/netns.js'
+import {TestCluster} from '../lib/cluster.js'
+
+const VIP = '10.213.0.100'
+
+async function addVip(cluster: TestCluster, node = 1, name = 'vip', ip = VIP): Promise<void> {
+  const added = await cluster.cli(node, ['resource', 'add', 'vip', name, '--ip', ip, '--cidr', '24', '--op', 'monitor interval=1s timeout=5s'])
+  assert.equal(added.exitCode, 0, added.stderr)
+}
+
+async function oneHolder(cluster: TestCluster, except: number[] = [], ip = VIP): Promise<number> {
+  let holder = 0
+  await cluster.waitFor(async () => {
+    const holders = (await cluster.holders(ip)).filter((n) => !except.includes(n))
+    holder = holders.length === 1 ? holders[0] : 0
+    return holder !== 0
+  }, 20_000, `${ip} held by exactly one node${except.length ? ` other than ${except.join(',')}` : ''}`)
+  return holder
+}
+
+describe('e2e: a 3-node cluster of real daemons', function () {
+  this.timeout(180_000)
+  let cluster: TestCluster
+
+  before(async function () {
+    await requireNetns(this)
+    cluster = await TestCluster.create({nodes: 3})
+    await cluster.startAll()
+    await cluster.waitQuorate()
+  })
+
+  after(async () => {
+    await cluster?.destroy()
+  })
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.log(cluster.tail(40))
+  })
+
+  it('a VIP added through the CLI runs on exactly one node, and every node says so', async () => {
+    const property = await cluster.cli(1, ['property', 'set', 'resource-stickiness=100'])
+    assert.equal(property.exitCode, 0, property.stderr)
+    await addVip(cluster)
+    const holder = await oneHolder(cluster)
+    await cluster.waitQuorate()
+    for (const node of [1, 2, 3]) {
+      const status = await cluster.status(node)
+      const vip = status.resources.find((r: {id: string}) => r.id === 'vip')
+      assert.deepEqual(vip.nodes, [`n${holder}`], `status on n${node}`)
+    }
+  })
+
+  it('standby moves it away; unstandby leaves it where it is (stickiness)', async () => {
+    const before = await oneHolder(cluster)
+    const standby = await cluster.cli(1, ['node', 'standby', `n${before}`])
+    assert.equal(standby.exitCode, 0, standby.stderr)
+    const after = await oneHolder(cluster, [before])
+    assert.deepEqual(await cluster.holders(VIP), [after])
+    const unstandby = await cluster.cli(2, ['node', 'unstandby', `n${before}`])
+    assert.equal(unstandby.exitCode, 0, unstandby.stderr)
+    await cluster.waitQuorate()
+    assert.deepEqual(await cluster.holders(VIP), [after])
+  })
+
+  it('a group starts in order on one node', async () => {
+    // The dummy's state file defaults to HA_RSCTMP, which each daemon sets under its own run directory.
+    for (const name of ['g1', 'g2', 'g3']) {
+      const added = await cluster.cli(1, ['resource', 'add', 'agent', name, 'ocf:hactl:dummy', '--group', 'grp'])
+      assert.equal(added.exitCode, 0, added.stderr)
+    }
+    await cluster.waitQuorate()
+    const status = await cluster.status(1)
+    const members = status.resources.filter((r: {group: string}) => r.group === 'grp')
+    assert.equal(members.length, 3)
+    const where = new Set(members.map((r: {nodes: string[]}) => r.nodes.join(',')))
+    assert.equal(where.size, 1, `group members on ${[...where].join(' | ')}`)
+    assert.ok(![...where][0].includes(','), 'each member on one node')
+    // The DC dispatched them in order: g1, then g2, then g3.
+    const dispatched = cluster.logs.get(Number(status.dc.slice(1)))!.filter((l) => /dispatch .*action=g[123]_start/.test(l))
+    assert.deepEqual(dispatched.map((l) => /action=(g\d)_start/.exec(l)![1]), ['g1', 'g2', 'g3'])
+  })
+
+  it('kill -9 of the holder: the VIP comes back on a survivor, once', async () => {
+    const holder = await oneHolder(cluster)
+    cluster.kill(holder, 'SIGKILL')
+    await cluster.net.setLinkUp(holder, 0, false)
+    // A killed daemon leaves its address behind, as a crashed host's would stay
+    // until it reboots; the link is down, so the survivors never see it.
+    const survivor = await oneHolder(cluster, [holder])
+    assert.notEqual(survivor, holder)
+    const survivors = [1, 2, 3].filter((n) => n !== holder)
+    await cluster.waitQuorate(survivors)
+    const status = await cluster.status(survivors[0])
+    assert.ok(status.nodes.some((n: {name: string, online: boolean}) => n.name === `n${holder}` && !n.online))
+    // Bring the node back as a rebooted host: no address, link up, daemon restarted.
+    await cluster.net.exec(holder, ['ip', 'addr', 'flush', 'dev', 'eth0', 'label', 'eth0:*'], {reject: false})
+    await cluster.net.exec(holder, ['ip', 'addr', 'del', `${VIP}/24`, 'dev', 'eth0'], {reject: false})
+    await cluster.net.setLinkUp(holder, 0, true)
+    cluster.start(holder)
+    await cluster.waitQuorate([1, 2, 3], 30_000)
+    assert.deepEqual(await cluster.holders(VIP), [survivor], 'the returning node probes and starts nothing twice')
+  })
+})
