@@ -2,6 +2,7 @@ import {Flags, HactlCommand} from '../cli/base-command.js'
 import {readTarget} from '../cli/config-target.js'
 import {inputError} from '../cli/errors.js'
 import {configFlags} from '../cli/flags.js'
+import {parseDurationMs} from '../core/config/durations.js'
 import {ConfigError} from '../core/config/errors.js'
 import {
   applyWhatIfs, renderDot, renderResult, schedule, stateOf, WhatIfError, type ScheduleResult, type WhatIf,
@@ -18,6 +19,12 @@ function at(text: string, flag: string): {resource: string, node: string, operat
   return {resource: match[1], node: match[2], operation: match[3]}
 }
 
+function advanceMs(text: string): number {
+  const ms = parseDurationMs(text)
+  if (ms === undefined) throw inputError(`--advance ${JSON.stringify(text)}: expected a duration such as 10s, 500ms or 2min`)
+  return ms
+}
+
 export default class Simulate extends HactlCommand<ScheduleResult> {
   static override summary = 'Show what the policy engine would do: placement, Transition Summary and ordered actions (like crm_simulate).'
   static override description = 'The state is the one saved in the configuration (status); with none, every declared node is online and quorate and nothing runs. What-if flags change that state before the engine runs; nothing in the cluster changes.'
@@ -26,6 +33,7 @@ export default class Simulate extends HactlCommand<ScheduleResult> {
     '<%= config.bin %> -f cluster-config.json <%= command.id %> --running web-ip@n1 --node-down n1',
     '<%= config.bin %> -f cluster-config.json <%= command.id %> --fail db@n2:monitor --json',
     '<%= config.bin %> -f cluster-config.json <%= command.id %> --standby n1 --save-state next.json',
+    '<%= config.bin %> -f next.json <%= command.id %> --node-fail n2 --advance 5s',
   ]
 
   static override flags = {
@@ -37,6 +45,7 @@ export default class Simulate extends HactlCommand<ScheduleResult> {
     running: Flags.string({summary: 'Say RESOURCE runs on NODE (RESOURCE@NODE).', ...many}),
     fail: Flags.string({summary: 'Make an operation of RESOURCE fail on NODE (RESOURCE@NODE[:OP], OP defaults to monitor).', ...many}),
     'no-quorum': Flags.boolean({summary: 'The partition has no quorum.'}),
+    advance: Flags.string({summary: 'Move the clock forward by DURATION (10s, 2min) after the other what-ifs: failure-timeout and the safety delay run out.'}),
     dot: Flags.boolean({summary: 'Print the action graph in Graphviz dot format.', exclusive: ['json']}),
     'save-state': Flags.string({summary: 'Write the configuration with the state after this transition to FILE.'}),
   }
@@ -55,6 +64,7 @@ export default class Simulate extends HactlCommand<ScheduleResult> {
         return {op: 'fail', resource, node, operation: operation ?? 'monitor'}
       }),
       ...(flags['no-quorum'] ? [{op: 'no-quorum'} as WhatIf] : []),
+      ...(flags.advance === undefined ? [] : [{op: 'advance', ms: advanceMs(flags.advance)} as WhatIf]),
     ]
     let result: ScheduleResult
     try {

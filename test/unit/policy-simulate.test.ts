@@ -66,11 +66,22 @@ describe('hactl simulate (subprocess)', function () {
     assert.equal(status.nodes.n2.standby, true)
   })
 
+  it('holds a lost node\'s resources until the safety delay has passed (--node-fail, --advance)', async () => {
+    const saved = join(dir, 'running.json')
+    assert.equal((await hactl(['-f', file, 'simulate', '--save-state', saved])).exitCode, 0)
+    const held = await hactl(['-f', saved, 'simulate', '--node-fail', 'n2'])
+    assert.match(held.stdout, /\* Hold web-ip \( n2 \) until 3150ms/)
+    assert.match(held.stdout, /Recheck at 3150ms/)
+    const later = await hactl(['-f', saved, 'simulate', '--node-fail', 'n2', '--advance', '4s'])
+    assert.match(later.stdout, /\* Move web-ip \( n2 -> n1 \) due to node lost and safety delay passed/)
+  })
+
   it('rejects an unknown node or resource with one line and exit 2', async () => {
     for (const [args, pattern] of [
       [['--node-down', 'n9'], /unknown node "n9"/],
       [['--running', 'nope@n1'], /unknown resource "nope"/],
       [['--fail', 'web-ip'], /expected RESOURCE@NODE\[:OP\]/],
+      [['--advance', 'soon'], /--advance "soon": expected a duration/],
     ] as const) {
       const result = await hactl(['-f', file, 'simulate', ...args])
       assert.equal(result.exitCode, 2, result.stderr)

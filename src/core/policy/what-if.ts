@@ -13,6 +13,7 @@ export type WhatIf =
   | {op: 'running', resource: string, node: string}
   | {op: 'fail', resource: string, node: string, operation: string}
   | {op: 'no-quorum'}
+  | {op: 'advance', ms: number}
 
 /** A what-if names something the configuration does not have. */
 export class WhatIfError extends Error {
@@ -53,6 +54,7 @@ function setRecord(state: ClusterState, id: string, node: string, change: (r: In
 
 export function applyWhatIf(config: ResourceConfig, state: ClusterState, w: WhatIf): ClusterState {
   if (w.op === 'no-quorum') return {...state, quorate: false}
+  if (w.op === 'advance') return {...state, nowMs: state.nowMs + w.ms}
   checkNode(config, w.node)
   const node = state.nodes[w.node] ?? {online: true}
   switch (w.op) {
