@@ -3,6 +3,7 @@
 import {parseDurationMs} from '../config/durations.js'
 import type {Assignment} from './assign.js'
 import {isFrozen, isTrue, type Instance, type Model} from './model.js'
+import {cascadeRestarts} from './restarts.js'
 
 export type ActionOp = 'start' | 'stop' | 'monitor' | 'migrate_to' | 'migrate_from' | 'fence'
 
@@ -114,7 +115,7 @@ function suffix(reason: string): string {
   return reason === '' ? '' : ` due to ${reason}`
 }
 
-class Planner {
+export class Planner {
   readonly changes: Change[] = []
   constructor(private readonly model: Model, private readonly assignment: Assignment) {}
 
@@ -230,50 +231,6 @@ class Planner {
   }
 }
 
-/** Is this instance being taken down somewhere (stop or migration) in this transition? */
-export function disrupted(plan: InstancePlan): boolean {
-  return plan.stops.length > 0
-}
-
-/** Running where it stays, with no action yet: a candidate for a cascaded restart. */
-function steady(model: Model, inst: Instance, plan: InstancePlan): boolean {
-  return inst.managed && !isFrozen(model, inst) && plan.stops.length === 0 && plan.startEntry === undefined && plan.target >= 0 && inst.active.includes(plan.target)
-}
-
-function cascade(model: Model, planner: Planner, plans: InstancePlan[]): void {
-  const orders = model.config.constraints.flatMap((c) => (c.type === 'order' && c.kind === 'mandatory' && c.firstAction === 'start' && c.thenAction === 'start'
-    ? [{c, first: model.instancesByPrimitive.get(c.first) ?? unitInstances(model, c.first), then: model.instancesByPrimitive.get(c.then) ?? unitInstances(model, c.then)}] : []))
-    .map((o) => ({...o, interleave: interleaved(model, o.first, o.then)}))
-  for (let round = 0; round <= model.instances.length; round++) {
-    let changed = false
-    for (const unit of model.units) {
-      if (unit.instances.length < 2) continue
-      let cause = ''
-      for (const i of unit.instances) {
-        const inst = model.instances[i]
-        if (cause !== '' && steady(model, inst, plans[i])) {
-          planner.restart(inst, plans[i], `required ${cause} start`)
-          changed = true
-        }
-        if (cause === '' && (disrupted(plans[i]) || plans[i].restart)) cause = inst.id
-      }
-    }
-    for (const {first, then, interleave} of orders) {
-      const moving = first.filter((i) => disrupted(plans[i]) && plans[i].startEntry !== undefined)
-      if (moving.length === 0) continue
-      for (const t of then) {
-        if (!steady(model, model.instances[t], plans[t])) continue
-        // Interleaved clones: only the instance on the same node depends on the one that restarts.
-        const cause = interleave ? moving.find((i) => plans[i].stops.some((s) => s.node === model.nodes[plans[t].target].name)) : moving[0]
-        if (cause === undefined) continue
-        planner.restart(model.instances[t], plans[t], `required ${model.instances[cause].id} start`)
-        changed = true
-      }
-    }
-    if (!changed) break
-  }
-}
-
 export function instanceWhy(model: Model, assignment: Assignment, inst: Instance, target: number): string {
   const unitWhy = assignment.why[inst.unit]
   if (unitWhy !== '' || target >= 0) return unitWhy
@@ -307,6 +264,6 @@ export function planActions(model: Model, assignment: Assignment): ActionPlan {
     planner.changes.push({kind: 'Fence', resource: node.name, reason: node.fenceWhy})
   }
   const plans = model.instances.map((inst) => planner.plan(inst, target[inst.index], {unit: instanceWhy(model, assignment, inst, target[inst.index]), restart: ''}))
-  cascade(model, planner, plans)
+  cascadeRestarts(model, planner, plans)
   return {plans, fences, changes: planner.changes}
 }

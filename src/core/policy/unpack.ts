@@ -1,7 +1,7 @@
 // Phase 1: unpack the configuration into units (what gets placed) and
 // instances (what gets started and stopped), indexed by number.
 import {propertyValue} from '../config/defaults.js'
-import type {Primitive, ResourceConfig} from '../config/types.js'
+import type {Clone, Group, Primitive, ResourceConfig} from '../config/types.js'
 import type {CloneInfo, Instance, Model, NodeInfo, Unit} from './model.js'
 import type {ClusterState} from './state.js'
 
@@ -48,9 +48,9 @@ function newInstance(b: Builder, id: string, primitive: Primitive, meta: Meta[],
   return index
 }
 
-function newUnit(b: Builder, id: string, names: string[], clone: number, order: number): Unit {
+function newUnit(b: Builder, id: string, names: string[], clone: number): Unit {
   const unit: Unit = {
-    index: b.units.length, id, names, instances: [], clone, priority: 0, order, utilization: {},
+    index: b.units.length, id, names, instances: [], clone, priority: 0, order: b.units.length, utilization: {},
     pinnedTo: -1, pinnedWhy: '', stopWhy: '', current: -1,
   }
   b.units.push(unit)
@@ -81,6 +81,41 @@ function cloneSize(config: ResourceConfig, state: ClusterState, members: string[
   return {max, size}
 }
 
+interface CloneContext {
+  primitives: Map<string, Primitive>
+  groups: Map<string, Group>
+  placeGroup: (groupId: string, cloneMeta: Meta, clone: number, suffix: string) => void
+  name: (id: string, unit: number) => void
+}
+
+/** A clone becomes one unit per instance: `child:N`, a primitive or a whole group. */
+function unpackClone(b: Builder, c: Clone, index: number, config: ResourceConfig, state: ClusterState, x: CloneContext): CloneInfo {
+  const members = x.groups.has(c.child) ? x.groups.get(c.child)!.members : [c.child]
+  const {max, size} = cloneSize(config, state, members, c.meta['clone-max'])
+  const nodeMax = Number.parseInt(c.meta['clone-node-max'] ?? '1', 10)
+  const info: CloneInfo = {
+    index, id: c.id, child: c.child, max, nodeMax: Number.isFinite(nodeMax) && nodeMax > 0 ? nodeMax : 1,
+    interleave: /^(true|yes|on|1)$/i.test(c.meta.interleave ?? ''), units: [],
+  }
+  for (let n = 0; n < size; n++) {
+    const suffix = `:${n}`
+    if (x.groups.has(c.child)) {
+      x.placeGroup(c.child, c.meta, index, suffix)
+    } else {
+      const r = x.primitives.get(c.child)!
+      const unit = newUnit(b, `${r.id}${suffix}`, [r.id], index)
+      unit.instances.push(newInstance(b, `${r.id}${suffix}`, r, [r.meta, c.meta], unit.index, 0))
+      sumUtilization(b, unit)
+      x.name(r.id, unit.index)
+    }
+    const unit = b.units[b.units.length - 1]
+    unit.names.push(c.id)
+    x.name(c.id, unit.index)
+    info.units.push(unit.index)
+  }
+  return info
+}
+
 export function unpack(config: ResourceConfig, state: ClusterState): Model {
   const b: Builder = {units: [], instances: []}
   const primitives = new Map(config.resources.map((r) => [r.id, r]))
@@ -97,10 +132,9 @@ export function unpack(config: ResourceConfig, state: ClusterState): Model {
   }
 
   // Units follow the configuration's order: primitives, then groups, then clones.
-  let order = 0
   const placeGroup = (groupId: string, cloneMeta: Meta, clone: number, suffix: string) => {
     const group = groups.get(groupId)!
-    const unit = newUnit(b, `${groupId}${suffix}`, [groupId, ...group.members], clone, order++)
+    const unit = newUnit(b, `${groupId}${suffix}`, [groupId, ...group.members], clone)
     group.members.forEach((m, k) => {
       unit.instances.push(newInstance(b, `${m}${suffix}`, primitives.get(m)!, [primitives.get(m)!.meta, group.meta, cloneMeta], unit.index, k))
     })
@@ -109,38 +143,13 @@ export function unpack(config: ResourceConfig, state: ClusterState): Model {
   }
   for (const r of config.resources) {
     if (inGroup.has(r.id) || cloned.has(r.id)) continue
-    const unit = newUnit(b, r.id, [r.id], -1, order++)
+    const unit = newUnit(b, r.id, [r.id], -1)
     unit.instances.push(newInstance(b, r.id, r, [r.meta], unit.index, 0))
     sumUtilization(b, unit)
     name(r.id, unit.index)
   }
   for (const g of config.groups) if (!cloned.has(g.id)) placeGroup(g.id, {}, -1, '')
-  for (const c of config.clones) {
-    const members = groups.has(c.child) ? groups.get(c.child)!.members : [c.child]
-    const {max, size} = cloneSize(config, state, members, c.meta['clone-max'])
-    const nodeMax = Number.parseInt(c.meta['clone-node-max'] ?? '1', 10)
-    const info: CloneInfo = {
-      index: clones.length, id: c.id, child: c.child, max, nodeMax: Number.isFinite(nodeMax) && nodeMax > 0 ? nodeMax : 1,
-      interleave: /^(true|yes|on|1)$/i.test(c.meta.interleave ?? ''), units: [],
-    }
-    clones.push(info)
-    for (let n = 0; n < size; n++) {
-      const suffix = `:${n}`
-      if (groups.has(c.child)) {
-        placeGroup(c.child, c.meta, info.index, suffix)
-      } else {
-        const r = primitives.get(c.child)!
-        const unit = newUnit(b, `${r.id}${suffix}`, [r.id], info.index, order++)
-        unit.instances.push(newInstance(b, `${r.id}${suffix}`, r, [r.meta, c.meta], unit.index, 0))
-        sumUtilization(b, unit)
-        name(r.id, unit.index)
-      }
-      const unit = b.units[b.units.length - 1]
-      unit.names.push(c.id)
-      name(c.id, unit.index)
-      info.units.push(unit.index)
-    }
-  }
+  for (const c of config.clones) clones.push(unpackClone(b, c, clones.length, config, state, {primitives, groups, placeGroup, name}))
 
   const nodes = unpackNodes(config)
   const instancesByPrimitive = new Map<string, number[]>()

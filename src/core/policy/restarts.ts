@@ -1,0 +1,50 @@
+// Restarts that follow from others: a group member that restarts (or moves)
+// restarts the members after it, and a mandatory "A then B" restarts B when A
+// restarts (per node for interleaved clones). Repeated until nothing changes.
+import {interleaved, unitInstances, type InstancePlan, type Planner} from './actions.js'
+import {isFrozen, type Instance, type Model} from './model.js'
+
+/** Is this instance being taken down somewhere (stop or migration) in this transition? */
+export function disrupted(plan: InstancePlan): boolean {
+  return plan.stops.length > 0
+}
+
+/** Running where it stays, with no action yet: a candidate for a cascaded restart. */
+function steady(model: Model, inst: Instance, plan: InstancePlan): boolean {
+  return inst.managed && !isFrozen(model, inst) && plan.stops.length === 0 && plan.startEntry === undefined && plan.target >= 0 && inst.active.includes(plan.target)
+}
+
+export function cascadeRestarts(model: Model, planner: Planner, plans: InstancePlan[]): void {
+  const orders = model.config.constraints.flatMap((c) => (c.type === 'order' && c.kind === 'mandatory' && c.firstAction === 'start' && c.thenAction === 'start'
+    ? [{c, first: model.instancesByPrimitive.get(c.first) ?? unitInstances(model, c.first), then: model.instancesByPrimitive.get(c.then) ?? unitInstances(model, c.then)}] : []))
+    .map((o) => ({...o, interleave: interleaved(model, o.first, o.then)}))
+  for (let round = 0; round <= model.instances.length; round++) {
+    let changed = false
+    for (const unit of model.units) {
+      if (unit.instances.length < 2) continue
+      let cause = ''
+      for (const i of unit.instances) {
+        const inst = model.instances[i]
+        if (cause !== '' && steady(model, inst, plans[i])) {
+          planner.restart(inst, plans[i], `required ${cause} start`)
+          changed = true
+        }
+        if (cause === '' && (disrupted(plans[i]) || plans[i].restart)) cause = inst.id
+      }
+    }
+    for (const {first, then, interleave} of orders) {
+      const moving = first.filter((i) => disrupted(plans[i]) && plans[i].startEntry !== undefined)
+      if (moving.length === 0) continue
+      for (const t of then) {
+        if (!steady(model, model.instances[t], plans[t])) continue
+        // Interleaved clones: only the instance on the same node depends on the one that restarts.
+        const cause = interleave ? moving.find((i) => plans[i].stops.some((s) => s.node === model.nodes[plans[t].target].name)) : moving[0]
+        if (cause === undefined) continue
+        planner.restart(model.instances[t], plans[t], `required ${model.instances[cause].id} start`)
+        changed = true
+      }
+    }
+    if (!changed) break
+  }
+}
+
