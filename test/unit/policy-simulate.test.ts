@@ -4,6 +4,8 @@ import assert from 'node:assert/strict'
 import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {Ajv} from 'ajv'
+import {POLICY_RESULT_SCHEMAS} from '../../src/cli/policy-schemas.js'
 import {renderSimulation} from '../../src/cli/simulate-render.js'
 import type {ResourceConfig} from '../../src/core/config/types.js'
 import {explain, schedule, stateOf, summarize, validateClusterState} from '../../src/core/policy/index.js'
@@ -21,6 +23,10 @@ function cluster(): ResourceConfig {
     ],
   }
 }
+
+const ajv = new Ajv({strict: false})
+const simulateSchema = ajv.compile(POLICY_RESULT_SCHEMAS.simulate)
+const whySchema = ajv.compile(POLICY_RESULT_SCHEMAS['resource why'])
 
 describe('hactl simulate (subprocess)', function () {
   this.timeout(60_000)
@@ -47,6 +53,7 @@ describe('hactl simulate (subprocess)', function () {
     const {exitCode, envelope} = await hactlJson(['-f', file, 'simulate', '--fail', 'web-ip@n2'])
     assert.equal(exitCode, 0)
     const result = envelope.result
+    assert.ok(simulateSchema(result), ajv.errorsText(simulateSchema.errors))
     assert.deepEqual(result.placement.map((p: {resource: string, node: string}) => [p.resource, p.node]), [['web-ip', 'n2'], ['web', 'n2']])
     const ids = result.transition.actions.map((a: {id: string}) => a.id)
     assert.ok(ids.indexOf('web_stop_n2') < ids.indexOf('web-ip_stop_n2'), 'web stops before web-ip (symmetrical order)')
@@ -102,6 +109,8 @@ describe('hactl simulate (subprocess)', function () {
     assert.equal(exitCode, 0, stdout)
     assert.match(stdout, /^web-ip runs on n2/)
     assert.match(stdout, /50 {2}location web-ip-likes-n2/)
+    const json = await hactlJson(['-f', file, 'resource', 'why', 'web'])
+    assert.ok(whySchema(json.envelope.result), ajv.errorsText(whySchema.errors))
     const bad = await hactl(['-f', file, 'resource', 'why', 'nope'])
     assert.equal(bad.exitCode, 2)
   })
