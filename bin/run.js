@@ -1,5 +1,12 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core'
+// `hactl status` is answered without loading oclif (see src/cli/status-fast.ts).
+if (process.argv[2] === 'status') {
+  const {fastStatus, fastStatusArgs} = await import('../dist/cli/status-fast.js')
+  const options = fastStatusArgs(process.argv.slice(3))
+  if (options) process.exit(await fastStatus(options))
+}
+
+const {execute} = await import('@oclif/core')
 
 // pcs accepts `-f FILE` before the command (`pcs -f c.xml resource create …`);
 // oclif parses flags only after the command id, so leading -f/--file moves to the end.

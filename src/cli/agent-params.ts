@@ -2,6 +2,11 @@ import type {NameValues} from '../core/config/types.js'
 
 /**
  * Checks parameters against the agent's meta-data when the agent is installed
- * here. Filled in by the agents module; until then, every parameter is accepted.
+ * on this node: an unknown or missing required parameter is an input error that
+ * lists the valid ones. An agent installed only on the cluster's nodes (offline -f
+ * edits on a workstation) is accepted as given.
  */
-export async function checkAgentParams(_agent: string, _params: NameValues): Promise<void> {}
+export async function checkAgentParams(agent: string, params: NameValues): Promise<void> {
+  const {validateAgentParams} = await import('../agents/describe.js')
+  await validateAgentParams(agent, params, {ifInstalled: true})
+}

@@ -1,5 +1,6 @@
 // JSON Schemas of every command's --json result: the machine contract. scripts
 // write them to schemas/ (npm run schemas); a test checks real outputs against them.
+import {AGENT_RESULT_SCHEMAS} from '../agents/schemas.js'
 import {bootstrapSchema} from '../core/config/bootstrap.js'
 import {resourceConfigSchema} from '../core/config/schema.js'
 
@@ -23,8 +24,51 @@ const EDIT_COMMANDS = [
   'node unmaintenance', 'node attribute', 'node utilization', 'property set', 'property unset', 'config import',
 ]
 
+const str = {type: 'string'}
+const strOrNull = {type: ['string', 'null']}
+const strings = {type: 'array', items: str}
+
+const clusterStatus = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['clusterName', 'dc', 'quorate', 'viewId', 'epoch', 'source', 'localNode', 'nodes', 'resources', 'failures', 'transition', 'settled', 'warnings', 'generatedAt'],
+  properties: {
+    clusterName: str, dc: strOrNull, quorate: {type: 'boolean'}, viewId: {type: 'integer'}, epoch: {type: 'integer'},
+    source: {enum: ['dc', 'local']}, localNode: str, settled: {type: 'boolean'}, warnings: strings, generatedAt: {type: 'integer'},
+    nodes: {type: 'array', items: {
+      type: 'object', additionalProperties: false, required: ['name', 'id', 'online', 'standby', 'maintenance', 'unclean'],
+      properties: {name: str, id: {type: 'integer'}, online: {type: 'boolean'}, standby: {type: 'boolean'}, maintenance: {type: 'boolean'}, unclean: {type: 'boolean'}},
+    }},
+    resources: {type: 'array', items: {
+      type: 'object', additionalProperties: false, required: ['id', 'agent', 'group', 'nodes', 'role', 'targetRole'],
+      properties: {id: str, agent: str, group: strOrNull, nodes: strings, role: {enum: ['started', 'stopped', 'failed', 'unmanaged']}, targetRole: str},
+    }},
+    failures: {type: 'array', items: {
+      type: 'object', additionalProperties: false, required: ['resource', 'node', 'op', 'failCount', 'lastFailureMs'],
+      properties: {resource: str, node: str, op: str, failCount: {type: 'integer'}, lastFailureMs: {type: ['integer', 'null']}},
+    }},
+    transition: {oneOf: [{type: 'null'}, {
+      type: 'object', additionalProperties: false, required: ['id', 'summary', 'done', 'total'],
+      properties: {id: {type: 'integer'}, summary: strings, done: {type: 'integer'}, total: {type: 'integer'}},
+    }]},
+  },
+}
+
+const MORE_SCHEMAS: Record<string, object> = {
+  'status': clusterStatus,
+  'cluster start': {type: 'object', additionalProperties: false, required: ['started', 'how', 'log'], properties: {started: {type: 'boolean'}, how: {enum: ['systemd', 'background', 'already-running']}, log: strOrNull}},
+  'cluster stop': {type: 'object', additionalProperties: false, required: ['stopped'], properties: {stopped: {const: true}}},
+  'cluster destroy': {type: 'object', additionalProperties: false, required: ['removed'], properties: {removed: strings}},
+  'install': {type: 'object', additionalProperties: false, required: ['root', 'files', 'enabled'], properties: {root: str, files: strings, enabled: {type: 'boolean'}}},
+  'uninstall': {type: 'object', additionalProperties: false, required: ['root', 'removed'], properties: {root: str, removed: strings}},
+  'resource cleanup': {type: 'object', additionalProperties: false, required: ['resource', 'node'], properties: {resource: str, node: strOrNull}},
+  'resource restart': {type: 'object', additionalProperties: false, required: ['resource'], properties: {resource: str}},
+}
+
 /** Result schemas by command id (space-separated). Commands that report something but are not listed fail the contract test. */
 export const RESULT_SCHEMAS: Record<string, object> = {
+  ...AGENT_RESULT_SCHEMAS,
+  ...MORE_SCHEMAS,
   ...Object.fromEntries(EDIT_COMMANDS.map((id) => [id, editResult])),
   'config show': configSchema,
   'config export': {type: 'object', required: ['file', 'epoch'], additionalProperties: false, properties: {file: {type: ['string', 'null']}, epoch: {type: 'integer'}}},

@@ -13,8 +13,8 @@ export interface RequestMap {
   'config.edit': {params: {edit: ConfigEdit, ifEpoch?: number}, result: ResourceConfig}
   'status': {params: Record<string, never>, result: ClusterStatus}
   'membership': {params: Record<string, never>, result: unknown}
-  'resource.cleanup': {params: {id: string, node?: string}, result: unknown}
-  'resource.restart': {params: {id: string, node?: string}, result: unknown}
+  'resource.cleanup': {params: {id: string, node?: string}, result: {resource: string, node: string | null}}
+  'resource.restart': {params: {id: string, node?: string}, result: {resource: string}}
   /** SIGTERM's clean shutdown, asked over the socket (hactl cluster stop). */
   'shutdown': {params: Record<string, never>, result: {stopping: true}}
 }

@@ -250,6 +250,7 @@ export class ClusterDaemon {
             this.dcReady = true
             this.logger.log('notice', 'dc-ready', {view: output.viewId, epoch: output.config.epoch})
             this.seedFromLastStatus()
+            this.declareClusterNodes(output.config)
             this.stepOrchestrator({
               type: 'view', nowMs: Date.now(), viewId: this.view.viewId, members: this.view.members.map((m) => m.name),
               quorate: this.view.quorate, active: true,
@@ -262,6 +263,20 @@ export class ClusterDaemon {
           break
       }
     }
+  }
+
+  /**
+   * The nodes of cluster.json are the cluster's nodes: the DC declares any that the
+   * replicated configuration lacks, as Pacemaker fills the CIB's nodes section.
+   */
+  private declareClusterNodes(config: ResourceConfig): void {
+    const declared = new Set(config.nodes.map((n) => n.name))
+    const missing = this.config.nodes.map((n) => n.name).filter((name) => !declared.has(name))
+    if (missing.length === 0) return
+    this.write({op: 'batch', edits: missing.map((name) => ({op: 'node.add', name}))}).then(
+      () => this.logger.log('info', 'nodes-declared', {nodes: missing}),
+      (error) => this.logger.log('warning', 'nodes-not-declared', {nodes: missing, error: String((error as Error).message)}),
+    )
   }
 
   /** A new DC holds what the previous DC's last status showed on nodes that are now gone. */
