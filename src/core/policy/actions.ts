@@ -102,22 +102,18 @@ export function targets(model: Model, assignment: Assignment): Int32Array {
   return target
 }
 
+/** Why the instance's unit is placed as it is ('' when it stays): the reason of its actions. */
 interface Why {
   unit: string
-  restart: string
 }
 
 function plainPlan(target: number): InstancePlan {
   return {target, stops: [], monitors: [], restart: false, restartWhy: ''}
 }
 
-function suffix(reason: string): string {
-  return reason === '' ? '' : ` due to ${reason}`
-}
-
 export class Planner {
   readonly changes: Change[] = []
-  constructor(private readonly model: Model, private readonly assignment: Assignment) {}
+  constructor(private readonly model: Model) {}
 
   name(n: number): string {
     return this.model.nodes[n].name
@@ -132,7 +128,7 @@ export class Planner {
     }
     if (!inst.managed || isFrozen(this.model, inst)) return plan
     const active = inst.active
-    if (active.length > 1) return this.multipleActive(inst, plan, why)
+    if (active.length > 1) return this.multipleActive(inst, plan)
     const from = active.length === 1 ? active[0] : -1
     const failed = from >= 0 && inst.failed.includes(from)
     if (from < 0) {
@@ -205,7 +201,7 @@ export class Planner {
   }
 
   /** multiple-active: stop_start stops every copy and starts one; stop_only stops all; stop_unexpected keeps the assigned one. */
-  private multipleActive(inst: Instance, plan: InstancePlan, why: Why): InstancePlan {
+  private multipleActive(inst: Instance, plan: InstancePlan): InstancePlan {
     const reason = `${inst.id} is active on ${inst.active.map((n) => this.name(n)).join(', ')}`
     const keep = inst.meta('multiple-active') === 'stop_unexpected' && inst.active.includes(plan.target) && !inst.failed.includes(plan.target) ? plan.target : -1
     for (const n of inst.active) {
@@ -256,14 +252,14 @@ export function unitInstances(model: Model, name: string): number[] {
 
 export function planActions(model: Model, assignment: Assignment): ActionPlan {
   const target = targets(model, assignment)
-  const planner = new Planner(model, assignment)
+  const planner = new Planner(model)
   const fences = new Map<number, Action>()
   for (const node of model.nodes) {
     if (node.fenceWhy === '') continue
     fences.set(node.index, act('fence', undefined, node.name, node.fenceWhy))
     planner.changes.push({kind: 'Fence', resource: node.name, reason: node.fenceWhy})
   }
-  const plans = model.instances.map((inst) => planner.plan(inst, target[inst.index], {unit: instanceWhy(model, assignment, inst, target[inst.index]), restart: ''}))
+  const plans = model.instances.map((inst) => planner.plan(inst, target[inst.index], {unit: instanceWhy(model, assignment, inst, target[inst.index])}))
   cascadeRestarts(model, planner, plans)
   return {plans, fences, changes: planner.changes}
 }
