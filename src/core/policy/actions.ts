@@ -58,9 +58,10 @@ const DEFAULT_REASON: Record<ActionOp, string> = {
 function act(op: ActionOp, resource: string | undefined, node: string, why: string, intervalMs?: number): Action {
   const reason = why === '' ? DEFAULT_REASON[op] : why
   const id = op === 'fence' ? `fence_${node}` : intervalMs === undefined ? `${resource}_${op}_${node}` : `${resource}_${op}_${intervalMs}_${node}`
-  // Key order is the JSON output's: id, op, resource, node, interval, reason, dependencies.
-  const action = {id, op, ...(resource === undefined ? {} : {resource}), node, ...(intervalMs === undefined ? {} : {intervalMs}), reason, dependsOn: [] as string[]}
-  return action
+  // Key order is the JSON output's: id, op, resource, node, interval, reason, dependencies (literal shapes: no spreads in a hot path).
+  if (resource === undefined) return {id, op, node, reason, dependsOn: []}
+  if (intervalMs === undefined) return {id, op, resource, node, reason, dependsOn: []}
+  return {id, op, resource, node, intervalMs, reason, dependsOn: []}
 }
 
 const intervalCache = new Map<string, number>()

@@ -58,7 +58,8 @@ export function enforceRunnable(model: Model, assignment: Assignment, colocation
  * need it (mandatory order, mandatory colocation) stay stopped too, so they do not hold a node for nothing.
  */
 export function propagateStops(model: Model, colocations: ColocationIndex): Model['units'] {
-  const units = model.units.map((u) => ({...u}))
+  // Copy on write: most clusters stop nothing this way, and 10,000 copies would be garbage.
+  const units = [...model.units]
   const stopped = (names: number[]) => names.length > 0 && names.every((u) => units[u].stopWhy !== '' && units[u].pinnedTo < 0)
   const orders = model.config.constraints.flatMap((c) => (c.type === 'order' && c.kind === 'mandatory' && c.firstAction === 'start' && c.thenAction === 'start'
     ? [{c, first: model.unitsByName.get(c.first) ?? [], then: model.unitsByName.get(c.then) ?? []}] : []))
@@ -67,7 +68,7 @@ export function propagateStops(model: Model, colocations: ColocationIndex): Mode
     let changed = false
     const mark = (u: number, why: string) => {
       if (units[u].stopWhy !== '') return
-      units[u].stopWhy = why
+      units[u] = {...units[u], stopWhy: why}
       changed = true
     }
     for (const {c, first, then} of orders) if (stopped(first)) for (const u of then) mark(u, `${c.first} cannot start (mandatory order ${c.id})`)
