@@ -7,6 +7,7 @@ import {execa} from 'execa'
 import {access, constants} from 'node:fs/promises'
 import {join} from 'node:path'
 import type {Primitive, ResourceConfig} from '../core/config/types.js'
+import {isFenceDevice} from '../core/orchestration/index.js'
 import type {Logger} from './logger.js'
 
 /** Where fence agents are looked up: HACTL_FENCE_PATH (colon-separated), then /usr/sbin and /usr/local/sbin. */
@@ -14,12 +15,8 @@ export function fenceSearchPath(): string[] {
   return [...(process.env.HACTL_FENCE_PATH ?? '').split(':').filter(Boolean), '/usr/sbin', '/usr/local/sbin']
 }
 
-export function isFenceDevice(primitive: Primitive): boolean {
-  return primitive.agent.startsWith('fence:') || primitive.agent.startsWith('stonith:')
-}
-
 export function devicesFor(config: ResourceConfig, node: string): Primitive[] {
-  return config.resources.filter((r) => isFenceDevice(r) && (r.params.pcmk_host_list === undefined
+  return config.resources.filter((r) => isFenceDevice(r.agent) && (r.params.pcmk_host_list === undefined
     || r.params.pcmk_host_list.split(/[\s,]+/).includes(node)))
 }
 

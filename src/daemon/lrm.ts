@@ -7,6 +7,7 @@ import {parseDurationMs} from '../core/config/durations.js'
 import {propertyValue} from '../core/config/defaults.js'
 import {INFINITY} from '../core/config/scores.js'
 import type {Primitive, ResourceConfig} from '../core/config/types.js'
+import {isFenceDevice} from '../core/orchestration/index.js'
 import type {InstanceReport, NodeReport} from '../core/orchestration/types.js'
 import type {Action} from '../core/policy/actions.js'
 import type {ActionResult, Executor} from '../agents/index.js'
@@ -43,7 +44,7 @@ function probeTargets(config: ResourceConfig): string[] {
   }
   // A clone's copy found running is reported as its instance 0 on this node; the
   // engine then keeps or stops it like any other instance.
-  return config.resources.map((r) => cloned.has(r.id) ? `${r.id}:0` : r.id)
+  return config.resources.filter((r) => !isFenceDevice(r.agent)).map((r) => cloned.has(r.id) ? `${r.id}:0` : r.id)
 }
 
 export class LocalResourceManager {

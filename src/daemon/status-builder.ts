@@ -3,6 +3,7 @@
 import type {ClusterStatus, StatusFailure, StatusResource} from '../client/status.js'
 import type {BootstrapConfig} from '../core/config/bootstrap-types.js'
 import type {ResourceConfig} from '../core/config/types.js'
+import {isFenceDevice} from '../core/orchestration/index.js'
 import type {NodeReport, OrchestratorState} from '../core/orchestration/types.js'
 import type {ViewEvent} from './membership-service.js'
 
@@ -17,7 +18,7 @@ export interface StatusInput {
 }
 
 function instancesOf(config: ResourceConfig, reports: Record<string, NodeReport>): string[] {
-  const ids = new Set(config.resources.map((r) => r.id))
+  const ids = new Set(config.resources.filter((r) => !isFenceDevice(r.agent)).map((r) => r.id))
   for (const report of Object.values(reports)) for (const id of Object.keys(report)) ids.add(id)
   const cloned = new Set(config.clones.flatMap((c) => [c.child, ...(config.groups.find((g) => g.id === c.child)?.members ?? [])]))
   return [...ids].filter((id) => !cloned.has(id) || id.includes(':')).sort()

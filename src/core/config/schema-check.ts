@@ -36,7 +36,7 @@ export function readablePath(pointer: string, extra?: string): string {
 // Patterns are unreadable in an error; these fields say what they expect in words.
 const EXPECTED_BY_FIELD: Record<string, string> = {
   score: 'an integer, INFINITY or -INFINITY',
-  agent: 'ocf:PROVIDER:TYPE, lsb:NAME or systemd:UNIT',
+  agent: 'ocf:PROVIDER:TYPE, lsb:NAME, systemd:UNIT or fence:AGENT',
   id: 'an id of letters, digits, _ . : - (at most 64, not starting with . : -)',
   name: 'a name of letters, digits, _ . : - (at most 64, not starting with . : -)',
   cluster_name: 'a name of letters, digits, _ . - (at most 32)',

@@ -43,7 +43,7 @@ export const resourceConfigSchema = {
         additionalProperties: false,
         properties: {
           id: ID,
-          agent: {type: 'string', pattern: '^(ocf:[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+|lsb:[A-Za-z0-9_.@-]+|systemd:[A-Za-z0-9_.@:\\\\-]+|service:[A-Za-z0-9_.@-]+)$'},
+          agent: {type: 'string', pattern: '^(ocf:[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+|lsb:[A-Za-z0-9_.@-]+|systemd:[A-Za-z0-9_.@:\\\\-]+|service:[A-Za-z0-9_.@-]+|fence:[A-Za-z0-9_.-]+|stonith:[A-Za-z0-9_.-]+)$'},
           params: NAME_VALUES,
           meta: NAME_VALUES,
           utilization: NAME_VALUES,

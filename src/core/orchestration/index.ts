@@ -181,12 +181,30 @@ function onFenceResult(state: OrchestratorState, event: Extract<OrchestratorEven
   state.dirty = true
 }
 
-/** The configuration with every cluster node declared, so the engine can place on nodes nobody declared by hand. */
+export function isFenceDevice(agent: string): boolean {
+  return agent.startsWith('fence:') || agent.startsWith('stonith:')
+}
+
+/**
+ * What the engine plans on: every cluster node declared (so it can place on nodes
+ * nobody declared by hand), and no fence devices, which the DC runs itself and
+ * never places on a node.
+ */
 export function planningConfig(config: ResourceConfig, nodeNames: string[]): ResourceConfig {
   const declared = new Set(config.nodes.map((n) => n.name))
   const missing = nodeNames.filter((n) => !declared.has(n))
-  if (missing.length === 0) return config
-  return {...config, nodes: [...config.nodes, ...missing.map((name) => ({name, attributes: {}, utilization: {}, standby: false, maintenance: false}))]}
+  const fences = new Set(config.resources.filter((r) => isFenceDevice(r.agent)).map((r) => r.id))
+  if (missing.length === 0 && fences.size === 0) return config
+  const mentions = (c: ResourceConfig['constraints'][number]) => c.type === 'location' ? fences.has(c.resource)
+    : c.type === 'colocation' ? fences.has(c.resource) || fences.has(c.withResource) : fences.has(c.first) || fences.has(c.then)
+  return {
+    ...config,
+    nodes: [...config.nodes, ...missing.map((name) => ({name, attributes: {}, utilization: {}, standby: false, maintenance: false}))],
+    resources: config.resources.filter((r) => !fences.has(r.id)),
+    groups: config.groups.map((g) => ({...g, members: g.members.filter((m) => !fences.has(m))})).filter((g) => g.members.length > 0),
+    clones: config.clones.filter((c) => !fences.has(c.child)),
+    constraints: config.constraints.filter((c) => !mentions(c)),
+  }
 }
 
 /** The policy engine's view of the cluster, from the DC's books. */

@@ -4,14 +4,16 @@ import {inputError} from '../../../cli/errors.js'
 import {parsePairs} from '../../../cli/parse.js'
 import {buildAddEdit, resourceAddFlags, resourceNameArg} from '../../../cli/resource-add.js'
 
-const AGENT = /^(ocf:[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+|lsb:[A-Za-z0-9_.@-]+|systemd:[A-Za-z0-9_.@:\\-]+)$/
+const AGENT = /^(ocf:[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+|lsb:[A-Za-z0-9_.@-]+|systemd:[A-Za-z0-9_.@:\\-]+|fence:[A-Za-z0-9_.-]+)$/
 
 export default class ResourceAddAgent extends EditCommand {
-  static override summary = 'Add a resource run by any agent: ocf:PROVIDER:TYPE, lsb:NAME or systemd:UNIT.'
-  static override description = 'Parameters are checked against the agent\'s meta-data when the agent is installed on this node.'
+  static override summary = 'Add a resource run by any agent: ocf:PROVIDER:TYPE, lsb:NAME or systemd:UNIT; or a fence device, fence:AGENT.'
+  static override description = `Parameters are checked against the agent's meta-data when the agent is installed on this node.
+A fence device (fence:fence_ipmilan, fence:fence_virsh, …) is not placed on a node: the DC runs its agent, with Pacemaker's stdin protocol, to fence a node that left uncleanly when stonith-enabled=true. pcmk_host_list=NODE,... limits the nodes it fences; the agent is looked up in HACTL_FENCE_PATH, /usr/sbin and /usr/local/sbin.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> web-ip ocf:heartbeat:IPaddr2 ip=192.0.2.10 cidr_netmask=24',
     '<%= config.bin %> <%= command.id %> cron systemd:cron',
+    '<%= config.bin %> <%= command.id %> ipmi-n1 fence:fence_ipmilan ip=10.0.9.1 username=admin password=secret pcmk_host_list=n1',
     '<%= config.bin %> -f cluster-config.json <%= command.id %> d1 ocf:hactl:dummy --op "monitor interval=5s"',
   ]
 
@@ -25,10 +27,14 @@ export default class ResourceAddAgent extends EditCommand {
 
   async run(): Promise<EditResult> {
     const {args, argv, flags} = await this.parse(ResourceAddAgent)
-    if (!AGENT.test(args.agent)) throw inputError(`agent ${JSON.stringify(args.agent)} is not ocf:PROVIDER:TYPE, lsb:NAME or systemd:UNIT`)
+    if (!AGENT.test(args.agent)) throw inputError(`agent ${JSON.stringify(args.agent)} is not ocf:PROVIDER:TYPE, lsb:NAME, systemd:UNIT or fence:AGENT`)
     const params = parsePairs((argv as string[]).slice(2), 'parameter')
-    const {checkAgentParams} = await import('../../../cli/agent-params.js')
-    await checkAgentParams(args.agent, params)
+    if (!args.agent.startsWith('fence:')) {
+      const {checkAgentParams} = await import('../../../cli/agent-params.js')
+      await checkAgentParams(args.agent, params)
+    }
+    // A fence device is not monitored on a node: no default operations.
+    if (args.agent.startsWith('fence:')) return this.applyChange(flags, buildAddEdit(args.name, args.agent, params, flags, []), `added fence device ${args.name}`)
     return this.applyChange(flags, buildAddEdit(args.name, args.agent, params, flags), `added ${args.agent} resource ${args.name}`)
   }
 }
