@@ -10,7 +10,8 @@ function locate(model: Model, inst: Instance): Instance {
   if (!entry) return {...inst}
   const out: Instance = {...inst, active: [], failed: [], fencedOn: [], expiredOn: [], failCounts: new Map()}
   out.migratable = entry.migratable !== false
-  for (const [nodeName, record] of Object.entries(entry.nodes)) {
+  for (const nodeName in entry.nodes) {
+    const record = entry.nodes[nodeName]
     if (record.role !== 'started' && record.role !== 'failed') continue
     const n = model.nodeIndex.get(nodeName)
     if (n === undefined) {

@@ -1,7 +1,7 @@
 // The state once the transition has completed, as `simulate --save-state`
 // writes it: running it again with nothing changed gives an empty transition.
 import type {InstancePlan} from './actions.js'
-import {isFrozen, type Model} from './model.js'
+import {isFrozen, type Instance, type Model} from './model.js'
 import type {ClusterState, InstanceOnNode, InstanceState, NodeState} from './state.js'
 
 function sortedRecord<T>(entries: Array<[string, T]>): Record<string, T> {
@@ -23,11 +23,22 @@ function nextNodes(model: Model): Record<string, NodeState> {
   return sortedRecord(out)
 }
 
+/** Nothing happens to it and its records already say so: the same object serves (most instances, most of the time). */
+function unchanged(model: Model, inst: Instance, plan: InstancePlan, before: InstanceState): boolean {
+  if (plan.stops.length > 0 || plan.startEntry !== undefined || plan.target < 0 || inst.active.length !== 1 || inst.active[0] !== plan.target) return false
+  for (const name in before.nodes) {
+    const role = before.nodes[name].role
+    if (role === 'failed' || (role === 'started' && name !== model.nodes[plan.target].name)) return false
+  }
+  return true
+}
+
 function nextInstance(model: Model, index: number, plan: InstancePlan): InstanceState | undefined {
   const inst = model.instances[index]
   const before = model.state.resources[inst.id]
   if (!inst.managed || inst.heldOn >= 0 || isFrozen(model, inst)) return before
   if (before === undefined) return plan.target < 0 ? undefined : {nodes: {[model.nodes[plan.target].name]: {role: 'started'}}}
+  if (unchanged(model, inst, plan, before)) return before
   const nodes: Array<[string, InstanceOnNode]> = []
   const target = plan.target >= 0 ? model.nodes[plan.target].name : undefined
   const seen = new Set<string>()
