@@ -61,6 +61,16 @@ function check(seed: number, {config, state}: Case): void {
     const b = [...instancesOf(config, c.withResource)].flatMap((p) => byPrimitive.get(p) ?? [])
     assert.ok(!a.some((n) => b.includes(n)), say(`${c.id}: ${c.resource} and ${c.withResource} share a node`))
   }
+  // +INFINITY colocation: the dependent runs only where the primary runs (unless something is pinned by hand).
+  const pinned = new Set(result.placement.filter((p) => p.status !== 'started' && p.status !== 'stopped').map((p) => primitiveOf(p.resource)))
+  for (const c of config.constraints) {
+    if (c.type !== 'colocation' || c.score !== 'INFINITY') continue
+    const dependents = [...instancesOf(config, c.resource)]
+    const primaries = [...instancesOf(config, c.withResource)]
+    if ([...dependents, ...primaries].some((p) => pinned.has(p))) continue
+    const where = new Set(primaries.flatMap((p) => byPrimitive.get(p) ?? []))
+    for (const node of dependents.flatMap((p) => byPrimitive.get(p) ?? [])) assert.ok(where.has(node), say(`${c.id}: ${c.resource} on ${node} without ${c.withResource}`))
+  }
   // Group members run together.
   for (const g of config.groups) {
     if (config.clones.some((c) => c.child === g.id)) continue
