@@ -24,7 +24,8 @@ function stop(model: Model, assignment: Assignment, u: number, why: string): boo
   return true
 }
 
-export function enforceRunnable(model: Model, assignment: Assignment, colocations: ColocationIndex): Assignment {
+export function enforceRunnable(model: Model, assigned: Assignment, colocations: ColocationIndex): Assignment {
+  const assignment: Assignment = {...assigned, node: assigned.node.slice(), running: assigned.running.slice(), why: [...assigned.why]}
   const orders = model.config.constraints.flatMap((c) => (c.type === 'order' && c.kind === 'mandatory' && c.firstAction === 'start' && c.thenAction === 'start'
     ? [{c, first: model.unitsByName.get(c.first) ?? [], then: model.unitsByName.get(c.then) ?? []}] : []))
   const mandatory = colocations.all.filter((c) => c.score >= INFINITY || c.score <= -INFINITY)
