@@ -2,6 +2,8 @@
 // configuration and a state; expected.txt is the rendered result (summary,
 // placement, actions). UPDATE_SCENARIOS=1 rewrites the expected files; review
 // the diff and commit it only if you understand what caused it.
+// Run: npm run test:policy (UPDATE_SCENARIOS=1 to regenerate); new scenarios are
+// defined in generate.ts (node --import tsx test/scenarios/generate.ts).
 import assert from 'node:assert/strict'
 import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
@@ -30,7 +32,7 @@ describe('policy scenarios', () => {
       const actual = renderResult(result)
       const expectedPath = join(dir, 'expected.txt')
       if (update) writeFileSync(expectedPath, actual)
-      assert.ok(existsSync(expectedPath), `${name}/expected.txt is missing: run UPDATE_SCENARIOS=1 npx mocha test/scenarios`)
+      assert.ok(existsSync(expectedPath), `${name}/expected.txt is missing: run UPDATE_SCENARIOS=1 npm run test:policy`)
       assert.equal(actual, readFileSync(expectedPath, 'utf8'))
       // Same input, byte-identical output.
       assert.equal(renderResult(schedule(config, state)), actual)
