@@ -1,6 +1,7 @@
 // JSON Schemas of every command's --json result: the machine contract. scripts
 // write them to schemas/ (npm run schemas); a test checks real outputs against them.
 import {AGENT_RESULT_SCHEMAS} from '../agents/schemas.js'
+import {POLICY_RESULT_SCHEMAS} from './policy-schemas.js'
 import {bootstrapSchema} from '../core/config/bootstrap.js'
 import {resourceConfigSchema} from '../core/config/schema.js'
 
@@ -68,6 +69,7 @@ const MORE_SCHEMAS: Record<string, object> = {
 /** Result schemas by command id (space-separated). Commands that report something but are not listed fail the contract test. */
 export const RESULT_SCHEMAS: Record<string, object> = {
   ...AGENT_RESULT_SCHEMAS,
+  ...POLICY_RESULT_SCHEMAS,
   ...MORE_SCHEMAS,
   ...Object.fromEntries(EDIT_COMMANDS.map((id) => [id, editResult])),
   'config show': configSchema,
