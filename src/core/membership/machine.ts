@@ -69,6 +69,7 @@ export class MembershipMachine {
   private promised = false
   private entangled: Entanglement[] = []
   private round: Round | null = null
+  private cliqueShortSince: number | undefined
   private history: QuorumHistory = {seenAll: false}
   private lastNow: number | undefined
   private nextHeartbeatAt = 0
@@ -142,6 +143,9 @@ export class MembershipMachine {
 
   private receive(packet: Incoming, now: number): void {
     if (packet.from === this.self.id || !this.votes.has(packet.from)) return
+    // Incarnations grow across restarts: a packet of an older one is a leftover.
+    const known = this.peers.get(packet.from)
+    if (known && packet.inc < known.inc) return
     const record = this.recordOf(packet)
     if (packet.msg.type === 'heartbeat') this.onHeartbeat(record, packet.msg, packet.seq, now)
     else this.onProposal(packet.from, packet.msg.view, now)
@@ -205,9 +209,10 @@ export class MembershipMachine {
   }
 
   /**
-   * A gathering node promises never to accept a proposal at or below the
-   * highest view id it has seen (coord 0: a promise, not a view). Its reports
-   * then prove to others that it cannot join an older, abandoned proposal.
+   * A gathering node promises never to accept a proposal below the highest
+   * view it has seen (nor one with that id from another coordinator). Its
+   * reports then prove to others that it cannot join an older, abandoned
+   * proposal, which lets them acknowledge a new one.
    */
   private promise(): void {
     if (this.phase !== 'gathering' || this.maxSeen.id <= this.current.id) return
@@ -360,12 +365,29 @@ export class MembershipMachine {
       this.round = null
       return
     }
-    const members = this.candidate(fresh)
+    let members = this.candidate(fresh)
+    if (this.holdBack(members, fresh, now)) {
+      // A pair of our peers lost each other a moment ago: under loss that is
+      // usually a flicker; evicting one of them at once would turn every
+      // flicker into an eviction. Keep the round we have, start none.
+      if (!this.round) return
+      members = this.round.view.members
+    }
     if (this.round) return this.driveRound(members, now)
     if (this.phase === 'usable' && this.installed && sameMembers(this.installed.members, members)) return
     if ((this.phase === 'accepted' || this.phase === 'acked') && this.pending && this.pending.coord !== this.self.id && !sameMembers(this.pending.members, members)) return this.startRound(members, now)
     if (this.phase === 'accepted' || this.phase === 'acked') return
     this.startRound(members, now)
+  }
+
+  /** True while the clique leaves out a node we hear ourselves, for less than consensusMs. */
+  private holdBack(members: Member[], fresh: number[], now: number): boolean {
+    if (members.length === fresh.length) {
+      this.cliqueShortSince = undefined
+      return false
+    }
+    this.cliqueShortSince ??= now
+    return now - this.cliqueShortSince < this.config.consensusMs
   }
 
   private driveRound(members: Member[], now: number): void {
