@@ -98,6 +98,7 @@ export class MembershipService extends EventEmitter {
   private current: ViewEvent
   private running = false
   private lastAgreed: number[] = []
+  private stepping = false
   private readonly dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>
   private accepted = 0
   private appSent = 0
@@ -189,7 +190,10 @@ export class MembershipService extends EventEmitter {
   // ---- internals ----
 
   private step(event: Parameters<MembershipMachine['step']>[0]): void {
-    if (!this.running) return
+    // view() and snapshot() step too; a 'view' listener calling them must not
+    // re-enter, or it would see events out of order.
+    if (!this.running || this.stepping) return
+    this.stepping = true
     let ready: Ready
     try {
       ready = this.machine.step(event, performance.now())
@@ -197,10 +201,15 @@ export class MembershipService extends EventEmitter {
       // A bug in the state machine: log it loudly and keep the process alive
       // (not quorate is the safe state; systemd restarts us if we exit).
       this.log({level: 'error', event: 'membership-bug', message: String((error as Error).stack ?? error)})
+      this.stepping = false
       return
     }
-    for (const out of ready.outbox) this.sendRaw(typeOf(out.msg), encodeMessage(out.msg), out.to, out.seq)
-    for (const status of ready.notifications) this.onStatus(status)
+    try {
+      for (const out of ready.outbox) this.sendRaw(typeOf(out.msg), encodeMessage(out.msg), out.to, out.seq)
+      for (const status of ready.notifications) this.onStatus(status)
+    } finally {
+      this.stepping = false
+    }
   }
 
   private sendRaw(type: number, body: Buffer, to: number | 'all', seq: number): void {
