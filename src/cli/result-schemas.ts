@@ -64,6 +64,13 @@ const MORE_SCHEMAS: Record<string, object> = {
   'uninstall': {type: 'object', additionalProperties: false, required: ['root', 'removed'], properties: {root: str, removed: strings}},
   'resource cleanup': {type: 'object', additionalProperties: false, required: ['resource', 'node'], properties: {resource: str, node: strOrNull}},
   'resource restart': {type: 'object', additionalProperties: false, required: ['resource'], properties: {resource: str}},
+  'demo': {
+    type: 'object', additionalProperties: false, required: ['standbyMoveMs', 'crashFailoverMs', 'holders'],
+    properties: {
+      standbyMoveMs: {type: 'number'}, crashFailoverMs: {type: 'number'},
+      holders: {type: 'object', additionalProperties: false, required: ['initial', 'afterStandby', 'afterCrash'], properties: {initial: str, afterStandby: str, afterCrash: str}},
+    },
+  },
 }
 
 /** Result schemas by command id (space-separated). Commands that report something but are not listed fail the contract test. */

@@ -17,18 +17,38 @@ export interface StatusInput {
   source: 'dc' | 'local'
 }
 
+/** Instance ids in configuration order, group members in their start order; clone instances after their primitive's place. */
 function instancesOf(config: ResourceConfig, reports: Record<string, NodeReport>): string[] {
-  const ids = new Set(config.resources.filter((r) => !isFenceDevice(r.agent)).map((r) => r.id))
-  for (const report of Object.values(reports)) for (const id of Object.keys(report)) ids.add(id)
+  const order: string[] = []
+  const placed = new Set<string>()
+  for (const r of config.resources) {
+    if (isFenceDevice(r.agent) || placed.has(r.id)) continue
+    const group = config.groups.find((g) => g.members.includes(r.id))
+    for (const id of group ? group.members : [r.id]) {
+      if (placed.has(id)) continue
+      placed.add(id)
+      order.push(id)
+    }
+  }
+  const reported = new Set<string>()
+  for (const report of Object.values(reports)) for (const id of Object.keys(report)) reported.add(id)
   const cloned = new Set(config.clones.flatMap((c) => [c.child, ...(config.groups.find((g) => g.id === c.child)?.members ?? [])]))
-  return [...ids].filter((id) => !cloned.has(id) || id.includes(':')).sort()
+  const out: string[] = []
+  for (const id of order) {
+    if (!cloned.has(id)) out.push(id)
+    out.push(...[...reported].filter((r) => r.startsWith(`${id}:`)).sort())
+  }
+  // Orphans: reported active but no longer configured.
+  out.push(...[...reported].filter((r) => !placed.has(r) && !out.includes(r)).sort())
+  return out
 }
 
 export function buildStatus(input: StatusInput): ClusterStatus {
   const {bootstrap, config, orchestrator, view, source} = input
   const members = new Set(view?.members.map((m) => m.name) ?? [input.localNode])
+  // Only online nodes say where something runs: a lost node's last report is history.
   const reports: Record<string, NodeReport> = source === 'dc'
-    ? Object.fromEntries(Object.entries(orchestrator.nodes).map(([name, book]) => [name, book.resources]))
+    ? Object.fromEntries(Object.entries(orchestrator.nodes).filter(([, book]) => book.online).map(([name, book]) => [name, book.resources]))
     : {[input.localNode]: input.localReport}
   const nodes = bootstrap.nodes.map((n) => {
     const declared = config.nodes.find((d) => d.name === n.name)
