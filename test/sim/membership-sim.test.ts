@@ -3,7 +3,7 @@ import {simulate} from './simulator.js'
 
 // Many seeds, each a different cluster and fault schedule. The seed range is
 // fixed so that a failure is reproducible: npm run sim -- --seed N --nodes K --steps MS
-const SEEDS = Number(process.env.HACTL_SIM_SEEDS ?? 1500)
+const SEEDS = Number(process.env.HACTL_SIM_SEEDS ?? 3000)
 
 describe('membership simulation', function () {
   this.timeout(600_000)

@@ -127,6 +127,7 @@ export function simulate(options: SimOptions): SimResult {
   let nextInc = 1
   const blocked = new Set<string>()
   let currentLoss = loss
+  let lateRate = 0.03
   const stats = {events: 0, delivered: 0, dropped: 0, views: 0, maxViewId: 0}
   const nodes = new Map<number, SimNode>()
 
@@ -164,7 +165,7 @@ export function simulate(options: SimOptions): SimResult {
         }
         const packet = {from: from.id, inc: from.inc, seq, msg: out.msg}
         // Safety must not depend on delay: mostly LAN-like, sometimes very late.
-        const delay = random.chance(0.03) ? random.int(0, 4 * heartbeatMs) : random.int(0, delayMaxMs)
+        const delay = random.chance(lateRate) ? random.int(0, 4 * heartbeatMs) : random.int(0, delayMaxMs)
         agenda.push(now + delay, () => deliver(nodes.get(to)!, packet))
       }
     }
@@ -191,7 +192,7 @@ export function simulate(options: SimOptions): SimResult {
     node.maxViewId = status.viewId
     stats.maxViewId = Math.max(stats.maxViewId, status.viewId)
     node.status = status
-    trace(`${now}ms node ${node.id} view ${status.viewId} ${status.phase} members=[${status.members.map((m) => m.id).join(',')}] quorate=${status.quorate} dc=${status.dc}`)
+    trace(`${now}ms node ${node.id} view ${status.viewId} ${status.phase} members=[${status.members.map((m) => m.id).join(',')}] quorate=${status.quorate} dc=${status.dc} reason=${status.reason}`)
     checkSafety()
   }
 
@@ -252,6 +253,7 @@ export function simulate(options: SimOptions): SimResult {
     trace(`${now}ms heal: links up, no loss, everyone running`)
     blocked.clear()
     currentLoss = 0
+    lateRate = 0
     for (const node of nodes.values()) {
       if (node.machine === null) boot(node)
     }
