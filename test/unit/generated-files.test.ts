@@ -46,3 +46,14 @@ describe('generated files', function () {
     assert.deepEqual(missing, [])
   })
 })
+
+describe('README', function () {
+  this.timeout(60_000)
+
+  it('lists the agents with the parameters their meta-data declares', async () => {
+    const result = await execa(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/agents-table.ts')], {cwd: ROOT})
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8')
+    const section = readme.slice(readme.indexOf('<!-- agents:begin -->') + '<!-- agents:begin -->'.length, readme.indexOf('<!-- agents:end -->')).trim()
+    assert.equal(section, String(result.stdout).trim(), 'README agents section is stale: paste the output of node --import tsx scripts/agents-table.ts')
+  })
+})
