@@ -3,6 +3,7 @@
 import {AGENT_RESULT_SCHEMAS} from '../agents/schemas.js'
 import {POLICY_RESULT_SCHEMAS} from './policy-schemas.js'
 import {bootstrapSchema} from '../core/config/bootstrap.js'
+import {DROP_REASONS} from '../core/wire/format.js'
 import {resourceConfigSchema} from '../core/config/schema.js'
 
 const {$id: _configId, ...configSchema} = resourceConfigSchema
@@ -55,7 +56,58 @@ const clusterStatus = {
   },
 }
 
+const integer = {type: 'integer'}
+const integers = {type: 'array', items: integer}
+const counts = (names: readonly string[]) => ({type: 'object', additionalProperties: false, required: [...names], properties: Object.fromEntries(names.map((n) => [n, integer]))})
+
+const viewEvent = {
+  type: 'object', additionalProperties: false,
+  required: ['viewId', 'phase', 'members', 'quorate', 'dc', 'expectedVotes', 'totalVotes', 'joined', 'left', 'reason'],
+  properties: {
+    viewId: integer, phase: str, quorate: {type: 'boolean'}, dc: {type: ['integer', 'null']}, expectedVotes: integer, totalVotes: integer,
+    joined: integers, left: integers, reason: str,
+    members: {type: 'array', items: {type: 'object', additionalProperties: false, required: ['id', 'name', 'votes'], properties: {id: integer, name: str, votes: integer}}},
+  },
+}
+
+const membershipSnapshot = {
+  type: 'object', additionalProperties: false,
+  required: ['nodeId', 'incarnation', 'transport', 'crypto', 'view', 'reachable', 'links', 'counters'],
+  properties: {
+    nodeId: integer, incarnation: integer, transport: {enum: ['udp', 'udpu']}, crypto: str, view: viewEvent, reachable: integers,
+    links: {type: 'array', items: {
+      type: 'object', additionalProperties: false,
+      required: ['link', 'localAddr', 'sentPackets', 'sentBytes', 'receivedPackets', 'receivedBytes', 'sendErrors', 'peersUp', 'up'],
+      properties: {
+        link: integer, localAddr: str, sentPackets: integer, sentBytes: integer, receivedPackets: integer, receivedBytes: integer,
+        sendErrors: integer, peersUp: integers, up: {type: 'boolean'},
+      },
+    }},
+    counters: {
+      type: 'object', additionalProperties: false,
+      required: ['sentPackets', 'sentBytes', 'receivedPackets', 'receivedBytes', 'accepted', 'dropped', 'appSent', 'appReceived'],
+      properties: {
+        sentPackets: integer, sentBytes: integer, receivedPackets: integer, receivedBytes: integer, accepted: integer,
+        dropped: counts(DROP_REASONS), appSent: integer, appReceived: integer,
+      },
+    },
+  },
+}
+
+const timingResult = {
+  type: 'object', additionalProperties: false, required: ['totem', 'whatIf', 'figures', 'formulas', 'notes'],
+  properties: {
+    totem: {type: 'object', additionalProperties: false, required: ['heartbeat', 'token', 'consensus'], properties: {heartbeat: integer, token: integer, consensus: integer}},
+    whatIf: {type: 'boolean'},
+    figures: {type: 'object', additionalProperties: {type: 'number'}},
+    formulas: {type: 'object', additionalProperties: str},
+    notes: strings,
+  },
+}
+
 const MORE_SCHEMAS: Record<string, object> = {
+  'membership': membershipSnapshot,
+  'cluster timing': timingResult,
   'status': clusterStatus,
   'cluster start': {type: 'object', additionalProperties: false, required: ['started', 'how', 'log'], properties: {started: {type: 'boolean'}, how: {enum: ['systemd', 'background', 'already-running']}, log: strOrNull}},
   'cluster stop': {type: 'object', additionalProperties: false, required: ['stopped'], properties: {stopped: {const: true}}},

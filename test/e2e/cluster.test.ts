@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict'
 import {requireNetns} from '../lib/netns.js'
 import {TestCluster} from '../lib/cluster.js'
+import {checkContract} from '../lib/contract.js'
 
 const VIP = '10.213.0.100'
 
@@ -47,6 +48,11 @@ describe('e2e: a 3-node cluster of real daemons', function () {
     await addVip(cluster)
     const holder = await oneHolder(cluster)
     await cluster.waitQuorate()
+    for (const command of ['status', 'membership']) {
+      const result = await cluster.cli(2, [command, '--json'])
+      assert.equal(result.exitCode, 0, result.stderr)
+      await checkContract(command, result.json)
+    }
     for (const node of [1, 2, 3]) {
       const status = await cluster.status(node)
       const vip = status.resources.find((r: {id: string}) => r.id === 'vip')

@@ -2,21 +2,8 @@ import assert from 'node:assert/strict'
 import {mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {Ajv2020} from 'ajv/dist/2020.js'
-import {hactl, hactlJson, ROOT} from '../lib/cli.js'
-
-const ajv = new Ajv2020({strict: false})
-const validators = new Map<string, ReturnType<typeof ajv.compile>>()
-
-async function checkContract(id: string, envelope: unknown): Promise<void> {
-  let validate = validators.get(id)
-  if (!validate) {
-    const schema = JSON.parse(await readFile(join(ROOT, 'schemas', `${id.replaceAll(' ', '-')}.json`), 'utf8'))
-    validate = ajv.compile(schema)
-    validators.set(id, validate)
-  }
-  assert.ok(validate(envelope), `${id} --json breaks schemas/${id.replaceAll(' ', '-')}.json: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(envelope)}`)
-}
+import {hactl, hactlJson} from '../lib/cli.js'
+import {checkContract} from '../lib/contract.js'
 
 describe('the CLI on a configuration file (-f), as a subprocess', function () {
   this.timeout(120_000)
@@ -188,6 +175,9 @@ describe('cluster setup, join and keygen', function () {
     assert.deepEqual(await readFile(join(b, 'authkey')), await readFile(join(a, 'authkey')))
     assert.equal((await stat(join(b, 'authkey'))).mode & 0o777, 0o400)
 
+    const timing = await hactlJson(['cluster', 'timing', '--config-dir', b])
+    assert.equal(timing.exitCode, 0)
+    await checkContract('cluster timing', timing.envelope)
     const again = await hactl(['cluster', 'join', token, '--config-dir', b])
     assert.equal(again.exitCode, 2)
     assert.match(again.stderr, /already exists; use --force/)
