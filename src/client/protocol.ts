@@ -2,6 +2,7 @@
 // line over the Unix socket. Requests carry an id; the reply repeats it.
 import type {ConfigEdit} from '../core/config/edits.js'
 import type {ResourceConfig} from '../core/config/types.js'
+import type {ClusterState} from '../core/policy/state.js'
 import type {ClusterStatus} from './status.js'
 
 export const SOCKET_NAME = 'hactl.sock'
@@ -12,6 +13,8 @@ export interface RequestMap {
   'config.get': {params: Record<string, never>, result: ResourceConfig}
   'config.edit': {params: {edit: ConfigEdit, ifEpoch?: number}, result: ResourceConfig}
   'status': {params: Record<string, never>, result: ClusterStatus}
+  /** The policy engine's input as the DC sees it (hactl simulate on the live cluster). */
+  'cluster.state': {params: Record<string, never>, result: ClusterState}
   'membership': {params: Record<string, never>, result: unknown}
   'resource.cleanup': {params: {id: string, node?: string}, result: {resource: string, node: string | null}}
   'resource.restart': {params: {id: string, node?: string}, result: {resource: string}}

@@ -18,8 +18,9 @@ import {validateResourceConfig} from '../core/config/validate.js'
 import {parseDurationMs} from '../core/config/durations.js'
 import type {ConfigEdit} from '../core/config/edits.js'
 import type {ResourceConfig} from '../core/config/types.js'
-import {initialOrchestrator, stepOrchestrator, type NodeReport, type OrchestratorEvent, type OrchestratorState} from '../core/orchestration/index.js'
+import {clusterState, initialOrchestrator, stepOrchestrator, type NodeReport, type OrchestratorEvent, type OrchestratorState} from '../core/orchestration/index.js'
 import type {Action} from '../core/policy/actions.js'
+import type {ClusterState} from '../core/policy/state.js'
 import {NO_QUORUM_STOP_BUDGET_MS} from '../core/policy/nodes.js'
 import {initialState, positionOf, step as stepReplication, type Event as ReplicationEvent, type Message as ReplicationMessage, type ReplicationState, type StoredRecord, type WriteResult} from '../core/replication/index.js'
 import {readAuthkey} from './authkey.js'
@@ -40,7 +41,7 @@ type ToNode =
   | {t: 'action', transitionId: number, action: Action}
   | {t: 'leave-granted'}
   | {t: 'cleanup', resource: string}
-  | {t: 'status', status: ClusterStatus}
+  | {t: 'status', status: ClusterStatus, state: ClusterState}
 type ToDc =
   | {t: 'report', full: boolean, epoch: number, resources: NodeReport}
   | {t: 'result', transitionId: number, actionId: string, ok: boolean, resources: NodeReport}
@@ -93,6 +94,7 @@ export class ClusterDaemon {
   private nextRequest = 1
   private readonly writes = new Map<string, (result: WriteResult) => void>()
   private dcStatus: ClusterStatus | undefined
+  private dcState: ClusterState | undefined
   private statusTimer: NodeJS.Timeout | undefined
   private readonly settledWaiters: Array<() => void> = []
   private leaving: {resolve: () => void} | undefined
@@ -144,6 +146,7 @@ export class ClusterDaemon {
       'config.get': async () => this.committed ?? this.replication.record.config,
       'config.edit': async ({edit, ifEpoch}) => this.write(edit, ifEpoch),
       'status': async () => this.status(),
+      'cluster.state': async () => this.clusterState(),
       'membership': async () => this.membership.snapshot(),
       'resource.cleanup': async ({id, node}) => this.cleanup(id, node),
       'resource.restart': async ({id}) => this.restart(id),
@@ -417,6 +420,7 @@ export class ClusterDaemon {
         break
       case 'status':
         this.dcStatus = message.status
+        this.dcState = message.state
         if (message.status.settled) for (const resolve of this.settledWaiters.splice(0)) resolve()
         break
     }
@@ -470,9 +474,10 @@ export class ClusterDaemon {
       this.statusTimer = undefined
       if (!this.isActiveDc) return
       const status = this.buildStatus('dc')
-      this.onDcMessage({t: 'status', status})
+      const state = clusterState(this.orchestrator)
+      this.onDcMessage({t: 'status', status, state})
       const members = (this.view?.members ?? []).map((m) => m.id).filter((id) => id !== this.self.id)
-      this.peers.sendMany(members, {ch: 'dc', viewId: this.view?.viewId ?? 0, m: {t: 'status', status}} satisfies PeerMessage)
+      this.peers.sendMany(members, {ch: 'dc', viewId: this.view?.viewId ?? 0, m: {t: 'status', status, state}} satisfies PeerMessage)
     }, STATUS_THROTTLE_MS)
   }
 
@@ -481,6 +486,22 @@ export class ClusterDaemon {
       bootstrap: this.config, config: this.committed ?? this.replication.record.config, orchestrator: this.orchestrator, view: this.view,
       localNode: this.self.name, localReport: this.lrm.snapshot(), source,
     })
+  }
+
+  /**
+   * The policy engine's input as the DC sees it, for `hactl simulate` on the live
+   * cluster; without a DC, this node's own knowledge.
+   */
+  clusterState(): ClusterState {
+    if (this.isActiveDc) return clusterState(this.orchestrator)
+    if (this.view?.quorate && this.dcState && this.dcStatus?.viewId === this.view.viewId) return this.dcState
+    const resources: ClusterState['resources'] = {}
+    for (const [id, report] of Object.entries(this.lrm.snapshot())) resources[id] = {nodes: {[this.self.name]: {role: report.role, failCount: report.failCount}}}
+    const members = new Set(this.view?.members.map((m) => m.name) ?? [this.self.name])
+    return {
+      nowMs: Date.now(), quorate: this.view?.quorate === true, tokenTimeoutMs: this.config.totem.token,
+      nodes: Object.fromEntries(this.config.nodes.map((n) => [n.name, {online: members.has(n.name)}])), resources,
+    }
   }
 
   status(): ClusterStatus {
