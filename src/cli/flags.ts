@@ -44,3 +44,6 @@ export const configFlags = {file: fileFlag, 'run-dir': runDirFlag}
 
 /** The flags of every command that edits it. */
 export const editFlags = {...configFlags, simulate: simulateFlag, 'if-epoch': ifEpochFlag}
+
+export const waitFlag = Flags.boolean({summary: 'On the live cluster, wait until the change has been carried out, showing each action.'})
+export const timeoutFlag = Flags.integer({summary: 'With --wait: give up after this many seconds.', default: 60, min: 1})

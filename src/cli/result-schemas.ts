@@ -13,7 +13,7 @@ const editResult = {
   type: 'object',
   required: ['epoch', 'change'],
   additionalProperties: false,
-  properties: {epoch: {type: 'integer', minimum: 0}, change: {type: 'string'}, simulation: {type: 'string'}},
+  properties: {epoch: {type: 'integer', minimum: 0}, change: {type: 'string'}, simulation: {type: 'string'}, settled: {type: 'boolean'}, note: {type: 'string'}},
 }
 
 const stringMap = {type: 'object', additionalProperties: {type: 'string'}}

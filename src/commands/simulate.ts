@@ -1,5 +1,5 @@
 import {Flags, HactlCommand} from '../cli/base-command.js'
-import {readTarget} from '../cli/config-target.js'
+import {readForSimulation} from '../cli/config-target.js'
 import {inputError} from '../cli/errors.js'
 import {configFlags} from '../cli/flags.js'
 import {parseDurationMs} from '../core/config/durations.js'
@@ -27,7 +27,7 @@ function advanceMs(text: string): number {
 
 export default class Simulate extends HactlCommand<ScheduleResult> {
   static override summary = 'Show what the policy engine would do: placement, Transition Summary and ordered actions (like crm_simulate).'
-  static override description = 'The state is the one saved in the configuration (status); with none, every declared node is online and quorate and nothing runs. What-if flags change that state before the engine runs; nothing in the cluster changes.'
+  static override description = 'With -f the state is the one saved in the file (status); with none, every declared node is online and quorate and nothing runs. On the live cluster it is the DC\'s view of the cluster. What-if flags change that state before the engine runs; nothing in the cluster changes.'
   static override examples = [
     '<%= config.bin %> -f cluster-config.json <%= command.id %>',
     '<%= config.bin %> -f cluster-config.json <%= command.id %> --running web-ip@n1 --node-down n1',
@@ -52,7 +52,7 @@ export default class Simulate extends HactlCommand<ScheduleResult> {
 
   async run(): Promise<ScheduleResult> {
     const {flags} = await this.parse(Simulate)
-    const config = await readTarget(flags)
+    const config = await readForSimulation(flags)
     const whatIfs: WhatIf[] = [
       ...flags['node-up'].map((node): WhatIf => ({op: 'node-up', node})),
       ...flags['node-down'].map((node): WhatIf => ({op: 'node-down', node})),

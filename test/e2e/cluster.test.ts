@@ -48,6 +48,11 @@ describe('e2e: a 3-node cluster of real daemons', function () {
     await addVip(cluster)
     const holder = await oneHolder(cluster)
     await cluster.waitQuorate()
+    const whatIf = await cluster.cli(3, ['simulate', '--node-down', `n${holder}`, '--json'])
+    assert.equal(whatIf.exitCode, 0, whatIf.stderr)
+    const starts = whatIf.json.result.transition.actions.filter((a: {op: string, resource: string}) => a.op === 'start' && a.resource === 'vip')
+    assert.equal(starts.length, 1, 'simulate on the live cluster moves the VIP off the node that goes down')
+    assert.notEqual(starts[0].node, `n${holder}`)
     for (const command of ['status', 'membership']) {
       const result = await cluster.cli(2, [command, '--json'])
       assert.equal(result.exitCode, 0, result.stderr)
@@ -70,6 +75,23 @@ describe('e2e: a 3-node cluster of real daemons', function () {
     assert.equal(unstandby.exitCode, 0, unstandby.stderr)
     await cluster.waitQuorate()
     assert.deepEqual(await cluster.holders(VIP), [after])
+  })
+
+  it('standby --wait returns once the move is done; move removes its own constraint when that changes nothing', async () => {
+    const before = await oneHolder(cluster)
+    const standby = await cluster.cli(1, ['node', 'standby', `n${before}`, '--wait', '--json'])
+    assert.equal(standby.exitCode, 0, standby.stderr)
+    assert.equal(standby.json.result.settled, true)
+    const holders = await cluster.holders(VIP)
+    assert.equal(holders.length, 1)
+    assert.notEqual(holders[0], before, 'moved by the time --wait returned')
+    assert.equal((await cluster.cli(1, ['node', 'unstandby', `n${before}`, '--wait'])).exitCode, 0)
+    const move = await cluster.cli(2, ['resource', 'move', 'vip', `n${before}`, '--json'])
+    assert.equal(move.exitCode, 0, move.stderr)
+    await checkContract('resource move', move.json)
+    assert.deepEqual(await cluster.holders(VIP), [before])
+    const constraints = await cluster.cli(2, ['constraint', 'list', '--json'])
+    assert.deepEqual(constraints.json.result.filter((c: {id: string}) => c.id.startsWith('cli-')), [], 'stickiness keeps it there: the constraint is gone')
   })
 
   it('a group starts in order on one node', async () => {

@@ -1,16 +1,18 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 import {EditCommand, type EditResult} from '../../cli/edit-command.js'
+import {waitFlag, timeoutFlag} from '../../cli/flags.js'
 import {localNodeName} from '../../cli/local-node.js'
 
 export default class NodeStandby extends EditCommand {
   static override summary = 'Put a node in standby: its resources move away and nothing runs there.'
   static override examples = ['<%= config.bin %> <%= command.id %> n1', '<%= config.bin %> -f cluster-config.json <%= command.id %> n1']
   static override args = {node: Args.string({name: 'NODE', description: 'Node name (default: this node).'})}
-  static override flags = {wait: Flags.boolean({summary: 'Wait until the cluster has settled (live cluster only).'})}
+  static override flags = {wait: waitFlag, timeout: timeoutFlag}
 
   async run(): Promise<EditResult> {
     const {args, flags} = await this.parse(NodeStandby)
     const node = args.node ?? await localNodeName(flags)
-    return this.applyChange(flags, {op: 'node.set', name: node, standby: true}, `node ${node}: standby=true`)
+    const result = await this.applyChange(flags, {op: 'node.set', name: node, standby: true}, `node ${node}: standby=true`)
+    return flags.wait && !flags.simulate ? this.settle(flags, result) : result
   }
 }

@@ -1,19 +1,40 @@
 import {Args, Flags} from '@oclif/core'
 import {EditCommand, type EditResult} from '../../cli/edit-command.js'
+import {readForSimulation} from '../../cli/config-target.js'
+import {timeoutFlag, waitFlag} from '../../cli/flags.js'
 import {resourceNameArg} from '../../cli/resource-add.js'
+import {applyEdit} from '../../core/config/edits.js'
+import {schedule, stateOf} from '../../core/policy/index.js'
 
 export default class ResourceMove extends EditCommand {
-  static override summary = 'Move a resource to a node (adds the location constraint cli-prefer-NAME with INFINITY).'
-  static override description = 'On the live cluster the constraint is removed once the move has happened, unless --keep-constraint is given; with -f it stays until `hactl resource clear`.'
-  static override examples = ['<%= config.bin %> <%= command.id %> web-ip n2 --wait', '<%= config.bin %> -f cluster-config.json <%= command.id %> web-ip n2']
+  static override summary = 'Move a resource to a node (through the location constraint cli-prefer-NAME, INFINITY).'
+  static override description = `On the live cluster the command waits for the move, then removes its constraint unless --keep-constraint is given — a forgotten cli-prefer constraint pins the resource for ever, a classic Pacemaker trap. If removing it would make the resource move back (no stickiness, a preference elsewhere), the constraint stays and the command says so; 'hactl status' warns about every leftover constraint.
+With -f the constraint stays in the file until 'hactl resource clear'.`
+  static override examples = ['<%= config.bin %> <%= command.id %> web-ip n2', '<%= config.bin %> <%= command.id %> web-ip n2 --keep-constraint', '<%= config.bin %> -f cluster-config.json <%= command.id %> web-ip n2']
   static override args = {name: resourceNameArg, node: Args.string({name: 'NODE', required: true, description: 'Destination node.'})}
   static override flags = {
-    wait: Flags.boolean({summary: 'Wait until the cluster has settled (live cluster only).'}),
-    'keep-constraint': Flags.boolean({summary: 'Keep the cli-prefer constraint after the move.'}),
+    wait: waitFlag,
+    timeout: timeoutFlag,
+    'keep-constraint': Flags.boolean({summary: 'Keep the cli-prefer constraint after the move (the resource stays pinned to NODE).'}),
   }
 
   async run(): Promise<EditResult> {
     const {args, flags} = await this.parse(ResourceMove)
-    return this.applyChange(flags, {op: 'resource.move', id: args.name, node: args.node}, `moving ${args.name} to ${args.node}`)
+    const moved = await this.applyChange(flags, {op: 'resource.move', id: args.name, node: args.node}, `moving ${args.name} to ${args.node}`)
+    if (flags.simulate || flags.file !== undefined) return moved
+    if (flags['keep-constraint']) return flags.wait ? this.settle(flags, moved) : moved
+    const settled = await this.settle(flags, moved)
+    // Remove the constraint only if that changes nothing: the engine decides, on the live state.
+    const current = await readForSimulation(flags)
+    const clear = {op: 'resource.clear' as const, id: args.name, node: args.node}
+    const after = schedule(applyEdit(current, clear), stateOf(current))
+    const movesBack = after.transition.actions.some((a) => a.resource === args.name || a.resource?.startsWith(`${args.name}:`))
+    if (movesBack) {
+      const note = `kept constraint cli-prefer-${args.name}: without it ${args.name} would move away from ${args.node} again; remove it with 'hactl resource clear ${args.name}' when that is what you want`
+      this.say(note)
+      return {...settled, note}
+    }
+    const cleared = await this.applyChange(flags, clear, `removed constraint cli-prefer-${args.name}`)
+    return {...settled, epoch: cleared.epoch}
   }
 }
