@@ -72,6 +72,12 @@ export function findLocalNode(config: BootstrapConfig, name?: string): Bootstrap
   throw new HactlError('not-a-node', `this host is none of the nodes in cluster.json (no local address and no host name matches); use --node NAME`, 2)
 }
 
+/** Two-node clusters: the node with the higher id delays its fencing by 5 s (0 elsewhere). */
+export function twoNodeFenceDelayMs(config: BootstrapConfig, selfId: number): number {
+  if (!config.quorum.two_node) return 0
+  return selfId === Math.min(...config.nodes.map((n) => n.id)) ? 0 : 5_000
+}
+
 export class ClusterDaemon {
   private readonly config: BootstrapConfig
   private readonly self: BootstrapNode
@@ -359,6 +365,13 @@ export class ClusterDaemon {
   private async fence(node: string, transitionId: number, actionId: string): Promise<void> {
     const config = this.committed
     const timeoutMs = parseDurationMs(config ? propertyValue(config, 'stonith-timeout') : '60s') ?? 60_000
+    const delayMs = twoNodeFenceDelayMs(this.config, this.self.id)
+    if (delayMs > 0) {
+      // In a two-node split both nodes are quorate and each would fence the other; the
+      // node with the higher id waits, so the lower one wins the race (Pacemaker's pcmk_delay_base).
+      this.logger.log('notice', 'fence-delay', {node, delay_ms: delayMs})
+      await new Promise((resolve) => setTimeout(resolve, delayMs))
+    }
     const ok = config ? await this.fencer.fence(config, node, timeoutMs) : false
     this.stepOrchestrator({type: 'fence-result', node, transitionId, actionId, ok})
   }

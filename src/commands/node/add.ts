@@ -15,8 +15,11 @@ export default class NodeAdd extends EditCommand {
   async run(): Promise<EditResult> {
     const {args, flags} = await this.parse(NodeAdd)
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$/.test(args.name)) throw inputError(`node name ${JSON.stringify(args.name)} may contain only letters, digits, _ . : -`)
-    if (flags.file !== undefined && (flags.id !== undefined || flags.addr !== undefined)) {
-      throw inputError('--id and --addr describe the node in cluster.json on a live cluster; with -f only the name is declared')
+    if (flags.id !== undefined || flags.addr !== undefined) {
+      // Growing cluster.json while the daemons run is not built yet: say what to do instead.
+      throw inputError(flags.file !== undefined
+        ? '--id and --addr describe the node in cluster.json; with -f only the name is declared'
+        : 'growing a running cluster is not supported yet: run hactl cluster setup with the new node list (--force) on one node, hactl cluster join on the others, and restart the daemons one by one')
     }
     return this.applyChange(flags, {op: 'node.add', name: args.name}, `declared node ${args.name}`)
   }
