@@ -1,20 +1,11 @@
 // Synthetic clusters for the policy benchmark and profiling (seeded, so every run builds the same ones).
 import type {Constraint, ResourceConfig} from '../src/core/config/types.js'
+import {seededRandom} from '../src/core/random.js'
 
-/** A small seeded PRNG (mulberry32), so every run builds the same clusters. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 export function syntheticCluster(nodeCount: number, resourceCount: number, seed = 1): ResourceConfig {
-  const random = prng(seed)
+  const source = seededRandom(seed)
+  const random = () => source.next()
   const pick = (n: number) => Math.floor(random() * n)
   const nodes = Array.from({length: nodeCount}, (_, i) => ({name: `n${i + 1}`, attributes: {rack: `r${i % 4}`}, utilization: {}, standby: false, maintenance: false}))
   const resources = Array.from({length: resourceCount}, (_, i) => ({

@@ -1,18 +1,16 @@
-// A small seeded PRNG (mulberry32): the simulation's only source of randomness,
-// so one seed replays one run exactly.
+// The simulation's only source of randomness (src/core/random.ts), so one seed
+// replays one run exactly.
+import {seededRandom, type Random} from '../../../src/core/random.js'
+
 export class Prng {
-  private state: number
+  private readonly source: Random
   constructor(seed: number) {
-    this.state = seed >>> 0
+    this.source = seededRandom(seed)
   }
 
   /** A float in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6D2B79F5) >>> 0
-    let t = this.state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    return this.source.next()
   }
 
   /** An integer in [min, max]. */
