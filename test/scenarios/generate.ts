@@ -171,6 +171,13 @@ export const scenarios: Record<string, Def> = {
   'orphan-running': {rs: [r('a')], running: {a: 'n1', gone: 'n2'}},
   'group-colocated-with-group': {rs: [r('a1'), r('a2'), r('b1'), r('b2')], groups: [['ga', ['a1', 'a2']], ['gb', ['b1', 'b2']]], cs: [col('gb', 'ga', 'INFINITY'), loc('ga', 'n3', 50)]},
   'failed-unclean-fence-stop': {props: {'stonith-enabled': 'true'}, rs: [r('db', {'target-role': 'Stopped'})], failed: {db: {n1: {failedOp: 'stop'}}}},
+  // An unmanaged resource that runs nowhere is placed nowhere: no phantom node for b to avoid, and c cannot start after it.
+  'unmanaged-stopped-colocation': {rs: [r('a', {'is-managed': 'false'}), r('b'), r('c')], cs: [col('b', 'a', '-INFINITY'), ord('a', 'c')], running: {b: 'n1'}},
+  // A new clone instance does not take the node of a running resource only because its running sibling is sticky.
+  'clone-new-instance-no-room': {props: {'placement-strategy': 'utilization'}, nodes: [{name: 'n1', utilization: {cpu: '2'}}, {name: 'n2', utilization: {cpu: '2'}}],
+    rs: [r('w', {'resource-stickiness': '100'}, {utilization: {cpu: '2'}}), r('x', {}, {utilization: {cpu: '2'}})], clones: [['w-clone', 'w', {'clone-max': '2'}]], running: {'w:0': 'n1', x: 'n2'}},
+  // b cannot start (a cannot run anywhere): it holds no node, so c, which avoids b, stays where it runs.
+  'order-first-cannot-run-anti-colocation': {nodes: two, rs: [r('a'), r('b'), r('c')], cs: [ban('a', 'n1'), ban('a', 'n2'), ord('a', 'b'), col('c', 'b', '-INFINITY')], running: {c: 'n1'}},
 }
 
 for (const [name, def] of Object.entries(scenarios)) {

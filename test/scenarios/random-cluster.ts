@@ -4,22 +4,13 @@
 import type {Constraint, ResourceConfig} from '../../src/core/config/types.js'
 import {validateResourceConfig} from '../../src/core/config/validate.js'
 import {validateClusterState, type ClusterState} from '../../src/core/policy/index.js'
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import {seededRandom} from '../../src/core/random.js'
 
 export interface Case {config: ResourceConfig, state: ClusterState}
 
 export function generate(seed: number): Case {
-  const random = prng(seed)
+  const source = seededRandom(seed)
+  const random = () => source.next()
   const int = (n: number) => Math.floor(random() * n)
   const chance = (p: number) => random() < p
   const pick = <T>(xs: T[]): T => xs[int(xs.length)]

@@ -73,22 +73,26 @@ class Assigner {
   private assignAny(u: number): void {
     const unit = this.model.units[u]
     if (unit.clone >= 0) this.assignClone(unit.clone)
-    else this.assignUnit(u)
+    this.assignUnit(u)
   }
 
-  /** Instances that cannot move go first, then those that run somewhere, so they keep their nodes. */
+  /**
+   * Instances that cannot move go first, then those that run somewhere, so they keep their nodes.
+   * Idle instances wait for their own turn in the processing order: a new instance must not take
+   * the node of a running resource only because a running sibling came early (the next run would
+   * see that resource running and keep it, so the transition would not converge).
+   */
   private assignClone(c: number): void {
     if (this.cloneDone[c]) return
     this.cloneDone[c] = 1
     const units = this.model.clones[c].units
     const pinned = units.filter((u) => this.model.units[u].pinnedTo >= 0)
     const running = units.filter((u) => this.model.units[u].pinnedTo < 0 && this.model.units[u].current >= 0)
-    const idle = units.filter((u) => this.model.units[u].pinnedTo < 0 && this.model.units[u].current < 0)
     for (const u of pinned) this.assignUnit(u)
     // Instances are interchangeable: those whose node is still their best stay first, so that
     // no instance takes another's node only to push that one elsewhere (a pointless swap).
     for (const u of running) this.assignUnit(u, true)
-    for (const u of [...running, ...idle]) this.assignUnit(u)
+    for (const u of running) this.assignUnit(u)
   }
 
   private assignUnit(u: number, inPlaceOnly = false): void {

@@ -72,6 +72,9 @@ function manage(model: Model, inst: Instance, maintenanceMode: boolean): void {
     inst.managed = false
     inst.unmanagedWhy = `active on ${inst.active.length} nodes (multiple-active=block)`
   }
+  // An unmanaged instance that runs nowhere is never started, so it is placed nowhere: otherwise it would
+  // hold a phantom node that its colocations act on (Pacemaker assigns unmanaged resources to their current node, if any).
+  if (!inst.managed && inst.active.length === 0 && inst.heldOn < 0) inst.stopWhy = inst.unmanagedWhy
   if (inst.stopWhy === '' && inst.meta('target-role') === 'Stopped') inst.stopWhy = 'target-role=Stopped'
   if (inst.stopWhy === '' && inst.active.length > 1 && inst.meta('multiple-active') === 'stop_only') {
     inst.stopWhy = `active on ${inst.active.length} nodes (multiple-active=stop_only)`

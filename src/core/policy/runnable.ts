@@ -2,8 +2,9 @@
 // and a mandatory colocation means the dependent cannot run without its primary.
 // Repeated until nothing changes, since one stop can make another.
 import {INFINITY} from '../config/scores.js'
-import type {Assignment} from './assign.js'
+import {assign, type Assignment} from './assign.js'
 import type {ColocationIndex} from './colocation.js'
+import type {BaseScores} from './location.js'
 import type {Model} from './model.js'
 
 function runsAnywhere(assignment: Assignment, units: number[]): boolean {
@@ -77,4 +78,45 @@ export function propagateStops(model: Model, colocations: ColocationIndex): Mode
     if (!changed) break
   }
   return units
+}
+
+function mandatoryOrders(model: Model): Array<{c: {id: string, first: string}, first: number[], then: number[]}> {
+  return model.config.constraints.flatMap((c) => (c.type === 'order' && c.kind === 'mandatory' && c.firstAction === 'start' && c.thenAction === 'start'
+    ? [{c, first: model.unitsByName.get(c.first) ?? [], then: model.unitsByName.get(c.then) ?? []}] : []))
+}
+
+/** Is the unit still kept from running by what it needs (a mandatory order's first, a mandatory colocation's primary)? */
+function stillBlocked(orders: ReturnType<typeof mandatoryOrders>, assignment: Assignment, colocations: ColocationIndex, u: number): boolean {
+  for (const {first, then} of orders) if (then.includes(u) && first.length > 0 && !runsAnywhere(assignment, first)) return true
+  return colocations.asDependent[u].some((c) => c.score <= -INFINITY || (c.score >= INFINITY && !runsAnywhere(assignment, c.primaries)))
+}
+
+/**
+ * Assigns, then stops what cannot run, and assigns again without the stopped units until nothing more
+ * stops. A unit stopped only after assignment (its mandatory order's first cannot run) would otherwise
+ * have held a node for nothing: its anti-colocations, capacity and tie-breaks acted on a placement that
+ * never happens, and the next run, which no longer sees it there, would place the others differently.
+ * When leaving such a unit out lets what it needs run after all (a loop of orders and colocations), the
+ * first assignment stands, as in Pacemaker, which keeps the unit's node even though it cannot start there.
+ */
+export function assignRunnable(model: Model, base: BaseScores, colocations: ColocationIndex): {model: Model, assignment: Assignment} {
+  const orders = mandatoryOrders(model)
+  const marked: number[] = []
+  let first: {model: Model, assignment: Assignment} | undefined
+  for (let pass = 0; ; pass++) {
+    const assigned = assign(model, base, colocations)
+    const assignment = enforceRunnable(model, assigned, colocations)
+    first ??= {model, assignment}
+    if (marked.some((u) => !stillBlocked(orders, assignment, colocations, u))) return first
+    const stopped: number[] = []
+    for (let u = 0; u < assignment.node.length; u++) {
+      if (assigned.running[u] > 0 && assignment.running[u] === 0 && model.units[u].stopWhy === '') stopped.push(u)
+    }
+    if (stopped.length === 0 || pass >= model.units.length) return {model, assignment}
+    const units = [...model.units]
+    for (const u of stopped) units[u] = {...units[u], stopWhy: assignment.why[u]}
+    marked.push(...stopped)
+    model = {...model, units}
+    model = {...model, units: propagateStops(model, colocations)}
+  }
 }

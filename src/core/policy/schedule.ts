@@ -4,7 +4,7 @@
 import {propertyValue} from '../config/defaults.js'
 import type {ResourceConfig} from '../config/types.js'
 import {instanceWhy, planActions, type Action, type Change} from './actions.js'
-import {assign, type Assignment} from './assign.js'
+import type {Assignment} from './assign.js'
 import {indexColocations} from './colocation.js'
 import {collectFailures} from './failures.js'
 import {buildGraph} from './graph.js'
@@ -14,7 +14,7 @@ import {isFrozen, type Model} from './model.js'
 import {nextState} from './next-state.js'
 import {nodeEligibility} from './nodes.js'
 import {orderActions} from './orderings.js'
-import {enforceRunnable, propagateStops} from './runnable.js'
+import {assignRunnable, propagateStops} from './runnable.js'
 import type {ClusterState} from './state.js'
 import {unpack} from './unpack.js'
 
@@ -85,7 +85,9 @@ export function scheduleInternals(config: ResourceConfig, state: ClusterState, t
   const colocations = indexColocations(model)
   model = {...model, units: propagateStops(model, colocations)}
   const base = locationScores(model)
-  const assignment = enforceRunnable(model, assign(model, base, colocations), colocations)
+  const runnable = assignRunnable(model, base, colocations)
+  model = runnable.model
+  const assignment = runnable.assignment
   const plan = planActions(model, assignment)
   const actions = buildGraph(orderActions(model, plan, colocations), model.warnings)
   const changes = plan.changes
