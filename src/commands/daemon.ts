@@ -35,6 +35,7 @@ SIGHUP: cluster.json is read and checked again; changes that need a restart are 
     const daemon = new ClusterDaemon(bootstrap, {configDir: flags['config-dir'], stateDir: flags['state-dir'], runDir: flags['run-dir'], nodeName: flags.node, logger})
     await daemon.start()
     await new Promise<void>((resolve) => {
+      void daemon.stopped.then(resolve)
       const stop = (signal: string) => {
         void daemon.shutdown(signal).then(resolve, (error) => {
           logger.log('crit', 'shutdown-failed', {error: String(error)})
@@ -52,5 +53,7 @@ SIGHUP: cluster.json is read and checked again; changes that need a restart are 
         }, (error) => logger.log('error', 'reload-failed', {error: String((error as Error).message)}))
       })
     })
+    // Everything is stopped and said; do not linger on whatever the runtime still holds.
+    process.stderr.write('', () => process.exit(0))
   }
 }

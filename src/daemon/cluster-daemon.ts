@@ -106,6 +106,9 @@ export class ClusterDaemon {
   private leaving: {resolve: () => void} | undefined
   private noQuorumTimer: NodeJS.Timeout | undefined
   private stopping = false
+  private markStopped!: () => void
+  /** Resolves when the daemon has shut down, whoever asked (a signal or `hactl cluster stop`). */
+  readonly stopped = new Promise<void>((resolve) => { this.markStopped = resolve })
   private readonly started = Date.now()
 
   constructor(config: BootstrapConfig, private readonly options: DaemonOptions) {
@@ -593,5 +596,6 @@ export class ClusterDaemon {
     await this.control?.stop()
     await this.executor?.close()
     this.logger.log('notice', 'daemon-stopped', {node: this.self.name})
+    this.markStopped()
   }
 }

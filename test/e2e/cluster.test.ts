@@ -112,6 +112,27 @@ describe('e2e: a 3-node cluster of real daemons', function () {
     assert.deepEqual(dispatched.map((l) => /action=(g\d)_start/.exec(l)![1]), ['g1', 'g2', 'g3'])
   })
 
+  it('cluster stop on the holder moves its resources away first, then leaves cleanly', async () => {
+    const holder = await oneHolder(cluster)
+    const child = cluster.daemons.get(holder)!
+    const stop = await cluster.cli(holder, ['cluster', 'stop'])
+    assert.equal(stop.exitCode, 0, stop.stderr)
+    await child
+    cluster.daemons.delete(holder)
+    const others = [1, 2, 3].filter((n) => n !== holder)
+    assert.deepEqual((await cluster.holders(VIP)).filter((n) => n === holder), [], 'nothing left behind')
+    await oneHolder(cluster, [holder])
+    await cluster.waitFor(async () => (await cluster.status(others[0]))?.nodes.some((n: {name: string, online: boolean}) => n.name === `n${holder}` && !n.online), 10_000, `n${holder} seen gone`)
+    await cluster.waitQuorate(others)
+    const status = await cluster.status(others[0])
+    assert.deepEqual(status.nodes.find((n: {name: string}) => n.name === `n${holder}`), {name: `n${holder}`, id: holder, online: false, standby: false, maintenance: false, unclean: false})
+    const log = cluster.logs.get(holder)!
+    const stopped = log.findIndex((l) => l.includes('daemon-stopped'))
+    assert.ok(stopped >= 0, 'the daemon said it stopped')
+    cluster.start(holder)
+    await cluster.waitQuorate([1, 2, 3], 30_000)
+  })
+
   it('kill -9 of the holder: the VIP comes back on a survivor, once', async () => {
     const holder = await oneHolder(cluster)
     cluster.kill(holder, 'SIGKILL')
