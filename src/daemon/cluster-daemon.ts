@@ -35,6 +35,7 @@ import {StateStore, SyncValueFile} from './state-store.js'
 
 const TICK_MS = 100
 const STATUS_THROTTLE_MS = 50
+const WRITE_RETRY_MS = 1000
 
 type ToNode =
   | {t: 'report-request'}
@@ -318,15 +319,32 @@ export class ClusterDaemon {
     this.publishStatusSoon()
   }
 
-  private write(edit: ConfigEdit, ifEpoch?: number): Promise<ResourceConfig> {
+  /**
+   * A client's write. A refusal that surely changed nothing (not-applied) during a
+   * membership change — no quorum, busy, DC changed — is retried for up to one
+   * second, since such changes last tens of milliseconds; a write whose outcome is
+   * unknown is never retried blindly.
+   */
+  private async write(edit: ConfigEdit, ifEpoch?: number): Promise<ResourceConfig> {
+    const deadline = Date.now() + WRITE_RETRY_MS
+    for (;;) {
+      const result = await this.writeOnce(edit, ifEpoch)
+      if (result.ok) return result.config
+      const {code, message, outcome} = result.error
+      const transient = outcome === 'not-applied' && (code === 'no-quorum' || code === 'busy' || code === 'dc-changed')
+      if (transient && Date.now() < deadline && !this.stopping) {
+        await new Promise((resolve) => setTimeout(resolve, 50))
+        continue
+      }
+      const exitCode = code === 'no-quorum' ? 3 : code === 'invalid-config' ? 2 : 1
+      throw new HactlError(code === 'invalid-config' ? result.error.reason ?? code : code, message, exitCode)
+    }
+  }
+
+  private writeOnce(edit: ConfigEdit, ifEpoch?: number): Promise<WriteResult> {
     const requestId = `${this.self.id}-${this.started}-${this.nextRequest++}`
-    return new Promise((resolve, reject) => {
-      this.writes.set(requestId, (result) => {
-        if (result.ok) return resolve(result.config)
-        const {code, message} = result.error
-        const exitCode = code === 'no-quorum' ? 3 : code === 'invalid-config' ? 2 : 1
-        reject(new HactlError(code === 'invalid-config' ? result.error.reason ?? code : code, message, exitCode))
-      })
+    return new Promise((resolve) => {
+      this.writes.set(requestId, resolve)
       this.stepReplication({type: 'clientWrite', requestId, edit, ifEpoch})
     })
   }
