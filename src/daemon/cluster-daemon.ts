@@ -103,7 +103,6 @@ export class ClusterDaemon {
   private dcStatus: ClusterStatus | undefined
   private dcState: ClusterState | undefined
   private statusTimer: NodeJS.Timeout | undefined
-  private readonly settledWaiters: Array<() => void> = []
   private leaving: {resolve: () => void} | undefined
   private noQuorumTimer: NodeJS.Timeout | undefined
   private stopping = false
@@ -455,7 +454,6 @@ export class ClusterDaemon {
       case 'status':
         this.dcStatus = message.status
         this.dcState = message.state
-        if (message.status.settled) for (const resolve of this.settledWaiters.splice(0)) resolve()
         break
     }
   }
@@ -563,21 +561,20 @@ export class ClusterDaemon {
     const primitive = config?.resources.find((r) => r.id === resource) ?? config?.groups.find((g) => g.id === resource) ?? config?.clones.find((c) => c.id === resource)
     if (!primitive) throw new HactlError('not-found', `resource ${JSON.stringify(resource)} does not exist`, 2)
     const role = primitive.meta['target-role'] ?? ''
-    await this.write({op: 'resource.meta', id: resource, meta: {'target-role': 'Stopped'}})
-    await this.waitSettled(60_000)
+    const stopped = await this.write({op: 'resource.meta', id: resource, meta: {'target-role': 'Stopped'}})
+    await this.waitSettled(stopped.epoch, 60_000)
     await this.write({op: 'resource.meta', id: resource, meta: {'target-role': role}})
     return {resource}
   }
 
-  /** Resolves when the DC reports nothing left to do (or after timeoutMs). */
-  waitSettled(timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs)
-      this.settledWaiters.push(() => {
-        clearTimeout(timer)
-        resolve()
-      })
-    })
+  /** Resolves when the cluster has carried out configuration `epoch` and has nothing left to do (or after timeoutMs). */
+  async waitSettled(epoch: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const status = this.status()
+      if ((status.epoch >= epoch && status.settled) || Date.now() > deadline) return
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
   }
 
   private tick(): void {

@@ -110,6 +110,16 @@ describe('e2e: a 3-node cluster of real daemons', function () {
     // The DC dispatched them in order: g1, then g2, then g3.
     const dispatched = cluster.logs.get(Number(status.dc.slice(1)))!.filter((l) => /dispatch .*action=g[123]_start/.test(l))
     assert.deepEqual(dispatched.map((l) => /action=(g\d)_start/.exec(l)![1]), ['g1', 'g2', 'g3'])
+    // restart stops and starts it where it runs (and what follows it in the group).
+    const dcLog = cluster.logs.get(Number(status.dc.slice(1)))!
+    const before = dcLog.length
+    const restart = await cluster.cli(1, ['resource', 'restart', 'g2'])
+    assert.equal(restart.exitCode, 0, restart.stderr)
+    await cluster.waitQuorate()
+    const after = dcLog.slice(before).filter((l) => l.includes('dispatch')).map((l) => /action=(\S+)/.exec(l)![1])
+    assert.ok(after.indexOf('g2_stop_' + [...where][0]) >= 0 && after.indexOf('g2_start_' + [...where][0]) > after.indexOf('g2_stop_' + [...where][0]), after.join(' '))
+    assert.ok(after.indexOf('g3_stop_' + [...where][0]) < after.indexOf('g2_stop_' + [...where][0]), 'g3 follows g2: it stops first')
+    assert.equal((await cluster.status(1)).resources.filter((r: {group: string, role: string}) => r.group === 'grp' && r.role === 'started').length, 3)
   })
 
   it('cluster stop on the holder moves its resources away first, then leaves cleanly', async () => {
