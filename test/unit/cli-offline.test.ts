@@ -95,6 +95,8 @@ describe('the CLI on a configuration file (-f), as a subprocess', function () {
     await rejected(['resource', 'add', 'vip', 'x', '--ip', '300.1.1.1'], /--ip "300\.1\.1\.1" is not an IPv4 or IPv6 address/)
     await rejected(['resource', 'add', 'agent', 'x', 'nonsense'], /agent "nonsense" is not ocf:PROVIDER:TYPE/)
     await rejected(['resource', 'add', 'agent', 'x', 'ocf:hactl:dummy', 'novalue'], /parameter "novalue" is not KEY=VALUE/)
+    await rejected(['resource', 'add', 'agent', 'x', 'ocf:hactl:dummy', 'bogus=1'], /ocf:hactl:dummy has no parameter 'bogus'; valid parameters: state, fail/)
+    await rejected(['resource', 'add', 'agent', 'x', 'ocf:hactl:mount', 'device=/dev/vdb'], /requires parameter directory, fstype/)
     await rejected(['constraint', 'colocation', 'add', 'web-ip', 'with', 'ghost'], /resource "ghost" does not exist/)
     await rejected(['constraint', 'location', 'web-ip', 'prefers', 'n1=lots'], /score for n1 "lots" is not an integer, INFINITY or -INFINITY/)
     await rejected(['constraint', 'location', 'web-ip', 'prefers', 'n1=10', 'n9=5'], /node "n9" is not a declared node/)
