@@ -42,6 +42,15 @@ describe('e2e: a 3-node cluster of real daemons', function () {
     if (this.currentTest?.state === 'failed') console.log(cluster.tail(40))
   })
 
+  it('the control socket is 0660 and the state files are root\'s alone', async () => {
+    const {stat} = await import('node:fs/promises')
+    const socket = await stat(`${cluster.runDir(1)}/hactl.sock`)
+    assert.ok(socket.isSocket())
+    assert.equal(socket.mode & 0o777, 0o660)
+    assert.equal((await stat(cluster.stateDir(1))).mode & 0o777, 0o700)
+    assert.equal((await stat(`${cluster.stateDir(1)}/cib.json`)).mode & 0o777, 0o600)
+  })
+
   it('a VIP added through the CLI runs on exactly one node, and every node says so', async () => {
     const property = await cluster.cli(1, ['property', 'set', 'resource-stickiness=100'])
     assert.equal(property.exitCode, 0, property.stderr)
