@@ -178,6 +178,13 @@ export const scenarios: Record<string, Def> = {
     rs: [r('w', {'resource-stickiness': '100'}, {utilization: {cpu: '2'}}), r('x', {}, {utilization: {cpu: '2'}})], clones: [['w-clone', 'w', {'clone-max': '2'}]], running: {'w:0': 'n1', x: 'n2'}},
   // b cannot start (a cannot run anywhere): it holds no node, so c, which avoids b, stays where it runs.
   'order-first-cannot-run-anti-colocation': {nodes: two, rs: [r('a'), r('b'), r('c')], cs: [ban('a', 'n1'), ban('a', 'n2'), ord('a', 'b'), col('c', 'b', '-INFINITY')], running: {c: 'n1'}},
+  // c cannot run after the stopped unmanaged b, so its stickiness does not keep the group on n1.
+  'group-stopped-member-no-stickiness': {rs: [r('a'), r('b', {'is-managed': 'false'}), r('c', {'resource-stickiness': '100'})], groups: [['g', ['a', 'b', 'c']]], cs: [loc('g', 'n1', -50)], running: {c: 'n1'}},
+  // x would rather be on n2, so it does not go before the unmanaged u that fills n2.
+  'utilization-mover-after-unmanaged': {props: {'placement-strategy': 'utilization'}, nodes: [{name: 'n1', utilization: {cpu: '2'}}, {name: 'n2', utilization: {cpu: '2'}}],
+    rs: [r('x', {}, {utilization: {cpu: '2'}}), r('u', {'is-managed': 'false'}, {utilization: {cpu: '2'}})], cs: [loc('x', 'n2', 20)], running: {x: 'n1', u: 'n2'}},
+  // The group stays where its unmanaged first member runs; its managed member may not join o there.
+  'group-unmanaged-member-anti-colocation': {rs: [r('a', {'is-managed': 'false'}), r('b'), r('o')], groups: [['g', ['a', 'b']]], cs: [col('g', 'o', '-INFINITY')], running: {a: 'n1', b: 'n2', o: 'n1'}},
 }
 
 for (const [name, def] of Object.entries(scenarios)) {

@@ -54,9 +54,14 @@ class Assigner {
     for (const u of this.processingOrder()) this.assignAny(u)
   }
 
-  /** Priority first; then the units with the highest score where they run (so running resources do not shuffle); then config order. */
+  /**
+   * Priority first; then the units with the highest score where they run (so running resources do not
+   * shuffle); then config order. Only a unit that stays counts as running: one that would rather be
+   * elsewhere must not go early on the strength of its current node and then take another's node, and
+   * one that must stop holds nothing (the next run would order both differently, and not converge).
+   */
   private processingOrder(): number[] {
-    const key = this.model.units.map((u) => (u.current >= 0 ? this.base.scores[u.index][u.current] : MINUS_INFINITY - 1))
+    const key = this.model.units.map((u) => this.runningKey(u))
     const order = this.model.units.map((u) => u.index)
     const byUtilization = this.model.strategy !== 'default'
     const size = (u: Unit) => Object.values(u.utilization).reduce((a, b) => a + b, 0)
@@ -70,6 +75,16 @@ class Assigner {
     })
   }
 
+  private runningKey(u: Unit): number {
+    if (u.current < 0) return MINUS_INFINITY - 1
+    if (u.pinnedTo >= 0) return this.base.scores[u.index][u.current]
+    if (u.stopWhy !== '') return MINUS_INFINITY - 1
+    const scores = this.base.scores[u.index]
+    const here = scores[u.current]
+    for (let n = 0; n < this.n; n++) if (scores[n] > here) return MINUS_INFINITY
+    return here
+  }
+
   private assignAny(u: number): void {
     const unit = this.model.units[u]
     if (unit.clone >= 0) this.assignClone(unit.clone)
@@ -77,10 +92,10 @@ class Assigner {
   }
 
   /**
-   * Instances that cannot move go first, then those that run somewhere, so they keep their nodes.
-   * Idle instances wait for their own turn in the processing order: a new instance must not take
-   * the node of a running resource only because a running sibling came early (the next run would
-   * see that resource running and keep it, so the transition would not converge).
+   * Instances that cannot move go first, then those that stay where they run. The others wait for
+   * their own turn in the processing order: a new or moving instance must not take the node of a
+   * running resource only because a sibling that stays came early (the next run would see that
+   * resource running and keep it, so the transition would not converge).
    */
   private assignClone(c: number): void {
     if (this.cloneDone[c]) return
@@ -92,13 +107,14 @@ class Assigner {
     // Instances are interchangeable: those whose node is still their best stay first, so that
     // no instance takes another's node only to push that one elsewhere (a pointless swap).
     for (const u of running) this.assignUnit(u, true)
-    for (const u of running) this.assignUnit(u)
   }
 
   private assignUnit(u: number, inPlaceOnly = false): void {
     if (this.status[u] !== TODO) return
     this.status[u] = BUSY
-    for (const c of this.colocations.asDependent[u]) for (const p of c.primaries) this.assignAny(p)
+    // A unit that must stop goes nowhere: it does not pull its primaries ahead of their turn.
+    const stopping = this.model.units[u].stopWhy !== '' && this.model.units[u].pinnedTo < 0
+    if (!stopping) for (const c of this.colocations.asDependent[u]) for (const p of c.primaries) this.assignAny(p)
     this.status[u] = this.decide(this.model.units[u], inPlaceOnly) ? DONE : TODO
   }
 
@@ -124,14 +140,24 @@ class Assigner {
     return scores
   }
 
+  /** Its own scores and what its primaries' nodes add (an anti-colocation keeps its managed members off). */
+  private withPrimaries(unit: Unit): Float64Array {
+    const scores = Float64Array.from(this.base.scores[unit.index])
+    for (const c of this.colocations.asDependent[unit.index]) this.applyPrimary(unit, scores, c)
+    return scores
+  }
+
   private decideNow(unit: Unit): void {
     const u = unit.index
     if (unit.pinnedTo >= 0) {
       // An unmanaged member keeps the unit where it is; managed members still may not run where they are not allowed.
       const unmanaged = unit.pinnedWhy.startsWith('unmanaged')
       if (unmanaged && unit.stopWhy !== '') return this.place(unit, unit.pinnedTo, 0, unit.stopWhy)
-      const allowed = !unmanaged || this.base.scores[u][unit.pinnedTo] >= 0
-      return this.place(unit, unit.pinnedTo, allowed ? unit.instances.length : 0, allowed ? unit.pinnedWhy : this.causeOn(unit, this.base.scores[u], unit.pinnedTo))
+      const scores = unmanaged ? this.withPrimaries(unit) : this.base.scores[u]
+      if (!unmanaged || scores[unit.pinnedTo] >= 0) return this.place(unit, unit.pinnedTo, unit.instances.length, unit.pinnedWhy)
+      // Not allowed there: only the leading members that are unmanaged and run there keep running (untouched).
+      const k = unit.instances.findIndex((i) => this.model.instances[i].managed || !this.model.instances[i].active.includes(unit.pinnedTo))
+      return this.place(unit, unit.pinnedTo, k < 0 ? unit.instances.length : k, this.causeOn(unit, scores, unit.pinnedTo))
     }
     if (unit.stopWhy !== '') return this.unplace(unit, unit.stopWhy)
     if (unit.clone >= 0 && this.model.clones[unit.clone].units.indexOf(u) >= this.model.clones[unit.clone].max) {

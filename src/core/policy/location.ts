@@ -112,10 +112,13 @@ function scoreUnit(model: Model, unit: Unit, locations: Map<string, LocationCons
       }
     }
   }
+  // Members from the first that must stay stopped on never run in the group, so their stickiness holds nothing.
+  let stopsFrom = unit.instances.length
   unit.instances.forEach((i, member) => {
     const inst = model.instances[i]
+    if (inst.stopWhy !== '' && member < stopsFrom) stopsFrom = member
     // Stickiness and thresholds are looked up only where they can matter: most instances run nowhere and never failed.
-    const stickiness = inst.active.length === 0 ? 0 : stickinessOf(model, unit, member)
+    const stickiness = inst.active.length === 0 || member >= stopsFrom ? 0 : stickinessOf(model, unit, member)
     if (stickiness !== 0) for (const n of inst.active) s.add(n, stickiness, `stickiness of ${inst.id}`)
     const limit = inst.failCounts.size === 0 ? 0 : threshold(model, unit, member)
     for (const [n, count] of inst.failCounts) {

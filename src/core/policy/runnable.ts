@@ -96,27 +96,34 @@ function stillBlocked(orders: ReturnType<typeof mandatoryOrders>, assignment: As
  * stops. A unit stopped only after assignment (its mandatory order's first cannot run) would otherwise
  * have held a node for nothing: its anti-colocations, capacity and tie-breaks acted on a placement that
  * never happens, and the next run, which no longer sees it there, would place the others differently.
- * When leaving such a unit out lets what it needs run after all (a loop of orders and colocations), the
- * first assignment stands, as in Pacemaker, which keeps the unit's node even though it cannot start there.
+ * When leaving such a unit out lets what it needs run after all (a loop of orders and colocations), it
+ * is assigned again like any other and never left out again: it then keeps the node it cannot start on,
+ * as in Pacemaker. Each unit is left out at most once and taken back at most once, so this ends.
  */
 export function assignRunnable(model: Model, base: BaseScores, colocations: ColocationIndex): {model: Model, assignment: Assignment} {
   const orders = mandatoryOrders(model)
-  const marked: number[] = []
-  let first: {model: Model, assignment: Assignment} | undefined
-  for (let pass = 0; ; pass++) {
-    const assigned = assign(model, base, colocations)
-    const assignment = enforceRunnable(model, assigned, colocations)
-    first ??= {model, assignment}
-    if (marked.some((u) => !stillBlocked(orders, assignment, colocations, u))) return first
+  const marks = new Map<number, string>()
+  const released = new Set<number>()
+  let current = model
+  for (;;) {
+    const assigned = assign(current, base, colocations)
+    const assignment = enforceRunnable(current, assigned, colocations)
+    const invalid = [...marks.keys()].filter((u) => !stillBlocked(orders, assignment, colocations, u))
     const stopped: number[] = []
-    for (let u = 0; u < assignment.node.length; u++) {
-      if (assigned.running[u] > 0 && assignment.running[u] === 0 && model.units[u].stopWhy === '') stopped.push(u)
+    if (invalid.length === 0) {
+      for (let u = 0; u < assignment.node.length; u++) {
+        if (assigned.running[u] > 0 && assignment.running[u] === 0 && current.units[u].stopWhy === '' && !released.has(u)) stopped.push(u)
+      }
+      if (stopped.length === 0) return {model: current, assignment}
     }
-    if (stopped.length === 0 || pass >= model.units.length) return {model, assignment}
+    for (const u of invalid) {
+      marks.delete(u)
+      released.add(u)
+    }
+    for (const u of stopped) marks.set(u, assignment.why[u])
     const units = [...model.units]
-    for (const u of stopped) units[u] = {...units[u], stopWhy: assignment.why[u]}
-    marked.push(...stopped)
-    model = {...model, units}
-    model = {...model, units: propagateStops(model, colocations)}
+    for (const [u, why] of marks) units[u] = {...units[u], stopWhy: why}
+    current = {...model, units}
+    current = {...current, units: propagateStops(current, colocations)}
   }
 }
