@@ -18,7 +18,7 @@ import {validateResourceConfig} from '../core/config/validate.js'
 import {parseDurationMs} from '../core/config/durations.js'
 import type {ConfigEdit} from '../core/config/edits.js'
 import type {ResourceConfig} from '../core/config/types.js'
-import {clusterState, initialOrchestrator, stepOrchestrator, type NodeReport, type OrchestratorEvent, type OrchestratorState} from '../core/orchestration/index.js'
+import {clusterState, initialOrchestrator, stepOrchestrator, type NodeReport, type OrchestratorEvent, type OrchestratorOutput, type OrchestratorState} from '../core/orchestration/index.js'
 import type {Action} from '../core/policy/actions.js'
 import type {ClusterState} from '../core/policy/state.js'
 import {NO_QUORUM_STOP_BUDGET_MS} from '../core/policy/nodes.js'
@@ -33,8 +33,19 @@ import {PeerNetwork} from './peer-network.js'
 import {buildStatus} from './status-builder.js'
 import {StateStore, SyncValueFile} from './state-store.js'
 
+/** Replication's tick (its options count in ticks) while it has work: retransmissions, a sync, writes. */
 const TICK_MS = 100
+/**
+ * Once replication has been quiet this long (no event, no tick output but the DC's
+ * periodic commit notices), it ticks every QUIET_TICK_MS: the commit notices that
+ * let a member notice a missed commit keep flowing, ten times slower. Any event
+ * brings the 100 ms tick back at once.
+ */
+const QUIET_AFTER_MS = 3_000
+const QUIET_TICK_MS = 1_000
 const STATUS_THROTTLE_MS = 50
+/** The DC republishes its status this often even when nothing changed (a member may have missed one). */
+const STATUS_REFRESH_MS = 1_000
 const WRITE_RETRY_MS = 1000
 
 type ToNode =
@@ -98,6 +109,12 @@ export class ClusterDaemon {
   private committed: ResourceConfig | undefined
   private dcReady = false
   private tickTimer: NodeJS.Timeout | undefined
+  private tickAt = Infinity
+  private timersOff = false
+  private replicationActiveAt = 0
+  private recheckTimer: NodeJS.Timeout | undefined
+  private recheckAt: number | null = null
+  private statusRefreshTimer: NodeJS.Timeout | undefined
   private nextRequest = 1
   private readonly writes = new Map<string, (result: WriteResult) => void>()
   private dcStatus: ClusterStatus | undefined
@@ -174,7 +191,11 @@ export class ClusterDaemon {
     })
     this.membership.on('view', (view: ViewEvent) => this.onView(view))
     await this.membership.start()
-    this.tickTimer = setInterval(() => this.tick(), TICK_MS)
+    this.replicationActiveAt = Date.now()
+    this.armTick()
+    this.statusRefreshTimer = setInterval(() => {
+      if (this.isActiveDc) this.publishStatusSoon()
+    }, STATUS_REFRESH_MS)
     this.logger.log('notice', 'daemon-started', {node: this.self.name, id: this.self.id, cluster: this.config.cluster_name, epoch: this.committed?.epoch ?? 0})
   }
 
@@ -236,6 +257,7 @@ export class ClusterDaemon {
   private stepReplication(event: ReplicationEvent): void {
     const {state, outputs} = stepReplication(this.replication, event)
     this.replication = state
+    this.noteReplicationActivity(event, outputs)
     for (const output of outputs) {
       switch (output.type) {
         case 'send':
@@ -351,8 +373,16 @@ export class ClusterDaemon {
   // ---- orchestration (on the DC) ----
 
   private stepOrchestrator(event: OrchestratorEvent): void {
+    // The orchestrator's clock moves with its events; without a periodic tick,
+    // one comes first so that every plan is made at the current time.
+    if (!('nowMs' in event)) this.tickOrchestrator()
     const {state, outputs} = stepOrchestrator(this.orchestrator, event)
     this.orchestrator = state
+    this.carryOutOrchestrator(outputs)
+  }
+
+  private carryOutOrchestrator(outputs: OrchestratorOutput[]): void {
+    this.armRecheck()
     for (const output of outputs) {
       switch (output.type) {
         case 'request-report':
@@ -577,9 +607,53 @@ export class ClusterDaemon {
     }
   }
 
-  private tick(): void {
-    this.stepReplication({type: 'tick'})
-    this.stepOrchestrator({type: 'tick', nowMs: Date.now()})
+  // ---- timers ----
+
+  /** Replication ticks every TICK_MS while busy, every QUIET_TICK_MS once quiet. */
+  private armTick(): void {
+    if (this.timersOff) return
+    const quiet = Date.now() - this.replicationActiveAt >= QUIET_AFTER_MS && this.replication.forwarded.length === 0
+    const at = Date.now() + (quiet ? QUIET_TICK_MS : TICK_MS)
+    if (this.tickAt <= at) return
+    clearTimeout(this.tickTimer)
+    this.tickAt = at
+    this.tickTimer = setTimeout(() => {
+      this.tickAt = Infinity
+      this.stepReplication({type: 'tick'})
+      this.armTick()
+    }, at - Date.now())
+  }
+
+  /** Anything but a tick, or a tick that did more than resend commit notices, keeps replication busy. */
+  private noteReplicationActivity(event: ReplicationEvent, outputs: ReadonlyArray<{type: string, message?: {type: string}}>): void {
+    const busy = event.type !== 'tick' || outputs.some((o) => o.type !== 'send' || o.message?.type !== 'commit')
+    if (!busy) return
+    this.replicationActiveAt = Date.now()
+    if (this.tickAt > Date.now() + TICK_MS) this.armTick()
+  }
+
+  /** A tick of the orchestrator: moves its clock; a due recheck (failure expiry, safety delay) replans. */
+  private tickOrchestrator(): void {
+    const before = this.orchestrator
+    const {state, outputs} = stepOrchestrator(before, {type: 'tick', nowMs: Date.now()})
+    this.orchestrator = state
+    if (outputs.length === 0 && state.dirty === before.dirty && state.transition === before.transition) return
+    this.carryOutOrchestrator(outputs)
+  }
+
+  /** Wakes the orchestrator when the policy engine asked to look again (recheckAtMs). */
+  private armRecheck(): void {
+    const at = this.orchestrator.recheckAtMs
+    const due = at !== null && at > Date.now() && !this.timersOff ? at : null
+    if (due === this.recheckAt) return
+    clearTimeout(this.recheckTimer)
+    this.recheckAt = due
+    if (due === null) return
+    this.recheckTimer = setTimeout(() => {
+      this.recheckAt = null
+      this.tickOrchestrator()
+      this.armRecheck()
+    }, due - Date.now() + 1)
   }
 
   // ---- shutdown ----
@@ -603,7 +677,10 @@ export class ClusterDaemon {
       if (timedOut) this.logger.log('warning', 'shutdown-not-granted', {waited_ms: stopBudget})
     }
     await this.lrm.stopAll('shutdown')
-    clearInterval(this.tickTimer)
+    this.timersOff = true
+    clearTimeout(this.tickTimer)
+    clearTimeout(this.recheckTimer)
+    clearInterval(this.statusRefreshTimer)
     clearTimeout(this.statusTimer)
     clearTimeout(this.noQuorumTimer)
     await this.membership?.stop()

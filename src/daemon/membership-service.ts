@@ -26,7 +26,7 @@ import {randomBytes} from 'node:crypto'
 import {EventEmitter} from 'node:events'
 import {performance} from 'node:perf_hooks'
 import type {BootstrapConfig} from '../core/config/bootstrap-types.js'
-import {membershipConfigOf, MembershipMachine, tickFor, type Incoming, type Message, type Ready, type ViewStatus} from '../core/membership/index.js'
+import {membershipConfigOf, MembershipMachine, type Incoming, type Message, type Ready, type ViewStatus} from '../core/membership/index.js'
 import {decodeApp, decodeHeartbeat, decodeProposal, deriveKeys, DROP_REASONS, encodeApp, encodeMessage, IV_BYTES, MalformedError, MAX_APP_PAYLOAD_BYTES, MessageType, open, ReplayGuard, seal, typeOf, type DropReason, type OpenContext, type Sealer} from '../core/wire/index.js'
 import {UdpTransport, type LinkCounters} from './transport.js'
 
@@ -95,6 +95,8 @@ export class MembershipService extends EventEmitter {
   private readonly heardOnLink: Array<Map<number, number>>
   private readonly tokenMs: number
   private timer: NodeJS.Timeout | undefined
+  /** When the armed timer fires (performance.now() time), Infinity when none is armed. */
+  private timerAt = Infinity
   private current: ViewEvent
   private running = false
   private lastAgreed: number[] = []
@@ -134,8 +136,6 @@ export class MembershipService extends EventEmitter {
     if (this.options.config.crypto === 'none') this.log({level: 'warning', event: 'crypto-none', message: 'crypto is "none": cluster traffic is neither authenticated nor encrypted; anyone on the network can join or disrupt the cluster'})
     await this.transport.start()
     this.running = true
-    const tickMs = tickFor(this.options.totem?.heartbeat ?? this.options.config.totem.heartbeat)
-    this.timer = setInterval(() => this.step({type: 'tick'}), tickMs)
     this.step({type: 'tick'})
     this.log({level: 'info', event: 'membership-start', node: this.options.nodeId, incarnation: this.sealer.incarnation, transport: this.options.config.transport, links: this.options.config.nodes.find((n) => n.id === this.options.nodeId)!.addrs})
     signal?.addEventListener('abort', () => void this.stop(), {once: true})
@@ -144,7 +144,8 @@ export class MembershipService extends EventEmitter {
   async stop(): Promise<void> {
     if (!this.running) return
     this.running = false
-    clearInterval(this.timer)
+    clearTimeout(this.timer)
+    this.timerAt = Infinity
     await this.transport.stop()
     this.log({level: 'info', event: 'membership-stop', node: this.options.nodeId})
   }
@@ -202,6 +203,7 @@ export class MembershipService extends EventEmitter {
       // (not quorate is the safe state; systemd restarts us if we exit).
       this.log({level: 'error', event: 'membership-bug', message: String((error as Error).stack ?? error)})
       this.stepping = false
+      this.armAfterBug()
       return
     }
     try {
@@ -209,7 +211,38 @@ export class MembershipService extends EventEmitter {
       for (const status of ready.notifications) this.onStatus(status)
     } finally {
       this.stepping = false
+      this.arm()
     }
+  }
+
+  /**
+   * Wakes up when the machine next needs a tick (a heartbeat, a link expiring, a
+   * round's deadline) rather than on a fixed period: an idle node then wakes for
+   * its heartbeats and its peers' packets only. One millisecond past the deadline,
+   * so the machine's strict comparisons are past too.
+   */
+  /** After a bug in the machine, keep ticking at the heartbeat rate, as a fixed timer would. */
+  private armAfterBug(): void {
+    try {
+      this.arm()
+    } catch {
+      clearTimeout(this.timer)
+      this.timerAt = Infinity
+      this.timer = setTimeout(() => this.step({type: 'tick'}), this.machine.config.heartbeatMs)
+    }
+  }
+
+  private arm(): void {
+    if (!this.running) return
+    const now = performance.now()
+    const at = Math.max(this.machine.nextDeadline(now), now) + 1
+    if (Math.abs(at - this.timerAt) < 0.5) return
+    clearTimeout(this.timer)
+    this.timerAt = at
+    this.timer = setTimeout(() => {
+      this.timerAt = Infinity
+      this.step({type: 'tick'})
+    }, Math.ceil(at - now))
   }
 
   private sendRaw(type: number, body: Buffer, to: number | 'all', seq: number): void {

@@ -118,6 +118,39 @@ export class MembershipMachine {
     }
   }
 
+  /**
+   * The next local time (ms) at which a tick could change anything: a heartbeat
+   * or a proposal is due, a fresh link expires, an entangled peer settles, a
+   * hold-back or a round ends, last_man_standing's window passes. The owner may
+   * sleep until then (any packet steps the machine anyway) instead of ticking on a
+   * fixed period; a tick earlier than this changes nothing but the pause check.
+   * Never later than half the pause threshold after the last step, so that a
+   * quiet network is never mistaken for a pause. Pure: reads the state only.
+   */
+  nextDeadline(now: number): number {
+    const {tokenMs, settleMs, consensusMs, heartbeatMs, pauseMs} = this.config
+    let next = (this.lastNow ?? now) + pauseMs / 2
+    // Times already past were handled by the last step (or never matter again).
+    const consider = (at: number) => {
+      if (at >= now && at < next) next = at
+    }
+    consider(this.nextHeartbeatAt)
+    for (const record of this.peers.values()) consider(Math.min(record.heardAt, record.heardUsAt) + tokenMs)
+    for (const e of this.entangled) {
+      for (const id of e.uncleared) {
+        const record = this.peers.get(id)
+        if (record) consider(record.heardAt + tokenMs + settleMs)
+      }
+    }
+    if (this.cliqueShortSince !== undefined) consider(this.cliqueShortSince + consensusMs)
+    if (this.round) {
+      consider(this.round.lastSentAt + heartbeatMs)
+      consider(this.round.startedAt + consensusMs + tokenMs)
+    }
+    if (this.phase === 'usable' && this.config.quorum.lastManStanding) consider(this.installedAt + this.config.quorum.lastManStandingWindowMs)
+    return Math.max(next, now)
+  }
+
   /** Ids of peers whose link is fresh now (for observability). */
   freshPeers(now: number): number[] {
     return [...this.peers.keys()].filter((id) => this.isFresh(id, now)).sort((a, b) => a - b)

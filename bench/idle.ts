@@ -1,0 +1,111 @@
+// Idle cost of the daemons (issue 7's RSS and idle CPU targets) in the failover
+// benchmark's workload: a 3-node netns cluster, a VIP monitored every 2 s and a
+// dummy monitored every 10 s, nothing else happening. Per node: CPU over IDLE_S
+// seconds (utime+stime of /proc/PID/stat, children not included), voluntary
+// context switches per second (wakeups of the event loop), VmRSS and VmHWM.
+// PROFILE=DIR also writes a V8 CPU profile of every daemon's idle period to DIR
+// (node:inspector started by an --import hook; --cpu-prof is not allowed in
+// NODE_OPTIONS). Needs root, iproute2 and nftables.
+//   node --import tsx bench/idle.ts          IDLE_S=30 by default
+import {readFile, writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
+import {callDaemon} from '../src/client/client.js'
+import {TestCluster} from '../test/lib/cluster.js'
+
+const VIP = '10.213.0.100'
+const idleS = Number(process.env.IDLE_S ?? 30)
+const profileDir = process.env.PROFILE
+
+interface Sample {ticks: number, user: number, switches: number}
+
+async function sample(pid: number): Promise<Sample> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ')
+  const status = await readFile(`/proc/${pid}/status`, 'utf8')
+  return {ticks: Number(fields[11]) + Number(fields[12]), user: Number(fields[11]), switches: Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)![1])}
+}
+
+async function memory(pid: number): Promise<{rss_mb: number, hwm_mb: number}> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8')
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)![1])
+  return {rss_mb: Math.round(kb('VmRSS') / 102.4) / 10, hwm_mb: Math.round(kb('VmHWM') / 102.4) / 10}
+}
+
+async function loadAverage(): Promise<string> {
+  return (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ')
+}
+
+// The hook starts the profiler on SIGUSR2 and writes the profile on the next SIGUSR2.
+const HOOK = `import {Session} from 'node:inspector'
+import {writeFileSync} from 'node:fs'
+const session = new Session()
+session.connect()
+let running = false
+process.on('SIGUSR2', async () => {
+  if (!running) {
+    running = true
+    session.post('Profiler.enable', () => session.post('Profiler.start'))
+    return
+  }
+  session.post('Profiler.stop', (error, result) => {
+    if (!error) writeFileSync(process.env.HACTL_PROFILE_DIR + '/daemon-' + process.pid + '.cpuprofile', JSON.stringify(result.profile))
+  })
+  const heap = {}
+  for (const s of (await import('node:v8')).getHeapSpaceStatistics()) heap[s.space_name] = Math.round(s.space_size / 1024) + ' KiB'
+  writeFileSync(process.env.HACTL_PROFILE_DIR + '/daemon-' + process.pid + '.memory.json', JSON.stringify({usage: process.memoryUsage(), heap}, null, 1))
+})
+`
+
+const env: Record<string, string> = {HACTL_LOG_LEVEL: 'notice'}
+if (profileDir) {
+  await writeFile(join(profileDir, 'hook.mjs'), HOOK)
+  env.NODE_OPTIONS = `--import=${join(profileDir, 'hook.mjs')}`
+  env.HACTL_PROFILE_DIR = profileDir
+}
+const signalAll = (pids: number[]) => {
+  if (profileDir) for (const pid of pids) process.kill(pid, 'SIGUSR2')
+}
+const cluster = await TestCluster.create({nodes: 3, env})
+try {
+  await cluster.startAll()
+  await cluster.waitQuorate()
+  await callDaemon(cluster.runDir(1), 'config.edit', {edit: {op: 'property.set', properties: {'resource-stickiness': '100'}}})
+  await cluster.cli(1, ['resource', 'add', 'vip', 'vip', '--ip', VIP, '--cidr', '24', '--op', 'monitor interval=2s timeout=5s'])
+  await cluster.cli(1, ['resource', 'add', 'agent', 'svc', 'ocf:hactl:dummy'])
+  await cluster.waitQuorate()
+  // Let start-up garbage be collected and the monitors settle into their rhythm.
+  await new Promise((resolve) => setTimeout(resolve, 5_000))
+
+  const pids = [1, 2, 3].map((n) => cluster.daemons.get(n)!.pid!)
+  const loadBefore = await loadAverage()
+  signalAll(pids)
+  const before = await Promise.all(pids.map(sample))
+  await new Promise((resolve) => setTimeout(resolve, idleS * 1000))
+  const after = await Promise.all(pids.map(sample))
+  signalAll(pids)
+  const mem = await Promise.all(pids.map(memory))
+  const hz = 100
+  const perNode = pids.map((_, i) => ({
+    node: `n${i + 1}`,
+    idle_cpu_percent: Math.round((after[i].ticks - before[i].ticks) / hz / idleS * 1000) / 10,
+    user_percent: Math.round((after[i].user - before[i].user) / hz / idleS * 1000) / 10,
+    wakeups_per_s: Math.round((after[i].switches - before[i].switches) / idleS),
+    ...mem[i],
+  }))
+  const result = {
+    benchmark: 'idle',
+    settings: {nodes: 3, idle_s: idleS, workload: 'vip (monitor 2s) + dummy (monitor 10s)', profile: profileDir ?? null},
+    load_average: {before: loadBefore, after: await loadAverage()},
+    daemon: {
+      rss_mb_max: Math.max(...perNode.map((n) => n.rss_mb)),
+      idle_cpu_percent_max: Math.max(...perNode.map((n) => n.idle_cpu_percent)),
+      per_node: perNode,
+    },
+  }
+  console.log(JSON.stringify(result))
+  console.log(`\n${'node'.padEnd(6)}${'cpu %'.padStart(8)}${'user %'.padStart(8)}${'wakeups/s'.padStart(11)}${'RSS MB'.padStart(9)}${'HWM MB'.padStart(9)}`)
+  for (const n of perNode) console.log(`${n.node.padEnd(6)}${String(n.idle_cpu_percent).padStart(8)}${String(n.user_percent).padStart(8)}${String(n.wakeups_per_s).padStart(11)}${String(n.rss_mb).padStart(9)}${String(n.hwm_mb).padStart(9)}`)
+  console.log(`targets: idle CPU <= 0.5 % of a core, RSS <= 80 MB; load average ${result.load_average.before} -> ${result.load_average.after}`)
+  if (profileDir) await new Promise((resolve) => setTimeout(resolve, 1_000))
+} finally {
+  await cluster.destroy()
+}
