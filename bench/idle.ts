@@ -7,6 +7,7 @@
 // (node:inspector started by an --import hook; --cpu-prof is not allowed in
 // NODE_OPTIONS). Needs root, iproute2 and nftables.
 //   node --import tsx bench/idle.ts          IDLE_S=30 by default
+import {execa} from 'execa'
 import {readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {callDaemon} from '../src/client/client.js'
@@ -55,6 +56,44 @@ process.on('SIGUSR2', async () => {
 })
 `
 
+// The floor: three bare Node processes that only exchange AES-GCM-sealed datagrams
+// at the daemons' heartbeat rate (each sends one every 50 ms to the two others,
+// on loopback) and do nothing else. The daemons cannot wake up less than this.
+const FLOOR = `import dgram from 'node:dgram'
+import {createCipheriv, createDecipheriv, randomBytes} from 'node:crypto'
+const [me, ...peers] = process.argv.slice(1).map(Number)
+const key = randomBytes(32)
+const socket = dgram.createSocket('udp4')
+socket.on('message', (m) => {
+  const d = createDecipheriv('aes-256-gcm', key, m.subarray(0, 12))
+  d.setAuthTag(m.subarray(m.length - 16))
+  d.update(m.subarray(12, m.length - 16))
+  try { d.final() } catch {}
+})
+socket.bind(me, '127.0.0.1')
+setInterval(() => {
+  const iv = randomBytes(12)
+  const c = createCipheriv('aes-256-gcm', key, iv)
+  const packet = Buffer.concat([iv, c.update(Buffer.alloc(100)), c.final(), c.getAuthTag()])
+  for (const p of peers) socket.send(packet, p, '127.0.0.1')
+}, 50)
+`
+
+async function floorFigure(seconds: number): Promise<{idle_cpu_percent: number, wakeups_per_s: number}> {
+  const ports = [47101, 47102, 47103]
+  const children = ports.map((port) => execa(process.execPath, ['--input-type=module', '-e', FLOOR, String(port), ...ports.filter((p) => p !== port).map(String)], {reject: false, env: {NODE_EXTRA_CA_CERTS: ''}}))
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 3_000))
+    const pid = children[0].pid!
+    const before = await sample(pid)
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000))
+    const after = await sample(pid)
+    return {idle_cpu_percent: Math.round((after.ticks - before.ticks) / 100 / seconds * 1000) / 10, wakeups_per_s: Math.round((after.switches - before.switches) / seconds)}
+  } finally {
+    for (const child of children) child.kill('SIGKILL')
+  }
+}
+
 const env: Record<string, string> = {HACTL_LOG_LEVEL: 'notice'}
 if (profileDir) {
   await writeFile(join(profileDir, 'hook.mjs'), HOOK)
@@ -64,6 +103,9 @@ if (profileDir) {
 const signalAll = (pids: number[]) => {
   if (profileDir) for (const pid of pids) process.kill(pid, 'SIGUSR2')
 }
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+let result: any
+let perNodeRows: Array<Record<string, number | string>> = []
 const cluster = await TestCluster.create({nodes: 3, env})
 try {
   await cluster.startAll()
@@ -91,7 +133,7 @@ try {
     wakeups_per_s: Math.round((after[i].switches - before[i].switches) / idleS),
     ...mem[i],
   }))
-  const result = {
+  result = {
     benchmark: 'idle',
     settings: {nodes: 3, idle_s: idleS, workload: 'vip (monitor 2s) + dummy (monitor 10s)', profile: profileDir ?? null},
     load_average: {before: loadBefore, after: await loadAverage()},
@@ -101,11 +143,17 @@ try {
       per_node: perNode,
     },
   }
-  console.log(JSON.stringify(result))
-  console.log(`\n${'node'.padEnd(6)}${'cpu %'.padStart(8)}${'user %'.padStart(8)}${'wakeups/s'.padStart(11)}${'RSS MB'.padStart(9)}${'HWM MB'.padStart(9)}`)
-  for (const n of perNode) console.log(`${n.node.padEnd(6)}${String(n.idle_cpu_percent).padStart(8)}${String(n.user_percent).padStart(8)}${String(n.wakeups_per_s).padStart(11)}${String(n.rss_mb).padStart(9)}${String(n.hwm_mb).padStart(9)}`)
-  console.log(`targets: idle CPU <= 0.5 % of a core, RSS <= 80 MB; load average ${result.load_average.before} -> ${result.load_average.after}`)
+  perNodeRows = perNode
   if (profileDir) await new Promise((resolve) => setTimeout(resolve, 1_000))
 } finally {
   await cluster.destroy()
+}
+
+if (result) {
+  result.floor = {what: '3 bare node processes exchanging AES-GCM datagrams every 50 ms on loopback', ...await floorFigure(Math.min(idleS, 15))}
+  console.log(JSON.stringify(result))
+  console.log(`\n${'node'.padEnd(6)}${'cpu %'.padStart(8)}${'user %'.padStart(8)}${'wakeups/s'.padStart(11)}${'RSS MB'.padStart(9)}${'HWM MB'.padStart(9)}`)
+  for (const n of perNodeRows as typeof result.daemon.per_node) console.log(`${n.node.padEnd(6)}${String(n.idle_cpu_percent).padStart(8)}${String(n.user_percent).padStart(8)}${String(n.wakeups_per_s).padStart(11)}${String(n.rss_mb).padStart(9)}${String(n.hwm_mb).padStart(9)}`)
+  console.log(`targets: idle CPU <= 0.5 % of a core, RSS <= 80 MB; load average ${result.load_average.before} -> ${result.load_average.after}`)
+  console.log(`floor (bare node, same packet rate): ${result.floor.idle_cpu_percent} % CPU, ${result.floor.wakeups_per_s} wakeups/s`)
 }

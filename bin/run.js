@@ -6,6 +6,13 @@ if (process.argv[2] === 'status') {
   if (options) process.exit(await fastStatus(options))
 }
 
+// `hactl daemon` without oclif: it would stay in the daemon's memory for good (src/daemon/main.ts).
+if (process.argv[2] === 'daemon') {
+  const {fastDaemonArgs, fastDaemon} = await import('../dist/daemon/main.js')
+  const options = fastDaemonArgs(process.argv.slice(3))
+  if (options) process.exit(await fastDaemon(options))
+}
+
 const {execute} = await import('@oclif/core')
 
 // pcs accepts `-f FILE` before the command (`pcs -f c.xml resource create …`);
