@@ -22,7 +22,7 @@ import {clusterState, initialOrchestrator, stepOrchestrator, type NodeReport, ty
 import type {Action} from '../core/policy/actions.js'
 import type {ClusterState} from '../core/policy/state.js'
 import {NO_QUORUM_STOP_BUDGET_MS} from '../core/policy/nodes.js'
-import {initialState, positionOf, step as stepReplication, type Event as ReplicationEvent, type Message as ReplicationMessage, type ReplicationState, type StoredRecord, type WriteResult} from '../core/replication/index.js'
+import {initialState, isReady, positionOf, step as stepReplication, type Event as ReplicationEvent, type Message as ReplicationMessage, type ReplicationState, type StoredRecord, type WriteResult} from '../core/replication/index.js'
 import {readAuthkey} from './authkey.js'
 import {ControlServer} from './control-server.js'
 import {Fencer} from './fencer.js'
@@ -36,12 +36,12 @@ import {StateStore, SyncValueFile} from './state-store.js'
 /** Replication's tick (its options count in ticks) while it has work: retransmissions, a sync, writes. */
 const TICK_MS = 100
 /**
- * Once replication has been quiet this long (no event, no tick output but the DC's
- * periodic commit notices), it ticks every QUIET_TICK_MS: the commit notices that
- * let a member notice a missed commit keep flowing, ten times slower. Any event
- * brings the 100 ms tick back at once.
+ * Once replication has been quiet for two of its longest retransmission backoffs
+ * (no event, no tick output but the DC's periodic commit notices, so nothing is
+ * waiting to be retransmitted), it ticks every QUIET_TICK_MS: the commit notices
+ * that let a member notice a missed commit keep flowing, ten times slower. Any
+ * event brings the 100 ms tick back at once.
  */
-const QUIET_AFTER_MS = 3_000
 const QUIET_TICK_MS = 1_000
 const STATUS_THROTTLE_MS = 50
 /** The DC republishes its status this often even when nothing changed (a member may have missed one). */
@@ -612,7 +612,9 @@ export class ClusterDaemon {
   /** Replication ticks every TICK_MS while busy, every QUIET_TICK_MS once quiet. */
   private armTick(): void {
     if (this.timersOff) return
-    const quiet = Date.now() - this.replicationActiveAt >= QUIET_AFTER_MS && this.replication.forwarded.length === 0
+    const r = this.replication
+    const quietAfterMs = 2 * r.options.retransmitTicksMax * TICK_MS
+    const quiet = Date.now() - this.replicationActiveAt >= quietAfterMs && r.forwarded.length === 0 && (r.dc === undefined || isReady(r))
     const at = Date.now() + (quiet ? QUIET_TICK_MS : TICK_MS)
     if (this.tickAt <= at) return
     clearTimeout(this.tickTimer)
