@@ -140,15 +140,16 @@ describe('e2e faults: 3 nodes', function () {
     const survivor = await oneHolder(cluster, others)
     await cluster.waitFor(() => watch.events.some((e) => e.node === survivor && e.added), 5_000, 'the survivor\'s add was seen')
     watch.stop()
-    const added = watch.events.find((e) => e.node === survivor && e.added)!
-    // The fence agent kills every process of the paused host's namespace (an ip monitor
-    // there too), so the DC's log says when the fence completed: the line is stamped
-    // when this test received it, after the DC wrote it, after the agent exited.
+    // Ordering from one process's own log, not from when this test read it: the DC
+    // logs fence-done after the fence agent exited (the paused host's address flushed,
+    // its link down) and only then dispatches the start on the survivor.
     const dc = dcOf(await cluster.status(survivor))
-    const fenced = cluster.logs.get(dc)!.find((l) => l.includes('fence-done') && l.includes(`node=n${holder}`))
-    assert.ok(fenced, 'the DC fenced the paused holder')
-    const fencedAt = Number(fenced.split(' ')[0])
-    assert.ok(fencedAt <= added.at, `fenced (${fencedAt}) before the new start (${added.at})`)
+    const log = cluster.logs.get(dc)!
+    const fenced = log.findIndex((l) => l.includes('fence-done') && l.includes(`node=n${holder}`))
+    const started = log.findIndex((l) => l.includes('dispatch') && l.includes(`action=vip_start_n${survivor}`))
+    assert.ok(fenced >= 0, 'the DC fenced the paused holder')
+    assert.ok(started > fenced, `the start on n${survivor} was dispatched after the fence completed:\n${log.slice(-20).join('\n')}`)
+    assert.ok(!watch.events.some((e) => e.node !== holder && e.node !== survivor && e.added), 'no third holder')
     assert.deepEqual(await cluster.holders(VIP), [survivor], 'the fenced host holds nothing')
   })
 })
