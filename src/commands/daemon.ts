@@ -20,5 +20,7 @@ SIGHUP: cluster.json is read and checked again; changes that need a restart are 
     const {flags} = await this.parse(Daemon)
     const {runDaemon} = await import('../daemon/main.js')
     await runDaemon({configDir: flags['config-dir'], stateDir: flags['state-dir'], runDir: flags['run-dir'], nodeName: flags.node})
+    // Everything is stopped and said; do not linger on whatever the runtime still holds.
+    process.stderr.write('', () => process.exit(0))
   }
 }

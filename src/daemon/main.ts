@@ -55,6 +55,8 @@ export async function runDaemon(args: DaemonArgs): Promise<void> {
   const daemon = new ClusterDaemon(bootstrap, {configDir: args.configDir, stateDir: args.stateDir, runDir: args.runDir, nodeName: args.nodeName, logger})
   await daemon.start()
   await new Promise<void>((resolve) => {
+    // Shut down by a signal or by `hactl cluster stop` over the socket: either way, done.
+    void daemon.stopped.then(resolve)
     const stop = (signal: string) => {
       void daemon.shutdown(signal).then(resolve, (error) => {
         logger.log('crit', 'shutdown-failed', {error: String(error)})
