@@ -5,6 +5,7 @@ import {configDirFlag} from '../../cli/flags.js'
 import {DEFAULT_TOTEM} from '../../core/config/bootstrap.js'
 import type {Totem} from '../../core/config/bootstrap-types.js'
 import {timingOf, type TimingFigures} from '../../core/membership/config.js'
+import {NO_QUORUM_STOP_BUDGET_MS} from '../../core/policy/nodes.js'
 import {readBootstrap} from '../../store/cluster-files.js'
 
 export interface TimingResult {
@@ -41,6 +42,7 @@ export default class ClusterTiming extends HactlCommand<TimingResult> {
       lossesTolerated: `floor(token / heartbeat) - 1 = floor(${totem.token} / ${totem.heartbeat}) - 1`,
     }
     const notes = [
+      `without fencing, a lost node's resources start elsewhere ${totem.token + NO_QUORUM_STOP_BUDGET_MS} ms after it was last heard (safety delay = token + ${NO_QUORUM_STOP_BUDGET_MS} ms stop budget), plus the start itself; with fencing, once the fence agent reports success`,
       `a node whose event loop stalls more than ${f.pauseMs} ms (2 heartbeats) drops to gathering and re-agrees`,
       `an unfinished agreement round is restarted after consensus + token = ${totem.consensus + totem.token} ms`,
       'corosync defaults for comparison: token 1000 ms (3000 ms from pcs), consensus 1.2 × token; keepalived: advert_int 1 s, 3 adverts',
