@@ -23,6 +23,7 @@ import type {Action} from '../core/policy/actions.js'
 import type {ClusterState} from '../core/policy/state.js'
 import {NO_QUORUM_STOP_BUDGET_MS} from '../core/policy/nodes.js'
 import {initialState, isReady, positionOf, step as stepReplication, type Event as ReplicationEvent, type Message as ReplicationMessage, type ReplicationState, type StoredRecord, type WriteResult} from '../core/replication/index.js'
+import {settleAfterToken} from '../core/membership/config.js'
 import {readAuthkey} from './authkey.js'
 import {ControlServer} from './control-server.js'
 import {Fencer} from './fencer.js'
@@ -47,6 +48,7 @@ const STATUS_THROTTLE_MS = 50
 /** The DC republishes its status this often even when nothing changed (a member may have missed one). */
 const STATUS_REFRESH_MS = 1_000
 const WRITE_RETRY_MS = 1000
+const REPORT_RETRY_MS = 1000
 
 type ToNode =
   | {t: 'report-request'}
@@ -109,6 +111,7 @@ export class ClusterDaemon {
   private committed: ResourceConfig | undefined
   private dcReady = false
   private tickTimer: NodeJS.Timeout | undefined
+  private reportRetryTimer: NodeJS.Timeout | undefined
   private tickAt = Infinity
   private timersOff = false
   private replicationActiveAt = 0
@@ -135,7 +138,7 @@ export class ClusterDaemon {
     this.ids = new Map(config.nodes.map((n) => [n.name, n.id]))
     this.store = new StateStore<StoredRecord>(options.stateDir)
     this.termFile = new SyncValueFile(options.stateDir, 'term')
-    this.orchestrator = initialOrchestrator(config.nodes.map((n) => n.name), config.totem.token)
+    this.orchestrator = initialOrchestrator(config.nodes.map((n) => n.name), config.totem.token, config.totem.token + settleAfterToken(config.totem.heartbeat))
   }
 
   get logger(): Logger {
@@ -209,7 +212,7 @@ export class ClusterDaemon {
       members: view.members.map((m) => m.name), votes: view.totalVotes, expected: view.expectedVotes,
       joined: view.joined.map((id) => this.names.get(id) ?? String(id)), left: view.left.map((id) => this.names.get(id) ?? String(id)),
     })
-    for (const id of view.left) this.peers.drop(id)
+    for (const id of [...view.left, ...view.joined]) if (id !== this.self.id) this.peers.reset(id)
     if (previous?.dc === this.self.id && view.dc !== this.self.id) this.dcReady = false
     if (view.viewId !== previous?.viewId) this.dcReady = false
     this.stepReplication({
@@ -383,6 +386,7 @@ export class ClusterDaemon {
 
   private carryOutOrchestrator(outputs: OrchestratorOutput[]): void {
     this.armRecheck()
+    this.armReportRetry()
     for (const output of outputs) {
       switch (output.type) {
         case 'request-report':
@@ -643,6 +647,24 @@ export class ClusterDaemon {
     this.carryOutOrchestrator(outputs)
   }
 
+  /**
+   * The DC plans only once every online node has reported; a request or a report
+   * lost with a dying connection would stall it, so it asks again every second.
+   */
+  private armReportRetry(): void {
+    if (this.reportRetryTimer || this.timersOff || !this.isActiveDc) return
+    const waiting = () => Object.entries(this.orchestrator.nodes).filter(([, b]) => b.online && !b.reported).map(([name]) => name)
+    if (waiting().length === 0) return
+    this.reportRetryTimer = setTimeout(() => {
+      this.reportRetryTimer = undefined
+      if (!this.isActiveDc) return
+      const nodes = waiting()
+      if (nodes.length > 0) this.logger.log('info', 'report-request-again', {nodes})
+      for (const node of nodes) this.sendToNode(node, {t: 'report-request'})
+      this.armReportRetry()
+    }, REPORT_RETRY_MS)
+  }
+
   /** Wakes the orchestrator when the policy engine asked to look again (recheckAtMs). */
   private armRecheck(): void {
     const at = this.orchestrator.recheckAtMs
@@ -682,6 +704,7 @@ export class ClusterDaemon {
     this.timersOff = true
     clearTimeout(this.tickTimer)
     clearTimeout(this.recheckTimer)
+    clearTimeout(this.reportRetryTimer)
     clearInterval(this.statusRefreshTimer)
     clearTimeout(this.statusTimer)
     clearTimeout(this.noQuorumTimer)

@@ -185,9 +185,14 @@ export class PeerNetwork extends EventEmitter<PeerNetworkEvents> {
     for (const id of to) this.outbound.get(id)?.send(payload)
   }
 
-  /** Forget what is queued for a peer that left the view: it resynchronizes when it comes back. */
-  drop(peer: number): void {
-    this.outbound.get(peer)?.clear()
+  /**
+   * Forget the connection to a peer that left the view or came back as a new
+   * process: what is queued is dropped (it resynchronizes on its return) and the
+   * next message opens a fresh connection. A connection to a crashed peer can stay
+   * half-open for minutes, swallowing everything written to it.
+   */
+  reset(peer: number): void {
+    this.outbound.get(peer)?.reset()
   }
 
   async stop(): Promise<void> {
@@ -274,6 +279,11 @@ class Outbound {
   clear(): void {
     this.queue = []
     this.queuedBytes = 0
+  }
+
+  reset(): void {
+    this.clear()
+    this.socket?.destroy()
   }
 
   close(): void {

@@ -24,11 +24,18 @@ import type {NodeBook, NodeReport, OrchestratorEvent, OrchestratorOutput, Orches
 
 export * from './types.js'
 
-export function initialOrchestrator(nodeNames: string[], tokenTimeoutMs: number): OrchestratorState {
+/**
+ * `evictAfterMs`: the least silence after which the membership evicts a node and
+ * agrees on a view without it (token + its settle time). A node lost in a view
+ * agreed at time T was therefore last heard no later than T - evictAfterMs: taking
+ * that as its lostAtMs is never earlier than the truth, so the safety delay counted
+ * from it is never short.
+ */
+export function initialOrchestrator(nodeNames: string[], tokenTimeoutMs: number, evictAfterMs = tokenTimeoutMs): OrchestratorState {
   const nodes: Record<string, NodeBook> = {}
   for (const name of nodeNames) nodes[name] = {online: false, unclean: false, fenced: false, reported: false, leaving: false, resources: {}}
   return {
-    nowMs: 0, active: false, viewId: 0, quorate: false, tokenTimeoutMs, config: undefined, nodes,
+    nowMs: 0, active: false, viewId: 0, quorate: false, tokenTimeoutMs, evictAfterMs, config: undefined, nodes,
     transition: undefined, nextTransitionId: 1, dirty: true, recheckAtMs: null,
   }
 }
@@ -61,7 +68,7 @@ export function stepOrchestrator(previous: OrchestratorState, event: Orchestrato
       for (const [name, resources] of Object.entries(event.nodes)) {
         const book = state.nodes[name]
         if (!book || book.online || Object.keys(book.resources).length > 0 || !hasActive(resources)) continue
-        state.nodes[name] = {...book, unclean: true, fenced: false, lostAtMs: book.lostAtMs ?? event.nowMs - state.tokenTimeoutMs, resources}
+        state.nodes[name] = {...book, unclean: true, fenced: false, lostAtMs: book.lostAtMs ?? event.nowMs - state.evictAfterMs, resources}
       }
       state.dirty = true
       break
@@ -119,8 +126,7 @@ function onView(state: OrchestratorState, event: Extract<OrchestratorEvent, {typ
       const clean = book.leaving && !hasActive(book.resources)
       state.nodes[name] = {
         online: false, unclean: !clean, fenced: false, reported: false, leaving: false,
-        // Last heard roughly one token timeout before the loss was agreed.
-        lostAtMs: clean ? undefined : event.nowMs - state.tokenTimeoutMs,
+        lostAtMs: clean ? undefined : event.nowMs - state.evictAfterMs,
         resources: clean ? {} : book.resources,
       }
     }

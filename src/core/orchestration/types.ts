@@ -47,6 +47,8 @@ export interface OrchestratorState {
   viewId: number
   quorate: boolean
   tokenTimeoutMs: number
+  /** A lost node was last heard at least this long before the view without it was agreed. */
+  evictAfterMs: number
   config: ResourceConfig | undefined
   nodes: Record<string, NodeBook>
   transition: TransitionBook | undefined
