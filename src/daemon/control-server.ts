@@ -4,8 +4,7 @@
 import {chmod, chown, mkdir, readFile, rm} from 'node:fs/promises'
 import {createServer, type Server, type Socket} from 'node:net'
 import {dirname} from 'node:path'
-import {HactlError} from '../cli/errors.js'
-import {normalizeError} from '../cli/errors.js'
+import {HactlError, normalizeError} from '../cli/errors.js'
 import {MAX_LINE_BYTES, type Method, type Reply, type Request, type RequestMap} from '../client/protocol.js'
 import type {Logger} from './logger.js'
 
