@@ -233,17 +233,22 @@ export class ClusterDaemon {
   /**
    * A node that cannot be in the quorate partition stops its resources at once
    * (no-quorum-policy=stop). A non-quorate view while a change is agreed, with a
-   * majority still reachable, is a transient: it gets one token timeout to settle.
+   * majority still reachable, is a transient: it gets up to one token timeout to
+   * settle, and reachability is looked at again every heartbeat meanwhile, so a
+   * majority that goes away is noticed as soon as the link does.
    */
   private applyNoQuorumPolicy(view: ViewEvent): void {
     clearTimeout(this.noQuorumTimer)
     if (view.quorate) return
     const policy = propertyValue(this.committed ?? this.replication.record.config, 'no-quorum-policy')
     if (policy !== 'stop') return
-    const reachable = new Set(this.membership.snapshot().reachable)
-    reachable.add(this.self.id)
-    const votes = this.config.nodes.filter((n) => reachable.has(n.id)).reduce((sum, n) => sum + n.votes, 0)
-    const stop = () => {
+    const giveUpAt = Date.now() + this.config.totem.token
+    const check = () => {
+      if (this.view?.quorate || this.stopping) return
+      if (this.majorityReachable(view.expectedVotes) && Date.now() < giveUpAt) {
+        this.noQuorumTimer = setTimeout(check, this.config.totem.heartbeat)
+        return
+      }
       const started = Date.now()
       void this.lrm.stopAll('no quorum').then(() => {
         const took = Date.now() - started
@@ -251,8 +256,14 @@ export class ClusterDaemon {
         this.logger.log(took > NO_QUORUM_STOP_BUDGET_MS ? 'crit' : 'notice', 'no-quorum-stop-done', {duration_ms: took, budget_ms: NO_QUORUM_STOP_BUDGET_MS})
       })
     }
-    if (votes * 2 > view.expectedVotes) this.noQuorumTimer = setTimeout(stop, this.config.totem.token)
-    else stop()
+    check()
+  }
+
+  private majorityReachable(expectedVotes: number): boolean {
+    const reachable = new Set(this.membership.snapshot().reachable)
+    reachable.add(this.self.id)
+    const votes = this.config.nodes.filter((n) => reachable.has(n.id)).reduce((sum, n) => sum + n.votes, 0)
+    return votes * 2 > expectedVotes
   }
 
   // ---- replication ----
