@@ -3,30 +3,19 @@
 // address up on a survivor), graceful move by standby, `hactl status` latency
 // next to `node -e 0`, daemon RSS and idle CPU. Prints one JSON object, then a table.
 // Needs root, iproute2 and nftables. TRIALS=20 by default.
-import {execa, type ResultPromise} from 'execa'
+import {execa} from 'execa'
 import {readFile} from 'node:fs/promises'
 import {callDaemon} from '../src/client/client.js'
 import {BIN} from '../test/lib/cli.js'
-import {TestCluster} from '../test/lib/cluster.js'
+import type {TestCluster} from '../test/lib/cluster.js'
+import {startWorkload, VIP} from './workload.js'
 
-const VIP = '10.213.0.100'
 const trials = Number(process.env.TRIALS ?? 20)
 
 function stats(samples: number[]) {
   const s = [...samples].sort((a, b) => a - b)
   const q = (p: number) => Math.round(s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)])
   return {n: s.length, min_ms: Math.round(s[0]), median_ms: q(0.5), p99_ms: q(0.99), max_ms: Math.round(s[s.length - 1])}
-}
-
-/** Resolves with the time the address appears in a node's namespace (ip monitor, not polling). */
-function watchAddress(cluster: TestCluster, node: number): {appeared: Promise<number>, stop: () => void} {
-  const monitor: ResultPromise = execa('ip', ['-n', cluster.net.ns(node), 'monitor', 'address'], {buffer: false, reject: false})
-  const appeared = new Promise<number>((resolve) => {
-    monitor.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes(`inet ${VIP}/`) && !chunk.toString().startsWith('Deleted')) resolve(performance.timeOrigin + performance.now())
-    })
-  })
-  return {appeared, stop: () => monitor.kill('SIGKILL')}
 }
 
 async function holder(cluster: TestCluster, except: number[] = []): Promise<number> {
@@ -39,20 +28,17 @@ async function holder(cluster: TestCluster, except: number[] = []): Promise<numb
   return found
 }
 
-async function firstOf(watches: Array<{appeared: Promise<number>}>): Promise<number> {
-  return Promise.race(watches.map((w) => w.appeared))
-}
-
 async function crashTrial(cluster: TestCluster): Promise<number> {
   const victim = await holder(cluster)
   const survivors = [1, 2, 3].filter((n) => n !== victim)
-  const watches = survivors.map((n) => watchAddress(cluster, n))
-  await new Promise((resolve) => setTimeout(resolve, 200))
-  const t0 = performance.timeOrigin + performance.now()
+  const watch = cluster.watchAddress(VIP, survivors)
+  await watch.ready()
+  const appeared = watch.next((e) => e.added)
+  const t0 = Date.now()
   cluster.kill(victim, 'SIGKILL')
   await cluster.net.setLinkUp(victim, 0, false)
-  const t1 = await firstOf(watches)
-  for (const w of watches) w.stop()
+  const t1 = (await appeared).atMs
+  watch.stop()
   // The crashed host "reboots": its address is gone, its link is back, its daemon restarts.
   await cluster.net.exec(victim, ['ip', 'addr', 'del', `${VIP}/24`, 'dev', 'eth0'], {reject: false})
   await cluster.net.setLinkUp(victim, 0, true)
@@ -64,12 +50,13 @@ async function crashTrial(cluster: TestCluster): Promise<number> {
 async function standbyTrial(cluster: TestCluster): Promise<number> {
   const from = await holder(cluster)
   const others = [1, 2, 3].filter((n) => n !== from)
-  const watches = others.map((n) => watchAddress(cluster, n))
-  await new Promise((resolve) => setTimeout(resolve, 200))
-  const t0 = performance.timeOrigin + performance.now()
+  const watch = cluster.watchAddress(VIP, others)
+  await watch.ready()
+  const appeared = watch.next((e) => e.added)
+  const t0 = Date.now()
   await callDaemon(cluster.runDir(others[0]), 'config.edit', {edit: {op: 'node.set', name: `n${from}`, standby: true}})
-  const t1 = await firstOf(watches)
-  for (const w of watches) w.stop()
+  const t1 = (await appeared).atMs
+  watch.stop()
   await callDaemon(cluster.runDir(others[0]), 'config.edit', {edit: {op: 'node.set', name: `n${from}`, standby: false}})
   await cluster.waitQuorate([1, 2, 3], 30_000)
   return t1 - t0
@@ -98,15 +85,8 @@ async function processFigures(pid: number, idleMs: number): Promise<{rss_mb: num
   return {rss_mb: Math.round(rss * 10) / 10, idle_cpu_percent: Math.round(((after - before) / hz) / (idleMs / 1000) * 1000) / 10}
 }
 
-const cluster = await TestCluster.create({nodes: 3, env: {HACTL_LOG_LEVEL: 'notice'}})
+const cluster = await startWorkload({HACTL_LOG_LEVEL: 'notice'})
 try {
-  await cluster.startAll()
-  await cluster.waitQuorate()
-  await callDaemon(cluster.runDir(1), 'config.edit', {edit: {op: 'property.set', properties: {'resource-stickiness': '100'}}})
-  await cluster.cli(1, ['resource', 'add', 'vip', 'vip', '--ip', VIP, '--cidr', '24', '--op', 'monitor interval=2s timeout=5s'])
-  await cluster.cli(1, ['resource', 'add', 'agent', 'svc', 'ocf:hactl:dummy'])
-  await holder(cluster)
-  await cluster.waitQuorate()
 
   const idle = await Promise.all([1, 2, 3].map((n) => processFigures(cluster.daemons.get(n)!.pid!, 10_000)))
   const nodeStart = await commandTimes(['-e', '0'], 20)

@@ -10,10 +10,8 @@
 import {execa} from 'execa'
 import {readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import {callDaemon} from '../src/client/client.js'
-import {TestCluster} from '../test/lib/cluster.js'
+import {startWorkload} from './workload.js'
 
-const VIP = '10.213.0.100'
 const idleS = Number(process.env.IDLE_S ?? 30)
 const profileDir = process.env.PROFILE
 
@@ -106,14 +104,8 @@ const signalAll = (pids: number[]) => {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let result: any
 let perNodeRows: Array<Record<string, number | string>> = []
-const cluster = await TestCluster.create({nodes: 3, env})
+const cluster = await startWorkload(env)
 try {
-  await cluster.startAll()
-  await cluster.waitQuorate()
-  await callDaemon(cluster.runDir(1), 'config.edit', {edit: {op: 'property.set', properties: {'resource-stickiness': '100'}}})
-  await cluster.cli(1, ['resource', 'add', 'vip', 'vip', '--ip', VIP, '--cidr', '24', '--op', 'monitor interval=2s timeout=5s'])
-  await cluster.cli(1, ['resource', 'add', 'agent', 'svc', 'ocf:hactl:dummy'])
-  await cluster.waitQuorate()
   // Let start-up garbage be collected and the monitors settle into their rhythm.
   await new Promise((resolve) => setTimeout(resolve, 5_000))
 

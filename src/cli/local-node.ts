@@ -1,6 +1,6 @@
-import {readFile} from 'node:fs/promises'
 import {hostname} from 'node:os'
 import {join} from 'node:path'
+import {readBootstrap} from '../store/cluster-files.js'
 import {inputError} from './errors.js'
 
 /**
@@ -12,11 +12,7 @@ export async function localNodeName(flags: {file?: string}): Promise<string> {
   if (flags.file !== undefined) throw inputError('name the node: with -f there is no "this node"')
   const configDir = process.env.HACTL_CONFIG_DIR ?? '/etc/hactl'
   const local = process.env.HACTL_NODE_NAME ?? hostname()
-  try {
-    const bootstrap = JSON.parse(await readFile(join(configDir, 'cluster.json'), 'utf8')) as {nodes?: Array<{name: string}>}
-    if (bootstrap.nodes?.some((n) => n.name === local)) return local
-  } catch {
-    // Fall through: no readable cluster.json here.
-  }
+  const bootstrap = await readBootstrap(configDir).catch(() => undefined)
+  if (bootstrap?.nodes.some((n) => n.name === local)) return local
   throw inputError(`this host (${local}) is not a node of the cluster in ${join(configDir, 'cluster.json')}; name the node`)
 }

@@ -1,7 +1,6 @@
 // `hactl demo`: a 3-node cluster in network namespaces on this machine, a VIP and
 // a dummy service, a standby and a crash, with the measured failover times.
 import {execa} from 'execa'
-import {AddressWatch} from './address-watch.js'
 import {BIN, TestCluster} from './lab-cluster.js'
 import {netnsAvailable} from './test-net.js'
 
@@ -28,10 +27,6 @@ async function holder(cluster: TestCluster, among: number[]): Promise<number> {
     return found !== 0
   }, 30_000, `${VIP} on one node`)
   return found
-}
-
-function watch(cluster: TestCluster, nodes: number[]): AddressWatch {
-  return new AddressWatch(new Map(nodes.map((n) => [n, cluster.net.ns(n)])), VIP)
 }
 
 export async function runDemo(say: Say): Promise<DemoResult> {
@@ -62,7 +57,7 @@ export async function runDemo(say: Say): Promise<DemoResult> {
 
     say(`5. hactl node standby n${first}: the group moves away`)
     const others = [1, 2, 3].filter((n) => n !== first)
-    const standbyWatch = watch(cluster, others)
+    const standbyWatch = cluster.watchAddress(VIP, others)
     await standbyWatch.ready()
     const standbyAt = Date.now()
     const appeared = standbyWatch.next((e) => e.added)
@@ -77,7 +72,7 @@ export async function runDemo(say: Say): Promise<DemoResult> {
     const second = moved.node
     const survivors = [1, 2, 3].filter((n) => n !== second)
     say(`6. kill -9 of n${second}'s daemon and its link down: a crash`)
-    const crashWatch = watch(cluster, survivors)
+    const crashWatch = cluster.watchAddress(VIP, survivors)
     await crashWatch.ready()
     const crashAppeared = crashWatch.next((e) => e.added)
     const crashAt = Date.now()

@@ -13,6 +13,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {callDaemon} from '../client/client.js'
+import {AddressWatch} from './address-watch.js'
 import {TestNet} from './test-net.js'
 
 /** The CLI of this installation (the daemons and the demo run it). */
@@ -129,6 +130,11 @@ export class TestCluster {
     } catch {
       return undefined
     }
+  }
+
+  /** Follows an address appearing and disappearing in these nodes' namespaces (ip monitor). */
+  watchAddress(ip: string, nodes: number[]): AddressWatch {
+    return new AddressWatch(new Map(nodes.map((n) => [n, this.net.ns(n)])), ip)
   }
 
   /** Nodes (numbers) whose namespace holds the address. */

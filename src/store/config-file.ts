@@ -8,12 +8,21 @@ import {writeFileAtomic} from './atomic-file.js'
 
 /** Reads a resource configuration file; a missing file is an empty configuration (pcs -f does the same). */
 export async function readConfigFile(path: string): Promise<ResourceConfig> {
+  return readConfig(path, true)
+}
+
+/** Reads a configuration that must exist (import, validate FILE): a missing file is an error. */
+export async function readExistingConfigFile(path: string): Promise<ResourceConfig> {
+  return readConfig(path, false)
+}
+
+async function readConfig(path: string, missingIsEmpty: boolean): Promise<ResourceConfig> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyConfig()
-    throw new HactlError('io', `cannot read ${path}: ${(error as Error).message}`)
+    if (missingIsEmpty && (error as NodeJS.ErrnoException).code === 'ENOENT') return emptyConfig()
+    throw new HactlError('io', `cannot read ${path}: ${(error as Error).message}`, missingIsEmpty ? 1 : 2)
   }
   return parseConfigText(text, path)
 }
@@ -46,13 +55,3 @@ export async function editConfigFile(path: string, edit: ConfigEdit, ifEpoch?: n
   return after
 }
 
-/** Reads a configuration that must exist (import, validate FILE): a missing file is an error. */
-export async function readExistingConfigFile(path: string): Promise<ResourceConfig> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (error) {
-    throw new HactlError('io', `cannot read ${path}: ${(error as Error).message}`, 2)
-  }
-  return parseConfigText(text, path)
-}

@@ -1,7 +1,6 @@
 // End-to-end fault tests: partitions, monitor failures, a DC crash after an
 // acknowledged write, and fencing of a paused holder. Real daemons, agents and CLI.
 import assert from 'node:assert/strict'
-import {execa, type ResultPromise} from 'execa'
 import {readFile, rm} from 'node:fs/promises'
 import {fileURLToPath} from 'node:url'
 import {callDaemon} from '../../src/client/client.js'
@@ -23,21 +22,6 @@ async function oneHolder(cluster: TestCluster, among: number[], ip = VIP): Promi
 
 function dcOf(status: {dc: string}): number {
   return Number(status.dc.slice(1))
-}
-
-/** Records every add and delete of the address in every namespace, in order. */
-function watchAddresses(cluster: TestCluster, nodes: number[]): {events: Array<{node: number, added: boolean, at: number}>, stop: () => void} {
-  const events: Array<{node: number, added: boolean, at: number}> = []
-  const monitors: ResultPromise[] = nodes.map((node) => {
-    const monitor = execa('ip', ['-n', cluster.net.ns(node), 'monitor', 'address'], {buffer: false, reject: false})
-    monitor.stdout?.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) {
-        if (line.includes(`inet ${VIP}/`)) events.push({node, added: !line.startsWith('Deleted'), at: Date.now()})
-      }
-    })
-    return monitor
-  })
-  return {events, stop: () => monitors.forEach((m) => m.kill('SIGKILL'))}
 }
 
 describe('e2e faults: 3 nodes', function () {
@@ -135,7 +119,8 @@ describe('e2e faults: 3 nodes', function () {
     }
     const holder = await oneHolder(cluster, [1, 2, 3])
     const others = [1, 2, 3].filter((n) => n !== holder)
-    const watch = watchAddresses(cluster, [1, 2, 3])
+    const watch = cluster.watchAddress(VIP, [1, 2, 3])
+    await watch.ready()
     cluster.kill(holder, 'SIGSTOP')
     const survivor = await oneHolder(cluster, others)
     await cluster.waitFor(() => watch.events.some((e) => e.node === survivor && e.added), 5_000, 'the survivor\'s add was seen')

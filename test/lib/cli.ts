@@ -1,8 +1,9 @@
 import {execa} from 'execa'
 import {fileURLToPath} from 'node:url'
+import {BIN} from '../../src/lab/lab-cluster.js'
 
+export {BIN}
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-export const BIN = `${ROOT}bin/run.js`
 
 export interface CliResult {exitCode: number, stdout: string, stderr: string}
 
