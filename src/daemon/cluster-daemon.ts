@@ -18,7 +18,7 @@ import {validateResourceConfig} from '../core/config/validate.js'
 import {parseDurationMs} from '../core/config/durations.js'
 import type {ConfigEdit} from '../core/config/edits.js'
 import type {ResourceConfig} from '../core/config/types.js'
-import {clusterState, initialOrchestrator, stepOrchestrator, type NodeReport, type OrchestratorEvent, type OrchestratorOutput, type OrchestratorState} from '../core/orchestration/index.js'
+import {clusterState, initialOrchestrator, stepOrchestrator, type InstanceReport, type NodeReport, type OrchestratorEvent, type OrchestratorOutput, type OrchestratorState} from '../core/orchestration/index.js'
 import type {Action} from '../core/policy/actions.js'
 import type {ClusterState} from '../core/policy/state.js'
 import {NO_QUORUM_STOP_BUDGET_MS} from '../core/policy/nodes.js'
@@ -32,6 +32,7 @@ import {LocalResourceManager} from './lrm.js'
 import {MembershipService, type ViewEvent} from './membership-service.js'
 import {PeerNetwork} from './peer-network.js'
 import {buildStatus} from './status-builder.js'
+import {systemClock, wallTimeOf, type MonotonicClock} from './clock.js'
 import {StateStore, SyncValueFile} from './state-store.js'
 
 /** Replication's tick (its options count in ticks) while it has work: retransmissions, a sync, writes. */
@@ -69,6 +70,30 @@ export interface DaemonOptions {
   /** This node's name; found from the local addresses, then the host name, when absent. */
   nodeName?: string
   logger: Logger
+  /** The monotonic clock every timing decision is taken on (default: the process's). */
+  clock?: MonotonicClock
+}
+
+/**
+ * Times in a node's report travel as ages: two daemons' monotonic clocks are not
+ * comparable, so the sender says how long ago, and the receiver places that on its own clock.
+ */
+export function reportToWire(report: NodeReport, nowMs: number): NodeReport {
+  const out: NodeReport = {}
+  for (const [id, r] of Object.entries(report)) {
+    const {lastFailureMs, ...rest} = r
+    out[id] = lastFailureMs === undefined ? rest : {...rest, failedAgoMs: Math.max(0, nowMs - lastFailureMs)} as InstanceReport
+  }
+  return out
+}
+
+export function reportFromWire(report: NodeReport, nowMs: number): NodeReport {
+  const out: NodeReport = {}
+  for (const [id, r] of Object.entries(report)) {
+    const {failedAgoMs, ...rest} = r as InstanceReport & {failedAgoMs?: number}
+    out[id] = typeof failedAgoMs === 'number' ? {...rest, lastFailureMs: nowMs - failedAgoMs} : rest
+  }
+  return out
 }
 
 /** Corosync finds its node by the local addresses; so does hactl, then by host name. */
@@ -129,10 +154,13 @@ export class ClusterDaemon {
   private markStopped!: () => void
   /** Resolves when the daemon has shut down, whoever asked (a signal or `hactl cluster stop`). */
   readonly stopped = new Promise<void>((resolve) => { this.markStopped = resolve })
-  private readonly started = Date.now()
+  private readonly clock: MonotonicClock
+  private readonly started: number
 
   constructor(config: BootstrapConfig, private readonly options: DaemonOptions) {
     this.config = config
+    this.clock = options.clock ?? systemClock
+    this.started = this.clock.wallNow()
     this.self = findLocalNode(config, options.nodeName)
     this.names = new Map(config.nodes.map((n) => [n.id, n.name]))
     this.ids = new Map(config.nodes.map((n) => [n.name, n.id]))
@@ -159,7 +187,7 @@ export class ClusterDaemon {
     this.committed = stored?.config
     this.executor = new Executor({env: {HA_RSCTMP: join(this.options.runDir, 'rsctmp')}})
     this.lrm = new LocalResourceManager(this.executor, this.logger, {
-      now: () => Date.now(),
+      now: () => this.clock.now(),
       onReport: (update) => this.sendToDc({t: 'report', full: false, epoch: this.committed?.epoch ?? 0, resources: update}),
     })
     if (this.committed) this.lrm.setConfig(this.committed)
@@ -194,7 +222,7 @@ export class ClusterDaemon {
     })
     this.membership.on('view', (view: ViewEvent) => this.onView(view))
     await this.membership.start()
-    this.replicationActiveAt = Date.now()
+    this.replicationActiveAt = this.clock.now()
     this.armTick()
     this.statusRefreshTimer = setInterval(() => {
       if (this.isActiveDc) this.publishStatusSoon()
@@ -223,7 +251,7 @@ export class ClusterDaemon {
       },
     })
     this.stepOrchestrator({
-      type: 'view', nowMs: Date.now(), viewId: view.viewId, members: view.members.map((m) => m.name), quorate: view.quorate,
+      type: 'view', nowMs: this.clock.now(), viewId: view.viewId, members: view.members.map((m) => m.name), quorate: view.quorate,
       active: this.dcReady && view.quorate && view.dc === this.self.id,
     })
     this.applyNoQuorumPolicy(view)
@@ -242,16 +270,16 @@ export class ClusterDaemon {
     if (view.quorate) return
     const policy = propertyValue(this.committed ?? this.replication.record.config, 'no-quorum-policy')
     if (policy !== 'stop') return
-    const giveUpAt = Date.now() + this.config.totem.token
+    const giveUpAt = this.clock.now() + this.config.totem.token
     const check = () => {
       if (this.view?.quorate || this.stopping) return
-      if (this.majorityReachable(view.expectedVotes) && Date.now() < giveUpAt) {
+      if (this.majorityReachable(view.expectedVotes) && this.clock.now() < giveUpAt) {
         this.noQuorumTimer = setTimeout(check, this.config.totem.heartbeat)
         return
       }
-      const started = Date.now()
+      const started = this.clock.now()
       void this.lrm.stopAll('no quorum').then(() => {
-        const took = Date.now() - started
+        const took = this.clock.now() - started
         // Other nodes recover these resources once the budget has passed (policy/nodes.ts).
         this.logger.log(took > NO_QUORUM_STOP_BUDGET_MS ? 'crit' : 'notice', 'no-quorum-stop-done', {duration_ms: took, budget_ms: NO_QUORUM_STOP_BUDGET_MS})
       })
@@ -300,7 +328,7 @@ export class ClusterDaemon {
             this.seedFromLastStatus()
             this.declareClusterNodes(output.config)
             this.stepOrchestrator({
-              type: 'view', nowMs: Date.now(), viewId: this.view.viewId, members: this.view.members.map((m) => m.name),
+              type: 'view', nowMs: this.clock.now(), viewId: this.view.viewId, members: this.view.members.map((m) => m.name),
               quorate: this.view.quorate, active: true,
             })
           }
@@ -341,7 +369,7 @@ export class ClusterDaemon {
       }
     }
     for (const node of last.nodes) if (node.unclean && !members.has(node.name)) nodes[node.name] ??= {}
-    this.stepOrchestrator({type: 'seed', nowMs: Date.now(), nodes})
+    this.stepOrchestrator({type: 'seed', nowMs: this.clock.now(), nodes})
   }
 
   private onCommitted(config: ResourceConfig): void {
@@ -361,13 +389,13 @@ export class ClusterDaemon {
    * unknown is never retried blindly.
    */
   private async write(edit: ConfigEdit, ifEpoch?: number): Promise<ResourceConfig> {
-    const deadline = Date.now() + WRITE_RETRY_MS
+    const deadline = this.clock.now() + WRITE_RETRY_MS
     for (;;) {
       const result = await this.writeOnce(edit, ifEpoch)
       if (result.ok) return result.config
       const {code, message, outcome} = result.error
       const transient = outcome === 'not-applied' && (code === 'no-quorum' || code === 'busy' || code === 'dc-changed')
-      if (transient && Date.now() < deadline && !this.stopping) {
+      if (transient && this.clock.now() < deadline && !this.stopping) {
         await new Promise((resolve) => setTimeout(resolve, 50))
         continue
       }
@@ -456,8 +484,9 @@ export class ClusterDaemon {
   private sendToDc(message: ToDc): void {
     const dc = this.view?.quorate ? this.view.dc : null
     if (dc === null || dc === undefined) return
-    if (dc === this.self.id) return void this.onNodeMessage(this.self.name, message)
-    this.peers.send(dc, {ch: 'node', m: message} satisfies PeerMessage)
+    const wire: ToDc = message.t === 'leave-request' ? message : {...message, resources: reportToWire(message.resources, this.clock.now())}
+    if (dc === this.self.id) return void this.onNodeMessage(this.self.name, wire)
+    this.peers.send(dc, {ch: 'node', m: wire} satisfies PeerMessage)
   }
 
   private onPeerMessage(from: number, message: PeerMessage): void {
@@ -503,7 +532,8 @@ export class ClusterDaemon {
     }
   }
 
-  private onNodeMessage(node: string, message: ToDc): void {
+  private onNodeMessage(node: string, received: ToDc): void {
+    const message: ToDc = received.t === 'leave-request' ? received : {...received, resources: reportFromWire(received.resources, this.clock.now())}
     switch (message.t) {
       case 'report': {
         // A report probed against an older configuration may miss new resources.
@@ -562,6 +592,7 @@ export class ClusterDaemon {
     return buildStatus({
       bootstrap: this.config, config: this.committed ?? this.replication.record.config, orchestrator: this.orchestrator, view: this.view,
       localNode: this.self.name, localReport: this.lrm.snapshot(), source,
+      wallNowMs: this.clock.wallNow(), toWallMs: (ms) => wallTimeOf(this.clock, ms),
     })
   }
 
@@ -576,7 +607,7 @@ export class ClusterDaemon {
     for (const [id, report] of Object.entries(this.lrm.snapshot())) resources[id] = {nodes: {[this.self.name]: {role: report.role, failCount: report.failCount}}}
     const members = new Set(this.view?.members.map((m) => m.name) ?? [this.self.name])
     return {
-      nowMs: Date.now(), quorate: this.view?.quorate === true, tokenTimeoutMs: this.config.totem.token,
+      nowMs: this.clock.now(), quorate: this.view?.quorate === true, tokenTimeoutMs: this.config.totem.token,
       nodes: Object.fromEntries(this.config.nodes.map((n) => [n.name, {online: members.has(n.name)}])), resources,
     }
   }
@@ -614,10 +645,10 @@ export class ClusterDaemon {
 
   /** Resolves when the cluster has carried out configuration `epoch` and has nothing left to do (or after timeoutMs). */
   async waitSettled(epoch: number, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs
+    const deadline = this.clock.now() + timeoutMs
     for (;;) {
       const status = this.status()
-      if ((status.epoch >= epoch && status.settled) || Date.now() > deadline) return
+      if ((status.epoch >= epoch && status.settled) || this.clock.now() > deadline) return
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
   }
@@ -629,8 +660,8 @@ export class ClusterDaemon {
     if (this.timersOff) return
     const r = this.replication
     const quietAfterMs = 2 * r.options.retransmitTicksMax * TICK_MS
-    const quiet = Date.now() - this.replicationActiveAt >= quietAfterMs && r.forwarded.length === 0 && (r.dc === undefined || isReady(r))
-    const at = Date.now() + (quiet ? QUIET_TICK_MS : TICK_MS)
+    const quiet = this.clock.now() - this.replicationActiveAt >= quietAfterMs && r.forwarded.length === 0 && (r.dc === undefined || isReady(r))
+    const at = this.clock.now() + (quiet ? QUIET_TICK_MS : TICK_MS)
     if (this.tickAt <= at) return
     clearTimeout(this.tickTimer)
     this.tickAt = at
@@ -638,21 +669,21 @@ export class ClusterDaemon {
       this.tickAt = Infinity
       this.stepReplication({type: 'tick'})
       this.armTick()
-    }, at - Date.now())
+    }, at - this.clock.now())
   }
 
   /** Anything but a tick, or a tick that did more than resend commit notices, keeps replication busy. */
   private noteReplicationActivity(event: ReplicationEvent, outputs: ReadonlyArray<{type: string, message?: {type: string}}>): void {
     const busy = event.type !== 'tick' || outputs.some((o) => o.type !== 'send' || o.message?.type !== 'commit')
     if (!busy) return
-    this.replicationActiveAt = Date.now()
-    if (this.tickAt > Date.now() + TICK_MS) this.armTick()
+    this.replicationActiveAt = this.clock.now()
+    if (this.tickAt > this.clock.now() + TICK_MS) this.armTick()
   }
 
   /** A tick of the orchestrator: moves its clock; a due recheck (failure expiry, safety delay) replans. */
   private tickOrchestrator(): void {
     const before = this.orchestrator
-    const {state, outputs} = stepOrchestrator(before, {type: 'tick', nowMs: Date.now()})
+    const {state, outputs} = stepOrchestrator(before, {type: 'tick', nowMs: this.clock.now()})
     this.orchestrator = state
     if (outputs.length === 0 && state.dirty === before.dirty && state.transition === before.transition) return
     this.carryOutOrchestrator(outputs)
@@ -679,7 +710,7 @@ export class ClusterDaemon {
   /** Wakes the orchestrator when the policy engine asked to look again (recheckAtMs). */
   private armRecheck(): void {
     const at = this.orchestrator.recheckAtMs
-    const due = at !== null && at > Date.now() && !this.timersOff ? at : null
+    const due = at !== null && at > this.clock.now() && !this.timersOff ? at : null
     if (due === this.recheckAt) return
     clearTimeout(this.recheckTimer)
     this.recheckAt = due
@@ -688,7 +719,7 @@ export class ClusterDaemon {
       this.recheckAt = null
       this.tickOrchestrator()
       this.armRecheck()
-    }, due - Date.now() + 1)
+    }, due - this.clock.now() + 1)
   }
 
   // ---- shutdown ----
