@@ -41,6 +41,10 @@ describe('e2e clean leave: 3 nodes, fencing on', function () {
     const others = [1, 2, 3].filter((n) => n !== node)
     const stopped = await cluster.cli(node, ['cluster', 'stop'])
     assert.equal(stopped.exitCode, 0, stopped.stderr)
+    await cluster.waitFor(async () => {
+      const seen = await Promise.all(others.map((n) => cluster.status(n)))
+      return seen.every((s) => s?.nodes.some((n: {name: string, online: boolean}) => n.name === `n${node}` && !n.online))
+    }, 30_000, `n${node} left the others' view`)
     await cluster.waitQuorate(others, 30_000)
     cluster.kill(node) // already gone: forget the process
     const status = await cluster.status(others[0])

@@ -13,7 +13,9 @@
  *    transition therefore never re-runs an action of an older one.
  *  - A node that leaves uncleanly keeps its last reported resources (the engine
  *    holds them until fenced or until the safety delay passed); one that leaves
- *    after a granted shutdown leaves nothing behind.
+ *    after a granted shutdown, or after announcing that it holds nothing
+ *    (`leaving`, recorded on every node so a later DC knows too), leaves nothing
+ *    behind and is never fenced for it.
  */
 import type {ResourceConfig} from '../config/types.js'
 import type {Action} from '../policy/actions.js'
@@ -67,7 +69,7 @@ export function stepOrchestrator(previous: OrchestratorState, event: Orchestrato
     case 'seed':
       for (const [name, resources] of Object.entries(event.nodes)) {
         const book = state.nodes[name]
-        if (!book || book.online || Object.keys(book.resources).length > 0 || !hasActive(resources)) continue
+        if (!book || book.online || book.leftCleanly || Object.keys(book.resources).length > 0 || !hasActive(resources)) continue
         state.nodes[name] = {...book, unclean: true, fenced: false, lostAtMs: book.lostAtMs ?? event.nowMs - state.evictAfterMs, resources}
       }
       state.dirty = true
@@ -75,6 +77,12 @@ export function stepOrchestrator(previous: OrchestratorState, event: Orchestrato
     case 'leave-request': {
       const book = state.nodes[event.node]
       if (book) state.nodes[event.node] = {...book, leaving: true}
+      state.dirty = true
+      break
+    }
+    case 'leaving': {
+      const book = state.nodes[event.node]
+      if (book?.online) state.nodes[event.node] = {...book, leaving: true, resources: event.resources}
       state.dirty = true
       break
     }
@@ -125,7 +133,7 @@ function onView(state: OrchestratorState, event: Extract<OrchestratorEvent, {typ
     } else if (!members.has(name) && book.online) {
       const clean = book.leaving && !hasActive(book.resources)
       state.nodes[name] = {
-        online: false, unclean: !clean, fenced: false, reported: false, leaving: false,
+        online: false, unclean: !clean, fenced: false, reported: false, leaving: false, ...(clean ? {leftCleanly: true} : {}),
         lostAtMs: clean ? undefined : event.nowMs - state.evictAfterMs,
         resources: clean ? {} : book.resources,
       }
@@ -282,6 +290,7 @@ function dispatchRunnable(state: OrchestratorState, transition: TransitionBook, 
 }
 
 function grantLeaves(state: OrchestratorState, out: OrchestratorOutput[]): void {
+  if (!state.active) return
   for (const [name, book] of Object.entries(state.nodes)) {
     if (!book.leaving || book.leaveGranted || !book.online || !book.reported || hasActive(book.resources)) continue
     const busy = state.transition && state.transition.actions.some((a) => a.node === name && state.transition!.status[a.id] === 'dispatched')

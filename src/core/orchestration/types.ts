@@ -26,6 +26,8 @@ export interface NodeBook {
   leaving: boolean
   /** The node was told it may leave (once). */
   leaveGranted?: boolean
+  /** It left after announcing a clean leave holding nothing: not unclean, nothing to fence or seed. */
+  leftCleanly?: boolean
   resources: NodeReport
 }
 
@@ -68,6 +70,12 @@ export type OrchestratorEvent =
   | {type: 'result', node: string, transitionId: number, actionId: string, ok: boolean, resources: NodeReport}
   | {type: 'fence-result', node: string, transitionId: number, actionId: string, ok: boolean}
   | {type: 'leave-request', node: string}
+  /**
+   * A member announced it is leaving with this final report (after its resources
+   * were moved away or stopped): every node, DC or not, records it, so whichever
+   * node is DC when it goes sees a clean leave.
+   */
+  | {type: 'leaving', node: string, resources: NodeReport}
   | {type: 'cleanup', resource: string, node?: string}
   /**
    * What the previous DC knew of nodes that are gone (from its last status): a new DC
