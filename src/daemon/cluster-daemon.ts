@@ -9,6 +9,7 @@
  * timer (DeadlineScheduler) wakes whichever machine's deadline comes first.
  */
 import {networkInterfaces, hostname} from 'node:os'
+import {performance} from 'node:perf_hooks'
 import {join} from 'node:path'
 import {Executor} from '../agents/index.js'
 import {HactlError} from '../cli/errors.js'
@@ -191,8 +192,17 @@ export class ClusterDaemon {
 
   // ---- the controller ----
 
-  private reachable(): number[] {
-    return this.membership ? this.membership.snapshot().reachable : []
+  /**
+   * What the controller's no-quorum wait looks at: the peers with a fresh link, and
+   * the fresh links each of them reports. MembershipService does not expose the
+   * latter (its own module, another change): read from its machine, and without it
+   * the controller never waits a non-quorate view out (safe, less available).
+   */
+  private reachability(): {reachable: number[], peerFresh?: Record<number, number[]>} {
+    if (!this.membership) return {reachable: []}
+    const reachable = this.membership.snapshot().reachable
+    const machine = (this.membership as unknown as {machine?: {peerFreshIds?: (now: number) => Record<number, number[]>}}).machine
+    return {reachable, peerFresh: machine?.peerFreshIds?.(performance.now())}
   }
 
   private step(event: ControllerEvent): void {
@@ -200,7 +210,7 @@ export class ClusterDaemon {
     const {state, outputs} = stepController(this.controller, event)
     this.controller = state
     for (const output of outputs) this.carryOut(output)
-    this.scheduler.set('controller', nextDeadline(this.controller), () => this.step({type: 'tick', nowMs: this.clock.now(), reachable: this.reachable()}))
+    this.scheduler.set('controller', nextDeadline(this.controller), () => this.step({type: 'tick', nowMs: this.clock.now(), ...this.reachability()}))
     this.checkSettleWaiters()
   }
 
@@ -294,7 +304,7 @@ export class ClusterDaemon {
       },
     })
     this.step({
-      type: 'view', nowMs: this.clock.now(), reachable: this.reachable(),
+      type: 'view', nowMs: this.clock.now(), ...this.reachability(),
       view: {viewId: view.viewId, quorate: view.quorate, dc: view.dc, members: view.members.map((m) => m.id), expectedVotes: view.expectedVotes},
     })
   }

@@ -5,9 +5,10 @@
 // its own when the node loses quorum. What a result means for the report (role,
 // fail count, failure time) is decided in src/core/controller/local-report.ts.
 import {parseDurationMs} from '../core/config/durations.js'
-import {afterAction, afterMonitor, afterProbe, isActive} from '../core/controller/local-report.js'
+import {afterAction, afterMonitor, afterProbe, isActive, primitiveOf, probeTargets} from '../core/controller/local-report.js'
+
+export {primitiveOf}
 import type {Primitive, ResourceConfig} from '../core/config/types.js'
-import {isFenceDevice} from '../core/orchestration/index.js'
 import type {NodeReport} from '../core/orchestration/types.js'
 import type {Action} from '../core/policy/actions.js'
 import type {ActionResult, Executor} from '../agents/index.js'
@@ -21,30 +22,10 @@ export interface LrmEvents {
   now(): number
 }
 
-/** `web:2` -> the primitive `web` (clone instance); a plain id is its own primitive. */
-export function primitiveOf(config: ResourceConfig, instance: string): Primitive | undefined {
-  const direct = config.resources.find((r) => r.id === instance)
-  if (direct) return direct
-  const at = instance.lastIndexOf(':')
-  return at < 0 ? undefined : config.resources.find((r) => r.id === instance.slice(0, at))
-}
-
 function operationTimeoutMs(primitive: Primitive, name: string): number {
   const op = primitive.operations.find((o) => o.name === name && (name !== 'monitor' || (parseDurationMs(o.interval) ?? 0) > 0))
     ?? primitive.operations.find((o) => o.name === name)
   return parseDurationMs(op?.timeout ?? '') ?? DEFAULT_TIMEOUT_MS
-}
-
-/** The instances this node may have to probe: primitives, and clone instances by their clone's primitive. */
-function probeTargets(config: ResourceConfig): string[] {
-  const cloned = new Set<string>()
-  for (const clone of config.clones) {
-    const group = config.groups.find((g) => g.id === clone.child)
-    for (const member of group ? group.members : [clone.child]) cloned.add(member)
-  }
-  // A clone's copy found running is reported as its instance 0 on this node; the
-  // engine then keeps or stops it like any other instance.
-  return config.resources.filter((r) => !isFenceDevice(r.agent)).map((r) => cloned.has(r.id) ? `${r.id}:0` : r.id)
 }
 
 export class LocalResourceManager {

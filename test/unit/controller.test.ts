@@ -61,17 +61,26 @@ describe('node controller', () => {
     assert.deepEqual(of(outputs, 'lrm-stop-all').map((o) => o.reason), ['no quorum'])
   })
 
-  it('no-quorum-policy=stop: a transient waits at most one token from its first view, whatever views follow', () => {
-    let {state, outputs} = run(controller(), {type: 'view', nowMs: 0, view: view(1, [1, 2, 3], true), reachable: [1, 3]}, {type: 'view', nowMs: 100, view: view(1, [1, 2, 3], false), reachable: [1, 3]})
+  it('no-quorum-policy=stop: a transient with a closed majority waits at most one token from its first view, whatever views follow', () => {
+    const closed = {1: [2, 3], 3: [1, 2]}
+    let {state, outputs} = run(controller(), {type: 'view', nowMs: 0, view: view(1, [1, 2, 3], true), reachable: [1, 3]}, {type: 'view', nowMs: 100, view: view(1, [1, 2, 3], false), reachable: [1, 3], peerFresh: closed})
     assert.equal(of(outputs, 'lrm-stop-all').length, 0)
-    assert.equal(nextDeadline(state), 150, 'looks at reachability every heartbeat')
-    ;({state, outputs} = run(state, {type: 'view', nowMs: 300, view: view(2, [1, 2], false), reachable: [1, 3]}, {type: 'tick', nowMs: 350, reachable: [1, 3]}))
+    assert.equal(nextDeadline(state), 125, 'looks at reachability every half heartbeat')
+    ;({state, outputs} = run(state, {type: 'view', nowMs: 300, view: view(2, [1, 2], false), reachable: [1, 3], peerFresh: closed}, {type: 'tick', nowMs: 350, reachable: [1, 3], peerFresh: closed}))
     assert.equal(of(outputs, 'lrm-stop-all').length, 0)
-    ;({state, outputs} = run(state, {type: 'tick', nowMs: 400, reachable: [1, 3]}))
+    ;({state, outputs} = run(state, {type: 'tick', nowMs: 400, reachable: [1, 3], peerFresh: closed}))
     assert.deepEqual(of(outputs, 'lrm-stop-all').map((o) => o.reason), ['no quorum'], 'given up at 100 + token, not pushed back by view 2')
     // Something that finishes starting after the stop is stopped too.
     ;({outputs} = run(state, {type: 'action-done', nowMs: 420, transitionId: 1, actionId: 'a', ok: true, resources: {vip: {role: 'started', failCount: 0}}}))
     assert.equal(of(outputs, 'lrm-stop-all').length, 1)
+  })
+
+  it('no-quorum-policy=stop: a reachable majority that reaches a node this one cannot reach is not waited out (one-way cut)', () => {
+    // n2 reaches n1 only; n1 reaches n3 too, which n2 cannot reach: n1 and n3 may form a view without n2.
+    let {state, outputs} = run(controller(), {type: 'view', nowMs: 0, view: view(1, [1, 2, 3], true), reachable: [1, 3]}, {type: 'view', nowMs: 100, view: view(1, [1, 2, 3], false), reachable: [1], peerFresh: {1: [2, 3]}})
+    assert.equal(of(outputs, 'lrm-stop-all').length, 0, 'half a heartbeat for the reports to catch up')
+    ;({state, outputs} = run(state, {type: 'tick', nowMs: 125, reachable: [1], peerFresh: {1: [2, 3]}}))
+    assert.deepEqual(of(outputs, 'lrm-stop-all').map((o) => o.reason), ['no quorum'])
   })
 
   it('clean leave: asks the DC even when holding nothing; after the grant, announces to every member and waits for acks', () => {

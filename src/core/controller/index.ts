@@ -10,9 +10,17 @@
  *  - which node messages the DC takes: only while it is the active DC; a full
  *    report probed against an older configuration than the DC's is not full;
  *  - no-quorum-policy=stop: stop everything at once when no majority can be
- *    reached; a non-quorate view while a majority is still reachable is a
- *    transient, waited out for one token timeout from its first view, reachability
- *    looked at every heartbeat; actions that finish after the stop are stopped too;
+ *    reached. A lost node's resources are recovered elsewhere NO_QUORUM_STOP_BUDGET_MS
+ *    after it noticed the loss at the earliest (policy/nodes.ts), so waiting eats
+ *    into that budget. A non-quorate view is waited out (for one token timeout from
+ *    its first view, looked at every half heartbeat) only while the reachable nodes
+ *    form a closed majority: with this node a majority of votes, and none of them
+ *    reporting a fresh link to a node this one cannot reach (such a node may form a
+ *    view without this one: the whole-cluster simulator found a one-way cut where
+ *    the old "majority reachable" wait overlapped the recovery elsewhere). While the
+ *    reports of the others may still lag (half a heartbeat from the first
+ *    non-quorate view) an open majority is given that long to close; actions that
+ *    finish after the stop are stopped too;
  *  - the clean leave (see LeavePhase): the node ALWAYS asks the DC, the DC moves
  *    its resources away and grants; the node then announces to every member that
  *    it leaves holding nothing, so no DC, present or later, counts it unclean;
@@ -73,7 +81,7 @@ export function nextDeadline(state: ControllerState): number | null {
   const add = (t: number | null | undefined) => {
     if (t !== null && t !== undefined) times.push(t)
   }
-  if (state.noQuorumWait) add(Math.min(state.noQuorumWait.giveUpAtMs, state.nowMs + state.options.heartbeatMs))
+  if (state.noQuorumWait) add(Math.min(state.noQuorumWait.giveUpAtMs, state.nowMs + Math.max(1, Math.floor(state.options.heartbeatMs / 2))))
   for (const w of Object.values(state.writes)) add(w.retryAtMs)
   add(state.reportRetryAtMs)
   add(state.statusDueAtMs)
@@ -82,7 +90,9 @@ export function nextDeadline(state: ControllerState): number | null {
   if (state.leave.phase === 'asking') add(Math.min(state.leave.deadlineMs, state.leave.retryAtMs))
   if (state.leave.phase === 'announcing') add(state.leave.deadlineMs)
   // The engine asked to look again (failure expiry, the safety delay): just after that instant.
-  if (state.orchestrator.active && state.orchestrator.recheckAtMs !== null) add(state.orchestrator.recheckAtMs + 1)
+  // A recheck already due waits for the transition in flight (it replans when that ends): not a deadline.
+  const recheck = state.orchestrator.recheckAtMs
+  if (state.orchestrator.active && recheck !== null && recheck >= state.nowMs) add(recheck + 1)
   return times.length === 0 ? null : Math.max(state.nowMs, Math.min(...times))
 }
 
@@ -219,7 +229,7 @@ class Step {
 
   // ---- membership ----
 
-  onView(view: ControllerView, reachable: number[]): void {
+  onView(view: ControllerView, reachable: number[], peerFresh: Record<number, number[]> | undefined): void {
     const s = this.s
     if (view.viewId < s.maxViewId) {
       this.log('error', 'view-went-back', {view: view.viewId, seen: s.maxViewId})
@@ -235,7 +245,7 @@ class Step {
       active: s.dcReady && view.quorate && view.dc === this.self,
     })
     if (!isActiveDc(s)) s.reportRetryAtMs = null
-    this.noQuorumPolicy(view, reachable)
+    this.noQuorumPolicy(view, reachable, peerFresh)
     // A node asking to leave asks the DC of the new view (the old one may be gone).
     if (s.leave.phase === 'asking' && view.quorate && view.dc !== null && s.leave.askedViewId !== view.viewId) this.askLeave()
     if (s.leave.phase === 'asking' && !view.quorate) this.stopForLeave(false, 'no quorum')
@@ -243,7 +253,7 @@ class Step {
   }
 
   /** No-quorum-policy=stop, see the header. */
-  noQuorumPolicy(view: ControllerView, reachable: number[]): void {
+  noQuorumPolicy(view: ControllerView, reachable: number[], peerFresh: Record<number, number[]> | undefined): void {
     const s = this.s
     if (view.quorate) {
       s.noQuorumWait = null
@@ -252,19 +262,22 @@ class Step {
     }
     if (s.noQuorumStopped) return
     if (this.policy() !== 'stop') return
-    if (s.noQuorumWait === null) s.noQuorumWait = {giveUpAtMs: s.nowMs + s.options.tokenMs, expectedVotes: view.expectedVotes}
+    if (s.noQuorumWait === null) s.noQuorumWait = {sinceMs: s.nowMs, giveUpAtMs: s.nowMs + s.options.tokenMs, expectedVotes: view.expectedVotes}
     else s.noQuorumWait = {...s.noQuorumWait, expectedVotes: view.expectedVotes}
-    this.checkNoQuorum(reachable)
+    this.checkNoQuorum(reachable, peerFresh)
   }
 
-  checkNoQuorum(reachable: number[]): void {
+  checkNoQuorum(reachable: number[], peerFresh: Record<number, number[]> | undefined): void {
     const s = this.s
     const wait = s.noQuorumWait
     if (!wait || s.view?.quorate) return
-    if (this.majorityReachable(reachable, wait.expectedVotes) && s.nowMs < wait.giveUpAtMs) return
+    const majority = this.majorityReachable(reachable, wait.expectedVotes)
+    const closed = majority && peerFresh !== undefined && this.closed(reachable, peerFresh)
+    const lagging = majority && s.nowMs < wait.sinceMs + s.options.heartbeatMs / 2
+    if ((closed || lagging) && s.nowMs < wait.giveUpAtMs) return
     s.noQuorumWait = null
     s.noQuorumStopped = true
-    this.log('notice', 'no-quorum-stop', {view: s.view?.viewId ?? 0})
+    this.log('notice', 'no-quorum-stop', {view: s.view?.viewId ?? 0, majority_reachable: majority, closed})
     this.out.push({type: 'lrm-stop-all', reason: 'no quorum'})
   }
 
@@ -272,6 +285,12 @@ class Step {
     const ids = new Set([...reachable, this.self])
     const votes = this.s.options.nodes.filter((n) => ids.has(n.id)).reduce((sum, n) => sum + n.votes, 0)
     return votes * 2 > expectedVotes
+  }
+
+  /** None of the reachable peers reports a fresh link outside this node and the reachable ones. */
+  closed(reachable: number[], peerFresh: Record<number, number[]>): boolean {
+    const inside = new Set([...reachable, this.self])
+    return reachable.every((id) => (peerFresh[id] ?? [...inside]).every((other) => inside.has(other)))
   }
 
   policy(): string {
@@ -591,9 +610,9 @@ class Step {
 
   // ---- time ----
 
-  onTick(reachable: number[]): void {
+  onTick(reachable: number[], peerFresh: Record<number, number[]> | undefined): void {
     const s = this.s
-    this.checkNoQuorum(reachable)
+    this.checkNoQuorum(reachable, peerFresh)
     for (const [clientId, w] of Object.entries(s.writes)) if (w.retryAtMs !== null && s.nowMs >= w.retryAtMs) this.attemptWrite(clientId)
     if (isActiveDc(s) && s.reportRetryAtMs !== null && s.nowMs >= s.reportRetryAtMs) {
       s.reportRetryAtMs = null
@@ -625,8 +644,8 @@ class Step {
     s.nowMs = Math.max(s.nowMs, event.nowMs)
     if (s.leave.phase === 'left') return
     switch (event.type) {
-      case 'tick': this.onTick(event.reachable); break
-      case 'view': this.onView(event.view, event.reachable); break
+      case 'tick': this.onTick(event.reachable, event.peerFresh); break
+      case 'view': this.onView(event.view, event.reachable, event.peerFresh); break
       case 'ready': this.onReady(event.viewId, event.config); break
       case 'committed': this.onCommitted(event.config); break
       case 'write-reply': this.onWriteReply(event.requestId, event.result); break

@@ -4,7 +4,8 @@
 // report; every decision about what a result changes is taken here, pure.
 import {propertyValue} from '../config/defaults.js'
 import {INFINITY} from '../config/scores.js'
-import type {ResourceConfig} from '../config/types.js'
+import type {Primitive, ResourceConfig} from '../config/types.js'
+import {isFenceDevice} from '../orchestration/index.js'
 import type {InstanceReport} from '../orchestration/types.js'
 
 /** An agent's answer as far as the bookkeeping cares: how it ran, and its OCF code when it answered. */
@@ -63,3 +64,25 @@ export function afterMonitor(current: InstanceReport | undefined, outcome: Agent
 export function isActive(report: InstanceReport | undefined): boolean {
   return report !== undefined && (report.role === 'started' || report.role === 'failed')
 }
+
+/** `web:2` -> the primitive `web` (clone instance); a plain id is its own primitive. */
+export function primitiveOf(config: ResourceConfig, instance: string): Primitive | undefined {
+  const direct = config.resources.find((r) => r.id === instance)
+  if (direct) return direct
+  const at = instance.lastIndexOf(':')
+  return at < 0 ? undefined : config.resources.find((r) => r.id === instance.slice(0, at))
+}
+
+
+/** The instances this node may have to probe: primitives, and clone instances by their clone's primitive. */
+export function probeTargets(config: ResourceConfig): string[] {
+  const cloned = new Set<string>()
+  for (const clone of config.clones) {
+    const group = config.groups.find((g) => g.id === clone.child)
+    for (const member of group ? group.members : [clone.child]) cloned.add(member)
+  }
+  // A clone's copy found running is reported as its instance 0 on this node; the
+  // engine then keeps or stops it like any other instance.
+  return config.resources.filter((r) => !isFenceDevice(r.agent)).map((r) => cloned.has(r.id) ? `${r.id}:0` : r.id)
+}
+

@@ -90,11 +90,11 @@ export interface ControllerState {
   dcReady: boolean
   orchestrator: OrchestratorState
   /**
-   * no-quorum-policy=stop: a non-quorate view with a majority still reachable is
-   * waited out until giveUpAtMs (one token timeout from the first such view, never
-   * pushed back by the views that follow), looking at reachability every heartbeat.
+   * no-quorum-policy=stop: a non-quorate view with a closed majority still
+   * reachable is waited out until giveUpAtMs (one token timeout from the first such
+   * view, never pushed back by the views that follow); see index.ts.
    */
-  noQuorumWait: {giveUpAtMs: number, expectedVotes: number} | null
+  noQuorumWait: {sinceMs: number, giveUpAtMs: number, expectedVotes: number} | null
   /** Stopped everything for lack of quorum and has not been quorate since. */
   noQuorumStopped: boolean
   /** Actions started here and not finished (a stop for no quorum must follow those that finish later). */
@@ -119,9 +119,13 @@ export interface ControllerState {
 }
 
 export type ControllerEvent =
-  /** Time passed (the deadline came); `reachable`: the peers the membership hears now. */
-  | {type: 'tick', nowMs: number, reachable: number[]}
-  | {type: 'view', nowMs: number, view: ControllerView, reachable: number[]}
+  /**
+   * Time passed (the deadline came). `reachable`: the peers with a fresh link now;
+   * `peerFresh`: for each of them, the peers it reports fresh links to (absent:
+   * unknown, and a non-quorate view is then never waited out).
+   */
+  | {type: 'tick', nowMs: number, reachable: number[], peerFresh?: Record<number, number[]>}
+  | {type: 'view', nowMs: number, view: ControllerView, reachable: number[], peerFresh?: Record<number, number[]>}
   /** Replication: this node is the DC of `viewId` and `config` may be planned on. */
   | {type: 'ready', nowMs: number, viewId: number, config: ResourceConfig}
   /** Replication: a configuration was committed. */

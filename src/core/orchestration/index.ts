@@ -132,10 +132,15 @@ function onView(state: OrchestratorState, event: Extract<OrchestratorEvent, {typ
       state.nodes[name] = {online: true, unclean: false, fenced: false, reported: false, leaving: false, resources: book.unclean && !book.fenced ? book.resources : {}}
     } else if (!members.has(name) && book.online) {
       const clean = book.leaving && !hasActive(book.resources)
+      // A node that leaves before it reported to this DC may hold anything (another
+      // DC may have started resources there meanwhile): hold them all until it is
+      // fenced or the safety delay passed. The whole-cluster simulator found a node
+      // that joined, left unreported, and got its resources started elsewhere at once.
+      const unknown = !clean && state.active && !book.reported
       state.nodes[name] = {
         online: false, unclean: !clean, fenced: false, reported: false, leaving: false, ...(clean ? {leftCleanly: true} : {}),
         lostAtMs: clean ? undefined : event.nowMs - state.evictAfterMs,
-        resources: clean ? {} : book.resources,
+        resources: clean ? {} : unknown ? possiblyActive(state.config, book.resources) : book.resources,
       }
     }
   }
@@ -145,10 +150,19 @@ function onView(state: OrchestratorState, event: Extract<OrchestratorEvent, {typ
     return
   }
   if (state.transition) {
-    // Actions sent to nodes that left will never report: count them as failed.
+    // Actions sent to nodes that left will never report: count them as failed. A
+    // start in flight there may have happened: the node holds that resource until
+    // fenced or the safety delay passed (found by the whole-cluster simulator: a
+    // start dispatched just before its node left was started again elsewhere at once).
     const status = {...state.transition.status}
     for (const action of state.transition.actions) {
-      if (status[action.id] === 'dispatched' && action.op !== 'fence' && !members.has(action.node)) status[action.id] = 'failed'
+      if (status[action.id] !== 'dispatched' || action.op === 'fence' || members.has(action.node)) continue
+      status[action.id] = 'failed'
+      const book = state.nodes[action.node]
+      if ((action.op === 'start' || action.op === 'migrate_from') && action.resource && book?.unclean) {
+        const before = book.resources[action.resource]
+        state.nodes[action.node] = {...book, resources: {...book.resources, [action.resource]: {role: 'started', failCount: before?.failCount ?? 0}}}
+      }
     }
     state.transition = {...state.transition, status, aborted: true}
   }
@@ -160,6 +174,23 @@ function onView(state: OrchestratorState, event: Extract<OrchestratorEvent, {typ
     const joined = event.members.filter((n) => state.nodes[n] && !state.nodes[n].reported)
     if (joined.length > 0) out.push({type: 'request-report', nodes: joined})
   }
+}
+
+/** Every single-instance resource possibly active (as 'started'), fail counts kept. */
+function possiblyActive(config: ResourceConfig | undefined, known: NodeReport): NodeReport {
+  const out: NodeReport = {...known}
+  if (!config) return out
+  const cloned = new Set<string>()
+  for (const clone of config.clones) {
+    cloned.add(clone.child)
+    for (const member of config.groups.find((g) => g.id === clone.child)?.members ?? []) cloned.add(member)
+  }
+  for (const r of config.resources) {
+    if (cloned.has(r.id) || isFenceDevice(r.agent)) continue
+    const before = known[r.id]
+    if (before?.role !== 'started' && before?.role !== 'failed') out[r.id] = {role: 'started', failCount: before?.failCount ?? 0}
+  }
+  return out
 }
 
 function requestReports(state: OrchestratorState, out: OrchestratorOutput[]): void {
