@@ -207,6 +207,10 @@ export class ClusterDaemon {
 
   private step(event: ControllerEvent): void {
     if (this.closing) return
+    // Step the membership first: woken after a stall (SIGSTOP, a long GC), this node
+    // must learn that its view is gone before it acts on anything that was queued
+    // (the whole-cluster simulator found a paused DC starting a resource on resume).
+    if (event.type !== 'view' && this.membership) this.membership.view()
     const {state, outputs} = stepController(this.controller, event)
     this.controller = state
     for (const output of outputs) this.carryOut(output)

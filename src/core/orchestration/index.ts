@@ -167,8 +167,17 @@ function onView(state: OrchestratorState, event: Extract<OrchestratorEvent, {typ
     state.transition = {...state.transition, status, aborted: true}
   }
   if (!wasActive) {
-    // A new DC knows nothing of what the previous one ran: ask every member.
+    // A new DC knows nothing of what the previous one ran: ask every member. A node
+    // that is not a member and did not leave cleanly may hold anything (the previous
+    // DC may have started resources there; this one may never have seen it: Pacemaker
+    // fences such nodes at startup): it holds every resource until fenced or the safety
+    // delay from its loss (or from now) passed. Found by the whole-cluster simulator:
+    // a DC just restarted took the VIP while a paused host it had never seen held it.
     state.transition = undefined
+    for (const [name, book] of Object.entries(state.nodes)) {
+      if (book.online || book.leftCleanly || book.fenced) continue
+      state.nodes[name] = {...book, unclean: true, lostAtMs: book.lostAtMs ?? event.nowMs, resources: possiblyActive(state.config, book.resources)}
+    }
     requestReports(state, out)
   } else {
     const joined = event.members.filter((n) => state.nodes[n] && !state.nodes[n].reported)
