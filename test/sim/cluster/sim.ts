@@ -51,6 +51,8 @@ export interface ClusterSimOptions {
   durationMs: number
   nodes?: number
   fencing?: boolean
+  /** For the simulator's own test: a property that breaks safety must be caught. */
+  noQuorumPolicy?: 'stop' | 'ignore'
   trace?: (line: string) => void
 }
 
@@ -692,6 +694,7 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
     const edits: ConfigEdit[] = [add(VIP, 'ocf:hactl:vip'), ...GROUP.map((id) => add(id, 'ocf:hactl:dummy', 'grp'))]
     if (fencing) edits.push(add('fence-sim', 'fence:fence_sim'), {op: 'property.set', properties: {'stonith-enabled': 'true'}})
     else edits.push({op: 'property.set', properties: {'stonith-enabled': 'false'}})
+    if (options.noQuorumPolicy) edits.push({op: 'property.set', properties: {'no-quorum-policy': options.noQuorumPolicy}})
     setupState = 'pending'
     if (!clientWrite(h, {op: 'batch', edits}, null, 'setup')) setupState = 'none'
   }
@@ -767,7 +770,7 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
       const value = String(writeSeq + 1)
       if (slot) clientWrite(h, {op: 'node.attribute', name: 'n1', attributes: {[slot.key]: value}}, slot, value)
     }
-    agenda.push(now + random.int(200, 2_000), writer)
+    agenda.push(now + random.int(1_000, 6_000), writer)
   }
 
   for (const id of ids) {
