@@ -27,6 +27,8 @@ import {settleAfterToken} from '../core/membership/config.js'
 import {readAuthkey} from './authkey.js'
 import {ControlServer} from './control-server.js'
 import {Fencer} from './fencer.js'
+import {GuardLink} from './guard-link.js'
+import {guardLeaseMs} from '../core/guard/index.js'
 import type {Logger} from './logger.js'
 import {LocalResourceManager} from './lrm.js'
 import {MembershipService, type ViewEvent} from './membership-service.js'
@@ -103,6 +105,7 @@ export class ClusterDaemon {
   private executor!: Executor
   private lrm!: LocalResourceManager
   private fencer!: Fencer
+  private guard!: GuardLink
   private store: StateStore<StoredRecord>
   private readonly termFile: SyncValueFile
   private replication!: ReplicationState
@@ -158,9 +161,22 @@ export class ClusterDaemon {
     this.replication = initialState(this.self.id, {record: stored, promisedTerm: this.termFile.read()})
     this.committed = stored?.config
     this.executor = new Executor({env: {HA_RSCTMP: join(this.options.runDir, 'rsctmp')}})
+    // The guard is up before anything can start here: a daemon that cannot reach
+    // one does not start (its resources would not be dropped if it died).
+    this.guard = new GuardLink({
+      runDir: this.options.runDir, leaseMs: guardLeaseMs(this.config.totem.token, this.config.totem.heartbeat),
+      feedEveryMs: this.config.totem.heartbeat, logger: this.logger,
+    })
+    await this.guard.open()
     this.lrm = new LocalResourceManager(this.executor, this.logger, {
       now: () => Date.now(),
       onReport: (update) => this.sendToDc({t: 'report', full: false, epoch: this.committed?.epoch ?? 0, resources: update}),
+      onHoldings: (held) => this.guard.hold(held),
+    })
+    this.guard.on('tripped', (report: {instances: string[]}) => {
+      void this.lrm.guardStopped(report.instances).then((update) => {
+        if (Object.keys(update).length > 0) this.sendToDc({t: 'report', full: false, epoch: this.committed?.epoch ?? 0, resources: update})
+      })
     })
     if (this.committed) this.lrm.setConfig(this.committed)
     this.fencer = new Fencer(this.logger)
@@ -712,6 +728,7 @@ export class ClusterDaemon {
       if (timedOut) this.logger.log('warning', 'shutdown-not-granted', {waited_ms: stopBudget})
     }
     await this.lrm.stopAll('shutdown')
+    await this.guard?.release()
     this.timersOff = true
     clearTimeout(this.tickTimer)
     clearTimeout(this.recheckTimer)

@@ -207,9 +207,25 @@ export class TestNet {
     await execa('ip', ['netns', 'exec', this.sw, 'nft', '-f', '-'], {input: `${script}\n`})
   }
 
+  /**
+   * SIGKILL to every process inside a node's namespace, also those that left the
+   * process group of what we spawned (the resource guard runs in its own session).
+   */
+  async killAll(node: number): Promise<void> {
+    const {stdout} = await execa('ip', ['netns', 'pids', this.ns(node)], {reject: false})
+    for (const pid of stdout.split(/\s+/).filter(Boolean).map(Number)) {
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {
+        // already gone
+      }
+    }
+  }
+
   async destroy(): Promise<void> {
     if (this.destroyed) return
     for (const child of this.children) this.kill(child)
+    for (let node = 1; node <= this.nodes; node++) await this.killAll(node)
     await Promise.allSettled([...this.children])
     for (let node = 1; node <= this.nodes; node++) await execa('ip', ['netns', 'del', this.ns(node)], {reject: false})
     await execa('ip', ['netns', 'del', this.sw], {reject: false})
@@ -223,7 +239,16 @@ export class TestNet {
     for (const child of this.children) this.kill(child)
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const {spawnSync} = process.getBuiltinModule('node:child_process') as typeof import('node:child_process')
-    for (let node = 1; node <= this.nodes; node++) spawnSync('ip', ['netns', 'del', this.ns(node)])
+    for (let node = 1; node <= this.nodes; node++) {
+      for (const pid of String(spawnSync('ip', ['netns', 'pids', this.ns(node)]).stdout ?? '').split(/\s+/).filter(Boolean).map(Number)) {
+        try {
+          process.kill(pid, 'SIGKILL')
+        } catch {
+          // already gone
+        }
+      }
+      spawnSync('ip', ['netns', 'del', this.ns(node)])
+    }
     spawnSync('ip', ['netns', 'del', this.sw])
     this.destroyed = true
     live.delete(this)
