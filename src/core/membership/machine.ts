@@ -72,6 +72,13 @@ export class MembershipMachine {
   private cliqueShortSince: number | undefined
   private history: QuorumHistory = {seenAll: false}
   private lastNow: number | undefined
+  /**
+   * No view is quorate before this local time: token + settle after the first step.
+   * A restarted node does not know the views its previous incarnation was in; by
+   * then every peer has dropped that incarnation (it was last heard before this
+   * one started), so a quorate view of this one can never overlap one of the old.
+   */
+  private quorateFrom: number | undefined
   private nextHeartbeatAt = 0
   private lastStatus = ''
   /** Why we last left a view, for the logs. */
@@ -90,6 +97,7 @@ export class MembershipMachine {
 
   /** The one entry point: a tick or a received packet, at local monotonic time `now` (ms). */
   step(event: Event, now: number): Ready {
+    this.quorateFrom ??= now + this.config.tokenMs + this.config.settleMs
     this.checkPause(now)
     this.lastNow = now
     if (event.type === 'receive') this.receive(event.packet, now)
@@ -104,7 +112,7 @@ export class MembershipMachine {
     const members = this.installed?.members ?? []
     const ids = members.map((m) => m.id)
     const result = evaluateQuorum(this.config.quorum, this.history, ids)
-    const quorate = this.phase === 'usable' && result.quorate
+    const quorate = this.phase === 'usable' && result.quorate && this.lastNow !== undefined && this.quorateFrom !== undefined && this.lastNow >= this.quorateFrom
     return {
       viewId: this.installed?.id ?? 0,
       phase: this.phase,
@@ -134,6 +142,7 @@ export class MembershipMachine {
     const consider = (at: number) => {
       if (at >= now && at < next) next = at
     }
+    if (this.quorateFrom !== undefined) consider(this.quorateFrom)
     consider(this.nextHeartbeatAt)
     for (const record of this.peers.values()) consider(Math.min(record.heardAt, record.heardUsAt) + tokenMs)
     for (const e of this.entangled) {
@@ -393,11 +402,16 @@ export class MembershipMachine {
   }
 
   private coordinate(now: number): void {
-    const fresh = this.freshSet(now)
-    if (fresh[0] !== this.self.id) {
+    const all = this.freshSet(now)
+    if (all[0] !== this.self.id) {
       this.round = null
       return
     }
+    // A one-way cut between two nodes leaves each of them the lowest id of its own
+    // fresh set: both would coordinate and pull the nodes they share back and forth
+    // (no view lasts, nobody holds anything). The node that cannot hear the lower
+    // coordinator leaves the peers it holds alone.
+    const fresh = all.filter((id) => id === this.self.id || !this.heldByLowerCoordinator(id, all))
     let members = this.candidate(fresh)
     if (this.holdBack(members, fresh, now)) {
       // A pair of our peers lost each other a moment ago: under loss that is
@@ -411,6 +425,13 @@ export class MembershipMachine {
     if ((this.phase === 'accepted' || this.phase === 'acked') && this.pending && this.pending.coord !== this.self.id && !sameMembers(this.pending.members, members)) return this.startRound(members, now)
     if (this.phase === 'accepted' || this.phase === 'acked') return
     this.startRound(members, now)
+  }
+
+  /** The peer is in (or agreeing on) a view of a coordinator with a lower id that it hears and we do not. */
+  private heldByLowerCoordinator(id: number, fresh: number[]): boolean {
+    const peer = this.peers.get(id)!
+    const coord = peer.report.view.coord
+    return peer.report.phase !== 'gathering' && coord !== 0 && coord < this.self.id && coord !== id && !fresh.includes(coord) && peer.freshIds.has(coord)
   }
 
   /** True while the clique leaves out a node we hear ourselves, for less than consensusMs. */
