@@ -96,21 +96,39 @@ function deliver(report: TripReport): void {
   }
 }
 
-/** Finds the interface holding the address (in-process, no fork) and removes it with ip(8). Resolves to the ip when removed. */
-function removeAddress(address: HeldAddress): Promise<string | null> {
-  for (const [name, entries] of Object.entries(networkInterfaces())) {
+/**
+ * Finds the interface holding the address and removes it with ip(8). Resolves to
+ * the ip when removed. The lookup is in-process (no fork) for interfaces that are
+ * up; libuv does not list interfaces that are down, so those are asked of ip(8).
+ */
+async function removeAddress(address: HeldAddress): Promise<string | null> {
+  const found = findAddress(address) ?? await askIp(address)
+  if (!found) return null
+  return new Promise((resolve) => {
+    execFile('ip', ['addr', 'del', `${address.ip}/${found.prefix}`, 'dev', found.dev], {timeout: 5_000}, (error) => {
+      if (error) log('error', 'guard-address-not-removed', {ip: address.ip, dev: found.dev, error: String(error.message)})
+      resolve(error ? null : address.ip)
+    })
+  })
+}
+
+function findAddress(address: HeldAddress): {dev: string, prefix: number} | undefined {
+  for (const [dev, entries] of Object.entries(networkInterfaces())) {
     for (const entry of entries ?? []) {
-      if (entry.address !== address.ip) continue
-      const prefix = address.prefix ?? Number(entry.cidr?.split('/')[1] ?? (entry.family === 'IPv6' ? 128 : 32))
-      return new Promise((resolve) => {
-        execFile('ip', ['addr', 'del', `${address.ip}/${prefix}`, 'dev', name], {timeout: 5_000}, (error) => {
-          if (error) log('error', 'guard-address-not-removed', {ip: address.ip, dev: name, error: String(error.message)})
-          resolve(error ? null : address.ip)
-        })
-      })
+      if (entry.address === address.ip) return {dev, prefix: address.prefix ?? Number(entry.cidr?.split('/')[1] ?? (entry.family === 'IPv6' ? 128 : 32))}
     }
   }
-  return Promise.resolve(null)
+  return undefined
+}
+
+function askIp(address: HeldAddress): Promise<{dev: string, prefix: number} | undefined> {
+  return new Promise((resolve) => {
+    execFile('ip', ['-o', 'addr', 'show', 'to', address.ip], {timeout: 5_000}, (error, stdout) => {
+      // "2: eth0    inet 10.213.0.100/24 scope global eth0 ..."
+      const match = error ? null : /^\d+:\s+([^\s@]+)\S*\s+inet6?\s+([^\s/]+)\/(\d+)/m.exec(String(stdout))
+      resolve(match && match[2] === address.ip ? {dev: match[1], prefix: address.prefix ?? Number(match[3])} : undefined)
+    })
+  })
 }
 
 function runStop(instance: HeldInstance): Promise<string | null> {
