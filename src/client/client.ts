@@ -48,7 +48,8 @@ export class DaemonClient {
         if (end < 0) return
         try {
           const reply = JSON.parse(buffered.slice(0, end)) as Reply
-          if (reply.id !== id) return finish(new HactlError('protocol', `reply from ${this.path} answers request ${reply.id}, not ${id}`))
+          // id 0: the daemon refused the request before reading its id (too large, not JSON, too many clients).
+          if (reply.id !== id && !(reply.id === 0 && reply.ok === false)) return finish(new HactlError('protocol', `reply from ${this.path} answers request ${reply.id}, not ${id}`))
           finish(undefined, reply)
         } catch {
           finish(new HactlError('protocol', `unreadable reply from ${this.path}`))
