@@ -252,13 +252,20 @@ export class PeerNetwork extends EventEmitter<PeerNetworkEvents> {
       socket.destroy()
     }
     const reader = new FrameReader((body) => {
+      let message: unknown
       try {
-        const message = JSON.parse(open(session!, body).toString('utf8'))
-        this.counters.framesReceived++
-        this.counters.bytesReceived += body.length + 4
-        this.emit('message', peer, message)
+        message = JSON.parse(open(session!, body).toString('utf8'))
       } catch {
         if (!failed) fail('a frame failed authentication')
+        return
+      }
+      this.counters.framesReceived++
+      this.counters.bytesReceived += body.length + 4
+      try {
+        this.emit('message', peer, message)
+      } catch (error) {
+        // The receiver's bug, not the peer's: say so (once per 10 s), keep the connection.
+        logLimited(logger, this.limiter, performance.now(), 'error', 'peer-message-failed', `${peer}`, {from: peer, error: String((error as Error)?.message ?? error).split('\n')[0]})
       }
     }, fail)
     reader.expect(HELLO_BYTES, (hello) => {

@@ -6,7 +6,9 @@ import {mkdtemp, rm} from 'node:fs/promises'
 import {createConnection, type Socket} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {ControlServer, parseRequest, type Handlers} from '../../src/daemon/control-server.js'
+import {DaemonClient} from '../../src/client/client.js'
+import {HactlError} from '../../src/cli/errors.js'
+import {ControlServer, MAX_REQUEST_BYTES, parseRequest, type Handlers} from '../../src/daemon/control-server.js'
 import {createLogger} from '../../src/daemon/logger.js'
 
 function handlers(): Handlers {
@@ -195,6 +197,18 @@ describe('control server (hostile local clients)', function () {
       if (!ok) await new Promise((r) => setTimeout(r, 20))
     }
     assert.ok(ok, 'a new client is served after one left')
+  })
+
+  it('the CLI\'s client gets the refusal of an oversized request as a one-line error, and large replies whole', async () => {
+    const client = await DaemonClient.connect(dir)
+    try {
+      assert.deepEqual(await client.call('status', {}), {ok: 'yes'})
+      const cleanup = await client.call('resource.cleanup', {id: 'é'.repeat(300_000)})
+      assert.equal(cleanup.resource.length, 300_000, 'a 600 kB reply with multi-byte characters across chunks')
+      await assert.rejects(client.call('resource.cleanup', {id: 'x'.repeat(MAX_REQUEST_BYTES)}), (e: unknown) => e instanceof HactlError && e.code === 'request-too-large' && e.exitCode === 2)
+    } finally {
+      client.close()
+    }
   })
 
   it('parseRequest never throws on random input', () => {
