@@ -8,6 +8,10 @@
 //     nodeId:  this node's id in config.nodes
 //     authkey: the key bytes (readAuthkey(config.authkey_file)); ignored for crypto "none"
 //     log:     optional sink of structured log records (one object per event; never holds the key)
+//     stateDir: the state directory: this node's incarnation (max(last + 1, clock), fsynced
+//              before use) and the highest incarnation seen per peer live there
+//     onFatal: (reason, error) => ..., when the state directory fails or the machine breaks
+//              an invariant; default: log and exit with the reason's status (fatal.ts)
 //   await service.start(signal?)   binds the sockets and starts the timers; an aborted
 //                                  signal stops the service. Rejects if a socket cannot bind.
 //   await service.stop()           idempotent.
