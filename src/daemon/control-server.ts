@@ -214,7 +214,7 @@ export class ControlServer {
     this.release(c)
     this.warn('control-request-refused', code, {reason: code, limit: this.limits.maxRequestBytes})
     // Answer, stop reading (what still arrives is discarded), close.
-    c.socket.end(replyLine({id: 0, ok: false, error: {code, message, exitCode: 2}}))
+    c.socket.end(replyLine({id: 0, ok: false, error: {code, message, exitCode: code === 'request-too-large' ? 2 : 1}}))
     c.socket.resume()
     setTimeout(() => c.socket.destroy(), 1000).unref()
   }
