@@ -7,7 +7,8 @@
 // refused, with a one-line error and the connection closed, once it exceeds
 // MAX_REQUEST_BYTES; a connection is paused while its request is being answered
 // and while its reply has not drained; at most MAX_CONNECTIONS clients are served
-// at once. Methods are looked up in an explicit table (never through the
+// at once, and a client that does not complete a request within 30 s is
+// closed. Methods are looked up in an explicit table (never through the
 // prototype chain) and requests are checked for shape before a handler sees them;
 // a malformed request gets a one-line error reply and one rate-limited log line.
 import {chmod, chown, mkdir, readFile, rm} from 'node:fs/promises'
@@ -31,11 +32,14 @@ export const MAX_REQUEST_BYTES = 8 * 1024 * 1024
 export const MAX_CONNECTIONS = 32
 /** Bytes of partial requests held across all connections. */
 export const MAX_BUFFERED_BYTES = 32 * 1024 * 1024
+/** A client must complete each request line within this long of connecting or of its last reply (else it holds a slot for nothing). */
+export const REQUEST_TIMEOUT_MS = 30_000
 
 export interface ControlLimits {
   maxRequestBytes: number
   maxConnections: number
   maxBufferedBytes: number
+  requestTimeoutMs: number
 }
 
 /** A request as a handler may see it, or why it is refused. */
@@ -116,6 +120,7 @@ interface Connection {
   queue: string[]
   busy: boolean
   refused: boolean
+  timer: NodeJS.Timeout | undefined
 }
 
 export class ControlServer {
@@ -129,7 +134,7 @@ export class ControlServer {
   constructor(private readonly path: string, handlers: Handlers, private readonly logger: Logger, limits: Partial<ControlLimits> = {}) {
     // Only the methods of the protocol, as own entries: nothing from Object.prototype.
     this.handlers = new Map([...PARAMS.keys()].filter((m) => Object.hasOwn(handlers, m)).map((m) => [m, (handlers as unknown as Record<string, (p: unknown) => Promise<unknown>>)[m]]))
-    this.limits = {maxRequestBytes: MAX_REQUEST_BYTES, maxConnections: MAX_CONNECTIONS, maxBufferedBytes: MAX_BUFFERED_BYTES, ...limits}
+    this.limits = {maxRequestBytes: MAX_REQUEST_BYTES, maxConnections: MAX_CONNECTIONS, maxBufferedBytes: MAX_BUFFERED_BYTES, requestTimeoutMs: REQUEST_TIMEOUT_MS, ...limits}
   }
 
   async start(): Promise<void> {
@@ -165,13 +170,25 @@ export class ControlServer {
       setTimeout(() => socket.destroy(), 1000).unref()
       return
     }
-    const c: Connection = {socket, chunks: [], size: 0, queue: [], busy: false, refused: false}
+    const c: Connection = {socket, chunks: [], size: 0, queue: [], busy: false, refused: false, timer: undefined}
     this.clients.add(c)
+    this.armTimeout(c)
     socket.on('data', (chunk: Buffer) => this.onData(c, chunk))
     socket.on('close', () => {
+      clearTimeout(c.timer)
       this.release(c)
       this.clients.delete(c)
     })
+  }
+
+  /** Waiting for the next request line: it must be complete within requestTimeoutMs. */
+  private armTimeout(c: Connection): void {
+    clearTimeout(c.timer)
+    c.timer = setTimeout(() => {
+      if (c.busy || c.queue.length > 0 || c.refused) return
+      this.refuse(c, 'request-timeout', `no complete request within ${this.limits.requestTimeoutMs} ms`)
+    }, this.limits.requestTimeoutMs)
+    c.timer.unref()
   }
 
   private release(c: Connection): void {
@@ -203,16 +220,18 @@ export class ControlServer {
     }
     if (c.queue.length > 0) {
       // One request at a time per connection; read on once it is answered.
+      clearTimeout(c.timer)
       c.socket.pause()
       if (!c.busy) void this.drain(c)
     }
   }
 
   private refuse(c: Connection, code: string, message: string): void {
+    clearTimeout(c.timer)
     c.refused = true
     c.queue = []
     this.release(c)
-    this.warn('control-request-refused', code, {reason: code, limit: this.limits.maxRequestBytes})
+    this.warn('control-request-refused', code, {reason: code, limit: code === 'request-timeout' ? this.limits.requestTimeoutMs : this.limits.maxRequestBytes})
     // Answer, stop reading (what still arrives is discarded), close.
     c.socket.end(replyLine({id: 0, ok: false, error: {code, message, exitCode: code === 'request-too-large' ? 2 : 1}}))
     c.socket.resume()
@@ -236,7 +255,10 @@ export class ControlServer {
       })
     }
     c.busy = false
-    if (!c.refused && !c.socket.destroyed) c.socket.resume()
+    if (!c.refused && !c.socket.destroyed) {
+      this.armTimeout(c)
+      c.socket.resume()
+    }
   }
 
   private async answer(line: string): Promise<Reply> {

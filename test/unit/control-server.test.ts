@@ -211,6 +211,17 @@ describe('control server (hostile local clients)', function () {
     }
   })
 
+  it('closes a client that does not complete its request in time (a slot is not held for nothing)', async () => {
+    await server.stop()
+    server = new ControlServer(join(dir, 'hactl.sock'), handlers(), createLogger({}, (line) => logLines.push(line)), {requestTimeoutMs: 300})
+    await server.start()
+    const slow = await connect()
+    slow.socket.write('{"id":1,"meth')
+    const reply = await slow.reply(1)
+    assert.equal(reply.error.code, 'request-timeout')
+    while (!slow.closed) await new Promise((r) => slow.socket.once('close', r))
+  })
+
   it('parseRequest never throws on random input', () => {
     let seed = 42
     const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff)
