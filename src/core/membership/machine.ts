@@ -16,6 +16,7 @@
 //   installs the view, and its next heartbeat is the commit.
 // - A usable node drops to gathering as soon as a member goes stale, leaves, or
 //   when it finds it was paused. Only a usable node is ever quorate.
+import {assert} from '../assert.js'
 import {afterStable, evaluateQuorum, onViewInstalled, type QuorumHistory} from '../quorum/votequorum.js'
 import type {MembershipConfig} from './config.js'
 import {type Event, type Heartbeat, type HeardPeer, type Incoming, type Member, type Message, type Outgoing, type Phase, type Ready, type View, type ViewKey, type ViewStatus} from './types.js'
@@ -355,6 +356,7 @@ export class MembershipMachine {
   }
 
   private accept(view: View, now: number): void {
+    assert(view.id > this.current.id || (this.promised && sameKey(view, this.current)), 'membership.accepted-view-id-grows', () => `view ${view.id}/${view.coord} after ${this.current.id}/${this.current.coord}`)
     if (this.phase === 'usable') this.reason = 'new-round'
     if (this.phase !== 'gathering') this.entangle(this.phase === 'usable' ? this.installed : this.pending)
     this.pending = view
@@ -366,6 +368,8 @@ export class MembershipMachine {
   }
 
   private install(view: View, now: number): void {
+    assert(view.id > (this.installed?.id ?? 0), 'membership.installed-view-id-grows', () => `view ${view.id} after ${this.installed?.id}`)
+    assert(view.members.some((m) => m.id === this.self.id && m.inc === this.self.inc), 'membership.installed-view-holds-self', () => `view ${view.id}`)
     this.installed = view
     this.installedAt = now
     this.pending = null
