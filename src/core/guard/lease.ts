@@ -26,7 +26,7 @@
  *     A new daemon's `hello` takes the guard over; what is still held stays held
  *     until the new daemon's first `hold` (its probes find what really runs).
  */
-import {assertGuard} from './assert.js'
+import {assert} from '../assert.js'
 
 /** How the guard removes a VIP without running its agent (microseconds, not a fork of a shell script). */
 export interface HeldAddress {
@@ -87,7 +87,7 @@ export const LEASE_MS_MIN = 20
 export const LEASE_MS_MAX = 60_000
 
 export function initialGuard(leaseMs: number): GuardState {
-  assertGuard(Number.isInteger(leaseMs) && leaseMs >= LEASE_MS_MIN && leaseMs <= LEASE_MS_MAX, `lease ${leaseMs} ms is outside ${LEASE_MS_MIN}..${LEASE_MS_MAX}`)
+  assert(Number.isInteger(leaseMs) && leaseMs >= LEASE_MS_MIN && leaseMs <= LEASE_MS_MAX, 'guard.lease-in-bounds', () => `lease ${leaseMs} ms is outside ${LEASE_MS_MIN}..${LEASE_MS_MAX}`)
   return {leaseMs, connected: false, lastFeedMs: 0, held: [], trips: 0}
 }
 
@@ -99,7 +99,7 @@ export function nextDeadline(state: GuardState): number | null {
 export function stepGuard(state: GuardState, event: GuardEvent): {state: GuardState, outputs: GuardOutput[]} {
   switch (event.type) {
     case 'hello': {
-      assertGuard(Number.isInteger(event.leaseMs) && event.leaseMs >= LEASE_MS_MIN && event.leaseMs <= LEASE_MS_MAX, `lease ${event.leaseMs} ms is outside ${LEASE_MS_MIN}..${LEASE_MS_MAX}`)
+      assert(Number.isInteger(event.leaseMs) && event.leaseMs >= LEASE_MS_MIN && event.leaseMs <= LEASE_MS_MAX, 'guard.lease-in-bounds', () => `lease ${event.leaseMs} ms is outside ${LEASE_MS_MIN}..${LEASE_MS_MAX}`)
       return {state: {...state, connected: true, leaseMs: event.leaseMs, lastFeedMs: event.nowMs}, outputs: []}
     }
     case 'feed':
@@ -107,7 +107,7 @@ export function stepGuard(state: GuardState, event: GuardEvent): {state: GuardSt
     case 'hold': {
       const ids = new Set<string>()
       for (const h of event.held) {
-        assertGuard(!ids.has(h.id), `instance ${h.id} held twice`)
+        assert(!ids.has(h.id), 'guard.held-once', () => `instance ${h.id} held twice`)
         ids.add(h.id)
       }
       return {state: {...state, held: event.held, lastFeedMs: Math.max(state.lastFeedMs, event.nowMs)}, outputs: []}
