@@ -27,6 +27,7 @@ import {settleAfterToken} from '../core/membership/config.js'
 import {readAuthkey} from './authkey.js'
 import {ControlServer} from './control-server.js'
 import {Fencer} from './fencer.js'
+import {exitFatal} from './fatal.js'
 import {GuardLink} from './guard-link.js'
 import {guardLeaseMs} from '../core/guard/index.js'
 import type {Logger} from './logger.js'
@@ -203,6 +204,9 @@ export class ClusterDaemon {
     await this.control.start()
     this.membership = new MembershipService({
       config: this.config, nodeId: this.self.id, authkey: key,
+      // Incarnations survive restarts (replay protection); a broken disk or invariant ends the daemon.
+      stateDir: this.options.stateDir,
+      onFatal: (reason, error) => exitFatal(reason, error, this.logger),
       log: (record) => {
         const {level, event, ...fields} = record as {level?: string, event?: string}
         this.logger.log((level as 'info') ?? 'info', event ?? 'membership', fields as Record<string, string>)
@@ -297,7 +301,7 @@ export class ClusterDaemon {
           const record = output.record
           this.store.save(record).then(
             () => this.stepReplication({type: 'persisted', position: positionOf(record)}),
-            (error) => this.logger.log('crit', 'persist-failed', {path: this.store.path, error: String(error)}),
+            (error) => exitFatal('state-io', new Error(`cannot persist ${this.store.path}: ${String(error)}`), this.logger),
           )
           break
         }
@@ -323,7 +327,11 @@ export class ClusterDaemon {
           break
         case 'persistTerm':
           // Must be durable before any later output is carried out (a promise, like raft's HardState).
-          this.termFile.write(output.term)
+          try {
+            this.termFile.write(output.term)
+          } catch (error) {
+            exitFatal('state-io', error, this.logger)
+          }
           break
       }
     }
