@@ -150,15 +150,15 @@ export function analyse(input: {
     return {round: round?.round ?? 0, type: round?.type ?? 'setup', label: round?.label ?? 'setup'}
   }
   const twoHolders = intervalsWhere(timeline, toMs, (h) => h.length >= 2)
-    .map((i) => ({...attribute(i.startMs), nodes: i.holders, startMs: i.startMs, durationMs: i.endMs - i.startMs}))
+    .map((i) => ({...attribute(i.startMs), nodes: i.holders, startMs: i.startMs, durationMs: Math.round(i.endMs - i.startMs)}))
   const nobody = intervalsWhere(timeline, toMs, (h) => h.length === 0)
   const noHolders = intersect(nobody, intervalsOf(input.majority, toMs))
-    .map((i) => ({...attribute(i.startMs), startMs: i.startMs, durationMs: i.endMs - i.startMs}))
+    .map((i) => ({...attribute(i.startMs), startMs: i.startMs, durationMs: Math.round(i.endMs - i.startMs)}))
   const settles = rounds.map((r) => {
     const notOne = intervalsWhere(timeline, r.endMs, (h) => h.length !== 1).filter((i) => i.endMs > r.healMs)
     const last = notOne.at(-1)
     const unsettled = last !== undefined && last.endMs >= r.endMs
-    return {round: r.round, type: r.type, afterHealMs: last ? Math.max(0, Math.min(last.endMs, r.endMs) - r.healMs) : 0, unsettled}
+    return {round: r.round, type: r.type, afterHealMs: last ? Math.round(Math.max(0, Math.min(last.endMs, r.endMs) - r.healMs)) : 0, unsettled}
   })
   return {twoHolders, noHolders, settles}
 }

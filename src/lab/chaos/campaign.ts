@@ -457,6 +457,8 @@ export class Campaign {
     record.endMs = Date.now()
     const figures = analyse({initialHolders: this.initialHolders, events: this.watch.events, rounds: [record], majority: this.majority})
     const writes = this.writes.filter((w) => w.round === round)
+    const direct = writes.find((w) => w.direct)
+    if (direct) record.label += ` (that write ${direct.acknowledged ? 'acknowledged' : 'not acknowledged'})`
     const two = figures.twoHolders
     const parts = [
       `round ${round}/${this.options.rounds} ${record.label}, held ${((record.healMs - record.startMs) / 1000).toFixed(1)} s:`,

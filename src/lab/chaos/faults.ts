@@ -72,5 +72,5 @@ export function planRound(random: Random, options: {nodes: number, allowed: read
   }
   const pauseOnly = faults.every((f) => f.type === 'daemon-pause')
   const holdMs = Math.min(options.maxHoldMs, pauseOnly ? random.int(200, 3000) : random.int(1000, 8000))
-  return {type, faults, holdMs, killAfterMs: type === 'dc-kill-write' ? random.int(0, 300) : undefined}
+  return {type, faults, holdMs, killAfterMs: type === 'dc-kill-write' ? random.int(0, 50) : undefined}
 }
