@@ -218,12 +218,16 @@ export class Campaign {
       this.cluster.daemons.delete(node)
       s.running = false
       s.answering = false
-      if (!s.expectExit) {
-        const line = `n${node} daemon exited unexpectedly (${result.signal ?? `exit ${result.exitCode}`})${this.currentRound ? ` in round ${this.currentRound}` : ''}`
+      this.noteMajority()
+      if (s.expectExit) return
+      const round = this.currentRound
+      // The fence agent flushes the addresses once the processes are gone: look a moment later.
+      void sleep(1000).then(() => this.hostIsOn(node)).then((on) => {
+        // A fence device flushes the host's addresses: then the exit is a fence, not a crash.
+        const line = `n${node} ${on ? 'daemon exited unexpectedly' : 'fenced'} (${result.signal ?? `exit ${result.exitCode}`})${round ? ` in round ${round}` : ''}`
         this.daemonExits.push(line)
         this.say(`  ${line}`)
-      }
-      this.noteMajority()
+      })
     })
     void (async () => {
       const deadline = Date.now() + 60_000
