@@ -49,6 +49,8 @@ export interface WriteRecord {
   exitCode: number | null
   /** Sent through the daemon client at the instant of a DC kill (dc-kill-write), not the CLI. */
   direct: boolean
+  /** Why it was not acknowledged: the CLI's error line, or 'timed out'. */
+  error?: string
 }
 
 export interface TypeFigures {
@@ -462,7 +464,7 @@ export class Campaign {
     const figures = analyse({initialHolders: this.initialHolders, events: this.watch.events, rounds: [record], majority: this.majority})
     const writes = this.writes.filter((w) => w.round === round)
     const direct = writes.find((w) => w.direct)
-    if (direct) record.label += ` (that write ${direct.acknowledged ? 'acknowledged' : 'not acknowledged'})`
+    if (direct) record.label += ` (that write ${direct.acknowledged ? 'acknowledged' : `not acknowledged: ${direct.error ?? 'no answer yet'}`})`
     const two = figures.twoHolders
     const parts = [
       `round ${round}/${this.options.rounds} ${record.label}, held ${((record.healMs - record.startMs) / 1000).toFixed(1)} s:`,
@@ -492,6 +494,7 @@ export class Campaign {
       })
       write.exitCode = result.exitCode ?? null
       write.acknowledged = result.exitCode === 0
+      if (!write.acknowledged) write.error = result.timedOut ? 'timed out' : String(result.stderr).split('\n')[0].slice(0, 300)
       await sleep(this.writes_.int(100, 600))
     }
   }
@@ -505,12 +508,17 @@ export class Campaign {
     const via = this.writes_.pick(this.nodes)
     const write = this.nextWrite(via, true)
     this.writes.push(write)
-    const sent = within(callDaemon(this.cluster.runDir(via), 'config.edit', {edit: {op: 'node.attribute', name: 'n1', attributes: {[write.key]: write.value}}}), 30_000)
+    const call = callDaemon(this.cluster.runDir(via), 'config.edit', {edit: {op: 'node.attribute', name: 'n1', attributes: {[write.key]: write.value}}})
+    call.catch((error: Error) => {
+      write.error = error.message.slice(0, 300)
+    })
+    const sent = within(call, 30_000)
     await sleep(killAfterMs)
     await this.killDaemon(dc)
     void sent.then((result) => {
       write.acknowledged = result !== undefined
       write.exitCode = result !== undefined ? 0 : 1
+      if (result === undefined) write.error ??= 'timed out'
     })
     return `dc-kill-write n${dc} killed ${killAfterMs} ms after a write via n${via}`
   }
