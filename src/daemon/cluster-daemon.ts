@@ -271,6 +271,8 @@ export class ClusterDaemon {
         return
       }
       const started = Date.now()
+      // Addresses first, in the guard (no agent fork); then the agents stop everything.
+      this.guard.strip()
       void this.lrm.stopAll('no quorum').then(() => {
         const took = Date.now() - started
         // Other nodes recover these resources once the budget has passed (policy/nodes.ts).

@@ -220,6 +220,15 @@ export class GuardLink extends EventEmitter {
     if (this.socket) this.write(this.socket, {t: 'drop', reason})
   }
 
+  /**
+   * Removes the held addresses at once (in the guard: no agent fork); the daemon
+   * then stops everything through the agents as usual. Used when quorum is lost,
+   * where every millisecond of the stop budget counts.
+   */
+  strip(): void {
+    if (this.socket) this.write(this.socket, {t: 'strip'})
+  }
+
   /** A clean shutdown: the daemon stopped what it held; the guard may exit. */
   async release(): Promise<void> {
     this.closing = true
