@@ -58,7 +58,11 @@ for (const id of ids) {
   }
 }
 out.push('.SH EXIT STATUS', '.TP', '.B 0', 'Success.', '.TP', '.B 1', 'The operation failed: the cluster refused it.', '.TP', '.B 2',
-  'Usage or input error: nothing was changed.', '.TP', '.B 3', 'Not reachable: no daemon on this node, or no quorum for a write.')
+  'Usage or input error: nothing was changed.', '.TP', '.B 3', 'Not reachable: no daemon on this node, or no quorum for a write.',
+  '.PP', 'hactl daemon exits with these when it cannot go on deciding; one log line "fatal reason=..." says why:',
+  '.TP', '.B 70', 'A state machine broke one of its invariants (a bug; the log line names the invariant).',
+  '.TP', '.B 74', 'The state directory could not be read, written or fsynced.',
+  '.TP', '.B 75', 'The node\'s incarnation counter is exhausted.')
 out.push('.SH ENVIRONMENT', '.TP', '.B HACTL_CONFIG_DIR', 'Directory of cluster.json and the authkey (default /etc/hactl).',
   '.TP', '.B HACTL_STATE_DIR', 'Directory of the replicated configuration (default /var/lib/hactl).',
   '.TP', '.B HACTL_RUN_DIR', 'Directory of the control socket (default /run/hactl).',

@@ -260,13 +260,11 @@ export class Executor {
       throw error
     }
     if (!(request.timeoutMs > 0) || !Number.isFinite(request.timeoutMs)) return this.notRun(task, 'error', `timeout of ${request.action} must be a positive number of ms, got ${request.timeoutMs}`)
-    const env = this.environment(agent, request)
-    if (typeof env === 'string') return this.notRun(task, 'error', env)
+    const command = this.command(request)
+    if (typeof command === 'string') return this.notRun(task, 'error', command)
     const startedAtMs = this.clock.now()
     const outcome = await runProcess({
-      file: this.wrapper[0] ?? agent.program,
-      args: [...this.wrapper.slice(1), ...(this.wrapper.length > 0 ? [agent.program] : []), actionArgument(agent, request.action)],
-      env,
+      ...command,
       timeoutMs: request.timeoutMs,
       killGraceMs: this.killGraceMs,
       outputLimitBytes: this.outputLimitBytes,
@@ -274,6 +272,28 @@ export class Executor {
       clock: this.clock,
     })
     return this.toResult(task, agent, outcome, startedAtMs)
+  }
+
+  /**
+   * The argv and environment this executor would run for a request, without running
+   * it: the resource guard runs a held instance's stop itself when the daemon is gone.
+   * A string explains why the request cannot run.
+   */
+  command(request: ActionRequest): {file: string, args: string[], env: Record<string, string>} | string {
+    let agent: ResolvedAgent
+    try {
+      agent = resolveAgent(request.agent, this.locations)
+    } catch (error) {
+      if (error instanceof AgentNameError) return error.message
+      throw error
+    }
+    const env = this.environment(agent, request)
+    if (typeof env === 'string') return env
+    return {
+      file: this.wrapper[0] ?? agent.program,
+      args: [...this.wrapper.slice(1), ...(this.wrapper.length > 0 ? [agent.program] : []), actionArgument(agent, request.action)],
+      env,
+    }
   }
 
   /** The environment Pacemaker gives an OCF agent; a string explains a refused parameter. */

@@ -95,11 +95,12 @@ const membershipSnapshot = {
 }
 
 const timingResult = {
-  type: 'object', additionalProperties: false, required: ['totem', 'whatIf', 'figures', 'formulas', 'notes'],
+  type: 'object', additionalProperties: false, required: ['totem', 'whatIf', 'figures', 'guard', 'formulas', 'notes'],
   properties: {
     totem: {type: 'object', additionalProperties: false, required: ['heartbeat', 'token', 'consensus'], properties: {heartbeat: integer, token: integer, consensus: integer}},
     whatIf: {type: 'boolean'},
     figures: {type: 'object', additionalProperties: {type: 'number'}},
+    guard: {type: 'object', additionalProperties: false, required: ['leaseMs', 'feedEveryMs'], properties: {leaseMs: integer, feedEveryMs: integer}},
     formulas: {type: 'object', additionalProperties: str},
     notes: strings,
   },

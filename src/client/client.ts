@@ -40,15 +40,20 @@ export class DaemonClient {
 
   private readReply(id: number): Promise<Reply> {
     return new Promise((resolve, reject) => {
-      let buffered = ''
+      // Only each new chunk is searched for the newline: a large reply costs its size, not its square.
+      const chunks: Buffer[] = []
+      let size = 0
       const onData = (chunk: Buffer) => {
-        buffered += chunk.toString('utf8')
-        if (buffered.length > MAX_LINE_BYTES) return finish(new HactlError('protocol', `reply from ${this.path} is too large`))
-        const end = buffered.indexOf('\n')
-        if (end < 0) return
+        const newline = chunk.indexOf(0x0a)
+        const piece = newline < 0 ? chunk : chunk.subarray(0, newline)
+        if (size + piece.length > MAX_LINE_BYTES) return finish(new HactlError('protocol', `reply from ${this.path} is too large`))
+        chunks.push(piece)
+        size += piece.length
+        if (newline < 0) return
         try {
-          const reply = JSON.parse(buffered.slice(0, end)) as Reply
-          if (reply.id !== id) return finish(new HactlError('protocol', `reply from ${this.path} answers request ${reply.id}, not ${id}`))
+          const reply = JSON.parse(Buffer.concat(chunks, size).toString('utf8')) as Reply
+          // id 0: the daemon refused the request before reading its id (too large, not JSON, too many clients).
+          if (reply.id !== id && !(reply.id === 0 && reply.ok === false)) return finish(new HactlError('protocol', `reply from ${this.path} answers request ${reply.id}, not ${id}`))
           finish(undefined, reply)
         } catch {
           finish(new HactlError('protocol', `unreadable reply from ${this.path}`))

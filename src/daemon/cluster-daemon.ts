@@ -30,6 +30,9 @@ import {readAuthkey} from './authkey.js'
 import {systemClock, wallTimeOf, type MonotonicClock} from './clock.js'
 import {ControlServer} from './control-server.js'
 import {Fencer} from './fencer.js'
+import {exitFatal} from './fatal.js'
+import {GuardLink} from './guard-link.js'
+import {guardLeaseMs} from '../core/guard/index.js'
 import type {Fields, Logger} from './logger.js'
 import {LocalResourceManager} from './lrm.js'
 import {MembershipService, type ViewEvent} from './membership-service.js'
@@ -99,6 +102,7 @@ export class ClusterDaemon {
   private executor!: Executor
   private lrm!: LocalResourceManager
   private fencer!: Fencer
+  private guard!: GuardLink
   private store: StateStore<StoredRecord>
   private readonly termFile: SyncValueFile
   private replication!: ReplicationState
@@ -149,9 +153,22 @@ export class ClusterDaemon {
     validateResourceConfig(stored?.config ?? emptyConfig())
     this.replication = initialState(this.self.id, {record: stored, promisedTerm: this.termFile.read()})
     this.executor = new Executor({env: {HA_RSCTMP: join(this.options.runDir, 'rsctmp')}})
+    // The guard is up before anything can start here: a daemon that cannot reach
+    // one does not start (its resources would not be dropped if it died).
+    this.guard = new GuardLink({
+      runDir: this.options.runDir, leaseMs: guardLeaseMs(this.config.totem.token, this.config.totem.heartbeat),
+      feedEveryMs: this.config.totem.heartbeat, logger: this.logger,
+    })
+    await this.guard.open()
     this.lrm = new LocalResourceManager(this.executor, this.logger, {
       now: () => this.clock.now(),
       onReport: (update) => this.step({type: 'local-report', nowMs: this.clock.now(), full: false, epoch: this.controller.config?.epoch ?? 0, resources: update}),
+      onHoldings: (held) => this.guard.hold(held),
+    })
+    this.guard.on('tripped', (report: {instances: string[]}) => {
+      void this.lrm.guardStopped(report.instances).then((update) => {
+        if (Object.keys(update).length > 0) this.step({type: 'local-report', nowMs: this.clock.now(), full: false, epoch: this.controller.config?.epoch ?? 0, resources: update})
+      })
     })
     if (stored?.config) this.step({type: 'committed', nowMs: this.clock.now(), config: stored.config})
     this.fencer = new Fencer(this.logger)
@@ -178,6 +195,10 @@ export class ClusterDaemon {
     await this.control.start()
     this.membership = new MembershipService({
       config: this.config, nodeId: this.self.id, authkey: key,
+      // Incarnations survive restarts (replay protection); a broken disk or invariant ends the daemon.
+      stateDir: this.options.stateDir,
+      onFatal: (reason, error) => exitFatal(reason, error, this.logger),
+      onStep: () => this.guard.feed(),
       log: (record) => {
         const {level, event, ...fields} = record as {level?: string, event?: string}
         this.logger.log((level as 'info') ?? 'info', event ?? 'membership', fields as Record<string, string>)
@@ -255,6 +276,8 @@ export class ClusterDaemon {
       case 'lrm-stop-all': {
         const started = this.clock.now()
         const reason = output.reason
+        // Lost quorum: the addresses go first, in the guard (no agent fork); then the agents stop everything.
+        if (reason === 'no quorum') this.guard.strip()
         void this.lrm.stopAll(reason).then(() => this.step({type: 'stopped-all', nowMs: this.clock.now(), reason, durationMs: this.clock.now() - started, active: this.lrm.activeInstances()}))
         break
       }
@@ -329,7 +352,7 @@ export class ClusterDaemon {
           const record = output.record
           this.store.save(record).then(
             () => this.stepReplication({type: 'persisted', position: positionOf(record)}),
-            (error) => this.logger.log('crit', 'persist-failed', {path: this.store.path, error: String(error)}),
+            (error) => exitFatal('state-io', new Error(`cannot persist ${this.store.path}: ${String(error)}`), this.logger),
           )
           break
         }
@@ -344,7 +367,11 @@ export class ClusterDaemon {
           break
         case 'persistTerm':
           // Must be durable before any later output is carried out (a promise, like raft's HardState).
-          this.termFile.write(output.term)
+          try {
+            this.termFile.write(output.term)
+          } catch (error) {
+            exitFatal('state-io', error, this.logger)
+          }
           break
       }
     }
@@ -485,6 +512,7 @@ export class ClusterDaemon {
     this.closing = true
     this.scheduler.stop()
     await this.lrm.stopAll('shutdown')
+    await this.guard?.release()
     for (const waiter of this.settleWaiters) waiter.resolve()
     await this.membership?.stop()
     await this.peers?.stop()

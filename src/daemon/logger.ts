@@ -29,3 +29,42 @@ export function createLogger(base: Fields = {}, write: (line: string) => void = 
     },
   }
 }
+
+/**
+ * Rate limit for log lines that others can cause at will (packets that fail
+ * authentication, foreign handshakes, malformed control requests): at most one
+ * line per key (reason and peer address) every intervalMs; the next line that
+ * passes carries how many were suppressed in between. The counters (`hactl
+ * membership`) still count every drop. The number of keys is bounded: a sender
+ * that varies its source address shares one overflow key per event.
+ */
+export class LogRateLimiter {
+  private readonly last = new Map<string, {at: number, suppressed: number}>()
+
+  constructor(private readonly intervalMs = 10_000, private readonly maxKeys = 1024) {}
+
+  /** Returns the number of lines suppressed since the last one for this key when a line may be written now, undefined when it must not. */
+  admit(event: string, key: string, now: number): number | undefined {
+    let id = `${event}\u0000${key}`
+    if (!this.last.has(id) && this.last.size >= this.maxKeys) {
+      for (const [k, v] of this.last) if (now - v.at >= this.intervalMs && v.suppressed === 0) this.last.delete(k)
+      if (this.last.size >= this.maxKeys) id = `${event}\u0000*`
+    }
+    const entry = this.last.get(id)
+    if (entry && now - entry.at < this.intervalMs) {
+      entry.suppressed++
+      return undefined
+    }
+    const suppressed = entry?.suppressed ?? 0
+    this.last.delete(id)
+    this.last.set(id, {at: now, suppressed: 0})
+    return suppressed
+  }
+}
+
+/** Logs through a LogRateLimiter: the line gets `suppressed=N` when lines were left out. */
+export function logLimited(logger: Logger, limiter: LogRateLimiter, now: number, level: Level, event: string, key: string, fields: Fields = {}): void {
+  const suppressed = limiter.admit(event, key, now)
+  if (suppressed === undefined) return
+  logger.log(level, event, suppressed > 0 ? {...fields, suppressed} : fields)
+}

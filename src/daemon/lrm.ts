@@ -9,7 +9,8 @@ import {afterAction, afterMonitor, afterProbe, isActive, primitiveOf, probeTarge
 
 export {primitiveOf}
 import type {Primitive, ResourceConfig} from '../core/config/types.js'
-import type {NodeReport} from '../core/orchestration/types.js'
+import type {HeldInstance} from '../core/guard/index.js'
+import type {InstanceReport, NodeReport} from '../core/orchestration/types.js'
 import type {Action} from '../core/policy/actions.js'
 import type {ActionResult, Executor} from '../agents/index.js'
 import type {Logger} from './logger.js'
@@ -20,7 +21,27 @@ export interface LrmEvents {
   /** An instance's report changed outside a dispatched action (a monitor failed). */
   onReport(update: NodeReport): void
   now(): number
+  /**
+   * What this node may hold changed: every instance that is or may be active here,
+   * in start order. Resolves once the resource guard has it; a start waits for that
+   * and fails when it rejects (a node without a guard starts nothing).
+   */
+  onHoldings?(held: HeldInstance[]): Promise<void>
 }
+
+/** Agents whose instances are an address the guard can remove itself (IPaddr2's parameter names). */
+const ADDRESS_AGENTS = new Set(['ocf:hactl:vip', 'ocf:heartbeat:IPaddr2', 'ocf:heartbeat:IPaddr'])
+
+/** The address a VIP instance holds, for the guard's fast path. */
+export function heldAddress(primitive: Primitive): {ip: string, prefix?: number} | undefined {
+  if (!ADDRESS_AGENTS.has(primitive.agent) || !primitive.params.ip) return undefined
+  const prefix = Number(primitive.params.cidr_netmask)
+  return primitive.params.cidr_netmask !== undefined && Number.isInteger(prefix) && prefix >= 0 && prefix <= 128
+    ? {ip: primitive.params.ip, prefix} : {ip: primitive.params.ip}
+}
+
+/** Operations after which the instance may be active here (it must be guarded before they run). */
+const ACTIVATING = new Set(['start', 'promote', 'demote', 'migrate_from', 'reload', 'reload-agent'])
 
 function operationTimeoutMs(primitive: Primitive, name: string): number {
   const op = primitive.operations.find((o) => o.name === name && (name !== 'monitor' || (parseDurationMs(o.interval) ?? 0) > 0))
@@ -34,6 +55,10 @@ export class LocalResourceManager {
   private readonly probed = new Set<string>()
   private busy = 0
   private readonly idleWaiters: Array<() => void> = []
+  /** Instances being started (or otherwise activated) right now: guarded before the agent runs. */
+  private readonly activating = new Set<string>()
+  /** In the order they became active, so the guard stops a group in reverse. */
+  private holdOrder: string[] = []
 
   constructor(private readonly executor: Executor, private readonly logger: Logger, private readonly events: LrmEvents) {}
 
@@ -67,6 +92,7 @@ export class LocalResourceManager {
       if (verdict === 'running') this.startMonitors(config, instance)
       if (verdict === 'failed') this.logger.log('warning', 'probe-failed', {resource: instance, status: result.status, ocf: result.ocfResult, reason: result.reason})
     }))
+    if (targets.length > 0) void this.syncHoldings().catch(() => {})
     // Forget instances that are no longer configured and not active.
     for (const id of Object.keys(this.report)) {
       if (!primitiveOf(config, id) && this.report[id].role !== 'started') delete this.report[id]
@@ -89,6 +115,17 @@ export class LocalResourceManager {
     }
     const meta: Record<string, string> = {...primitive.meta}
     if (action.op === 'migrate_to' || action.op === 'migrate_from') meta.migrate_target = action.node
+    if (ACTIVATING.has(action.op)) {
+      this.activating.add(instance)
+      try {
+        await this.syncHoldings()
+      } catch (error) {
+        this.activating.delete(instance)
+        this.logger.log('crit', 'start-refused-no-guard', {resource: instance, op: action.op, error: String((error as Error).message)})
+        const failed: InstanceReport = {...(this.report[instance] ?? {role: 'stopped', failCount: 0}), failedOp: action.op}
+        return {ok: false, resources: {[instance]: failed}}
+      }
+    }
     if (action.op === 'stop' || action.op === 'migrate_to') await this.executor.stopRecurringFor(instance)
     const result = await this.track(this.executor.run({
       resource: instance, agent: primitive.agent, action: action.op, params: primitive.params, meta, timeoutMs: operationTimeoutMs(primitive, action.op),
@@ -97,7 +134,56 @@ export class LocalResourceManager {
     if (ok && after.role === 'started') this.startMonitors(config, instance)
     if (!ok) this.logFailure(instance, action.op, result)
     this.report[instance] = after
+    this.activating.delete(instance)
+    void this.syncHoldings().catch(() => {})
     return {ok, resources: {[instance]: after}}
+  }
+
+  /** Every instance that is or may be active here, in the order it became so. */
+  holdings(): string[] {
+    const active = new Set([...this.activating, ...this.activeInstances()])
+    this.holdOrder = [...this.holdOrder.filter((id) => active.has(id)), ...[...active].filter((id) => !this.holdOrder.includes(id))]
+    return [...this.holdOrder]
+  }
+
+  private syncHoldings(): Promise<void> {
+    return this.events.onHoldings ? this.events.onHoldings(this.heldInstances()) : Promise.resolve()
+  }
+
+  /** What the guard needs to drop each held instance without this daemon: its address, and its stop as argv. */
+  private heldInstances(): HeldInstance[] {
+    const config = this.config
+    if (!config) return []
+    const held: HeldInstance[] = []
+    for (const instance of this.holdings()) {
+      const primitive = primitiveOf(config, instance)
+      if (!primitive) continue
+      const timeoutMs = operationTimeoutMs(primitive, 'stop')
+      const command = this.executor.command({resource: instance, agent: primitive.agent, action: 'stop', params: primitive.params, meta: primitive.meta, timeoutMs})
+      // An agent that cannot be resolved cannot have been started either; its address (if any) still goes.
+      const stop = typeof command === 'string' ? {file: '/bin/true', args: [], env: {}, timeoutMs} : {...command, timeoutMs}
+      const address = heldAddress(primitive)
+      held.push({id: instance, ...(address ? {address} : {}), stop})
+    }
+    return held
+  }
+
+  /**
+   * The resource guard stopped these instances (this daemon was gone or stalled):
+   * they are stopped now, monitors end, and the next probe looks at them afresh.
+   */
+  async guardStopped(instances: string[]): Promise<NodeReport> {
+    const update: NodeReport = {}
+    for (const instance of instances) {
+      await this.executor.stopRecurringFor(instance)
+      this.probed.delete(instance)
+      const before = this.report[instance]
+      if (!before) continue
+      update[instance] = {...before, role: 'stopped'}
+      this.report[instance] = update[instance]
+    }
+    void this.syncHoldings().catch(() => {})
+    return update
   }
 
   /** Forget failures of a resource (a group: its members; a clone: its child) and probe it again (hactl resource cleanup). */

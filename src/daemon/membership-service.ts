@@ -8,6 +8,10 @@
 //     nodeId:  this node's id in config.nodes
 //     authkey: the key bytes (readAuthkey(config.authkey_file)); ignored for crypto "none"
 //     log:     optional sink of structured log records (one object per event; never holds the key)
+//     stateDir: the state directory: this node's incarnation (max(last + 1, clock), fsynced
+//              before use) and the highest incarnation seen per peer live there
+//     onFatal: (reason, error) => ..., when the state directory fails or the machine breaks
+//              an invariant; default: log and exit with the reason's status (fatal.ts)
 //   await service.start(signal?)   binds the sockets and starts the timers; an aborted
 //                                  signal stops the service. Rejects if a socket cannot bind.
 //   await service.stop()           idempotent.
@@ -27,7 +31,10 @@ import {EventEmitter} from 'node:events'
 import {performance} from 'node:perf_hooks'
 import type {BootstrapConfig} from '../core/config/bootstrap-types.js'
 import {membershipConfigOf, MembershipMachine, type Incoming, type Message, type Ready, type ViewStatus} from '../core/membership/index.js'
-import {decodeApp, decodeHeartbeat, decodeProposal, deriveKeys, DROP_REASONS, encodeApp, encodeMessage, IV_BYTES, MalformedError, MAX_APP_PAYLOAD_BYTES, MessageType, open, ReplayGuard, seal, typeOf, type DropReason, type OpenContext, type Sealer} from '../core/wire/index.js'
+import {decodeApp, decodeHeartbeat, decodeProposal, deriveKeys, DROP_REASONS, encodeApp, encodeMessage, IV_BYTES, MalformedError, MAX_APP_PAYLOAD_BYTES, MessageType, nextIncarnation, open, ReplayGuard, seal, typeOf, type DropReason, type OpenContext, type Sealer} from '../core/wire/index.js'
+import {exitFatal, fatalReasonOf, FatalError, type FatalReason} from './fatal.js'
+import {IncarnationStore} from './incarnation.js'
+import {LogRateLimiter} from './logger.js'
 import {UdpTransport, type LinkCounters} from './transport.js'
 
 export interface ViewEvent {
@@ -78,12 +85,30 @@ export interface MembershipServiceOptions {
   log?: (record: Record<string, unknown>) => void
   /** Overrides of cluster.json's totem (for what-ifs and tests). */
   totem?: {heartbeat: number, token: number, consensus: number}
+  /**
+   * The state directory (HACTL_STATE_DIR). With it, this node's incarnation is
+   * max(last + 1, wall-clock based), made durable before the first packet, and
+   * the highest incarnation seen per peer survives a restart (src/daemon/incarnation.ts).
+   * Without it (tests of the membership layer alone) the incarnation follows the
+   * wall clock and peers' incarnations are remembered in memory only.
+   */
+  stateDir?: string
+  /**
+   * Called when the node cannot go on: the state directory failed (fsync) or the
+   * membership machine broke an invariant. Default: log and exit with the
+   * reason's status (src/daemon/fatal.ts). The service is stopped if it returns.
+   */
+  onFatal?: (reason: FatalReason, error: unknown) => void
+  /**
+   * Called after every step of the machine (each heartbeat due and each packet; at
+   * least every half pause threshold): proof that this event loop runs, for the
+   * resource guard's feed, without a timer of its own.
+   */
+  onStep?: () => void
 }
 
-/** Incarnations grow with wall time (0.1 s steps from 2024), so a restart is always newer. */
-export function newIncarnation(): number {
-  return Math.floor((Date.now() - Date.UTC(2024, 0, 1)) / 100) >>> 0
-}
+/** Drop reasons that say nothing suspicious (a second link, our own multicast, a datagram for another node): not logged. */
+const QUIET_DROPS: ReadonlySet<DropReason> = new Set(['duplicate', 'own-packet', 'not-for-us'])
 
 export class MembershipService extends EventEmitter {
   private readonly machine: MembershipMachine
@@ -106,28 +131,41 @@ export class MembershipService extends EventEmitter {
   private appSent = 0
   private appReceived = 0
   private readonly log: (record: Record<string, unknown>) => void
+  private readonly incarnations: IncarnationStore | undefined
+  private readonly dropLogLimiter = new LogRateLimiter(10_000)
 
   constructor(private readonly options: MembershipServiceOptions) {
     super()
     const {config, nodeId} = options
     const self = config.nodes.find((n) => n.id === nodeId)
     if (!self) throw new RangeError(`node id ${nodeId} is not in cluster.json`)
-    const incarnation = newIncarnation()
+    this.log = options.log ?? (() => {})
+    let incarnation: number | undefined
+    let knownPeers = new Map<number, number>()
+    if (options.stateDir !== undefined) {
+      this.incarnations = new IncarnationStore(options.stateDir)
+      incarnation = this.incarnations.claim(Date.now())
+      const loaded = this.incarnations.loadPeers()
+      knownPeers = loaded.peers
+      if (loaded.problem) this.log({level: 'warning', event: 'peer-incarnations-ignored', message: loaded.problem})
+    } else {
+      incarnation = nextIncarnation(undefined, Date.now())
+      if (incarnation === undefined) throw new FatalError('incarnation', 'the wall clock is past the last incarnation the wire format holds')
+    }
     const memberConfig = membershipConfigOf(config, nodeId, options.totem)
     this.tokenMs = memberConfig.tokenMs
     this.machine = new MembershipMachine(memberConfig, incarnation)
     this.names = new Map(config.nodes.map((n) => [n.id, n.name]))
     this.votes = new Map(config.nodes.map((n) => [n.id, n.votes]))
-    this.log = options.log ?? (() => {})
     const keys = deriveKeys(config.crypto, config.crypto === 'none' ? Buffer.alloc(32) : options.authkey, config.cluster_id)
     this.sealer = {clusterId: config.cluster_id, sender: nodeId, incarnation, keys}
-    this.openContext = {clusterId: config.cluster_id, selfId: nodeId, senders: new Set(config.nodes.map((n) => n.id)), keys, replay: new ReplayGuard(4 * memberConfig.tokenMs)}
+    this.openContext = {clusterId: config.cluster_id, selfId: nodeId, senders: new Set(config.nodes.map((n) => n.id)), keys, replay: new ReplayGuard(memberConfig.tokenMs, knownPeers)}
     const links = self.addrs.map((localAddr, link) => ({
       localAddr,
       peers: new Map(config.nodes.filter((n) => n.id !== nodeId).map((n) => [n.id, n.addrs[link]])),
     }))
     this.heardOnLink = links.map(() => new Map())
-    this.transport = new UdpTransport({mode: config.transport, mcastAddr: config.mcast_addr, port: config.port, links, onPacket: (packet, link) => this.onPacket(packet, link)})
+    this.transport = new UdpTransport({mode: config.transport, mcastAddr: config.mcast_addr, port: config.port, links, onPacket: (packet, link, from) => this.onPacket(packet, link, from.address)})
     this.current = this.toEvent(this.machine.status(), [])
   }
 
@@ -199,10 +237,13 @@ export class MembershipService extends EventEmitter {
     try {
       ready = this.machine.step(event, performance.now())
     } catch (error) {
-      // A bug in the state machine: log it loudly and keep the process alive
+      this.stepping = false
+      // A broken invariant: the machine's state cannot be trusted any more.
+      const reason = fatalReasonOf(error)
+      if (reason !== undefined) return this.fatal(reason, error)
+      // Another bug in the state machine: log it loudly and keep the process alive
       // (not quorate is the safe state; systemd restarts us if we exit).
       this.log({level: 'error', event: 'membership-bug', message: String((error as Error).stack ?? error)})
-      this.stepping = false
       this.armAfterBug()
       return
     }
@@ -213,6 +254,7 @@ export class MembershipService extends EventEmitter {
       this.stepping = false
       this.arm()
     }
+    this.options.onStep?.()
   }
 
   /**
@@ -250,15 +292,40 @@ export class MembershipService extends EventEmitter {
     this.transport.send(seal(this.sealer, type, seq, body, iv), to)
   }
 
-  private onPacket(packet: Buffer, link: number): void {
+  private fatal(reason: FatalReason, error: unknown): void {
+    if (this.options.onFatal) {
+      this.options.onFatal(reason, error)
+      void this.stop()
+      return
+    }
+    exitFatal(reason, error, {
+      log: (level, event, fields) => this.log({level, event, ...fields}),
+      child: () => { throw new Error('unused') },
+    })
+  }
+
+  private onPacket(packet: Buffer, link: number, address = '?'): void {
     const now = performance.now()
     const opened = open(this.openContext, packet, now)
     if (!opened.ok) {
       this.dropped[opened.reason]++
       if (opened.reason === 'duplicate' && opened.sender !== undefined) this.heardOnLink[link].set(opened.sender, now)
+      if (!QUIET_DROPS.has(opened.reason)) {
+        // Anyone can send these: one line per reason and source address every 10 s at most.
+        const suppressed = this.dropLogLimiter.admit(opened.reason, address, now)
+        if (suppressed !== undefined) this.log({level: 'warning', event: 'packet-dropped', reason: opened.reason, from: address, link, sender: opened.sender, suppressed: suppressed || undefined})
+      }
       return
     }
     const {header, body} = opened
+    if (this.incarnations) {
+      // Durable before the packet is acted on: a restarted node still refuses this peer's older incarnations.
+      try {
+        this.incarnations.recordPeer(header.sender, header.incarnation)
+      } catch (error) {
+        return this.fatal(fatalReasonOf(error) ?? 'state-io', error)
+      }
+    }
     this.heardOnLink[link].set(header.sender, now)
     let msg: Message
     try {

@@ -19,7 +19,8 @@
 import {createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual} from 'node:crypto'
 import {EventEmitter} from 'node:events'
 import {createConnection, createServer, type Server, type Socket} from 'node:net'
-import type {Logger} from './logger.js'
+import {performance} from 'node:perf_hooks'
+import {LogRateLimiter, logLimited, type Logger} from './logger.js'
 
 const MAGIC = Buffer.from('HAP1')
 const HELLO_BYTES = 4 + 4 + 2 + 16
@@ -30,6 +31,8 @@ export const MAX_FRAME_BYTES = 64 * 1024 * 1024
 const HANDSHAKE_TIMEOUT_MS = 2000
 const RECONNECT_MS_MAX = 1000
 const QUEUE_BYTES_MAX = 128 * 1024 * 1024
+/** Inbound connections that have not finished the handshake; more are closed at once. */
+export const MAX_PENDING_HANDSHAKES = 64
 
 export interface PeerAddress {id: number, host: string, port: number}
 
@@ -78,8 +81,15 @@ function open(session: Session, body: Buffer): Buffer {
   return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()])
 }
 
-/** Reads exact byte counts (handshake) and then length-prefixed frames from a socket. */
-class FrameReader {
+/**
+ * Reads exact byte counts (handshake) and then length-prefixed frames from a
+ * socket. What it holds is bounded: while it waits for a handshake message it
+ * holds what arrived (the socket is closed on a bad handshake, and the handshake
+ * has a timeout), and a frame's length is checked against MAX_FRAME_BYTES before
+ * its body is awaited. Each byte is copied a bounded number of times, whatever the
+ * chunking. Exported for the fuzz test.
+ */
+export class FrameReader {
   framing = false
   private chunks: Buffer[] = []
   private size = 0
@@ -112,8 +122,14 @@ class FrameReader {
   }
 
   private peekLength(): number {
-    const head = this.chunks[0].length >= 4 ? this.chunks[0] : Buffer.concat(this.chunks, this.size)
-    return head.readUInt32BE(0)
+    if (this.chunks[0].length < 4) {
+      // Join only the first few chunks (each at least one byte) into one of at least 4 bytes.
+      let joined = 0
+      let count = 0
+      while (joined < 4) joined += this.chunks[count++].length
+      this.chunks.splice(0, count, Buffer.concat(this.chunks.slice(0, count), joined))
+    }
+    return this.chunks[0].readUInt32BE(0)
   }
 
   private drain(): void {
@@ -157,7 +173,10 @@ export class PeerNetwork extends EventEmitter<PeerNetworkEvents> {
   private server: Server | undefined
   private readonly outbound = new Map<number, Outbound>()
   private readonly inbound = new Set<Socket>()
+  private pendingHandshakes = 0
   private stopped = false
+  /** Anyone who can reach the port can cause these lines: one per reason and address every 10 s. */
+  private readonly limiter = new LogRateLimiter(10_000)
 
   constructor(private readonly options: PeerNetworkOptions) {
     super()
@@ -169,7 +188,7 @@ export class PeerNetwork extends EventEmitter<PeerNetworkEvents> {
       this.server!.once('error', reject)
       this.server!.listen(this.options.self.port, this.options.self.host, () => resolve())
     })
-    for (const peer of this.options.peers) this.outbound.set(peer.id, new Outbound(peer, this.options, this.counters))
+    for (const peer of this.options.peers) this.outbound.set(peer.id, new Outbound(peer, this.options, this.counters, this.limiter))
   }
 
   /** Queues a message for a peer; it is delivered in order once a connection is up. */
@@ -204,31 +223,55 @@ export class PeerNetwork extends EventEmitter<PeerNetworkEvents> {
 
   private accept(socket: Socket): void {
     const {key, clusterId, self, logger} = this.options
+    socket.on('error', () => undefined)
+    if (this.pendingHandshakes >= MAX_PENDING_HANDSHAKES) {
+      this.counters.handshakeFailures++
+      logLimited(logger, this.limiter, performance.now(), 'warning', 'peer-connection-dropped', `busy ${socket.remoteAddress}`, {from: socket.remoteAddress, reason: 'too many connections in handshake'})
+      socket.destroy()
+      return
+    }
     this.inbound.add(socket)
+    this.pendingHandshakes++
+    let pending = true
+    const handshakeOver = () => {
+      if (pending) this.pendingHandshakes--
+      pending = false
+    }
     socket.setNoDelay(true)
     const timer = setTimeout(() => fail('handshake timeout'), HANDSHAKE_TIMEOUT_MS)
     let session: Session | undefined
     let peer = 0
-    const fail = (reason: string) => {
+    let failed = false
+    const fail = (reason: string, detail?: string) => {
       clearTimeout(timer)
+      handshakeOver()
+      if (failed) return
+      failed = true
       if (!session) this.counters.handshakeFailures++
-      logger.log('warning', 'peer-connection-dropped', {from: socket.remoteAddress, reason})
+      logLimited(logger, this.limiter, performance.now(), 'warning', 'peer-connection-dropped', `${reason} ${socket.remoteAddress}`, {from: socket.remoteAddress, reason, detail})
       socket.destroy()
     }
     const reader = new FrameReader((body) => {
+      let message: unknown
       try {
-        const message = JSON.parse(open(session!, body).toString('utf8'))
-        this.counters.framesReceived++
-        this.counters.bytesReceived += body.length + 4
-        this.emit('message', peer, message)
+        message = JSON.parse(open(session!, body).toString('utf8'))
       } catch {
-        fail('a frame failed authentication')
+        if (!failed) fail('a frame failed authentication')
+        return
+      }
+      this.counters.framesReceived++
+      this.counters.bytesReceived += body.length + 4
+      try {
+        this.emit('message', peer, message)
+      } catch (error) {
+        // The receiver's bug, not the peer's: say so (once per 10 s), keep the connection.
+        logLimited(logger, this.limiter, performance.now(), 'error', 'peer-message-failed', `${peer}`, {from: peer, error: String((error as Error)?.message ?? error).split('\n')[0]})
       }
     }, fail)
     reader.expect(HELLO_BYTES, (hello) => {
       if (!hello.subarray(0, 4).equals(MAGIC) || hello.readUInt32BE(4) !== clusterId) return fail('foreign or malformed hello')
       peer = hello.readUInt16BE(8)
-      if (!this.outbound.has(peer)) return fail(`node id ${peer} is not a configured peer`)
+      if (!this.outbound.has(peer)) return fail('not a configured peer', `node id ${peer}`)
       const nonceS = randomBytes(16)
       const accept = Buffer.alloc(4 + 4 + 2)
       MAGIC.copy(accept)
@@ -239,14 +282,17 @@ export class PeerNetwork extends EventEmitter<PeerNetworkEvents> {
       reader.expect(PROOF_BYTES, (proof) => {
         if (!timingSafeEqual(proof, mac(key, 'client', transcript))) return fail('the peer does not hold the authkey')
         clearTimeout(timer)
+        handshakeOver()
         session = {...sessionKeys(key, transcript, false), sendCounter: 0n, receiveCounter: 0n}
         reader.startFraming()
       })
     })
-    socket.on('data', (chunk) => reader.push(chunk))
-    socket.on('error', () => undefined)
+    socket.on('data', (chunk) => {
+      if (!failed) reader.push(chunk)
+    })
     socket.on('close', () => {
       clearTimeout(timer)
+      handshakeOver()
       this.inbound.delete(socket)
     })
   }
@@ -262,7 +308,7 @@ class Outbound {
   private timer: NodeJS.Timeout | undefined
   private closed = false
 
-  constructor(private readonly peer: PeerAddress, private readonly options: PeerNetworkOptions, private readonly counters: PeerCounters) {}
+  constructor(private readonly peer: PeerAddress, private readonly options: PeerNetworkOptions, private readonly counters: PeerCounters, private readonly limiter: LogRateLimiter) {}
 
   send(payload: Buffer): void {
     if (this.queuedBytes + payload.length > QUEUE_BYTES_MAX) {
@@ -322,10 +368,12 @@ class Outbound {
       if (!head.subarray(0, 4).equals(MAGIC) || head.readUInt32BE(4) !== clusterId || head.readUInt16BE(8) !== this.peer.id
         || !timingSafeEqual(accept.subarray(26), mac(key, 'server', transcript))) {
         this.counters.handshakeFailures++
-        this.options.logger.log('warning', 'peer-handshake-failed', {peer: this.peer.id})
+        logLimited(this.options.logger, this.limiter, performance.now(), 'warning', 'peer-handshake-failed', `${this.peer.id}`, {peer: this.peer.id, address: this.peer.host})
         return socket.destroy()
       }
       socket.write(mac(key, 'client', transcript))
+      // The peer sends nothing on our outbound connection after its ACCEPT: anything more is a protocol error.
+      reader.expect(1, () => socket.destroy())
       this.session = {...sessionKeys(key, transcript, true), sendCounter: 0n, receiveCounter: 0n}
       this.retryMs = 50
       this.flush()

@@ -8,6 +8,7 @@
 //   await cluster.holders('10.213.0.100')   -> [2]
 //   cluster.kill(2, 'SIGKILL'); await cluster.destroy()
 import {execa, type ResultPromise} from 'execa'
+import {rmSync} from 'node:fs'
 import {copyFile, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -27,6 +28,12 @@ export interface TestClusterOptions {
   env?: Record<string, string>
 }
 
+/** Directories of clusters not yet destroyed: removed on exit too (Ctrl-C ends in process.exit). */
+const liveDirs = new Set<string>()
+process.on('exit', () => {
+  for (const dir of liveDirs) rmSync(dir, {recursive: true, force: true})
+})
+
 export class TestCluster {
   readonly daemons = new Map<number, ResultPromise>()
   readonly logs = new Map<number, string[]>()
@@ -37,6 +44,7 @@ export class TestCluster {
     const net = await TestNet.create({nodes: options.nodes})
     const dir = await mkdtemp(join(tmpdir(), `hactl-${net.run}-`))
     const cluster = new TestCluster(net, dir, options)
+    liveDirs.add(dir)
     try {
       await cluster.configure()
     } catch (error) {
@@ -189,5 +197,6 @@ export class TestCluster {
     for (const node of [...this.daemons.keys()]) this.kill(node, 'SIGKILL')
     await this.net.destroy()
     await rm(this.dir, {recursive: true, force: true})
+    liveDirs.delete(this.dir)
   }
 }

@@ -11,6 +11,8 @@
 //   await net.cut(1, 2)                          one-way: node 1's packets no longer reach node 2
 //   await net.partition([1], [2, 3])             symmetric partition
 //   await net.heal()                             no loss, no cuts
+//   await net.signalHost(2, 'SIGSTOP')           every process of host 2 (ip netns pids)
+//   await net.powerOff(2); await net.boot(2)     a host crashes (processes, addresses, link) and boots
 //   await net.destroy()                          kills processes, deletes namespaces (idempotent)
 //
 // Faults are nftables rules in the switch namespace (bridge family, forward
@@ -55,6 +57,14 @@ export async function netnsAvailable(): Promise<string | undefined> {
     }
   }
   return undefined
+}
+
+function signalPid(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal)
+  } catch {
+    // already gone
+  }
 }
 
 export class TestNet {
@@ -145,6 +155,47 @@ export class TestNet {
     return child
   }
 
+  /** Every process whose network namespace is this node's (`ip netns pids`): the daemon, its agents, anything it left behind. */
+  async pids(node: number | 'sw'): Promise<number[]> {
+    const result = await execa('ip', ['netns', 'pids', node === 'sw' ? this.sw : this.ns(node)], {reject: false})
+    return String(result.stdout).split(/\s+/).filter(Boolean).map(Number).filter((pid) => pid !== process.pid)
+  }
+
+  /** Sends a signal to every process of a host; returns the processes signalled. */
+  async signalHost(node: number, signal: NodeJS.Signals): Promise<number[]> {
+    const pids = await this.pids(node)
+    for (const pid of pids) signalPid(pid, signal)
+    return pids
+  }
+
+  /**
+   * A host crashes: every process in its namespace is killed (and gone), its
+   * addresses are flushed and its links are unplugged at the switch, in that order.
+   * What the tests' fence agent (test/fence/fence_netns) does, from this process.
+   */
+  async powerOff(node: number, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const pids = await this.signalHost(node, 'SIGKILL')
+      if (pids.length === 0) break
+      if (Date.now() > deadline) throw new Error(`host n${node}: processes ${pids.join(' ')} still there ${timeoutMs} ms after SIGKILL`)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    await this.ip(this.ns(node), ['addr', 'flush', 'scope', 'global'])
+    for (let link = 0; link < this.links; link++) await this.setLinkUp(node, link, false)
+  }
+
+  /** A host boots (after powerOff or a fence): its addresses and multicast route are back, its links plugged in. */
+  async boot(node: number): Promise<void> {
+    const ns = this.ns(node)
+    for (let link = 0; link < this.links; link++) {
+      await this.ip(ns, ['addr', 'replace', `${this.addr(node, link)}/24`, 'dev', `eth${link}`])
+      await this.ip(ns, ['link', 'set', `eth${link}`, 'up'])
+      await this.setLinkUp(node, link, true)
+    }
+    await this.ip(ns, ['route', 'replace', '224.0.0.0/4', 'dev', 'eth0'])
+  }
+
   /** SIGKILL to the whole process group of a spawned child. */
   kill(child: ResultPromise, signal: NodeJS.Signals = 'SIGKILL'): void {
     if (child.pid === undefined) return
@@ -210,6 +261,10 @@ export class TestNet {
   async destroy(): Promise<void> {
     if (this.destroyed) return
     for (const child of this.children) this.kill(child)
+    // Deleting a namespace does not end its processes: a process started in its own
+    // session (a resource guard) would outlive the test.
+    for (let node = 1; node <= this.nodes; node++) await this.signalHost(node, 'SIGKILL')
+    for (const pid of await this.pids('sw')) signalPid(pid, 'SIGKILL')
     await Promise.allSettled([...this.children])
     for (let node = 1; node <= this.nodes; node++) await execa('ip', ['netns', 'del', this.ns(node)], {reject: false})
     await execa('ip', ['netns', 'del', this.sw], {reject: false})
@@ -223,6 +278,10 @@ export class TestNet {
     for (const child of this.children) this.kill(child)
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const {spawnSync} = process.getBuiltinModule('node:child_process') as typeof import('node:child_process')
+    for (const ns of [...this.allNodes().map((n) => this.ns(n)), this.sw]) {
+      const listed = spawnSync('ip', ['netns', 'pids', ns], {encoding: 'utf8'})
+      for (const pid of String(listed.stdout ?? '').split(/\s+/).filter(Boolean).map(Number)) if (pid !== process.pid) signalPid(pid, 'SIGKILL')
+    }
     for (let node = 1; node <= this.nodes; node++) spawnSync('ip', ['netns', 'del', this.ns(node)])
     spawnSync('ip', ['netns', 'del', this.sw])
     this.destroyed = true

@@ -156,8 +156,8 @@ describe('e2e: a 3-node cluster of real daemons', function () {
     const holder = await oneHolder(cluster)
     cluster.kill(holder, 'SIGKILL')
     await cluster.net.setLinkUp(holder, 0, false)
-    // A killed daemon leaves its address behind, as a crashed host's would stay
-    // until it reboots; the link is down, so the survivors never see it.
+    // The guard drops the killed daemon's address (a crashed host's would stay
+    // until it reboots); the link is down, so the survivors never see it either way.
     const survivor = await oneHolder(cluster, [holder])
     assert.notEqual(survivor, holder)
     const survivors = [1, 2, 3].filter((n) => n !== holder)

@@ -22,7 +22,7 @@ export class MemberCluster {
   keyPath = ''
   config!: BootstrapConfig
 
-  constructor(readonly net: TestNet, readonly members: number[], readonly options: {transport?: Transport, links?: number, token?: number, heartbeat?: number} = {}) {}
+  constructor(readonly net: TestNet, readonly members: number[], readonly options: {transport?: Transport, links?: number, token?: number, heartbeat?: number, stateDirs?: boolean} = {}) {}
 
   async setup(): Promise<void> {
     this.dir = await mkdtemp(join(tmpdir(), 'hactl-member-'))
@@ -40,7 +40,8 @@ export class MemberCluster {
   }
 
   start(node: number): void {
-    const child = this.net.spawn(node, ['node', '--import', 'tsx', 'test/netns/member-process.ts', '--config', this.configPath, '--node', String(node)])
+    const state = this.options.stateDirs ? ['--state-dir', join(this.dir, `state-${node}`)] : []
+    const child = this.net.spawn(node, ['node', '--import', 'tsx', 'test/netns/member-process.ts', '--config', this.configPath, '--node', String(node), ...state])
     this.children.set(node, child)
     const lines = this.lines.get(node) ?? []
     this.lines.set(node, lines)

@@ -77,6 +77,19 @@ describe('membership in network namespaces', function () {
     await c.waitFor('healed', () => c.agreed([1, 2, 3], [1, 2, 3], true), SETTLE_MS)
   })
 
+  it('3 nodes: a one-way cut between the two lowest ids gives one stable quorate pair, not two coordinators pulling the third', async () => {
+    const c = await boot(3)
+    await net!.cut(1, 2)
+    // 1 and 2 each lead their own fresh set ({1,3} and {2,3}); only one may hold 3.
+    await c.waitFor('a quorate pair with 3, the other alone', () => (c.agreed([1, 3], [1, 3], true) && c.agreed([2], [2], false)) || (c.agreed([2, 3], [2, 3], true) && c.agreed([1], [1], false)), SETTLE_MS)
+    const views = (n: number) => (c.lines.get(n) ?? []).filter((l) => l.type === 'view').length
+    const before = [1, 2, 3].map(views)
+    await new Promise((r) => setTimeout(r, 3000))
+    assert.deepEqual([1, 2, 3].map(views), before, 'no view change during 3 s of a steady one-way cut')
+    await net!.heal()
+    await c.waitFor('healed', () => c.agreed([1, 2, 3], [1, 2, 3], true), SETTLE_MS)
+  })
+
   it('3 nodes with two links: one link down changes nothing', async () => {
     const c = await boot(3, {links: 2})
     const id = c.lastView(1)!.viewId

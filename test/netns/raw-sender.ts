@@ -1,14 +1,16 @@
 // A hostile sender for netns tests: node --import tsx test/netns/raw-sender.ts --config FILE --authkey FILE --kind KIND --count N
 // Kinds: garbage, truncated, oversized, foreign, wrongkey, replay (captures one
-// real packet from the multicast group and sends it again N times).
+// real packet from the multicast group and sends it again N times),
+// capture (records N real packets of node --from to the file --out, one hex line
+// each, and sends nothing), replay-file (sends the packets of the file --in again).
 import DgramAsPromised from 'dgram-as-promised'
 import {randomBytes} from 'node:crypto'
-import {readFile} from 'node:fs/promises'
+import {readFile, writeFile} from 'node:fs/promises'
 import {parseArgs} from 'node:util'
 import {validateBootstrap} from '../../src/core/config/bootstrap.js'
 import {deriveKeys, encodeHeartbeat, MessageType, seal} from '../../src/core/wire/index.js'
 
-const {values} = parseArgs({options: {config: {type: 'string'}, kind: {type: 'string'}, count: {type: 'string'}, local: {type: 'string'}, to: {type: 'string'}}})
+const {values} = parseArgs({options: {config: {type: 'string'}, kind: {type: 'string'}, count: {type: 'string'}, local: {type: 'string'}, to: {type: 'string'}, from: {type: 'string'}, out: {type: 'string'}, in: {type: 'string'}}})
 const config = validateBootstrap(JSON.parse(await readFile(values.config!, 'utf8')))
 const count = Number(values.count ?? 10)
 const target = values.to ?? config.mcast_addr
@@ -31,7 +33,26 @@ const make = (i: number): Buffer => {
   }
 }
 let packets: Buffer[]
-if (values.kind === 'replay') {
+if (values.kind === 'capture') {
+  const wanted = Number(values.from)
+  const captured: Buffer[] = []
+  await new Promise<void>((resolve) => {
+    const onMessage = (msg: Buffer) => {
+      if (msg.length < 24 || msg.readUInt16BE(8) !== wanted) return
+      captured.push(Buffer.from(msg))
+      if (captured.length < count) return
+      socket.socket.off('message', onMessage)
+      resolve()
+    }
+    socket.socket.on('message', onMessage)
+  })
+  await writeFile(values.out!, captured.map((p) => p.toString('hex')).join('\n') + '\n')
+  await socket.close()
+  process.stdout.write(`${JSON.stringify({captured: captured.length, from: wanted, incarnation: captured[0].readUInt32BE(12)})}\n`)
+  process.exit(0)
+} else if (values.kind === 'replay-file') {
+  packets = (await readFile(values.in!, 'utf8')).split('\n').filter((l) => l !== '').map((l) => Buffer.from(l, 'hex'))
+} else if (values.kind === 'replay') {
   // Capture a packet of the last node, so that the others see it replayed.
   const wanted = config.nodes.at(-1)!.id
   const captured = await new Promise<Buffer>((resolve) => {

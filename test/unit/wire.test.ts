@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 import {randomBytes} from 'node:crypto'
-import {decodeHeartbeat, decodeProposal, deriveKeys, encodeHeartbeat, encodeProposal, MAX_PACKET_BYTES, MessageType, open, ReplayGuard, seal, type CryptoName, type OpenContext} from '../../src/core/wire/index.js'
+import {decodeHeartbeat, decodeProposal, deriveKeys, nextIncarnation, encodeHeartbeat, encodeProposal, MAX_PACKET_BYTES, MessageType, open, ReplayGuard, seal, type CryptoName, type OpenContext} from '../../src/core/wire/index.js'
 import {seededRandom} from '../../src/core/random.js'
 
 const key = randomBytes(64)
@@ -76,11 +76,44 @@ describe('wire format', () => {
     assert.throws(() => decodeProposal(Buffer.from([0, 0, 0, 1, 0, 1, 2, 0, 5, 0, 0, 0, 1, 0, 3, 0, 0, 0, 1])), /sorted/)
   })
 
-  it('an older incarnation is refused until the newer one went silent', () => {
+  it('an older incarnation is refused for good, however long the newer one is silent', () => {
     const guard = new ReplayGuard(1000)
     assert.equal(guard.check(2, 10, 1, 0), 'fresh')
     assert.equal(guard.check(2, 9, 500, 10), 'replayed')
     assert.equal(guard.check(2, 11, 1, 20), 'fresh')
-    assert.equal(guard.check(2, 10, 2, 2000), 'fresh')
+    assert.equal(guard.check(2, 10, 2, 2000), 'replayed')
+    assert.equal(guard.check(2, 10, 3, 10_000_000), 'replayed')
+    assert.equal(guard.check(2, 11, 2, 10_000_000), 'fresh')
+  })
+
+  it('a restarted receiver refuses incarnations older than the ones it remembers', () => {
+    const guard = new ReplayGuard(1000, new Map([[2, 10]]))
+    assert.equal(guard.check(2, 9, 1, 0), 'replayed')
+    assert.equal(guard.check(2, 10, 5, 0), 'fresh', 'the current incarnation starts a window')
+    assert.equal(guard.check(2, 10, 5, 1), 'duplicate')
+    assert.equal(guard.check(3, 1, 1, 0), 'fresh', 'a sender it never saw')
+    assert.equal(guard.incarnationOf(2), 10)
+  })
+
+  it('a copy of a packet is a duplicate (link evidence) only shortly after the first copy', () => {
+    const guard = new ReplayGuard(1000)
+    for (let seq = 1; seq <= 10; seq++) assert.equal(guard.check(2, 10, seq, seq), 'fresh')
+    assert.equal(guard.check(2, 10, 10, 500), 'duplicate')
+    assert.equal(guard.check(2, 10, 9, 1009), 'duplicate')
+    assert.equal(guard.check(2, 10, 9, 1010), 'replayed', 'a copy a token later is a recording')
+    assert.equal(guard.check(2, 10, 10, 5000), 'replayed')
+    assert.equal(guard.check(2, 10, 12, 5000), 'fresh', 'a gap is filled once')
+    assert.equal(guard.check(2, 10, 11, 5001), 'fresh')
+    assert.equal(guard.check(2, 10, 11, 5002), 'duplicate')
+  })
+
+  it('incarnations grow across restarts even when the clock steps back', () => {
+    const now = Date.UTC(2026, 0, 1)
+    const first = nextIncarnation(undefined, now)!
+    assert.ok(first > 0)
+    assert.equal(nextIncarnation(first, now - 3_600_000), first + 1, 'clock an hour back')
+    assert.equal(nextIncarnation(first, now + 60_000), first + 600, 'clock ahead: wall-clock based')
+    assert.equal(nextIncarnation(undefined, 0), 1, 'a clock before 2024 does not wrap')
+    assert.equal(nextIncarnation(0xffffffff, now), undefined, 'exhausted')
   })
 })

@@ -6,12 +6,15 @@ import {DEFAULT_TOTEM} from '../../core/config/bootstrap.js'
 import type {Totem} from '../../core/config/bootstrap-types.js'
 import {timingOf, type TimingFigures} from '../../core/membership/config.js'
 import {NO_QUORUM_STOP_BUDGET_MS} from '../../core/policy/nodes.js'
+import {guardLeaseMs} from '../../core/guard/index.js'
 import {readBootstrap} from '../../store/cluster-files.js'
 
 export interface TimingResult {
   totem: Totem
   whatIf: boolean
   figures: TimingFigures
+  /** The resource guard: drops this node's resources when the daemon is gone or silent this long. */
+  guard: {leaseMs: number, feedEveryMs: number}
   formulas: Record<string, string>
   notes: string[]
 }
@@ -40,9 +43,13 @@ export default class ClusterTiming extends HactlCommand<TimingResult> {
       quorum: 'agree (quorum is evaluated on the agreed view)',
       join: `2 heartbeats + 3 one-way delays + 2 ticks = 2 × ${totem.heartbeat} + 3 × ${f.delayMs} + 2 × ${f.tickMs}`,
       lossesTolerated: `floor(token / heartbeat) - 1 = floor(${totem.token} / ${totem.heartbeat}) - 1`,
+      guardLease: `token - 2 × heartbeat = ${totem.token} - 2 × ${totem.heartbeat} (at least 2 heartbeats)`,
     }
+    const guard = {leaseMs: guardLeaseMs(totem.token, totem.heartbeat), feedEveryMs: totem.heartbeat}
     const notes = [
       `without fencing, a lost node's resources start elsewhere ${totem.token + NO_QUORUM_STOP_BUDGET_MS} ms after it was last heard (safety delay = token + ${NO_QUORUM_STOP_BUDGET_MS} ms stop budget), plus the start itself; with fencing, once the fence agent reports success`,
+      `the resource guard removes this node's VIPs at once when its daemon dies, and ${guard.leaseMs} ms after the daemon's last feed when it is paused or stalled: ${totem.token + NO_QUORUM_STOP_BUDGET_MS - totem.heartbeat - guard.leaseMs} ms before a survivor may start them (safety delay - heartbeat - lease); other resources are stopped through their agents after that`,
+      'a whole host that freezes (guard included) is only safe with fencing (stonith-enabled=true and a fence device)',
       `a node whose event loop stalls more than ${f.pauseMs} ms (2 heartbeats) drops to gathering and re-agrees`,
       `an unfinished agreement round is restarted after consensus + token = ${totem.consensus + totem.token} ms`,
       'corosync defaults for comparison: token 1000 ms (3000 ms from pcs), consensus 1.2 × token; keepalived: advert_int 1 s, 3 adverts',
@@ -54,9 +61,10 @@ export default class ClusterTiming extends HactlCommand<TimingResult> {
       `  regain quorum         ${pad(f.quorumMs)}  ${formulas.quorum}`,
       `  (re)join a node       ${pad(f.joinMs)}  ${formulas.join}`,
       `  heartbeats lost in a row before a link is lost: ${f.lossesTolerated}  (${formulas.lossesTolerated})`,
+      `  resource guard lease  ${pad(guard.leaseMs)}  ${formulas.guardLease}`,
       ...notes.map((n) => `  note: ${n}`),
     ].join('\n'))
-    return {totem, whatIf, figures: f, formulas, notes}
+    return {totem, whatIf, figures: f, guard, formulas, notes}
   }
 
   private async baseTotem(configDir: string, whatIf: boolean): Promise<Totem> {

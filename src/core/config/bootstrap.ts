@@ -1,4 +1,4 @@
-import {isIP} from 'node:net'
+import {ipVersion as isIP} from './ip.js'
 import type {BootstrapConfig, BootstrapNode, Crypto, QuorumOptions, Totem, Transport} from './bootstrap-types.js'
 import {ConfigError, show} from './errors.js'
 import {checkSchema} from './schema-check.js'

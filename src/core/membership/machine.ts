@@ -16,6 +16,7 @@
 //   installs the view, and its next heartbeat is the commit.
 // - A usable node drops to gathering as soon as a member goes stale, leaves, or
 //   when it finds it was paused. Only a usable node is ever quorate.
+import {assert} from '../assert.js'
 import {afterStable, evaluateQuorum, onViewInstalled, type QuorumHistory} from '../quorum/votequorum.js'
 import type {MembershipConfig} from './config.js'
 import {type Event, type Heartbeat, type HeardPeer, type Incoming, type Member, type Message, type Outgoing, type Phase, type Ready, type View, type ViewKey, type ViewStatus} from './types.js'
@@ -72,6 +73,13 @@ export class MembershipMachine {
   private cliqueShortSince: number | undefined
   private history: QuorumHistory = {seenAll: false}
   private lastNow: number | undefined
+  /**
+   * No view is quorate before this local time: token + settle after the first step.
+   * A restarted node does not know the views its previous incarnation was in; by
+   * then every peer has dropped that incarnation (it was last heard before this
+   * one started), so a quorate view of this one can never overlap one of the old.
+   */
+  private quorateFrom: number | undefined
   private nextHeartbeatAt = 0
   private lastStatus = ''
   /** Why we last left a view, for the logs. */
@@ -90,6 +98,7 @@ export class MembershipMachine {
 
   /** The one entry point: a tick or a received packet, at local monotonic time `now` (ms). */
   step(event: Event, now: number): Ready {
+    this.quorateFrom ??= now + this.config.tokenMs + this.config.settleMs
     this.checkPause(now)
     this.lastNow = now
     if (event.type === 'receive') this.receive(event.packet, now)
@@ -104,7 +113,7 @@ export class MembershipMachine {
     const members = this.installed?.members ?? []
     const ids = members.map((m) => m.id)
     const result = evaluateQuorum(this.config.quorum, this.history, ids)
-    const quorate = this.phase === 'usable' && result.quorate
+    const quorate = this.phase === 'usable' && result.quorate && this.lastNow !== undefined && this.quorateFrom !== undefined && this.lastNow >= this.quorateFrom
     return {
       viewId: this.installed?.id ?? 0,
       phase: this.phase,
@@ -134,6 +143,7 @@ export class MembershipMachine {
     const consider = (at: number) => {
       if (at >= now && at < next) next = at
     }
+    if (this.quorateFrom !== undefined) consider(this.quorateFrom)
     consider(this.nextHeartbeatAt)
     for (const record of this.peers.values()) consider(Math.min(record.heardAt, record.heardUsAt) + tokenMs)
     for (const e of this.entangled) {
@@ -358,6 +368,7 @@ export class MembershipMachine {
   }
 
   private accept(view: View, now: number): void {
+    assert(view.id > this.current.id || (this.promised && sameKey(view, this.current)), 'membership.accepted-view-id-grows', () => `view ${view.id}/${view.coord} after ${this.current.id}/${this.current.coord}`)
     if (this.phase === 'usable') this.reason = 'new-round'
     if (this.phase !== 'gathering') this.entangle(this.phase === 'usable' ? this.installed : this.pending)
     this.pending = view
@@ -369,6 +380,8 @@ export class MembershipMachine {
   }
 
   private install(view: View, now: number): void {
+    assert(view.id > (this.installed?.id ?? 0), 'membership.installed-view-id-grows', () => `view ${view.id} after ${this.installed?.id}`)
+    assert(view.members.some((m) => m.id === this.self.id && m.inc === this.self.inc), 'membership.installed-view-holds-self', () => `view ${view.id}`)
     this.installed = view
     this.installedAt = now
     this.pending = null
@@ -405,11 +418,16 @@ export class MembershipMachine {
   }
 
   private coordinate(now: number): void {
-    const fresh = this.freshSet(now)
-    if (fresh[0] !== this.self.id) {
+    const all = this.freshSet(now)
+    if (all[0] !== this.self.id) {
       this.round = null
       return
     }
+    // A one-way cut between two nodes leaves each of them the lowest id of its own
+    // fresh set: both would coordinate and pull the nodes they share back and forth
+    // (no view lasts, nobody holds anything). The node that cannot hear the lower
+    // coordinator leaves the peers it holds alone.
+    const fresh = all.filter((id) => id === this.self.id || !this.heldByLowerCoordinator(id, all))
     let members = this.candidate(fresh)
     if (this.holdBack(members, fresh, now)) {
       // A pair of our peers lost each other a moment ago: under loss that is
@@ -423,6 +441,13 @@ export class MembershipMachine {
     if ((this.phase === 'accepted' || this.phase === 'acked') && this.pending && this.pending.coord !== this.self.id && !sameMembers(this.pending.members, members)) return this.startRound(members, now)
     if (this.phase === 'accepted' || this.phase === 'acked') return
     this.startRound(members, now)
+  }
+
+  /** The peer is in (or agreeing on) a view of a coordinator with a lower id that it hears and we do not. */
+  private heldByLowerCoordinator(id: number, fresh: number[]): boolean {
+    const peer = this.peers.get(id)!
+    const coord = peer.report.view.coord
+    return peer.report.phase !== 'gathering' && coord !== 0 && coord < this.self.id && coord !== id && !fresh.includes(coord) && peer.freshIds.has(coord)
   }
 
   /** True while the clique leaves out a node we hear ourselves, for less than consensusMs. */

@@ -1,0 +1,2 @@
+export {describeCause, initialGuard, LEASE_MS_MAX, LEASE_MS_MIN, nextDeadline, stepGuard, type GuardEvent, type GuardOutput, type GuardState, type HeldAddress, type HeldInstance, type StopCommand, type TripCause} from './lease.js'
+export {guardLeaseMs, parseGuardMessage, type DaemonToGuard, type GuardToDaemon, type TripReport, GUARD_LINE_BYTES_MAX} from './protocol.js'

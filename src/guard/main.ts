@@ -1,0 +1,270 @@
+// The resource guard process: `node dist/guard/main.js RUN_DIR`. Started by
+// `hactl daemon` (src/daemon/guard-link.ts) in its own session so that it outlives
+// the daemon; the decisions are in src/core/guard, this file only wires a Unix
+// socket, one timer and child processes to them. It imports nothing heavy on
+// purpose: it must be up, and stay up, when the daemon is not.
+import {execFile} from 'node:child_process'
+import {appendFileSync, chmodSync, unlinkSync} from 'node:fs'
+import {createConnection, createServer, type Server, type Socket} from 'node:net'
+import {networkInterfaces, setPriority} from 'node:os'
+import {join} from 'node:path'
+import {describeCause, GUARD_LINE_BYTES_MAX, initialGuard, nextDeadline, parseGuardMessage, stepGuard, type GuardEvent, type GuardOutput, type GuardState, type GuardToDaemon, type HeldAddress, type HeldInstance, type TripReport} from '../core/guard/index.js'
+
+/** A guard nobody talks to and that holds nothing goes away after this long. */
+const IDLE_EXIT_MS = 10_000
+/** Undelivered trip reports kept for the next daemon. */
+const TRIPS_KEPT_MAX = 20
+/** Until the first hello, a lease that cannot trip anything (nothing is held yet). */
+const INITIAL_LEASE_MS = 1_000
+
+const runDir = process.argv[2]
+if (!runDir) {
+  process.stderr.write('usage: guard RUN_DIR\n')
+  process.exit(2)
+}
+const socketPath = join(runDir, 'guard.sock')
+const logPath = join(runDir, 'guard.log')
+const now = (): number => performance.now()
+
+function log(level: string, event: string, fields: Record<string, unknown> = {}): void {
+  const pairs = Object.entries(fields).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')
+  try {
+    appendFileSync(logPath, `${new Date().toISOString()} ${level} ${event}${pairs ? ` ${pairs}` : ''}\n`)
+  } catch {
+    // The log is for people; the guard's job does not depend on it.
+  }
+}
+
+let state: GuardState = initialGuard(INITIAL_LEASE_MS)
+let daemon: Socket | undefined
+let deadlineTimer: NodeJS.Timeout | undefined
+let idleTimer: NodeJS.Timeout | undefined
+const undelivered: TripReport[] = []
+let tripping: Promise<void> = Promise.resolve()
+let server: Server
+
+function step(event: GuardEvent): void {
+  const {state: next, outputs} = stepGuard(state, event)
+  state = next
+  for (const output of outputs) carryOut(output)
+  armDeadline()
+  armIdleExit()
+}
+
+function armDeadline(): void {
+  clearTimeout(deadlineTimer)
+  const deadline = nextDeadline(state)
+  if (deadline === null) return
+  deadlineTimer = setTimeout(() => step({type: 'tick', nowMs: now()}), Math.max(0, Math.ceil(deadline - now())))
+}
+
+function armIdleExit(): void {
+  clearTimeout(idleTimer)
+  if (state.connected || state.held.length > 0) return
+  idleTimer = setTimeout(() => shutdown('idle'), IDLE_EXIT_MS)
+}
+
+function carryOut(output: GuardOutput): void {
+  if (output.type === 'exit') {
+    void tripping.then(() => shutdown('released'))
+    return
+  }
+  if (output.type === 'strip') {
+    const started = now()
+    void Promise.all(output.addresses.map(removeAddress)).then((removed) => {
+      log('notice', 'guard-strip', {addresses: removed.filter((ip) => ip !== null), duration_ms: Math.round(now() - started)})
+    })
+    return
+  }
+  // Addresses go now, synchronously queued before anything else; stops follow.
+  const started = now()
+  log('crit', 'guard-trip', {cause: describeCause(output.cause), instances: output.stops.map((s) => s.id), addresses: output.addresses.map((a) => a.ip)})
+  const removals = output.addresses.map(removeAddress)
+  tripping = tripping.then(async () => {
+    const removed = (await Promise.all(removals)).filter((ip): ip is string => ip !== null)
+    const failures: TripReport['failures'] = []
+    for (const instance of output.stops) {
+      const problem = await runStop(instance)
+      if (problem) failures.push({id: instance.id, reason: problem})
+    }
+    // A start that was in flight when the daemon died may have added its address after the first pass.
+    for (const ip of (await Promise.all(output.addresses.map(removeAddress))).filter((x): x is string => x !== null)) if (!removed.includes(ip)) removed.push(ip)
+    const report: TripReport = {cause: output.cause, atWallMs: Date.now(), instances: output.stops.map((s) => s.id), addressesRemoved: removed, failures, durationMs: Math.round(now() - started)}
+    log(failures.length ? 'crit' : 'notice', 'guard-trip-done', {...report, cause: describeCause(report.cause)})
+    deliver(report)
+  })
+}
+
+function deliver(report: TripReport): void {
+  if (daemon && state.connected) send(daemon, {t: 'tripped', report})
+  else {
+    undelivered.push(report)
+    if (undelivered.length > TRIPS_KEPT_MAX) undelivered.shift()
+  }
+}
+
+/**
+ * Finds the interface holding the address and removes it with ip(8). Resolves to
+ * the ip when removed. The lookup is in-process (no fork) for interfaces that are
+ * up; libuv does not list interfaces that are down, so those are asked of ip(8).
+ */
+async function removeAddress(address: HeldAddress): Promise<string | null> {
+  const found = findAddress(address) ?? await askIp(address)
+  if (!found) return null
+  return new Promise((resolve) => {
+    execFile('ip', ['addr', 'del', `${address.ip}/${found.prefix}`, 'dev', found.dev], {timeout: 5_000}, (error) => {
+      if (error) log('error', 'guard-address-not-removed', {ip: address.ip, dev: found.dev, error: String(error.message)})
+      resolve(error ? null : address.ip)
+    })
+  })
+}
+
+function findAddress(address: HeldAddress): {dev: string, prefix: number} | undefined {
+  for (const [dev, entries] of Object.entries(networkInterfaces())) {
+    for (const entry of entries ?? []) {
+      if (entry.address === address.ip) return {dev, prefix: address.prefix ?? Number(entry.cidr?.split('/')[1] ?? (entry.family === 'IPv6' ? 128 : 32))}
+    }
+  }
+  return undefined
+}
+
+function askIp(address: HeldAddress): Promise<{dev: string, prefix: number} | undefined> {
+  return new Promise((resolve) => {
+    execFile('ip', ['-o', 'addr', 'show', 'to', address.ip], {timeout: 5_000}, (error, stdout) => {
+      // "2: eth0    inet 10.213.0.100/24 scope global eth0 ..."
+      const match = error ? null : /^\d+:\s+([^\s@]+)\S*\s+inet6?\s+([^\s/]+)\/(\d+)/m.exec(String(stdout))
+      resolve(match && match[2] === address.ip ? {dev: match[1], prefix: address.prefix ?? Number(match[3])} : undefined)
+    })
+  })
+}
+
+function runStop(instance: HeldInstance): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile(instance.stop.file, instance.stop.args, {env: instance.stop.env, timeout: instance.stop.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024}, (error) => {
+      if (!error) return resolve(null)
+      const code = (error as NodeJS.ErrnoException & {code?: unknown}).code
+      resolve(error.killed ? `stop timed out after ${instance.stop.timeoutMs} ms` : `stop failed (${typeof code === 'number' ? `exit ${code}` : String(code ?? error.message)})`)
+    })
+  })
+}
+
+function send(socket: Socket, message: GuardToDaemon): void {
+  if (!socket.destroyed) socket.write(`${JSON.stringify(message)}\n`)
+}
+
+function onConnection(socket: Socket): void {
+  let buffer = ''
+  let greeted = false
+  socket.setEncoding('utf8')
+  socket.on('data', (chunk: string) => {
+    buffer += chunk
+    if (buffer.length > GUARD_LINE_BYTES_MAX) {
+      log('error', 'guard-line-too-long', {bytes: buffer.length})
+      socket.destroy()
+      return
+    }
+    let at: number
+    while ((at = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, at)
+      buffer = buffer.slice(at + 1)
+      const message = parseGuardMessage(line)
+      if (message === null) {
+        log('warning', 'guard-bad-message', {bytes: line.length})
+        continue
+      }
+      if (message.t === 'hello') {
+        // A new daemon takes over; the previous connection (a dead or stuck daemon) is let go without a trip.
+        if (daemon && daemon !== socket) {
+          const old = daemon
+          daemon = undefined
+          old.destroy()
+        }
+        daemon = socket
+        greeted = true
+        step({type: 'hello', nowMs: now(), leaseMs: message.leaseMs})
+        send(socket, {t: 'welcome', v: 1, held: state.held.map((h) => h.id), trips: undelivered.splice(0)})
+        log('notice', 'guard-daemon-connected', {pid: message.pid, lease_ms: message.leaseMs, held: state.held.length})
+        continue
+      }
+      if (!greeted || daemon !== socket) continue
+      switch (message.t) {
+        case 'feed': step({type: 'feed', nowMs: now()}); break
+        case 'hold':
+          step({type: 'hold', nowMs: now(), held: message.held})
+          send(socket, {t: 'held', seq: message.seq})
+          break
+        case 'drop': step({type: 'drop', nowMs: now(), reason: message.reason}); break
+        case 'strip': step({type: 'strip', nowMs: now()}); break
+        case 'release':
+          greeted = false
+          step({type: 'release', nowMs: now()})
+          break
+      }
+    }
+  })
+  const gone = (): void => {
+    if (daemon !== socket) return
+    daemon = undefined
+    if (greeted) step({type: 'disconnect', nowMs: now()})
+  }
+  socket.on('close', gone)
+  socket.on('error', () => socket.destroy())
+}
+
+function shutdown(why: string): void {
+  log('notice', 'guard-exit', {why})
+  try {
+    unlinkSync(socketPath)
+  } catch {
+    // already gone
+  }
+  server?.close()
+  process.exit(0)
+}
+
+/** One guard per run directory: a live one answering on the socket wins. */
+function alreadyRunning(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createConnection(socketPath)
+    probe.once('connect', () => {
+      probe.destroy()
+      resolve(true)
+    })
+    probe.once('error', () => resolve(false))
+  })
+}
+
+async function main(): Promise<void> {
+  if (await alreadyRunning()) process.exit(0)
+  try {
+    unlinkSync(socketPath)
+  } catch {
+    // no stale socket
+  }
+  try {
+    // Its timers must fire on time on a busy host; root may raise its priority.
+    setPriority(-10)
+  } catch {
+    // not allowed here: run at normal priority
+  }
+  server = createServer({allowHalfOpen: false}, onConnection)
+  server.maxConnections = 4
+  server.on('error', (error) => {
+    log('crit', 'guard-socket-failed', {path: socketPath, error: String(error.message)})
+    process.exit(1)
+  })
+  server.listen(socketPath, () => {
+    chmodSync(socketPath, 0o600)
+    log('notice', 'guard-started', {pid: process.pid, socket: socketPath})
+    armIdleExit()
+  })
+  // Signals meant for the daemon's process group never reach this session; a
+  // SIGTERM aimed at the guard itself drops what it holds (it is no longer watched).
+  process.on('SIGTERM', () => {
+    step({type: 'drop', nowMs: now(), reason: 'the guard received SIGTERM'})
+    void tripping.then(() => shutdown('SIGTERM'))
+  })
+  process.on('SIGHUP', () => {})
+}
+
+void main()
