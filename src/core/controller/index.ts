@@ -412,7 +412,8 @@ class Step {
 
   onLocalReport(full: boolean, epoch: number, resources: NodeReport): void {
     const s = this.s
-    this.toDc({t: 'report', full, epoch, resources: reportToWire(resources, s.nowMs)})
+    const leftCleanly = full ? Object.entries(s.orchestrator.nodes).filter(([, b]) => b.leftCleanly && !b.online).map(([name]) => name) : []
+    this.toDc({t: 'report', full, epoch, resources: reportToWire(resources, s.nowMs), ...(leftCleanly.length > 0 ? {leftCleanly} : {})})
     if (full && s.reporting) {
       const again = s.reporting.again
       s.reporting = null
@@ -517,6 +518,7 @@ class Step {
         // A report probed against an older configuration may miss new resources: not full.
         const full = m.full && m.epoch >= (this.s.orchestrator.config?.epoch ?? 0)
         if (m.full && !full) this.s.drops = {...this.s.drops, 'stale-report': (this.s.drops['stale-report'] ?? 0) + 1}
+        if (m.leftCleanly) this.orchestrate({type: 'left-cleanly', nodes: m.leftCleanly})
         this.orchestrate({type: 'report', node, resources: reportFromWire(m.resources, this.s.nowMs), full})
         break
       }
@@ -588,8 +590,9 @@ class Step {
     const view = s.view
     const members = (view?.quorate ? view.members : []).filter((id) => id !== this.self)
     if (active.length > 0 || members.length === 0) {
-      // Something would not stop, or nobody to tell: leave as today (the DC decides about fencing).
-      this.leaveNow(active.length === 0)
+      // Something would not stop, or nobody to tell (no quorum): the cluster cannot know this
+      // leave was clean; the DC that notices decides about fencing.
+      this.leaveNow(false)
       return
     }
     // Tell every member this node leaves holding nothing, and wait for their acks.
@@ -632,7 +635,7 @@ class Step {
     }
     if (leave.phase === 'announcing' && s.nowMs >= leave.deadlineMs) {
       this.log('warning', 'leave-not-acknowledged', {waiting: leave.waiting.map((id) => this.name(id))})
-      this.leaveNow(true)
+      this.leaveNow(false)
     }
     // A due recheck (failure expiry, safety delay) replans.
     if (s.orchestrator.recheckAtMs !== null && s.nowMs > s.orchestrator.recheckAtMs) this.orchestrate({type: 'tick', nowMs: s.nowMs})

@@ -49,7 +49,8 @@ export type ToNode =
 
 /** From a node to the DC of its view. */
 export type ToDc =
-  | {t: 'report', full: boolean, epoch: number, resources: WireReport}
+  /** `leftCleanly`: nodes this node saw leave cleanly (a new DC may never have seen them). */
+  | {t: 'report', full: boolean, epoch: number, resources: WireReport, leftCleanly?: string[]}
   | {t: 'result', transitionId: number, actionId: string, ok: boolean, resources: WireReport}
   | {t: 'leave-request'}
 
@@ -109,7 +110,8 @@ const TO_NODE: Record<ToNode['t'], (m: Fields) => boolean> = {
 }
 
 const TO_DC: Record<ToDc['t'], (m: Fields) => boolean> = {
-  'report': (m) => typeof m.full === 'boolean' && isCount(m.epoch) && isWireReport(m.resources),
+  'report': (m) => typeof m.full === 'boolean' && isCount(m.epoch) && isWireReport(m.resources)
+    && (m.leftCleanly === undefined || (Array.isArray(m.leftCleanly) && m.leftCleanly.length <= 1000 && m.leftCleanly.every(isName))),
   'result': (m) => isCount(m.transitionId) && isName(m.actionId) && typeof m.ok === 'boolean' && isWireReport(m.resources),
   'leave-request': () => true,
 }

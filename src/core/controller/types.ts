@@ -168,7 +168,7 @@ export type ControllerOutput =
   | {type: 'publish-status', to: number[]}
   /** A published status arrived from the DC. */
   | {type: 'dc-status', status: PublishedStatus, state: ClusterState}
-  /** The leave protocol is done: leave the membership and exit. */
+  /** The leave protocol is done: leave the membership and exit (`clean`: every member recorded the clean leave). */
   | {type: 'leave-membership', clean: boolean}
   | {type: 'log', level: LogLevel, event: string, fields: Record<string, unknown>}
 

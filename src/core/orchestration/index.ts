@@ -86,6 +86,14 @@ export function stepOrchestrator(previous: OrchestratorState, event: Orchestrato
       state.dirty = true
       break
     }
+    case 'left-cleanly':
+      for (const name of event.nodes) {
+        const book = state.nodes[name]
+        if (!book || book.online || book.everSeen || book.leftCleanly) continue
+        state.nodes[name] = {...book, unclean: false, leftCleanly: true, lostAtMs: undefined, resources: {}}
+        state.dirty = true
+      }
+      break
     case 'cleanup': {
       const nodes = Object.keys(state.nodes).filter((n) => event.node === undefined || n === event.node)
       for (const name of nodes) {
@@ -129,7 +137,7 @@ function onView(state: OrchestratorState, event: Extract<OrchestratorEvent, {typ
   state.active = event.active
   for (const [name, book] of Object.entries(state.nodes)) {
     if (members.has(name) && !book.online) {
-      state.nodes[name] = {online: true, unclean: false, fenced: false, reported: false, leaving: false, resources: book.unclean && !book.fenced ? book.resources : {}}
+      state.nodes[name] = {online: true, unclean: false, fenced: false, reported: false, leaving: false, everSeen: true, resources: book.unclean && !book.fenced ? book.resources : {}}
     } else if (!members.has(name) && book.online) {
       const clean = book.leaving && !hasActive(book.resources)
       // A node that leaves before it reported to this DC may hold anything (another
@@ -138,7 +146,7 @@ function onView(state: OrchestratorState, event: Extract<OrchestratorEvent, {typ
       // that joined, left unreported, and got its resources started elsewhere at once.
       const unknown = !clean && state.active && !book.reported
       state.nodes[name] = {
-        online: false, unclean: !clean, fenced: false, reported: false, leaving: false, ...(clean ? {leftCleanly: true} : {}),
+        online: false, unclean: !clean, fenced: false, reported: false, leaving: false, everSeen: true, ...(clean ? {leftCleanly: true} : {}),
         lostAtMs: clean ? undefined : event.nowMs - state.evictAfterMs,
         resources: clean ? {} : unknown ? possiblyActive(state.config, book.resources) : book.resources,
       }

@@ -28,6 +28,8 @@ export interface NodeBook {
   leaveGranted?: boolean
   /** It left after announcing a clean leave holding nothing: not unclean, nothing to fence or seed. */
   leftCleanly?: boolean
+  /** This node saw it online at some time (a DC knows nothing of a node it never saw). */
+  everSeen?: boolean
   resources: NodeReport
 }
 
@@ -76,6 +78,11 @@ export type OrchestratorEvent =
    * node is DC when it goes sees a clean leave.
    */
   | {type: 'leaving', node: string, resources: NodeReport}
+  /**
+   * A member recorded these nodes' clean leaves: for a node this DC never saw, that is
+   * all it can know, and the node is not held or fenced for it.
+   */
+  | {type: 'left-cleanly', nodes: string[]}
   | {type: 'cleanup', resource: string, node?: string}
   /**
    * What the previous DC knew of nodes that are gone (from its last status): a new DC

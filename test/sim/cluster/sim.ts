@@ -13,18 +13,22 @@
 //    keeps what was fsynced — a random prefix of writes in flight), reboot;
 //    whole-host pause (daemon, guard and agents frozen);
 //  - daemons: kill -9 with the host up (agents and resources stay; the guard sees
-//    its feed end), restart; SIGSTOP pause (the guard's lease runs out);
+//    its feed end), restart; SIGSTOP pause (the guard's lease runs out); a clean
+//    stop (`hactl cluster stop`: the leave protocol), restart;
 //  - disks: fsync failures for a while (the record is not durable, nothing is
 //    reported persisted — what the daemon does today);
 //  - clocks: wall-clock steps of an hour either way (the machines only ever see
 //    the monotonic clock, which each host starts at its own offset);
 //  - resources: start and stop latencies per agent (VIPs fast), rare failed starts
 //    that leave the resource active (a failed start may be half done).
-// The guard (a model of the lead's src/daemon/guard*.ts): fed by its daemon every
-// quarter lease; lease = token. When the feed ends (daemon killed) or is older than
-// the lease, it stops every resource of its host at once (VIPs first) and refuses
-// or undoes starts until the daemon feeds it again; the daemon then learns what it
-// stopped. A whole-host pause freezes the guard too: only fencing (an option) helps.
+// The guard is the real pure machine of src/core/guard (lease = guardLeaseMs(token,
+// heartbeat)) driven as src/guard/main.ts and the daemon's GuardLink drive it: fed on
+// every membership step, told what the node holds before a start, stripped of its
+// addresses when the node loses quorum, disconnected when the daemon dies (trip at
+// once), ticked at the end of its lease when the daemon is paused (trip), released
+// on a clean stop. A trip removes the addresses at once, then stops the rest through
+// their agents (with their latencies) and reports to the daemon, which learns what
+// was stopped. A whole-host pause freezes the guard too: only fencing (an option) helps.
 //
 // Invariants, after every event:
 //  - a single-instance resource is active (starting, running or stopping) on at
@@ -33,7 +37,8 @@
 //  - nothing starts on a node whose controller is not in a quorate view;
 //  - no acknowledged write is lost: a DC that becomes ready holds every write
 //    acknowledged before; at the end, after healing, every node has them;
-//  - view ids (per daemon run) and epochs (per host, on disk and committed) never go back.
+//  - view ids (per daemon run) and epochs (per host, on disk and committed) never go back;
+//  - a node that left cleanly is never fenced for it.
 import type {ConfigEdit} from '../../../src/core/config/edits.js'
 import type {ResourceConfig} from '../../../src/core/config/types.js'
 import {CONTROLLER_DEFAULTS, initialController, nextDeadline, stepController, type ControllerEvent, type ControllerOutput, type ControllerState} from '../../../src/core/controller/index.js'
@@ -42,6 +47,7 @@ import {pauseFor, settleAfterToken} from '../../../src/core/membership/config.js
 import {NO_QUORUM_STOP_BUDGET_MS} from '../../../src/core/policy/nodes.js'
 import {seededRandom, type Random} from '../../../src/core/random.js'
 import {initialState, isReady, positionOf, step as stepReplication, type Event as ReplicationEvent, type ReplicationState, type StoredRecord} from '../../../src/core/replication/index.js'
+import {guardLeaseMs, initialGuard, stepGuard, type GuardEvent, type GuardState, type HeldInstance} from '../../../src/core/guard/index.js'
 import {MemoryExecutor} from '../../../src/daemon/in-memory.js'
 import {Agenda} from '../simulator.js'
 
@@ -70,8 +76,7 @@ class Violation extends Error {}
 
 const HEARTBEAT_MS = 50
 const TOKEN_MS = 300
-const LEASE_MS = TOKEN_MS
-const FEED_EVERY_MS = Math.floor(LEASE_MS / 4)
+const LEASE_MS = guardLeaseMs(TOKEN_MS, HEARTBEAT_MS)
 const REPLICATION_TICK_MS = 100
 const VIP = 'vip'
 const GROUP = ['fs', 'web']
@@ -114,7 +119,9 @@ interface Host {
   monoBase: number
   wallOffsetMs: number
   resources: Map<string, HostResource>
-  guard: {lastFeed: number, fired: boolean, stopped: string[]}
+  guard: GuardState
+  /** The last daemon left the cluster cleanly (and no daemon started since). */
+  leftCleanly: boolean
   hostBuffer: Array<() => void>
   resumedAt: number
   disk: {record: StoredRecord | undefined, term: number | undefined}
@@ -283,48 +290,47 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
     ? random.int(0, 3)
     : op === 'start' ? random.int(5, 40) : random.int(2, 40)
 
-  const guardStopAll = (h: Host, why: string) => {
-    const active = [...h.resources.entries()].filter(([, r]) => r.phase !== 'stopping')
-    if (active.length === 0 && h.guard.fired) return
-    h.guard.fired = true
-    count1('guardFired')
-    trace(`${now}ms ${h.name} guard fires (${why}): stops ${active.map(([id]) => id).join(',') || 'nothing'}`)
-    // VIPs first: `ip addr del` takes microseconds; the rest through their agents.
-    const ordered = [...active].sort(([, a], [, b]) => Number(!a.agent.endsWith(':vip')) - Number(!b.agent.endsWith(':vip')))
-    for (const [id, r] of ordered) {
-      const op = ++opSeq
-      r.phase = 'stopping'
-      r.op = op
-      h.guard.stopped.push(id)
-      atHost(h, latency(r.agent, 'stop'), () => {
-        if (h.resources.get(id)?.op === op) h.resources.delete(id)
-        check()
-      })
+  const guardStep = (h: Host, event: GuardEvent) => {
+    const {state, outputs} = stepGuard(h.guard, event)
+    h.guard = state
+    for (const output of outputs) {
+      if (output.type === 'exit') continue
+      // Addresses go at once (ip addr del takes microseconds).
+      for (const [id, r] of h.resources) if (r.agent.endsWith(':vip')) {
+        h.resources.delete(id)
+        count1('stops')
+      }
+      if (output.type === 'strip') continue
+      count1('guardFired')
+      const ids = output.stops.map((x) => x.id)
+      trace(`${now}ms ${h.name} guard trips (${output.cause.kind}): stops ${ids.join(',') || 'nothing'}`)
+      let left = ids.length
+      const report = () => {
+        const d = h.daemon
+        if (d) runOnDaemon(h, d, () => d.exec.stoppedBehind(ids))
+      }
+      if (left === 0) report()
+      for (const id of ids) {
+        const r = h.resources.get(id)
+        const op = ++opSeq
+        if (r) h.resources.set(id, {...r, phase: 'stopping', op})
+        atHost(h, r ? latency(r.agent, 'stop') : 0, () => {
+          if (h.resources.get(id)?.op === op) h.resources.delete(id)
+          if (--left === 0) report()
+        })
+      }
     }
   }
-  // The daemon feeds its guard every FEED_EVERY_MS while it runs; rather than an
-  // event per feed, the feed is taken as continuous while the daemon runs, and its
-  // last instant is drawn when the daemon stops running (a pause), within one period.
-  const feeding = (h: Host) => h.state === 'up' && h.daemon !== null && !h.daemon.paused
-  const guardCheck = (h: Host) => {
-    if (h.state !== 'up' || feeding(h)) return
-    if (h.daemon === null) guardStopAll(h, 'feed ended')
-    else if (mono(h) - h.guard.lastFeed > LEASE_MS) guardStopAll(h, `feed ${mono(h) - h.guard.lastFeed} ms old, lease ${LEASE_MS} ms`)
+  /** What the daemon tells its guard before a start (and after a stop): everything active or starting here. */
+  const hold = (h: Host, extra?: string) => {
+    const ids = [...h.resources.entries()].filter(([, r]) => r.phase !== 'stopping').map(([id]) => id)
+    if (extra && !ids.includes(extra)) ids.push(extra)
+    const held: HeldInstance[] = ids.map((id) => ({id, ...(id === VIP ? {address: {ip: '10.213.0.100'}} : {}), stop: {file: '/bin/true', args: [], env: {}, timeoutMs: 1_000}}))
+    guardStep(h, {type: 'hold', nowMs: mono(h), held})
   }
-  /** The daemon (or its whole host) stops running now: its last feed was within the last period. */
+  /** The daemon (or its whole host) stops running now: the guard looks again when the lease has run out. */
   const feedStops = (h: Host) => {
-    h.guard.lastFeed = mono(h) - random.int(0, FEED_EVERY_MS)
-    const at = now + (h.guard.lastFeed + LEASE_MS + 1 - mono(h))
-    atHost(h, Math.max(0, at - now), () => guardCheck(h))
-  }
-  /** The daemon runs (again): it feeds at once, learns what the guard stopped, and the guard arms again. */
-  const feedResumes = (h: Host, d: Daemon) => {
-    h.guard.lastFeed = mono(h)
-    if (!h.guard.fired) return
-    const stopped = h.guard.stopped
-    h.guard.fired = false
-    h.guard.stopped = []
-    d.exec.stoppedBehind(stopped)
+    atHost(h, Math.max(0, h.guard.lastFeedMs + h.guard.leaseMs - mono(h)), () => guardStep(h, {type: 'tick', nowMs: mono(h)}))
   }
 
   const operate = (h: Host, d: Daemon, instance: string, agent: string, op: 'start' | 'stop', done: (ok: boolean) => void) => {
@@ -332,11 +338,8 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
     if (op === 'start') {
       count1('starts')
       if (!d.ctl.view?.quorate) fail(`${h.name} starts ${instance} without quorum (view ${d.ctl.view?.viewId ?? 0})`)
-      if (h.guard.fired) {
-        // A node whose guard has fired starts nothing until its daemon fed it again.
-        atDaemon(h, d, 0, () => done(false))
-        return
-      }
+      // The guard holds it before the agent runs.
+      hold(h, instance)
       h.resources.set(instance, {phase: 'starting', agent, op: id})
       check()
     } else {
@@ -349,14 +352,14 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
       const r = h.resources.get(instance)
       if (r?.op === id) {
         if (op === 'stop') h.resources.delete(instance)
-        else {
-          r.phase = ok ? 'running' : 'failed'
-          if (h.guard.fired) guardStopAll(h, 'a start finished after the guard fired')
-        }
+        else r.phase = ok ? 'running' : 'failed'
       }
       check()
       const daemon = h.daemon
-      if (daemon === d) runOnDaemon(h, d, () => done(ok))
+      if (daemon === d) runOnDaemon(h, d, () => {
+        if (op === 'stop') hold(h)
+        done(ok)
+      })
     })
   }
 
@@ -382,6 +385,7 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
   const membershipStep = (h: Host, d: Daemon, event: Parameters<MembershipMachine['step']>[0]) => {
     stats.steps++
     d.memSteppedAt = now
+    guardStep(h, {type: 'feed', nowMs: mono(h)})
     const ready = d.membership.step(event, mono(h))
     for (const out of ready.outbox) udp(h, d, out)
     for (const status of ready.notifications) onView(h, d, status)
@@ -516,6 +520,7 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
       case 'lrm-full-report': d.exec.fullReport((epoch, resources) => controllerStep(h, d, {type: 'local-report', nowMs: mono(h), full: true, epoch, resources})); break
       case 'lrm-cleanup': d.exec.cleanup(output.resource, () => controllerStep(h, d, {type: 'cleanup-done', nowMs: mono(h)})); break
       case 'lrm-stop-all': {
+        if (output.reason === 'no quorum') guardStep(h, {type: 'strip', nowMs: mono(h)})
         const started = mono(h)
         d.exec.stopAll(output.reason, (active) => controllerStep(h, d, {type: 'stopped-all', nowMs: mono(h), reason: output.reason, durationMs: mono(h) - started, active}))
         break
@@ -524,6 +529,7 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
         count1('fences')
         const target = hosts.get(Number(output.node.slice(1)))!
         trace(`${now}ms ${h.name} fences ${output.node}`)
+        if (target.leftCleanly) fail(`${h.name} fences ${target.name}, which left cleanly`)
         // The agent reports success only once the host is really off.
         atDaemon(h, d, random.int(20, 300), () => {
           powerOff(target, 'fenced')
@@ -550,7 +556,16 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
         break
       }
       case 'dc-status': break
-      case 'leave-membership': break
+      case 'leave-membership': {
+        trace(`${now}ms ${h.name} daemon leaves (${output.clean ? 'clean' : 'not clean'})`)
+        h.daemon = null
+        h.leftCleanly = output.clean
+        for (const id of ids) resetLink(h.id, id)
+        for (const [k, w] of pendingClient) if (w.host === h.id) { pendingClient.delete(k); unanswered(w) }
+        guardStep(h, {type: 'release', nowMs: mono(h)})
+        agenda.push(now + random.int(500, 5_000), () => { if (h.state !== 'down' && !h.daemon) startDaemon(h) })
+        break
+      }
       case 'log':
         if (output.level === 'crit' || output.level === 'error') trace(`${now}ms ${h.name} ${output.level} ${output.event} ${JSON.stringify(output.fields)}`)
         if (output.event === 'transition') count1('transitions')
@@ -584,7 +599,8 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
     h.daemon = d
     trace(`${now}ms ${h.name} daemon starts (inc ${inc})`)
     // The daemon takes over the running guard before anything can start.
-    feedResumes(h, d)
+    guardStep(h, {type: 'hello', nowMs: mono(h), leaseMs: LEASE_MS})
+    h.leftCleanly = false
     if (h.disk.record) controllerStep(h, d, {type: 'committed', nowMs: mono(h), config: h.disk.record.config})
     membershipStep(h, d, {type: 'tick'})
     armReplication(h, d)
@@ -599,7 +615,7 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
     h.daemon = null
     for (const id of ids) resetLink(h.id, id)
     for (const [k, w] of pendingClient) if (w.host === h.id) { pendingClient.delete(k); unanswered(w) }
-    guardCheck(h)
+    guardStep(h, {type: 'disconnect', nowMs: mono(h)})
   }
 
   const powerOff = (h: Host, why: string) => {
@@ -616,7 +632,7 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
     h.boot++
     h.resources.clear()
     h.hostBuffer = []
-    h.guard = {lastFeed: 0, fired: false, stopped: []}
+    h.guard = initialGuard(LEASE_MS)
     for (const id of ids) resetLink(h.id, id)
     for (const [k, w] of pendingClient) if (w.host === h.id) { pendingClient.delete(k); unanswered(w) }
     check()
@@ -636,7 +652,6 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
     d.paused = false
     trace(`${now}ms ${h.name} daemon resumes`)
     if (h.state !== 'up') return
-    feedResumes(h, d)
     for (const run of d.buffer.splice(0)) runOnDaemon(h, d, run)
   }
 
@@ -646,12 +661,9 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
     h.resumedAt = now
     trace(`${now}ms ${h.name} host resumes`)
     for (const run of h.hostBuffer.splice(0)) run()
-    guardCheck(h)
+    guardStep(h, {type: 'tick', nowMs: mono(h)})
     const d = h.daemon
-    if (d && !d.paused) {
-      feedResumes(h, d)
-      for (const run of d.buffer.splice(0)) runOnDaemon(h, d, run)
-    }
+    if (d && !d.paused) for (const run of d.buffer.splice(0)) runOnDaemon(h, d, run)
   }
 
   // ---- the invariant ----
@@ -712,7 +724,7 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
   const chaos = () => {
     if (chaosStopped) return
     const h = pick(up())
-    const roll = random.int(0, 15)
+    const roll = random.int(0, 16)
     switch (roll) {
       case 0: case 1: {
         const side = new Set(ids.filter(() => random.chance(0.5)))
@@ -745,7 +757,7 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
       } break
       case 10: if (h) {
         const ms = random.int(200, 3_000)
-        if (feeding(h)) feedStops(h)
+        if (h.daemon && !h.daemon.paused) feedStops(h)
         h.state = 'paused'
         trace(`${now}ms ${h.name} host paused for ${ms}ms`)
         const t = h
@@ -754,6 +766,11 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
       } break
       case 11: loss = random.next() * 0.3; trace(`${now}ms loss ${(loss * 100).toFixed(1)}%`); break
       case 12: if (h) { const step = random.chance(0.5) ? 3_600_000 : -3_600_000; h.wallOffsetMs += step; trace(`${now}ms ${h.name} wall clock stepped ${step}ms`) } break
+      case 14: if (h?.daemon && !h.daemon.paused && h.daemon.ctl.leave.phase === 'none') {
+        trace(`${now}ms ${h.name} cluster stop`)
+        const d = h.daemon
+        controllerStep(h, d, {type: 'shutdown', nowMs: mono(h), reason: 'requested', budgetMs: 5_000})
+      } break
       case 13: if (h) { h.fsyncFailUntil = now + random.int(500, 3_000); trace(`${now}ms ${h.name} fsync fails until ${h.fsyncFailUntil}ms`) } break
       default: break
     }
@@ -775,7 +792,7 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
 
   for (const id of ids) {
     const h: Host = {
-      id, name: `n${id}`, state: 'down', boot: 0, monoBase: 0, wallOffsetMs: 0, resources: new Map(), guard: {lastFeed: 0, fired: false, stopped: []},
+      id, name: `n${id}`, state: 'down', boot: 0, monoBase: 0, wallOffsetMs: 0, resources: new Map(), guard: initialGuard(LEASE_MS), leftCleanly: false,
       hostBuffer: [], resumedAt: -Infinity, disk: {record: undefined, term: undefined}, diskEpoch: 0, fsyncFailUntil: 0, daemon: null,
     }
     hosts.set(id, h)
