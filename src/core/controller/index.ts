@@ -273,7 +273,7 @@ class Step {
     if (!wait || s.view?.quorate) return
     const majority = this.majorityReachable(reachable, wait.expectedVotes)
     const closed = majority && peerFresh !== undefined && this.closed(reachable, peerFresh)
-    const lagging = majority && s.nowMs < wait.sinceMs + s.options.heartbeatMs / 2
+    const lagging = majority && s.nowMs < wait.sinceMs + (s.options.noQuorumGraceMs ?? s.options.heartbeatMs / 2)
     if ((closed || lagging) && s.nowMs < wait.giveUpAtMs) return
     s.noQuorumWait = null
     s.noQuorumStopped = true

@@ -34,6 +34,12 @@ export interface ControllerOptions {
   statusRefreshMs: number
   /** Two-node clusters: this node waits before fencing (pcmk_delay_base); 0 elsewhere. */
   fenceDelayMs: number
+  /**
+   * How long a non-quorate view with a reachable but open majority is waited out for
+   * the others' reports to catch up (default half a heartbeat). It is spent from the
+   * no-quorum stop budget (policy/nodes.ts), with the stop itself.
+   */
+  noQuorumGraceMs?: number
   /** Unique per daemon run: write request ids are `${prefix}-${n}`. */
   requestIdPrefix: string
 }
