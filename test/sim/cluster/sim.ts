@@ -15,8 +15,8 @@
 //  - daemons: kill -9 with the host up (agents and resources stay; the guard sees
 //    its feed end), restart; SIGSTOP pause (the guard's lease runs out); a clean
 //    stop (`hactl cluster stop`: the leave protocol), restart;
-//  - disks: fsync failures for a while (the record is not durable, nothing is
-//    reported persisted — what the daemon does today);
+//  - disks: fsync failures for a while (the record is not durable and the daemon
+//    exits fatally, as it does, and is restarted);
 //  - clocks: wall-clock steps of an hour either way (the machines only ever see
 //    the monotonic clock, which each host starts at its own offset);
 //  - resources: start and stop latencies per agent (VIPs fast), rare failed starts
@@ -438,7 +438,11 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
             if (h.daemon !== d || d.writing[0] !== w) return
             d.writing.shift()
             if (w.fails) {
-              trace(`${now}ms ${h.name} fsync failed (epoch ${w.record.config.epoch})`)
+              // As the daemon does: a failed persist is a fatal exit (74); systemd restarts it.
+              trace(`${now}ms ${h.name} fsync failed (epoch ${w.record.config.epoch}): fatal exit`)
+              d.writing = []
+              killDaemon(h, 'fatal: state-io')
+              agenda.push(now + random.int(500, 3_000), () => { if (h.state !== 'down' && !h.daemon) startDaemon(h) })
               return
             }
             landOnDisk(h, w.record)
