@@ -1,0 +1,69 @@
+// An operator's day (issue 14), CLI side: real daemons in network namespaces,
+// the real CLI. Each test here failed on the main branch before its fix.
+import assert from 'node:assert/strict'
+import {requireNetns} from '../lib/netns.js'
+import {TestCluster} from '../lib/cluster.js'
+
+/** Nodes (names) where the given resources run, from node 1's status. */
+async function placement(cluster: TestCluster, ids: string[], node = 1): Promise<string[]> {
+  const status = await cluster.status(node)
+  return ids.map((id) => (status?.resources ?? []).filter((r: {id: string}) => r.id === id || r.id.startsWith(`${id}:`))
+    .flatMap((r: {nodes: string[]}) => r.nodes).join(','))
+}
+
+describe('e2e: an operator\'s day (CLI)', function () {
+  this.timeout(240_000)
+  let cluster: TestCluster
+
+  before(async function () {
+    await requireNetns(this)
+    cluster = await TestCluster.create({nodes: 3})
+    await cluster.startAll()
+    await cluster.waitQuorate()
+  })
+
+  after(async () => {
+    await cluster?.destroy()
+  })
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.log(cluster.tail(40))
+  })
+
+  async function ok(node: number, args: string[]): Promise<{stdout: string, stderr: string, json: any}> {
+    const result = await cluster.cli(node, args)
+    assert.equal(result.exitCode, 0, `hactl ${args.join(' ')}: ${result.stderr}${result.stdout}`)
+    return result
+  }
+
+  it('resource move GROUP NODE keeps its constraint when clearing it would move the group back', async () => {
+    await ok(1, ['resource', 'add', 'agent', 'ga', 'ocf:hactl:dummy', '--group', 'grp'])
+    await ok(1, ['resource', 'add', 'agent', 'gb', 'ocf:hactl:dummy', '--group', 'grp'])
+    await ok(1, ['constraint', 'location', 'grp', 'prefers', 'n1=100'])
+    await cluster.waitQuorate()
+    assert.deepEqual(await placement(cluster, ['ga', 'gb']), ['n1', 'n1'])
+    const move = await ok(2, ['resource', 'move', 'grp', 'n2', '--json'])
+    assert.match(move.json.result.note ?? '', /kept constraint cli-prefer-grp/)
+    await cluster.waitQuorate()
+    assert.deepEqual(await placement(cluster, ['ga', 'gb']), ['n2', 'n2'], 'the group stays where it was moved')
+    const constraints = await ok(1, ['constraint', 'list', '--json'])
+    assert.ok(constraints.json.result.some((c: {id: string}) => c.id === 'cli-prefer-grp'))
+    await ok(1, ['resource', 'clear', 'grp'])
+    await cluster.waitQuorate()
+    assert.deepEqual(await placement(cluster, ['ga', 'gb']), ['n1', 'n1'])
+  })
+
+  it('resource move CLONE NODE keeps its constraint when clearing it would move the instance back', async () => {
+    await ok(1, ['resource', 'add', 'agent', 'cd', 'ocf:hactl:dummy'])
+    await ok(1, ['resource', 'clone', 'cd', '--max', '1'])
+    await ok(1, ['constraint', 'location', 'cd-clone', 'prefers', 'n1=100'])
+    await cluster.waitQuorate()
+    assert.deepEqual(await placement(cluster, ['cd']), ['n1'])
+    const move = await ok(2, ['resource', 'move', 'cd-clone', 'n3', '--json'])
+    assert.match(move.json.result.note ?? '', /kept constraint cli-prefer-cd-clone/)
+    await cluster.waitQuorate()
+    assert.deepEqual(await placement(cluster, ['cd']), ['n3'])
+    await ok(1, ['resource', 'clear', 'cd-clone'])
+    await cluster.waitQuorate()
+  })
+})
