@@ -11,35 +11,75 @@ function notRunning(path: string): UnreachableError {
   return new UnreachableError(`no cluster daemon is running on this node (socket ${path}); start it with 'hactl cluster start', or use -f FILE to work on a configuration file offline`)
 }
 
+/** Methods that only read: the daemon answers them from memory at once. */
+const READS: ReadonlySet<Method> = new Set<Method>(['status', 'config.get', 'cluster.state', 'membership'])
+
+/** Default seconds to wait for an answer: reads are answered from memory, writes wait for a majority's fsync. */
+export const DEFAULT_TIMEOUT_S = {read: 10, write: 30} as const
+
+/**
+ * How long to wait for the daemon's answer to a method: HACTL_TIMEOUT (seconds,
+ * e.g. 2 or 0.5) when set, else DEFAULT_TIMEOUT_S. Every call has one: a daemon
+ * that accepts and never answers (hung, SIGSTOPped) must not hang the CLI.
+ */
+export function requestTimeoutMs(method: Method, env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.HACTL_TIMEOUT
+  if (text !== undefined && text !== '') {
+    const seconds = Number(text)
+    if (!Number.isFinite(seconds) || seconds <= 0) throw new HactlError('invalid-argument', `HACTL_TIMEOUT=${text} is not a number of seconds greater than 0`, 2)
+    return Math.round(seconds * 1000)
+  }
+  return (READS.has(method) ? DEFAULT_TIMEOUT_S.read : DEFAULT_TIMEOUT_S.write) * 1000
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`
+}
+
+function noAnswer(path: string, what: string, ms: number): UnreachableError {
+  return new UnreachableError(`the daemon on ${path} did not answer ${what} within ${seconds(ms)}: it is hung or stopped (SIGSTOP?); see its log or 'systemctl status hactl', or set HACTL_TIMEOUT=SECONDS to wait longer`)
+}
+
 /** A typed client of the local daemon's control socket. */
 export class DaemonClient {
   private nextId = 1
   private constructor(private readonly socket: Socket, private readonly path: string) {}
 
-  static async connect(runDir: string): Promise<DaemonClient> {
+  static async connect(runDir: string, timeoutMs = requestTimeoutMs('status')): Promise<DaemonClient> {
     const path = socketPath(runDir)
     const socket = await new Promise<Socket>((resolve, reject) => {
       const s = createConnection(path)
-      s.once('connect', () => resolve(s))
+      // A listener that stopped accepting with a full backlog: connect would never complete.
+      const timer = setTimeout(() => {
+        s.destroy()
+        reject(noAnswer(path, 'the connection', timeoutMs))
+      }, timeoutMs)
+      s.once('connect', () => {
+        clearTimeout(timer)
+        resolve(s)
+      })
       s.once('error', (error: NodeJS.ErrnoException) => {
+        clearTimeout(timer)
         reject(['ENOENT', 'ECONNREFUSED', 'ENOTDIR'].includes(error.code ?? '') ? notRunning(path)
-          : error.code === 'EACCES' ? new HactlError('permission', `permission denied on ${path}: run as root or as a member of group haclient`, 1)
-            : error)
+          : error.code === 'EAGAIN' ? noAnswer(path, 'the connection', 0)
+            : error.code === 'EACCES' ? new HactlError('permission', `permission denied on ${path}: run as root or as a member of group haclient`, 1)
+              : error)
       })
     })
     return new DaemonClient(socket, path)
   }
 
-  async call<M extends Method>(method: M, params: RequestMap[M]['params']): Promise<RequestMap[M]['result']> {
+  async call<M extends Method>(method: M, params: RequestMap[M]['params'], timeoutMs = requestTimeoutMs(method)): Promise<RequestMap[M]['result']> {
     const id = this.nextId++
     this.socket.write(`${JSON.stringify({id, method, params})}\n`)
-    const reply = await this.readReply(id)
+    const reply = await this.readReply(id, method, timeoutMs)
     if (reply.ok) return reply.result as RequestMap[M]['result']
     throw new HactlError(reply.error.code, reply.error.message, reply.error.exitCode)
   }
 
-  private readReply(id: number): Promise<Reply> {
+  private readReply(id: number, method: Method, timeoutMs: number): Promise<Reply> {
     return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => finish(noAnswer(this.path, method, timeoutMs)), timeoutMs)
       let buffered = ''
       const onData = (chunk: Buffer) => {
         buffered += chunk.toString('utf8')
@@ -56,6 +96,7 @@ export class DaemonClient {
       }
       const onClose = () => finish(new UnreachableError(`the daemon closed the connection on ${this.path} before answering`))
       const finish = (error?: Error, reply?: Reply) => {
+        clearTimeout(timer)
         this.socket.off('data', onData)
         this.socket.off('close', onClose)
         if (error) reject(error)
@@ -67,13 +108,15 @@ export class DaemonClient {
   }
 
   close(): void {
-    this.socket.end()
+    // destroy, not end: a daemon that does not read would keep a half-closed socket and this process alive.
+    this.socket.destroy()
   }
 }
 
 /** Connects, makes one call, closes. */
 export async function callDaemon<M extends Method>(runDir: string, method: M, params: RequestMap[M]['params']): Promise<RequestMap[M]['result']> {
-  const client = await DaemonClient.connect(runDir)
+  const timeoutMs = requestTimeoutMs(method)
+  const client = await DaemonClient.connect(runDir, timeoutMs)
   try {
     return await client.call(method, params)
   } finally {

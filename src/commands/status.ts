@@ -22,12 +22,20 @@ export default class Status extends HactlCommand<ClusterStatus> {
       return status
     }
     let shown = ''
+    // On a pipe (a log, `| grep`): plain lines, the whole status once, then only the lines that change.
+    const {PlainFollower, clockTime} = await import('../cli/watch-lines.js')
+    const plain = process.stdout.isTTY ? undefined : new PlainFollower()
     for (;;) {
       const text = renderStatus(status)
-      const key = text.replace(/^Last updated.*$/m, '')
-      if (key !== shown) {
-        process.stdout.write(`\x1b[2J\x1b[H${text}\n`)
-        shown = key
+      if (plain) {
+        const lines = plain.next(text, clockTime(status.generatedAt))
+        if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`)
+      } else {
+        const key = text.replace(/^\s*Last updated.*$/m, '')
+        if (key !== shown) {
+          process.stdout.write(`\x1b[2J\x1b[H${text}\n`)
+          shown = key
+        }
       }
       await new Promise((resolve) => setTimeout(resolve, 250))
       status = await callDaemon(flags['run-dir'], 'status', {})

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import {requireNetns} from '../lib/netns.js'
 import {TestCluster} from '../lib/cluster.js'
+import {hactl} from '../lib/cli.js'
 
 /** Nodes (names) where the given resources run, from node 1's status. */
 async function placement(cluster: TestCluster, ids: string[], node = 1): Promise<string[]> {
@@ -65,5 +66,20 @@ describe('e2e: an operator\'s day (CLI)', function () {
     assert.deepEqual(await placement(cluster, ['cd']), ['n3'])
     await ok(1, ['resource', 'clear', 'cd-clone'])
     await cluster.waitQuorate()
+  })
+
+  // Last: it stops a daemon and lets the cluster recover.
+  it('a SIGSTOPped daemon: status and edits give up with one line and exit 3', async () => {
+    cluster.kill(3, 'SIGSTOP')
+    try {
+      for (const args of [['status'], ['resource', 'list'], ['node', 'standby', 'n3']]) {
+        const result = await hactl([...args, '--run-dir', cluster.runDir(3)], {HACTL_TIMEOUT: '2', HACTL_CONFIG_DIR: cluster.configDir(3)})
+        assert.equal(result.exitCode, 3, `${args.join(' ')}: ${result.stdout}${result.stderr}`)
+        assert.match(result.stderr, /^hactl: the daemon on .*hactl\.sock did not answer \S+ within 2 s: it is hung or stopped[^\n]*\n$/)
+      }
+    } finally {
+      cluster.kill(3, 'SIGCONT')
+    }
+    await cluster.waitQuorate([1, 2, 3], 60_000)
   })
 })
