@@ -68,6 +68,25 @@ describe('e2e: an operator\'s day (CLI)', function () {
     await cluster.waitQuorate()
   })
 
+  it('a stale config import is refused naming both epochs; typos in update are refused', async () => {
+    const exported = `${cluster.dir}/exported.json`
+    await ok(1, ['config', 'export', exported])
+    const old = JSON.parse(await (await import('node:fs/promises')).readFile(exported, 'utf8')).epoch
+    await ok(2, ['property', 'set', 'batch-limit=10'])
+    const now = (await cluster.status(1)).epoch
+    const stale = await cluster.cli(3, ['config', 'import', exported])
+    assert.equal(stale.exitCode, 1, stale.stderr)
+    assert.match(stale.stderr, new RegExp(`^hactl: .*exported\\.json is at epoch ${old}, older than the cluster's configuration at epoch ${now}: .*--force`))
+    assert.equal((await cluster.status(1)).epoch, now, 'nothing was changed')
+    const typo = await cluster.cli(1, ['resource', 'update', 'ga', 'fial=start'])
+    assert.equal(typo.exitCode, 2, typo.stderr)
+    assert.match(typo.stderr, /has no parameter 'fial'/)
+    const op = await cluster.cli(1, ['resource', 'update', 'ga', '--op', 'monitor intervall=5s'])
+    assert.equal(op.exitCode, 2, op.stderr)
+    assert.equal((await cluster.status(1)).epoch, now, 'nothing was changed')
+    await ok(1, ['property', 'unset', 'batch-limit'])
+  })
+
   // Last: it stops a daemon and lets the cluster recover.
   it('a SIGSTOPped daemon: status and edits give up with one line and exit 3', async () => {
     cluster.kill(3, 'SIGSTOP')
