@@ -108,8 +108,9 @@ export class DaemonClient {
   }
 
   close(): void {
-    // destroy, not end: a daemon that does not read would keep a half-closed socket and this process alive.
-    this.socket.destroy()
+    // unref: a daemon that never closes its side (hung, stopped) must not keep this process alive.
+    this.socket.end()
+    this.socket.unref()
   }
 }
 

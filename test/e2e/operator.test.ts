@@ -37,6 +37,16 @@ describe('e2e: an operator\'s day (CLI)', function () {
     return result
   }
 
+  /** A status text from a quorate partition: under load a view may flap for a moment, which is not what these tests are about. */
+  async function quorateStatus(node: number, args: string[] = []): Promise<string> {
+    let text = ''
+    await cluster.waitFor(async () => {
+      text = (await ok(node, ['status', ...args])).stdout
+      return /quorum: yes/.test(text) && !/Transition \d+ in progress/.test(text)
+    }, 30_000, `a quorate, settled status on n${node}`)
+    return text
+  }
+
   it('resource move GROUP NODE keeps its constraint when clearing it would move the group back', async () => {
     await ok(1, ['resource', 'add', 'agent', 'ga', 'ocf:hactl:dummy', '--group', 'grp'])
     await ok(1, ['resource', 'add', 'agent', 'gb', 'ocf:hactl:dummy', '--group', 'grp'])
@@ -85,6 +95,37 @@ describe('e2e: an operator\'s day (CLI)', function () {
     assert.equal(op.exitCode, 2, op.stderr)
     assert.equal((await cluster.status(1)).epoch, now, 'nothing was changed')
     await ok(1, ['property', 'unset', 'batch-limit'])
+  })
+
+  it('status shows cluster-wide states: maintenance-mode, unmanaged, node maintenance, fencing', async () => {
+    const plain = {stdout: await quorateStatus(2)}
+    assert.match(plain.stdout, /fencing is disabled .*a whole-host freeze .* is only safe with fencing/)
+    assert.doesNotMatch(plain.stdout, /DISABLED|unmanaged/)
+    await ok(1, ['property', 'set', 'maintenance-mode=true'])
+    const maintenance = {stdout: await quorateStatus(2)}
+    assert.match(maintenance.stdout, /\*\*\* Resource management is DISABLED \*\*\*/)
+    assert.match(maintenance.stdout, /\* ga\t\(ocf:hactl:dummy\):\t Started n1 \(unmanaged\)/)
+    await ok(1, ['property', 'unset', 'maintenance-mode'])
+    await ok(1, ['node', 'maintenance', 'n1'])
+    const node = {stdout: await quorateStatus(3)}
+    assert.match(node.stdout, /Maintenance: \[ n1 \]/)
+    assert.match(node.stdout, /\* gb\t\(ocf:hactl:dummy\):\t Started n1 \(unmanaged\)/)
+    await ok(1, ['node', 'unmaintenance', 'n1'])
+    await ok(1, ['property', 'set', 'stonith-enabled=true'])
+    const fencing = {stdout: await quorateStatus(1)}
+    assert.match(fencing.stdout, /fencing is enabled \(stonith-enabled=true\) but no fence device is configured/)
+    await ok(1, ['property', 'unset', 'stonith-enabled'])
+    await cluster.waitQuorate()
+  })
+
+  it('status --full: node attributes, fail counts per node, inactive resources', async () => {
+    await ok(1, ['node', 'attribute', 'n2', 'rack=r2'])
+    await ok(1, ['resource', 'add', 'agent', 'off', 'ocf:hactl:dummy', '--disabled'])
+    await cluster.waitQuorate()
+    const full = {stdout: await quorateStatus(3, ['--full'])}
+    assert.match(full.stdout, /Node Attributes:\n(.*\n)*  \* Node: n2 \(2\):\n    \* rack\t: r2/)
+    assert.match(full.stdout, /Migration Summary:\n  \* Node: n1: no failures/)
+    assert.match(full.stdout, /Inactive Resources:\n  \* off\t\(ocf:hactl:dummy\):\t Stopped \(disabled\)/)
   })
 
   // Last: it stops a daemon and lets the cluster recover.

@@ -52,6 +52,7 @@ describe('cli: a client timeout on every call to the daemon', function () {
   it('a daemon that accepts and never answers: one line, exit 3, for status (fast path), oclif commands and edits', async () => {
     server = createServer((socket) => {
       sockets.push(socket) // read nothing, answer nothing
+      socket.on('error', () => undefined)
     })
     await listen(server, join(dir, 'hactl.sock'))
     for (const args of [['status'], ['status', '--json'], ['status', '--watch'], ['resource', 'list'], ['config', 'show'], ['property', 'set', 'maintenance-mode=true']]) {
@@ -71,12 +72,18 @@ describe('cli: a client timeout on every call to the daemon', function () {
     let served = 0
     server = createServer((socket) => {
       sockets.push(socket)
+      socket.on('error', () => undefined)
       let buffered = ''
       socket.on('data', (chunk) => {
         buffered += chunk.toString()
         const end = buffered.indexOf('\n')
         if (end < 0) return
-        const request = JSON.parse(buffered.slice(0, end)) as {id: number}
+        const request = JSON.parse(buffered.slice(0, end)) as {id: number, method: string}
+        if (request.method === 'config.get') {
+          const config = {epoch: 7, properties: {}, nodes: [], resources: [], groups: [], clones: [], constraints: []}
+          socket.write(`${JSON.stringify({id: request.id, ok: true, result: config})}\n`)
+          return
+        }
         served++
         // Three identical answers (new time stamps), three with the VIP moved, then the daemon goes away.
         if (served > 6) {
