@@ -1,7 +1,7 @@
 import {createConnection, type Socket} from 'node:net'
 import {join} from 'node:path'
 import {HactlError, UnreachableError} from '../cli/errors.js'
-import {MAX_LINE_BYTES, SOCKET_NAME, type Method, type Reply, type RequestMap} from './protocol.js'
+import {MAX_LINE_BYTES, SOCKET_NAME, type ClientMethod, type ClientRequestMap, type Reply} from './protocol.js'
 
 export function socketPath(runDir: string): string {
   return join(runDir, SOCKET_NAME)
@@ -12,23 +12,25 @@ function notRunning(path: string): UnreachableError {
 }
 
 /** Methods that only read: the daemon answers them from memory at once. */
-const READS: ReadonlySet<Method> = new Set<Method>(['status', 'config.get', 'cluster.state', 'membership'])
+const READS: ReadonlySet<ClientMethod> = new Set<ClientMethod>(['status', 'config.get', 'cluster.state', 'membership'])
 
 /** Default seconds to wait for an answer: reads are answered from memory, writes wait for a majority's fsync. */
-export const DEFAULT_TIMEOUT_S = {read: 10, write: 30} as const
+export const DEFAULT_TIMEOUT_S = {read: 10, write: 30, fence: 120} as const
 
 /**
  * How long to wait for the daemon's answer to a method: HACTL_TIMEOUT (seconds,
  * e.g. 2 or 0.5) when set, else DEFAULT_TIMEOUT_S. Every call has one: a daemon
  * that accepts and never answers (hung, SIGSTOPped) must not hang the CLI.
  */
-export function requestTimeoutMs(method: Method, env: NodeJS.ProcessEnv = process.env): number {
+export function requestTimeoutMs(method: ClientMethod, env: NodeJS.ProcessEnv = process.env): number {
   const text = env.HACTL_TIMEOUT
   if (text !== undefined && text !== '') {
     const seconds = Number(text)
     if (!Number.isFinite(seconds) || seconds <= 0) throw new HactlError('invalid-argument', `HACTL_TIMEOUT=${text} is not a number of seconds greater than 0`, 2)
     return Math.round(seconds * 1000)
   }
+  // Fencing waits for the device (stonith-timeout, 60 s by default) and may try several.
+  if (method === 'node.fence') return DEFAULT_TIMEOUT_S.fence * 1000
   return (READS.has(method) ? DEFAULT_TIMEOUT_S.read : DEFAULT_TIMEOUT_S.write) * 1000
 }
 
@@ -69,15 +71,15 @@ export class DaemonClient {
     return new DaemonClient(socket, path)
   }
 
-  async call<M extends Method>(method: M, params: RequestMap[M]['params'], timeoutMs = requestTimeoutMs(method)): Promise<RequestMap[M]['result']> {
+  async call<M extends ClientMethod>(method: M, params: ClientRequestMap[M]['params'], timeoutMs = requestTimeoutMs(method)): Promise<ClientRequestMap[M]['result']> {
     const id = this.nextId++
     this.socket.write(`${JSON.stringify({id, method, params})}\n`)
     const reply = await this.readReply(id, method, timeoutMs)
-    if (reply.ok) return reply.result as RequestMap[M]['result']
+    if (reply.ok) return reply.result as ClientRequestMap[M]['result']
     throw new HactlError(reply.error.code, reply.error.message, reply.error.exitCode)
   }
 
-  private readReply(id: number, method: Method, timeoutMs: number): Promise<Reply> {
+  private readReply(id: number, method: ClientMethod, timeoutMs: number): Promise<Reply> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => finish(noAnswer(this.path, method, timeoutMs)), timeoutMs)
       let buffered = ''
@@ -115,7 +117,7 @@ export class DaemonClient {
 }
 
 /** Connects, makes one call, closes. */
-export async function callDaemon<M extends Method>(runDir: string, method: M, params: RequestMap[M]['params']): Promise<RequestMap[M]['result']> {
+export async function callDaemon<M extends ClientMethod>(runDir: string, method: M, params: ClientRequestMap[M]['params']): Promise<ClientRequestMap[M]['result']> {
   const timeoutMs = requestTimeoutMs(method)
   const client = await DaemonClient.connect(runDir, timeoutMs)
   try {
