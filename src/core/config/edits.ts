@@ -298,7 +298,8 @@ function edit(config: ResourceConfig, change: ConfigEdit): ResourceConfig {
 function mergeOperations(base: Operation[], changes: Operation[]): Operation[] {
   const out = [...base]
   for (const op of changes) {
-    const at = out.findIndex((o) => o.name === op.name && o.interval === op.interval)
+    // 0, 0s and 0ms are one interval.
+    const at = out.findIndex((o) => o.name === op.name && (o.interval === op.interval || (parseDurationMs(o.interval) ?? NaN) === parseDurationMs(op.interval)))
     if (at >= 0) out[at] = op
     else if (op.name === 'monitor' && out.some((o) => o.name === 'monitor')) {
       // pcs replaces the monitor when the interval changes; keep one recurring monitor per role.
