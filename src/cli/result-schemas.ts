@@ -24,7 +24,7 @@ const EDIT_COMMANDS = [
   'resource clone', 'resource group add', 'resource group remove', 'constraint location', 'constraint colocation add',
   'constraint order', 'constraint remove', 'node add', 'node remove', 'node standby', 'node unstandby', 'node maintenance',
   'node unmaintenance', 'node attribute', 'node utilization', 'property set', 'property unset', 'config import',
-  'resource op add', 'resource op remove', 'resource relocate run', 'stonith create', 'stonith remove', 'stonith update',
+  'resource op add', 'resource op remove', 'resource relocate run', 'config rollback', 'stonith create', 'stonith remove', 'stonith update',
 ]
 
 const str = {type: 'string'}
@@ -126,6 +126,13 @@ const debugResult = {
 }
 
 const MORE_SCHEMAS: Record<string, object> = {
+  'config history': {
+    type: 'object', additionalProperties: false, required: ['stateDir', 'current', 'currentProblem', 'entries'],
+    properties: {
+      stateDir: str, current: {type: ['integer', 'null']}, currentProblem: strOrNull,
+      entries: {type: 'array', items: {type: 'object', additionalProperties: false, required: ['epoch', 'storedAt', 'size', 'path'], properties: {epoch: {type: 'integer'}, storedAt: str, size: {type: 'integer'}, path: str}}},
+    },
+  },
   'stonith list': {type: 'array', items: fenceDevice},
   'stonith show': fenceDevice,
   'resource failcount show': {type: 'array', items: failCount},

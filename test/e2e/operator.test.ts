@@ -182,6 +182,41 @@ describe('e2e: an operator\'s day (CLI)', function () {
     await ok(1, ['stonith', 'remove', 'fn'])
   })
 
+  it('config history and a live rollback as a new epoch; a corrupt state file names itself and rollback --restore brings the node back', async () => {
+    await ok(1, ['property', 'set', 'cluster-recheck-interval=7min'])
+    const kept = (await cluster.status(1)).epoch
+    await ok(1, ['property', 'unset', 'cluster-recheck-interval'])
+    await cluster.waitQuorate()
+    const history = await ok(2, ['config', 'history', '--state-dir', cluster.stateDir(2), '--json'])
+    assert.ok(history.json.result.entries.some((e: {epoch: number}) => e.epoch === kept), JSON.stringify(history.json.result))
+    const before = (await cluster.status(2)).epoch
+    const rollback = await ok(2, ['config', 'rollback', String(kept), '--state-dir', cluster.stateDir(2), '--json'])
+    assert.equal(rollback.json.result.epoch, before + 1)
+    const shown = await ok(3, ['property', 'list', '--json'])
+    assert.equal(shown.json.result.find((p: {name: string}) => p.name === 'cluster-recheck-interval').value, '7min')
+    await ok(1, ['property', 'unset', 'cluster-recheck-interval'])
+    await cluster.waitQuorate()
+
+    // A corrupt cib.json on n3: the daemon refuses to start with one line saying which file and how back.
+    await cluster.stop(3)
+    const {writeFile} = await import('node:fs/promises')
+    await writeFile(`${cluster.stateDir(3)}/cib.json`, '{"term": 3, "bo')
+    const logged = cluster.logs.get(3)!.length
+    const child = cluster.start(3)
+    const exit = await child
+    cluster.daemons.delete(3)
+    assert.notEqual(exit.exitCode, 0)
+    const said = cluster.logs.get(3)!.slice(logged).join('\n')
+    assert.match(said, new RegExp(`hactl: the stored configuration ${cluster.stateDir(3)}/cib\\.json is corrupt \\(not JSON: .*\\); earlier ones are kept: list them with 'hactl config history --state-dir `))
+    const listed = await hactl(['config', 'history', '--state-dir', cluster.stateDir(3), '--json'])
+    const last = JSON.parse(listed.stdout).result.entries.at(-1).epoch
+    const restore = await hactl(['config', 'rollback', String(last), '--restore', '--state-dir', cluster.stateDir(3), '--run-dir', cluster.runDir(3)])
+    assert.equal(restore.exitCode, 0, restore.stderr)
+    cluster.start(3)
+    await cluster.waitQuorate([1, 2, 3], 60_000)
+    assert.equal((await cluster.status(3)).epoch, (await cluster.status(1)).epoch, 'n3 caught up with the cluster')
+  })
+
   // Last: it stops a daemon and lets the cluster recover.
   it('a SIGSTOPped daemon: status and edits give up with one line and exit 3', async () => {
     cluster.kill(3, 'SIGSTOP')
