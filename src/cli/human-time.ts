@@ -37,3 +37,16 @@ export function humanSize(bytes: number): string {
   if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`
   return `${(bytes / 1_000_000).toFixed(1)} MB`
 }
+
+/**
+ * Rewrites the engine's raw times in rendered text ("until 1795664420584ms",
+ * "Recheck at 1795664420584ms") as durations from `nowMs`, with the clock time
+ * when nowMs is a real clock (the live cluster) rather than a simulated one from 0.
+ */
+export function humanizeTimes(text: string, nowMs: number): string {
+  const real = nowMs > 1e12
+  const clock = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`
+  return text
+    .replace(/\buntil (\d+)ms\b/g, (_, ms: string) => real ? `until ${clock(Number(ms))} (${relativeTime(Number(ms), nowMs)})` : `for another ${humanDuration(Number(ms) - nowMs)}`)
+    .replace(/\bRecheck at (\d+)ms\b/g, (_, ms: string) => `Recheck ${relativeTime(Number(ms), nowMs)}${real ? ` (${clock(Number(ms))})` : ''}`)
+}

@@ -1,6 +1,7 @@
 import type {ClusterStatus, StatusResource} from '../client/status.js'
 import {propertyValue} from '../core/config/defaults.js'
 import type {ResourceConfig} from '../core/config/types.js'
+import {humanizeTimes} from './human-time.js'
 
 const TRUE = /^(true|yes|on|1|y)$/i
 
@@ -98,7 +99,7 @@ export function renderStatus(s: ClusterStatus, options: RenderOptions = {}): str
       lines.push(`  * ${f.resource} ${f.op} on ${f.node}: ${f.failCount >= 1_000_000 ? 'INFINITY' : f.failCount} failure${f.failCount === 1 ? '' : 's'}${f.lastFailureMs ? ` (last ${new Date(f.lastFailureMs).toISOString()})` : ''}`)
     }
   }
-  if (s.transition) lines.push('', `Transition ${s.transition.id} in progress: ${s.transition.done}/${s.transition.total} actions done`, ...s.transition.summary.map((l) => `  ${l.trim()}`))
+  if (s.transition) lines.push('', `Transition ${s.transition.id} in progress: ${s.transition.done}/${s.transition.total} actions done`, ...s.transition.summary.map((l) => `  ${humanizeTimes(l.trim(), s.generatedAt)}`))
   const warnings = [...notices.warnings, ...s.warnings]
   if (warnings.length) lines.push('', 'Warnings:', ...warnings.map((w) => `  * ${w}`))
   return lines.join('\n')
