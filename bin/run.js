@@ -6,6 +6,12 @@ if (process.argv[2] === 'status') {
   if (options) process.exit(await fastStatus(options))
 }
 
+// Tab completion of names (src/cli/complete-names.ts): fast, no oclif.
+if (process.argv[2] === '__complete') {
+  const {completeNames} = await import('../dist/cli/complete-names.js')
+  process.exit(await completeNames(process.argv.slice(3)))
+}
+
 // `hactl daemon` without oclif: it would stay in the daemon's memory for good (src/daemon/main.ts).
 if (process.argv[2] === 'daemon') {
   const {fastDaemonArgs, fastDaemon} = await import('../dist/daemon/main.js')

@@ -133,6 +133,7 @@ const MORE_SCHEMAS: Record<string, object> = {
       entries: {type: 'array', items: {type: 'object', additionalProperties: false, required: ['epoch', 'storedAt', 'size', 'path'], properties: {epoch: {type: 'integer'}, storedAt: str, size: {type: 'integer'}, path: str}}},
     },
   },
+  'completion': {type: 'object', additionalProperties: false, required: ['script'], properties: {script: str}},
   'stonith list': {type: 'array', items: fenceDevice},
   'stonith show': fenceDevice,
   'resource failcount show': {type: 'array', items: failCount},
