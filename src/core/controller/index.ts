@@ -412,8 +412,11 @@ class Step {
 
   onLocalReport(full: boolean, epoch: number, resources: NodeReport): void {
     const s = this.s
-    const leftCleanly = full ? Object.entries(s.orchestrator.nodes).filter(([, b]) => b.leftCleanly && !b.online).map(([name]) => name) : []
-    this.toDc({t: 'report', full, epoch, resources: reportToWire(resources, s.nowMs), ...(leftCleanly.length > 0 ? {leftCleanly} : {})})
+    // What this node knows of nodes that are gone: a new DC may know less (it never saw them go).
+    const departed = full
+      ? Object.entries(s.orchestrator.nodes).filter(([, b]) => !b.online && b.lostInViewId !== undefined).map(([node, b]) => ({node, viewId: b.lostInViewId!, clean: b.leftCleanly === true}))
+      : []
+    this.toDc({t: 'report', full, epoch, resources: reportToWire(resources, s.nowMs), ...(departed.length > 0 ? {departed} : {})})
     if (full && s.reporting) {
       const again = s.reporting.again
       s.reporting = null
@@ -518,7 +521,7 @@ class Step {
         // A report probed against an older configuration may miss new resources: not full.
         const full = m.full && m.epoch >= (this.s.orchestrator.config?.epoch ?? 0)
         if (m.full && !full) this.s.drops = {...this.s.drops, 'stale-report': (this.s.drops['stale-report'] ?? 0) + 1}
-        if (m.leftCleanly) this.orchestrate({type: 'left-cleanly', nodes: m.leftCleanly})
+        if (m.departed) this.orchestrate({type: 'departed', records: m.departed})
         this.orchestrate({type: 'report', node, resources: reportFromWire(m.resources, this.s.nowMs), full})
         break
       }

@@ -49,8 +49,8 @@ export type ToNode =
 
 /** From a node to the DC of its view. */
 export type ToDc =
-  /** `leftCleanly`: nodes this node saw leave cleanly (a new DC may never have seen them). */
-  | {t: 'report', full: boolean, epoch: number, resources: WireReport, leftCleanly?: string[]}
+  /** `departed`: nodes this node saw go, the view they went in, and whether they had announced a clean leave. */
+  | {t: 'report', full: boolean, epoch: number, resources: WireReport, departed?: Array<{node: string, viewId: number, clean: boolean}>}
   | {t: 'result', transitionId: number, actionId: string, ok: boolean, resources: WireReport}
   | {t: 'leave-request'}
 
@@ -111,7 +111,8 @@ const TO_NODE: Record<ToNode['t'], (m: Fields) => boolean> = {
 
 const TO_DC: Record<ToDc['t'], (m: Fields) => boolean> = {
   'report': (m) => typeof m.full === 'boolean' && isCount(m.epoch) && isWireReport(m.resources)
-    && (m.leftCleanly === undefined || (Array.isArray(m.leftCleanly) && m.leftCleanly.length <= 1000 && m.leftCleanly.every(isName))),
+    && (m.departed === undefined || (Array.isArray(m.departed) && m.departed.length <= 1000
+      && m.departed.every((e) => isObject(e) && isName(e.node) && isCount(e.viewId) && typeof e.clean === 'boolean'))),
   'result': (m) => isCount(m.transitionId) && isName(m.actionId) && typeof m.ok === 'boolean' && isWireReport(m.resources),
   'leave-request': () => true,
 }

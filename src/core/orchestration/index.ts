@@ -86,11 +86,14 @@ export function stepOrchestrator(previous: OrchestratorState, event: Orchestrato
       state.dirty = true
       break
     }
-    case 'left-cleanly':
-      for (const name of event.nodes) {
+    case 'departed':
+      for (const {node: name, viewId, clean} of event.records) {
         const book = state.nodes[name]
-        if (!book || book.online || book.everSeen || book.leftCleanly) continue
-        state.nodes[name] = {...book, unclean: false, leftCleanly: true, lostAtMs: undefined, resources: {}}
+        if (!book || book.online || (book.lostInViewId ?? -1) >= viewId) continue
+        state.nodes[name] = clean
+          ? {...book, lostInViewId: viewId, unclean: false, leftCleanly: true, fenced: false, lostAtMs: undefined, resources: {}}
+          : {...book, lostInViewId: viewId, unclean: !book.fenced, leftCleanly: false, lostAtMs: book.lostAtMs ?? state.nowMs,
+            resources: book.fenced ? book.resources : possiblyActive(state.config, book.resources)}
         state.dirty = true
       }
       break
@@ -146,7 +149,7 @@ function onView(state: OrchestratorState, event: Extract<OrchestratorEvent, {typ
       // that joined, left unreported, and got its resources started elsewhere at once.
       const unknown = !clean && state.active && !book.reported
       state.nodes[name] = {
-        online: false, unclean: !clean, fenced: false, reported: false, leaving: false, everSeen: true, ...(clean ? {leftCleanly: true} : {}),
+        online: false, unclean: !clean, fenced: false, reported: false, leaving: false, everSeen: true, lostInViewId: event.viewId, ...(clean ? {leftCleanly: true} : {}),
         lostAtMs: clean ? undefined : event.nowMs - state.evictAfterMs,
         resources: clean ? {} : unknown ? possiblyActive(state.config, book.resources) : book.resources,
       }

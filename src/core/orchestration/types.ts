@@ -30,6 +30,8 @@ export interface NodeBook {
   leftCleanly?: boolean
   /** This node saw it online at some time (a DC knows nothing of a node it never saw). */
   everSeen?: boolean
+  /** The view in which it went offline here: a member's record of a later clean leave is newer knowledge. */
+  lostInViewId?: number
   resources: NodeReport
 }
 
@@ -79,10 +81,11 @@ export type OrchestratorEvent =
    */
   | {type: 'leaving', node: string, resources: NodeReport}
   /**
-   * A member recorded these nodes' clean leaves: for a node this DC never saw, that is
-   * all it can know, and the node is not held or fenced for it.
+   * What a member knows of nodes that are gone: the view each went in, and whether it
+   * had announced a clean leave. The latest view wins over this DC's own knowledge: a
+   * clean leave it never saw is not held or fenced; an unclean one is held again.
    */
-  | {type: 'left-cleanly', nodes: string[]}
+  | {type: 'departed', records: Array<{node: string, viewId: number, clean: boolean}>}
   | {type: 'cleanup', resource: string, node?: string}
   /**
    * What the previous DC knew of nodes that are gone (from its last status): a new DC
