@@ -14,10 +14,11 @@
  *    after it noticed the loss at the earliest (policy/nodes.ts), so waiting eats
  *    into that budget. A non-quorate view is waited out (for one token timeout from
  *    its first view, looked at every half heartbeat) only while the reachable nodes
- *    form a closed majority: with this node a majority of votes, and none of them
- *    reporting a fresh link to a node this one cannot reach (such a node may form a
- *    view without this one: the whole-cluster simulator found a one-way cut where
- *    the old "majority reachable" wait overlapped the recovery elsewhere). While the
+ *    form a closed majority: with this node a majority of votes, each of them
+ *    reporting fresh links to all the others and this node, and to nobody else (a
+ *    node outside, or a link fresh from one end only, may let a view form without
+ *    this one: the whole-cluster simulator found one-way cuts where the old "majority
+ *    reachable" wait overlapped the recovery elsewhere). While the
  *    reports of the others may still lag (half a heartbeat from the first
  *    non-quorate view) an open majority is given that long to close; actions that
  *    finish after the stop are stopped too;
@@ -287,10 +288,19 @@ class Step {
     return votes * 2 > expectedVotes
   }
 
-  /** None of the reachable peers reports a fresh link outside this node and the reachable ones. */
+  /**
+   * This node and the reachable ones form a clique that nobody in it can leave for
+   * another: every reachable peer reports fresh links to all of them (this node
+   * included: a one-way link looks fresh from one end only) and to nobody else.
+   */
   closed(reachable: number[], peerFresh: Record<number, number[]>): boolean {
     const inside = new Set([...reachable, this.self])
-    return reachable.every((id) => (peerFresh[id] ?? [...inside]).every((other) => inside.has(other)))
+    return reachable.every((id) => {
+      const fresh = peerFresh[id]
+      if (!fresh) return false
+      const seen = new Set(fresh)
+      return fresh.every((other) => inside.has(other)) && [...inside].every((other) => other === id || seen.has(other))
+    })
   }
 
   policy(): string {

@@ -150,7 +150,10 @@ function onView(state: OrchestratorState, event: Extract<OrchestratorEvent, {typ
       const unknown = !clean && state.active && !book.reported
       state.nodes[name] = {
         online: false, unclean: !clean, fenced: false, reported: false, leaving: false, everSeen: true, lostInViewId: event.viewId, ...(clean ? {leftCleanly: true} : {}),
-        lostAtMs: clean ? undefined : event.nowMs - state.evictAfterMs,
+        // Only an agreed quorate view without it bounds when it was last heard (the membership waited
+        // for it to settle); a view formed alone (after a pause) does not: the lost time is then set
+        // when this node becomes DC (found by the whole-cluster simulator).
+        lostAtMs: clean || !event.quorate ? undefined : event.nowMs - state.evictAfterMs,
         resources: clean ? {} : unknown ? possiblyActive(state.config, book.resources) : book.resources,
       }
     }
