@@ -83,6 +83,15 @@ describe('node controller', () => {
     assert.deepEqual(of(outputs, 'lrm-stop-all').map((o) => o.reason), ['no quorum'])
   })
 
+  it('no-quorum-policy=stop: a peer that does not report this node fresh (one-way link) is no clique', () => {
+    // n2 hears n1 and n3; n1 does not list n2 (it does not hear it): n1 and n3 may go on without n2.
+    let {state, outputs} = run(controller(), {type: 'view', nowMs: 0, view: view(1, [1, 2, 3], true), reachable: [1, 3]},
+      {type: 'view', nowMs: 100, view: view(1, [1, 2, 3], false), reachable: [1, 3], peerFresh: {1: [3], 3: [1, 2]}})
+    assert.equal(of(outputs, 'lrm-stop-all').length, 0)
+    ;({state, outputs} = run(state, {type: 'tick', nowMs: 125, reachable: [1, 3], peerFresh: {1: [3], 3: [1, 2]}}))
+    assert.equal(of(outputs, 'lrm-stop-all').length, 1)
+  })
+
   it('clean leave: asks the DC even when holding nothing; after the grant, announces to every member and waits for acks', () => {
     let {state, outputs} = run(controller(), {type: 'view', nowMs: 0, view: view(1, [1, 2, 3], true), reachable: [1, 3]}, {type: 'shutdown', nowMs: 5, reason: 'SIGTERM', budgetMs: 5000})
     const asked = of(outputs, 'send').filter((o) => o.to === 1 && o.message.ch === 'node' && o.message.m.t === 'leave-request')
