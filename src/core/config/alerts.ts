@@ -24,6 +24,8 @@ export interface AlertEntry {
   select?: AlertKind[]
   /** How long one run may take (default 30s, Pacemaker's). */
   timeout?: string
+  /** Pacemaker's alert instance attributes: passed to the agent as environment variables (e.g. debug_exec_order=true). */
+  options?: Record<string, string>
 }
 
 const ALERT_ID = {type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$'}
@@ -45,6 +47,11 @@ export const alertsSchema = {
       },
       select: {type: 'array', uniqueItems: true, items: {enum: [...ALERT_KINDS]}},
       timeout: {type: 'string', maxLength: 32},
+      options: {
+        type: 'object', maxProperties: 32,
+        propertyNames: {pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$', not: {pattern: '^(CRM_alert_|PATH$|LD_)'}},
+        additionalProperties: {type: 'string', maxLength: 1024},
+      },
     },
   },
 } as const

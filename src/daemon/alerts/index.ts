@@ -1,8 +1,9 @@
 // Alert delivery on the DC (issue 13): for every alert event the daemon logs, each
 // selected alert's agent runs once per recipient with Pacemaker's CRM_alert_*
 // environment — so Pacemaker's sample agents run unchanged — at most
-// MAX_CONCURRENT at once, retried with backoff until it exits 0 or the retry
-// limit passes, and each delivery is recorded (stateDir/alert-history.json,
+// MAX_CONCURRENT at once and, per alert and recipient, one at a time in sequence
+// order (a recipient sees events in order); a run that fails is retried with
+// backoff until it exits 0 or the retry limit passes, and each delivery is recorded (stateDir/alert-history.json,
 // `hactl alert history`). Runs never block the daemon and never throw into it.
 import {execa} from 'execa'
 import {readFile} from 'node:fs/promises'
@@ -41,6 +42,7 @@ export interface AlertDelivery {
 }
 
 interface Job {
+  key: string
   record: AlertDelivery
   alert: AlertEntry
   env: Record<string, string>
@@ -66,7 +68,11 @@ function describe(event: AlertEvent): string {
 
 export class AlertDispatcher {
   private sequence: SequenceState = {viewId: 0, n: 0}
-  private readonly queue: Job[] = []
+  /** Per alert and recipient, in sequence order. */
+  private readonly queues = new Map<string, Job[]>()
+  /** Keys with a run in flight or waiting to retry: their next job waits. */
+  private readonly busy = new Set<string>()
+  private queued = 0
   private running = 0
   private readonly timers = new Set<NodeJS.Timeout>()
   private history: AlertDelivery[] = []
@@ -110,31 +116,49 @@ export class AlertDispatcher {
           sequence: numbered.sequence, alert: alert.id, recipient: recipient.value, kind: event.kind, node: event.node,
           summary: describe(event), atMs: epochMs, attempts: 0, outcome: 'pending', lastExit: null,
         }
-        const job = {record, alert, env: alertEnvironment(event, {recipient: recipient.value, sequence: numbered.sequence, timestamp, epochMs})}
-        if (this.queue.length >= MAX_QUEUED) {
+        const key = `${alert.id}\u0000${recipient.value}`
+        const env = {...alert.options, ...alertEnvironment(event, {recipient: recipient.value, sequence: numbered.sequence, timestamp, epochMs})}
+        if (this.queued >= MAX_QUEUED) {
           record.outcome = 'dropped'
-          this.logger.log('error', 'alert-dropped', {alert: alert.id, sequence: record.sequence, queued: this.queue.length})
+          this.logger.log('error', 'alert-dropped', {alert: alert.id, sequence: record.sequence, queued: this.queued})
           this.record(record)
           continue
         }
-        this.queue.push(job)
+        const queue = this.queues.get(key) ?? []
+        queue.push({key, record, alert, env})
+        this.queues.set(key, queue)
+        this.queued++
       }
     }
     this.pump()
   }
 
   private pump(): void {
-    while (!this.stopped && this.running < MAX_CONCURRENT && this.queue.length > 0) {
-      const job = this.queue.shift()!
+    for (const [key, queue] of this.queues) {
+      if (this.stopped || this.running >= MAX_CONCURRENT) return
+      if (this.busy.has(key)) continue
+      const job = queue[0]
+      this.busy.add(key)
       this.running++
-      void this.run(job).finally(() => {
+      void this.run(job).then((done) => {
         this.running--
+        if (done) this.finish(job)
         this.pump()
       })
     }
   }
 
-  private async run(job: Job): Promise<void> {
+  /** The job is over (delivered or given up): the next of its key may run. */
+  private finish(job: Job): void {
+    const queue = this.queues.get(job.key)
+    queue?.shift()
+    this.queued--
+    if (queue && queue.length === 0) this.queues.delete(job.key)
+    this.busy.delete(job.key)
+  }
+
+  /** One run; resolves true when the job is over, false when a retry is scheduled. */
+  private async run(job: Job): Promise<boolean> {
     const {record, alert} = job
     record.attempts++
     const timeoutMs = parseDurationMs(alert.timeout ?? '') ?? DEFAULT_TIMEOUT_MS
@@ -149,7 +173,7 @@ export class AlertDispatcher {
       delete record.lastError
       this.logger.log('info', 'alert-delivered', {alert: alert.id, sequence: record.sequence, recipient: record.recipient, attempts: record.attempts})
       this.record(record)
-      return
+      return true
     }
     record.lastError = result.timedOut ? `timed out after ${timeoutMs} ms` : String(result.stderr ?? '').trim().split('\n').pop()?.slice(0, 200) || `exit ${result.exitCode}`
     const delay = retryDelayMs(record.attempts, this.retry)
@@ -158,16 +182,17 @@ export class AlertDispatcher {
       record.doneAtMs = this.source.now()
       this.logger.log('error', 'alert-failed', {alert: alert.id, sequence: record.sequence, recipient: record.recipient, attempts: record.attempts, exit: record.lastExit, error: record.lastError})
       this.record(record)
-      return
+      return true
     }
     this.logger.log('warning', 'alert-retry', {alert: alert.id, sequence: record.sequence, attempts: record.attempts, exit: record.lastExit, retry_in_ms: delay})
     const timer = setTimeout(() => {
       this.timers.delete(timer)
       if (this.stopped) return
-      this.queue.unshift(job)
+      this.busy.delete(job.key)
       this.pump()
     }, delay)
     this.timers.add(timer)
+    return false
   }
 
   private record(delivery: AlertDelivery): void {
