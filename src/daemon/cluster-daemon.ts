@@ -165,7 +165,7 @@ export class ClusterDaemon {
     this.executor = new Executor({
       env: {HA_RSCTMP: join(this.options.runDir, 'rsctmp')},
       // observability hook (issue 13): every agent result, for the operation-duration metrics
-      onResult: (r) => this.logger.log('debug', 'agent-op', {resource: r.resource, action: r.action, interval_ms: r.intervalMs, result: r.ocfResult ?? r.status, duration_ms: r.durationMs}),
+      onResult: (r) => this.logger.log('debug', 'agent-op', {resource: r.resource, agent: r.agent, action: r.action, interval_ms: r.intervalMs, result: r.ocfResult ?? r.status, duration_ms: r.durationMs}),
     })
     // The guard is up before anything can start here: a daemon that cannot reach
     // one does not start (its resources would not be dropped if it died).

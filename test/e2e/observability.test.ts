@@ -12,6 +12,7 @@ import {execa} from 'execa'
 import {chmod, mkdir, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {BIN, TestCluster} from '../lib/cluster.js'
+import {checkContract} from '../lib/contract.js'
 import {requireNetns} from '../lib/netns.js'
 
 const VIP = '10.213.0.100'
@@ -129,6 +130,7 @@ describe('e2e: observability — Prometheus, alert agents, history', function ()
     }
     const listed = await cluster.cli(2, ['alert', 'list', '--json'])
     assert.deepEqual(listed.json.result.map((a: {id: string}) => a.id), ['file', 'flaky'], 'the alerts reached every node')
+    await checkContract('alert list', listed.json)
     // The VIP on the DC, so the crash takes both.
     const dc = (await cluster.status(1)).dc as string
     const dcNode = Number(dc.slice(1))
@@ -181,11 +183,13 @@ describe('e2e: observability — Prometheus, alert agents, history', function ()
     assert.ok(lost, JSON.stringify(history.json.result))
     assert.equal(lost.outcome, 'delivered')
     assert.equal(lost.attempts, 3)
+    await checkContract('alert history', history.json)
 
     // The new DC's transition history: the failover's transitions, each re-planned identically.
     await cluster.waitQuorate(survivors, 20_000)
     const transitions = await local(newDcNode, ['history', '--json'])
     assert.equal(transitions.exitCode, 0, transitions.stderr)
+    await checkContract('history', transitions.json)
     const records = transitions.json.result as Array<{n: number, trigger: string[], actions: Array<{op: string, resource?: string}>, outcome: string}>
     assert.ok(records.some((r) => r.actions.some((a) => a.op === 'start' && a.resource === 'vip')), `a transition starts the VIP: ${JSON.stringify(records)}`)
     assert.ok(records.some((r) => r.trigger.some((t) => t.includes(dc))), `a trigger names the lost node: ${JSON.stringify(records.map((r) => r.trigger))}`)
@@ -193,6 +197,7 @@ describe('e2e: observability — Prometheus, alert agents, history', function ()
       const replay = await local(newDcNode, ['simulate', '--replay', String(r.n), '--json'])
       assert.equal(replay.exitCode, 0, `${replay.stderr}${replay.stdout}`)
       assert.equal(replay.json.result.identical, true, `transition #${r.n} replays identically: ${JSON.stringify(replay.json.result)}`)
+      await checkContract('simulate', replay.json)
     }
     const text = await local(newDcNode, ['history'])
     assert.match(text.stdout, /trigger: /)

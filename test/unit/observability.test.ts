@@ -2,6 +2,7 @@
 // replay, the metrics address), and the shell parts run for real: the metrics
 // registry and HTTP endpoint on loopback, alert delivery running real agents.
 import assert from 'node:assert/strict'
+import {execa} from 'execa'
 import {chmod, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {request} from 'node:http'
 import {tmpdir} from 'node:os'
@@ -225,7 +226,7 @@ describe('observability: metrics', () => {
     status = statusOf([{id: 'vip', agent: 'ocf:hactl:vip', group: null, nodes: ['n2'], role: 'started', targetRole: 'Started'}])
     source.clock = 2_500
     logger.log('info', 'transition-complete', {id: 1})
-    logger.log('debug', 'agent-op', {resource: 'vip', action: 'start', result: 'OCF_SUCCESS', duration_ms: 12} satisfies Fields)
+    logger.log('debug', 'agent-op', {resource: 'vip', agent: 'ocf:hactl:vip', action: 'start', result: 'OCF_SUCCESS', duration_ms: 12} satisfies Fields)
     logger.log('notice', 'fence-done', {node: 'n3'})
     logger.log('info', 'alert-delivered', {alert: 'file'})
     const {body, contentType} = await metrics.render()
@@ -233,7 +234,7 @@ describe('observability: metrics', () => {
     for (const line of [
       'ha_cluster_pacemaker_nodes{node="n1",type="member",status="online"} 1',
       'ha_cluster_pacemaker_nodes{node="n1",type="member",status="dc"} 1',
-      'ha_cluster_pacemaker_resources{resource="vip",agent="ocf:hactl:vip",group="",clone="",managed="true",node="n2",role="started",status="active"} 1',
+      'ha_cluster_pacemaker_resources{node="n2",resource="vip",role="started",managed="true",status="active",agent="ocf:hactl:vip",group="",clone=""} 1',
       'ha_cluster_pacemaker_fail_count{node="n2",resource="vip"} 1',
       'ha_cluster_pacemaker_migration_threshold{node="n2",resource="vip"} 3',
       'ha_cluster_pacemaker_location_constraints{constraint="location-vip-n1",node="n1",resource="vip",role=""} 100',
@@ -242,10 +243,20 @@ describe('observability: metrics', () => {
       'hactl_failover_duration_seconds_count{cause="node-lost"} 1',
       'hactl_failover_duration_seconds_sum{cause="node-lost"} 2.5',
       'hactl_transition_duration_seconds_sum 1.5',
-      'hactl_agent_operation_duration_seconds_count{resource="vip",action="start"} 1',
+      'hactl_agent_operation_duration_seconds_count{agent="ocf:hactl:vip",action="start"} 1',
+      'hactl_agent_operation_last_duration_seconds{resource="vip",action="start"} 0.012',
       'hactl_fence_attempts_total{node="n3",outcome="done"} 1',
       'hactl_alert_deliveries_total{alert="file",outcome="delivered"} 1',
     ]) assert.ok(body.includes(line), `missing: ${line}\n${body}`)
+    // Prometheus' own linter, when installed (CI installs Debian's prometheus).
+    const promtool = await execa('promtool', ['check', 'metrics'], {input: body, reject: false}).catch(() => undefined)
+    if (promtool?.exitCode === undefined || promtool.failed && promtool.exitCode === undefined) {
+      if (process.env.CI === 'true') assert.fail('promtool is missing (Debian prometheus) with CI=true')
+    } else {
+      // Exit 3 is lint only; ha_cluster_exporter's own names (ha_cluster_pacemaker_fail_count) draw some, kept for its dashboards.
+      const problems = `${promtool.stderr}\n${promtool.stdout}`.split('\n').filter((l) => l.trim() !== '')
+      assert.ok(promtool.exitCode === 0 || (promtool.exitCode === 3 && problems.every((l) => l.startsWith('ha_cluster_'))), `promtool check metrics (exit ${promtool.exitCode}): ${problems.join('\n')}`)
+    }
   })
 
   it('the endpoint answers GET /metrics, 404 elsewhere, 405 to other methods', async () => {

@@ -19,9 +19,11 @@ export interface Monitoring {
 export async function startMonitoring(source: MetricsSource, logger: Logger): Promise<Monitoring> {
   const metrics = new DaemonMetrics(source)
   const untap = logger.tap(metrics.tap)
-  const address = parseListenAddress(source.bootstrap.metrics?.address ?? DEFAULT_METRICS_ADDRESS)
+  // HACTL_METRICS_ADDRESS overrides cluster.json for one daemon (tests, benchmarks, a node with its own address).
+  const address = parseListenAddress(process.env.HACTL_METRICS_ADDRESS || source.bootstrap.metrics?.address || DEFAULT_METRICS_ADDRESS)
   let server: MetricsServer | undefined
-  if (address !== 'off' && !('error' in address)) {
+  if (typeof address === 'object' && 'error' in address) logger.log('warning', 'metrics-not-served', {error: address.error})
+  else if (address !== 'off') {
     const candidate = new MetricsServer({...address, render: () => metrics.render(), logger})
     try {
       await candidate.start()

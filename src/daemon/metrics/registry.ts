@@ -38,6 +38,29 @@ export function placementOf(status: ClusterStatus | undefined): Placement {
   return placement
 }
 
+function escapeLabel(value: string): string {
+  return /[\\"\n]/.test(value) ? value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"') : value
+}
+
+/**
+ * A gauge family with one series per resource, computed whole at scrape time and
+ * written as text here: prom-client's set() hashes every label set and its
+ * formatter walks every label object, which costs tens of milliseconds for a
+ * thousand resources; this costs a string per series.
+ */
+class ComputedGauge {
+  constructor(readonly name: string, readonly help: string, private readonly labelNames: readonly string[], private readonly compute: () => Array<{labels: readonly string[], value: number}>) {}
+
+  text(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`]
+    for (const {labels, value} of this.compute()) {
+      const pairs = this.labelNames.map((n, i) => `${n}="${escapeLabel(labels[i])}"`).join(',')
+      lines.push(`${this.name}{${pairs}} ${value === Infinity ? '+Inf' : value === -Infinity ? '-Inf' : value}`)
+    }
+    return lines.join('\n')
+  }
+}
+
 function str(v: Fields[string]): string {
   return v === undefined || v === null ? '' : Array.isArray(v) ? v.join(',') : String(v)
 }
@@ -51,14 +74,19 @@ export class DaemonMetrics {
   readonly registry = new Registry()
   private failovers: FailoverBook = emptyFailoverBook()
   private readonly transitionStarts = new Map<number, number>()
+  /** The status, built once per scrape (building it walks every resource). */
+  private scrapeStatus: ClusterStatus | undefined
 
   private readonly failoverSeconds: Histogram<'cause'>
   private readonly viewChanges: Counter<'reason'>
   private readonly transitions: Counter<never>
   private readonly transitionSeconds: Histogram<never>
   private readonly fences: Counter<'node' | 'outcome'>
-  private readonly agentSeconds: Histogram<'resource' | 'action'>
-  private readonly agentOps: Counter<'resource' | 'action' | 'result'>
+  private readonly agentSeconds: Histogram<'agent' | 'action'>
+  /** resource + action -> the last duration (a computed gauge; removed resources are dropped at scrape). */
+  private readonly agentLast = new Map<string, {labels: string[], value: number}>()
+  private readonly computed: ComputedGauge[] = []
+  private readonly agentOps: Counter<'agent' | 'action' | 'result'>
   private readonly alerts: Counter<'alert' | 'outcome'>
   private readonly guardTrips: Counter<never>
   private readonly actionsFailed: Counter<'resource' | 'action'>
@@ -74,35 +102,33 @@ export class DaemonMetrics {
       labelNames: ['node', 'type', 'status'], registers,
       collect() {
         this.reset()
-        const status = self.source.status()
+        const status = self.statusNow()
         for (const n of status.nodes) {
           const states: Record<string, boolean> = {online: n.online, standby: n.standby, maintenance: n.maintenance, unclean: n.unclean, dc: status.dc === n.name}
           for (const [s, on] of Object.entries(states)) this.set({node: n.name, type: 'member', status: s}, on ? 1 : 0)
         }
       },
     })
-    new Gauge({
-      name: 'ha_cluster_pacemaker_resources', help: 'Each resource instance where it is, with its role and status: 1.',
-      labelNames: ['node', 'resource', 'role', 'managed', 'status', 'agent', 'group', 'clone'], registers,
-      collect() {
-        this.reset()
-        const status = self.source.status()
-        for (const r of status.resources) {
-          const clone = r.id.includes(':') ? r.id.slice(0, r.id.lastIndexOf(':')) : ''
-          const base = {resource: r.id, agent: r.agent, group: r.group ?? '', clone, managed: r.role === 'unmanaged' ? 'false' : 'true'}
-          const role = r.role === 'started' || r.role === 'failed' ? 'started' : 'stopped'
-          const state = r.role === 'failed' ? 'failed' : r.agent === 'orphan' ? 'orphaned' : r.nodes.length > 0 ? 'active' : 'stopped'
-          if (r.nodes.length === 0) this.set({...base, node: '', role, status: state}, 1)
-          for (const node of r.nodes) this.set({...base, node, role, status: state}, 1)
+    this.computed.push(new ComputedGauge('ha_cluster_pacemaker_resources', 'Each resource instance where it is, with its role and status: 1.',
+      ['node', 'resource', 'role', 'managed', 'status', 'agent', 'group', 'clone'], () => {
+      const values: Array<{labels: string[], value: number}> = []
+      for (const r of self.statusNow().resources) {
+        const clone = r.id.includes(':') ? r.id.slice(0, r.id.lastIndexOf(':')) : ''
+        const role = r.role === 'started' || r.role === 'failed' ? 'started' : 'stopped'
+        const state = r.role === 'failed' ? 'failed' : r.agent === 'orphan' ? 'orphaned' : r.nodes.length > 0 ? 'active' : 'stopped'
+        const managed = r.role === 'unmanaged' ? 'false' : 'true'
+        for (const node of r.nodes.length === 0 ? [''] : r.nodes) {
+          values.push({labels: [node, r.id, role, managed, state, r.agent, r.group ?? '', clone], value: 1})
         }
-      },
-    })
+      }
+      return values
+    }))
     new Gauge({
       name: 'ha_cluster_pacemaker_fail_count', help: 'Fail count per node and resource.',
       labelNames: ['node', 'resource'], registers,
       collect() {
         this.reset()
-        for (const f of self.source.status().failures) this.set({node: f.node, resource: f.resource}, f.failCount >= 1_000_000 ? Infinity : f.failCount)
+        for (const f of self.statusNow().failures) this.set({node: f.node, resource: f.resource}, f.failCount >= 1_000_000 ? Infinity : f.failCount)
       },
     })
     new Gauge({
@@ -113,7 +139,7 @@ export class DaemonMetrics {
         const config = self.source.config()
         if (!config) return
         const fallback = propertyValue(config, 'migration-threshold')
-        for (const f of self.source.status().failures) {
+        for (const f of self.statusNow().failures) {
           const base = f.resource.includes(':') ? f.resource.slice(0, f.resource.lastIndexOf(':')) : f.resource
           const meta = config.resources.find((r) => r.id === base)?.meta['migration-threshold']
           const score = parseScore(meta || fallback) ?? 1_000_000
@@ -230,7 +256,7 @@ export class DaemonMetrics {
     new Gauge({
       name: 'hactl_dc', help: 'Whether this node is the DC: 1 or 0.', registers,
       collect() {
-        this.set(self.source.status().dc === self.source.nodeName ? 1 : 0)
+        this.set(self.statusNow().dc === self.source.nodeName ? 1 : 0)
       },
     })
     new Gauge({
@@ -249,8 +275,21 @@ export class DaemonMetrics {
     this.transitions = new Counter({name: 'hactl_transitions_total', help: 'Transitions the DC started on this node.', registers})
     this.transitionSeconds = new Histogram({name: 'hactl_transition_duration_seconds', help: 'From a transition planned to all its actions done.', buckets: TRANSITION_BUCKETS, registers})
     this.fences = new Counter({name: 'hactl_fence_attempts_total', help: 'Fence attempts by target node and outcome (done, failed, no-device).', labelNames: ['node', 'outcome'], registers})
-    this.agentSeconds = new Histogram({name: 'hactl_agent_operation_duration_seconds', help: 'Resource agent operations on this node, by resource and action.', labelNames: ['resource', 'action'], buckets: AGENT_BUCKETS, registers})
-    this.agentOps = new Counter({name: 'hactl_agent_operations_total', help: 'Resource agent operations on this node, by resource, action and OCF result.', labelNames: ['resource', 'action', 'result'], registers})
+    // By agent and action: a histogram per resource would be thousands of series at 1,000 resources.
+    this.agentSeconds = new Histogram({name: 'hactl_agent_operation_duration_seconds', help: 'Resource agent operations on this node, by agent and action.', labelNames: ['agent', 'action'], buckets: AGENT_BUCKETS, registers})
+    this.computed.push(new ComputedGauge('hactl_agent_operation_last_duration_seconds', 'The last run of each resource\'s action on this node.', ['resource', 'action'], () => {
+      const config = self.source.config()
+      const known = new Set(config?.resources.map((r) => r.id))
+      const values: Array<{labels: string[], value: number}> = []
+      for (const [key, entry] of self.agentLast) {
+        const resource = entry.labels[0]
+        const at = resource.lastIndexOf(':')
+        if (config && !known.has(resource) && !(at > 0 && known.has(resource.slice(0, at)))) self.agentLast.delete(key)
+        else values.push(entry)
+      }
+      return values
+    }))
+    this.agentOps = new Counter({name: 'hactl_agent_operations_total', help: 'Resource agent operations on this node, by agent, action and OCF result.', labelNames: ['agent', 'action', 'result'], registers})
     this.alerts = new Counter({name: 'hactl_alert_deliveries_total', help: 'Alert agent runs by alert and outcome (delivered, retry, failed).', labelNames: ['alert', 'outcome'], registers})
     this.guardTrips = new Counter({name: 'hactl_guard_trips_total', help: 'Times the resource guard dropped this node\'s resources (daemon gone or stalled).', registers})
     this.actionsFailed = new Counter({name: 'hactl_actions_failed_total', help: 'Dispatched actions that failed, by resource and action (seen by the DC).', labelNames: ['resource', 'action'], registers})
@@ -303,8 +342,9 @@ export class DaemonMetrics {
         this.fences.inc({node: str(fields.node), outcome: event.slice('fence-'.length)})
         break
       case 'agent-op':
-        this.agentSeconds.observe({resource: str(fields.resource), action: str(fields.action)}, Number(fields.duration_ms) / 1000)
-        this.agentOps.inc({resource: str(fields.resource), action: str(fields.action), result: str(fields.result)})
+        this.agentSeconds.observe({agent: str(fields.agent), action: str(fields.action)}, Number(fields.duration_ms) / 1000)
+        this.agentLast.set(`${str(fields.resource)}\u0000${str(fields.action)}`, {labels: [str(fields.resource), str(fields.action)], value: Number(fields.duration_ms) / 1000})
+        this.agentOps.inc({agent: str(fields.agent), action: str(fields.action), result: str(fields.result)})
         break
       case 'alert-delivered':
       case 'alert-retry':
@@ -317,8 +357,26 @@ export class DaemonMetrics {
     }
   }
 
+  /**
+   * The status for a scrape: the DC's last published one when it is of the current
+   * view (every node holds it; the DC republishes on every change), else built.
+   */
+  private statusNow(): ClusterStatus {
+    if (this.scrapeStatus) return this.scrapeStatus
+    const published = this.source.lastDcStatus()
+    const view = this.source.membership()?.view
+    this.scrapeStatus = published && view?.quorate && published.viewId === view.viewId ? published : this.source.status()
+    return this.scrapeStatus
+  }
+
   /** The exposition text. */
   async render(): Promise<{contentType: string, body: string}> {
-    return {contentType: this.registry.contentType, body: await this.registry.metrics()}
+    this.scrapeStatus = undefined
+    try {
+      const body = await this.registry.metrics()
+      return {contentType: this.registry.contentType, body: `${body.endsWith('\n') ? body : `${body}\n`}\n${this.computed.map((c) => `${c.text()}\n`).join('\n')}`}
+    } finally {
+      this.scrapeStatus = undefined
+    }
   }
 }
