@@ -218,7 +218,8 @@ describe('observability: metrics', () => {
     const metrics = new DaemonMetrics(source)
     const logger = quiet()
     logger.tap(metrics.tap)
-    logger.log('info', 'view-change', {phase: 'usable', reason: 'member-lost'})
+    logger.log('info', 'view-change', {phase: 'usable', reason: 'member-lost', left: [1]})
+    logger.log('info', 'quorum-change', {phase: 'usable', reason: 'paused', left: []})
     logger.log('info', 'view-change', {phase: 'gathering', reason: 'member-lost'})
     logger.log('notice', 'view', {view: 4, left: ['n1'], joined: []})
     source.clock = 1_000
@@ -240,6 +241,9 @@ describe('observability: metrics', () => {
       'ha_cluster_pacemaker_location_constraints{constraint="location-vip-n1",node="n1",resource="vip",role=""} 100',
       'ha_cluster_pacemaker_constraints{type="location"} 1',
       'hactl_membership_view_changes_total{reason="member-lost"} 1',
+      'hactl_membership_view_changes_total{reason="paused"} 1',
+      'hactl_membership_suspicions_total{outcome="evicted"} 1',
+      'hactl_membership_suspicions_total{outcome="cleared"} 1',
       'hactl_failover_duration_seconds_count{cause="node-lost"} 1',
       'hactl_failover_duration_seconds_sum{cause="node-lost"} 2.5',
       'hactl_transition_duration_seconds_sum 1.5',

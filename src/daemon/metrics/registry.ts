@@ -79,6 +79,7 @@ export class DaemonMetrics {
 
   private readonly failoverSeconds: Histogram<'cause'>
   private readonly viewChanges: Counter<'reason'>
+  private readonly suspicions: Counter<'outcome'>
   private readonly transitions: Counter<never>
   private readonly transitionSeconds: Histogram<never>
   private readonly fences: Counter<'node' | 'outcome'>
@@ -272,6 +273,11 @@ export class DaemonMetrics {
       labelNames: ['cause'], buckets: FAILOVER_BUCKETS, registers,
     })
     this.viewChanges = new Counter({name: 'hactl_membership_view_changes_total', help: 'Agreed membership views this node entered, by the reason the previous one ended.', labelNames: ['reason'], registers})
+    this.suspicions = new Counter({
+      name: 'hactl_membership_suspicions_total',
+      help: 'Agreed views that ended because a member went silent (member-lost) or this node was paused: outcome evicted when the next agreed view lost a member, cleared when everyone stayed.',
+      labelNames: ['outcome'], registers,
+    })
     this.transitions = new Counter({name: 'hactl_transitions_total', help: 'Transitions the DC started on this node.', registers})
     this.transitionSeconds = new Histogram({name: 'hactl_transition_duration_seconds', help: 'From a transition planned to all its actions done.', buckets: TRANSITION_BUCKETS, registers})
     this.fences = new Counter({name: 'hactl_fence_attempts_total', help: 'Fence attempts by target node and outcome (done, failed, no-device).', labelNames: ['node', 'outcome'], registers})
@@ -293,6 +299,11 @@ export class DaemonMetrics {
     this.alerts = new Counter({name: 'hactl_alert_deliveries_total', help: 'Alert agent runs by alert and outcome (delivered, retry, failed).', labelNames: ['alert', 'outcome'], registers})
     this.guardTrips = new Counter({name: 'hactl_guard_trips_total', help: 'Times the resource guard dropped this node\'s resources (daemon gone or stalled).', registers})
     this.actionsFailed = new Counter({name: 'hactl_actions_failed_total', help: 'Dispatched actions that failed, by resource and action (seen by the DC).', labelNames: ['resource', 'action'], registers})
+    // Series that exist from the start, at 0: Prometheus' increase() cannot see a first event in a series that appears with it.
+    for (const cause of ['node-lost', 'failed']) this.failoverSeconds.zero({cause})
+    for (const reason of ['member-lost', 'member-left', 'paused', 'new-round', 'startup']) this.viewChanges.inc({reason}, 0)
+    for (const outcome of ['cleared', 'evicted']) this.suspicions.inc({outcome}, 0)
+    for (const n of source.bootstrap.nodes ?? []) for (const outcome of ['done', 'failed']) this.fences.inc({node: n.name, outcome}, 0)
   }
 
   /** The Logger tap: typed counting of the daemon's own events. */
@@ -300,7 +311,11 @@ export class DaemonMetrics {
     switch (event) {
       case 'view-change':
       case 'quorum-change':
-        if (fields.phase === 'usable') this.viewChanges.inc({reason: str(fields.reason) || 'unknown'})
+        if (fields.phase === 'usable') {
+          const reason = str(fields.reason) || 'unknown'
+          this.viewChanges.inc({reason})
+          if (reason === 'member-lost' || reason === 'paused') this.suspicions.inc({outcome: list(fields.left).length > 0 ? 'evicted' : 'cleared'})
+        }
         break
       case 'view': {
         const left = list(fields.left)
