@@ -24,6 +24,8 @@ export async function startObservability(daemon: ObservedDaemon, logger: Logger)
   const alerts = new AlertDispatcher({
     nodeName: daemon.nodeName, stateDir: daemon.stateDir, config: () => daemon.config(), now: () => daemon.now(),
     nodeIds: new Map(daemon.bootstrap.nodes.map((n) => [n.name, n.id])), viewId: () => daemon.membership()?.view.viewId ?? 0,
+    failures: () => daemon.status().failures,
+    priorFailures: () => [...(daemon.lastDcStatus()?.failures ?? []), ...daemon.status().failures],
   }, logger)
   await alerts.load()
   const untapAlerts = logger.tap(alerts.tap)

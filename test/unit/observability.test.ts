@@ -8,7 +8,7 @@ import {request} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {ClusterStatus} from '../../src/client/status.js'
-import {alertEnvironment, eventsOf, nextSequence, retryDelayMs, selectAlerts, type AlertEvent} from '../../src/core/alerts/index.js'
+import {alertEnvironment, eventsOf, monitorFailures, nextSequence, retryDelayMs, selectAlerts, type AlertEvent} from '../../src/core/alerts/index.js'
 import type {AlertEntry} from '../../src/core/config/alerts.js'
 import {emptyConfig} from '../../src/core/config/defaults.js'
 import {applyEdit} from '../../src/core/config/edits.js'
@@ -118,6 +118,14 @@ describe('observability: alerts (pure)', () => {
     const [start] = eventsOf('action-result', {ok: false, node: 'n3', resource: 'vip', op: 'start'}, 'n2', ids)
     assert.deepEqual(start, {kind: 'resource', node: 'n3', rsc: 'vip', task: 'start', intervalMs: 0, rc: 1, targetRc: 0, status: 0, desc: 'error'})
     assert.deepEqual(eventsOf('dispatch', {}, 'n2', ids), [])
+  })
+
+  it('recurring monitor failures the DC learns from reports become resource events once', () => {
+    const failure = {resource: 'vip', node: 'n2', op: 'monitor', failCount: 1, lastFailureMs: 100}
+    const first = monitorFailures({}, [failure, {...failure, resource: 'web', op: 'start'}], () => 1000)
+    assert.deepEqual(first.events, [{kind: 'resource', node: 'n2', rsc: 'vip', task: 'monitor', intervalMs: 1000, rc: 1, targetRc: 0, status: 0, desc: 'error'}])
+    assert.deepEqual(monitorFailures(first.seen, [failure], () => 1000).events, [])
+    assert.equal(monitorFailures(first.seen, [{...failure, failCount: 2, lastFailureMs: 300}], () => 1000).events.length, 1)
   })
 })
 
@@ -315,7 +323,7 @@ describe('observability: alert delivery (real agents)', function () {
     const config = configWith({op: 'alert.add', alert: {id: 'a', path: agent, recipients: [{id: 'r', value: out}], options: {EXTRA: 'x'}}})
     const logger = quiet()
     const dispatcher = new AlertDispatcher({
-      nodeName: 'n2', stateDir: dir, config: () => config, nodeIds: new Map([['n1', 1], ['n3', 3]]), viewId: () => 7, now: () => Date.now(),
+      nodeName: 'n2', stateDir: dir, config: () => config, nodeIds: new Map([['n1', 1], ['n3', 3]]), viewId: () => 7, now: () => Date.now(), failures: () => [], priorFailures: () => [],
     }, logger, {maxAttempts: 4, firstDelayMs: 10, maxDelayMs: 50})
     logger.tap(dispatcher.tap)
     logger.log('notice', 'view', {view: 7, quorate: true, dc: 'n2', left: ['n1'], joined: ['n3']})
@@ -336,7 +344,7 @@ describe('observability: alert delivery (real agents)', function () {
     const config = configWith({op: 'alert.add', alert: {id: 'gone', path: join(dir, 'missing'), recipients: []}})
     const logger = quiet()
     const dispatcher = new AlertDispatcher({
-      nodeName: 'n1', stateDir: dir, config: () => config, nodeIds: new Map(), viewId: () => 2, now: () => Date.now(),
+      nodeName: 'n1', stateDir: dir, config: () => config, nodeIds: new Map(), viewId: () => 2, now: () => Date.now(), failures: () => [], priorFailures: () => [],
     }, logger, {maxAttempts: 2, firstDelayMs: 5, maxDelayMs: 5})
     logger.tap(dispatcher.tap)
     logger.log('notice', 'fence-failed', {node: 'n3', exit: 1})

@@ -91,6 +91,34 @@ export function formatTimestamp(parts: {hours: number, minutes: number, seconds:
 
 type Fields = Record<string, unknown>
 
+/** A failure as the DC's status shows it (hactl status's failures). */
+export interface KnownFailure {
+  resource: string
+  node: string
+  op: string
+  failCount: number
+  lastFailureMs: number | null
+}
+
+/**
+ * Failures of operations the DC did not dispatch — recurring monitors, which the
+ * node reports on its own — as resource events: those newer than what was seen
+ * (`seen`: resource and node -> last failure time). Dispatched operations are
+ * alerted from their results (eventsOf 'action-result'). Returns the new `seen`.
+ */
+export function monitorFailures(seen: Readonly<Record<string, number>>, failures: readonly KnownFailure[], intervalOf: (resource: string) => number): {events: AlertEvent[], seen: Record<string, number>} {
+  const next: Record<string, number> = {}
+  const events: AlertEvent[] = []
+  for (const f of failures) {
+    const key = `${f.resource}@${f.node}`
+    const at = f.lastFailureMs ?? 0
+    next[key] = at
+    if (f.op !== 'monitor' || (seen[key] !== undefined && seen[key] >= at)) continue
+    events.push({kind: 'resource', node: f.node, rsc: f.resource, task: 'monitor', intervalMs: intervalOf(f.resource), rc: 1, targetRc: 0, status: 0, desc: 'error'})
+  }
+  return {events, seen: next}
+}
+
 function names(v: unknown): string[] {
   if (Array.isArray(v)) return v.map(String)
   return typeof v === 'string' && v !== '' ? v.split(',') : []

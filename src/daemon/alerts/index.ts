@@ -11,7 +11,7 @@ import {join} from 'node:path'
 import type {AlertEntry} from '../../core/config/alerts.js'
 import {parseDurationMs} from '../../core/config/durations.js'
 import type {ResourceConfig} from '../../core/config/types.js'
-import {alertEnvironment, DEFAULT_RETRY, eventsOf, formatTimestamp, nextSequence, retryDelayMs, selectAlerts, type AlertEvent, type RetryPolicy, type SequenceState} from '../../core/alerts/index.js'
+import {alertEnvironment, DEFAULT_RETRY, eventsOf, formatTimestamp, monitorFailures, nextSequence, retryDelayMs, selectAlerts, type AlertEvent, type KnownFailure, type RetryPolicy, type SequenceState} from '../../core/alerts/index.js'
 import {writeFileAtomic} from '../../store/atomic-file.js'
 import type {Fields, Level, Logger} from '../logger.js'
 
@@ -55,6 +55,10 @@ export interface AlertSource {
   nodeIds: ReadonlyMap<string, number>
   /** The view id this node is in (for the sequence numbers). */
   viewId(): number
+  /** The failures the DC knows (hactl status), for recurring monitors' failures. */
+  failures(): KnownFailure[]
+  /** When this node becomes DC: the failures known before (the former DC's last status, this node's own). */
+  priorFailures(): KnownFailure[]
   now(): number
 }
 
@@ -79,6 +83,8 @@ export class AlertDispatcher {
   private saving: Promise<void> | undefined
   private saveAgain = false
   private stopped = false
+  /** Failures already alerted or already known when this node became DC. */
+  private seenFailures: Record<string, number> = {}
 
   constructor(private readonly source: AlertSource, private readonly logger: Logger, private readonly retry: RetryPolicy = DEFAULT_RETRY) {}
 
@@ -95,9 +101,25 @@ export class AlertDispatcher {
   /** The Logger tap. */
   readonly tap = (_level: Level, event: string, fields: Fields): void => {
     if (this.stopped) return
-    const alerts = this.source.config()?.alerts ?? []
+    const config = this.source.config()
+    const alerts = config?.alerts ?? []
+    if (event === 'dc-ready') {
+      // What failed before this node became DC was the former DC's to alert.
+      this.seenFailures = monitorFailures({}, this.source.priorFailures(), () => 0).seen
+      return
+    }
     if (alerts.length === 0) return
     const events = eventsOf(event, fields, this.source.nodeName, this.source.nodeIds)
+    if (event === 'transition') {
+      const intervalOf = (instance: string) => {
+        const at = instance.lastIndexOf(':')
+        const primitive = config?.resources.find((r) => r.id === instance) ?? config?.resources.find((r) => r.id === instance.slice(0, at))
+        return parseDurationMs(primitive?.operations.find((o) => o.name === 'monitor' && o.interval !== '0')?.interval ?? '') ?? 0
+      }
+      const found = monitorFailures(this.seenFailures, this.source.failures(), intervalOf)
+      this.seenFailures = found.seen
+      events.push(...found.events)
+    }
     const viewId = event === 'view' && typeof fields.view === 'number' ? fields.view : this.source.viewId()
     for (const e of events) this.submit(e, selectAlerts(alerts, e), viewId)
   }
