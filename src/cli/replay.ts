@@ -11,7 +11,7 @@ export interface ReplayResult extends Replay {
 }
 
 export async function replayTransition(stateDir: string, n: number): Promise<{result: ReplayResult, text: string}> {
-  const {readHistory} = await import('../daemon/history-store.js')
+  const {readHistory, readInput} = await import('../daemon/history-store.js')
   const {replay} = await import('../core/history/index.js')
   const history = await readHistory(stateDir).catch((error: NodeJS.ErrnoException) => {
     throw new HactlError('unreadable', `cannot read the history in ${stateDir}: ${error.code === 'EACCES' ? 'permission denied (run as root)' : error.message}`, 1)
@@ -21,10 +21,12 @@ export async function replayTransition(stateDir: string, n: number): Promise<{re
     const known = history.records.length === 0 ? 'none recorded on this node' : `${history.records[0].n}-${history.records[history.records.length - 1].n}`
     throw inputError(`--replay ${n}: no such transition in ${stateDir} (recorded: ${known})`)
   }
-  const outcome = replay(record)
+  const input = await readInput(stateDir, n)
+  if (!input) throw new HactlError('no-input', `transition #${n} has no saved input in ${stateDir}/history-inputs (removed by hand, or not yet written)`, 1)
+  const outcome = replay(record, input)
   const {renderResult, schedule} = await import('../core/policy/index.js')
   const {planningConfig} = await import('../core/orchestration/index.js')
-  const rendered = renderResult(schedule(planningConfig(record.input.config, record.input.nodes), record.input.state)).trimEnd()
+  const rendered = renderResult(schedule(planningConfig(input.config, input.nodes), input.state)).trimEnd()
   const lines = [
     `Replay of #${n}: transition ${record.transitionId} by ${record.dc} at ${new Date(record.atMs).toISOString()}, epoch ${record.epoch}`,
     `Trigger: ${record.trigger.join('; ')}`,

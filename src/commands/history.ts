@@ -4,9 +4,7 @@ import {HactlError} from '../cli/errors.js'
 import {stateDirFlag} from '../cli/flags.js'
 import type {TransitionRecord} from '../core/history/index.js'
 
-type Listed = Omit<TransitionRecord, 'input'> & {input?: TransitionRecord['input']}
-
-export default class History extends HactlCommand<Listed[]> {
+export default class History extends HactlCommand<TransitionRecord[]> {
   static override summary = 'The transitions this node planned as DC, with what triggered them, their actions and outcome.'
   static override description = 'Kept in the state directory (the last 50), each with the policy engine\'s whole input: hactl simulate --replay N plans it again. After a DC change, earlier transitions are on the former DC.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json --last 5']
@@ -16,9 +14,9 @@ export default class History extends HactlCommand<Listed[]> {
     inputs: Flags.boolean({summary: 'With --json: include each transition\'s saved input (configuration and cluster state).'}),
   }
 
-  async run(): Promise<Listed[]> {
+  async run(): Promise<TransitionRecord[]> {
     const {flags} = await this.parse(History)
-    const {readHistory} = await import('../daemon/history-store.js')
+    const {readHistory, readInput} = await import('../daemon/history-store.js')
     const history = await readHistory(flags['state-dir']).catch((error: NodeJS.ErrnoException) => {
       throw new HactlError(error.code === 'EACCES' ? 'permission-denied' : 'unreadable', `cannot read the history in ${flags['state-dir']}: ${error.code === 'EACCES' ? 'permission denied (run as root)' : error.message}`, 1)
     })
@@ -32,6 +30,10 @@ export default class History extends HactlCommand<Listed[]> {
       for (const line of r.summary) this.say(`    ${line}`)
       if (r.failedActions.length > 0) this.say(`    failed: ${r.failedActions.join(', ')}`)
     }
-    return records.map((r) => flags.inputs ? r : (({input: _input, ...rest}) => rest)(r))
+    if (!flags.inputs) return records
+    return Promise.all(records.map(async (r) => {
+      const input = await readInput(flags['state-dir'], r.n)
+      return input ? {...r, input} : r
+    }))
   }
 }

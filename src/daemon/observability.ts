@@ -18,8 +18,36 @@ export interface Observability {
   stop(): Promise<void>
 }
 
-export async function startObservability(daemon: ObservedDaemon, logger: Logger): Promise<Observability> {
+export async function startObservability(observed: ObservedDaemon, logger: Logger): Promise<Observability> {
   const parts: Array<{stop(): Promise<void>}> = []
+  // Within one logged event, the taps (metrics, alerts, history) share one status and
+  // one plan input: each walks every resource, which counts on a big cluster. The memo
+  // is new for every event (this tap runs first) and gone a microtask later, so
+  // nothing outside an event's taps (a scrape) sees it.
+  let memo: {status?: ReturnType<ObservedDaemon['status']>, plan?: ReturnType<ObservedDaemon['planInput']>, planned?: boolean} | undefined
+  let clearing = false
+  const untapMemo = logger.tap(() => {
+    memo = {}
+    if (clearing) return
+    clearing = true
+    queueMicrotask(() => {
+      memo = undefined
+      clearing = false
+    })
+  })
+  const daemon: ObservedDaemon = {
+    ...observed,
+    status: () => memo ? (memo.status ??= observed.status()) : observed.status(),
+    planInput: () => {
+      if (!memo) return observed.planInput()
+      if (!memo.planned) {
+        memo.plan = observed.planInput()
+        memo.planned = true
+      }
+      return memo.plan
+    },
+  }
+  parts.push({stop: async () => untapMemo()})
   parts.push(await startMonitoring(daemon, logger))
   const alerts = new AlertDispatcher({
     nodeName: daemon.nodeName, stateDir: daemon.stateDir, config: () => daemon.config(), now: () => daemon.now(),

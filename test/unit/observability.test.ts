@@ -22,6 +22,7 @@ import {planningConfig} from '../../src/core/orchestration/index.js'
 import {schedule} from '../../src/core/policy/schedule.js'
 import type {ClusterState} from '../../src/core/policy/state.js'
 import {AlertDispatcher} from '../../src/daemon/alerts/index.js'
+import {HistoryStore, readHistory, readInput} from '../../src/daemon/history-store.js'
 import {createLogger, type Fields} from '../../src/daemon/logger.js'
 import {DaemonMetrics, type MetricsSource} from '../../src/daemon/metrics/registry.js'
 import {MetricsServer} from '../../src/daemon/metrics/server.js'
@@ -163,32 +164,63 @@ describe('observability: transition history (pure)', () => {
   const lost: ClusterState = {...up, nodes: {n1: {online: false, unclean: true, fenced: true}, n2: {online: true}}, resources: {vip: {nodes: {n1: {role: 'started'}}}}}
 
   function entry(id: number, input: PlanInput) {
-    return {transitionId: id, dc: 'n1', atMs: id * 10, epoch: input.config.epoch, summary: [], actions: schedule(planningConfig(input.config, input.nodes), input.state).transition.actions, input}
+    return {transitionId: id, dc: 'n1', atMs: id * 10, epoch: input.config.epoch, summary: [], actions: schedule(planningConfig(input.config, input.nodes), input.state).transition.actions}
   }
 
   it('records triggers, outcomes, and keeps only the last N', () => {
-    let h = recordTransition(emptyHistory(), entry(1, plan(config, up)), [])
+    let h = recordTransition(emptyHistory(), entry(1, plan(config, up)), plan(config, up), undefined, [])
     assert.deepEqual(h.records[0].trigger, ['first transition recorded on this DC'])
-    h = recordTransition(h, entry(2, plan(config, lost)), ['view 7: n1 left'])
+    h = recordTransition(h, entry(2, plan(config, lost)), plan(config, lost), plan(config, up), ['view 7: n1 left'])
     assert.equal(h.records[0].outcome, 'superseded')
     assert.deepEqual(h.records[1].trigger, ['view 7: n1 left', 'node n1 lost'])
     h = actionFailed(h, 'n1', 2, 'vip_start_n2')
     h = transitionDone(h, 'n1', 2, 99)
     assert.equal(h.records[1].outcome, 'actions-failed')
     assert.deepEqual(h.records[1].failedActions, ['vip_start_n2'])
-    for (let i = 3; i < 10; i++) h = recordTransition(h, entry(i, plan(config, up)), [], 4)
+    for (let i = 3; i < 10; i++) h = recordTransition(h, entry(i, plan(config, up)), plan(config, up), plan(config, up), [], 4)
     assert.deepEqual(h.records.map((r) => r.n), [6, 7, 8, 9])
   })
 
   it('replays a record identically from its input, and notices a tampered one', () => {
-    const h = recordTransition(emptyHistory(), entry(1, plan(config, lost)), [])
-    const again = replay(h.records[0])
+    const h = recordTransition(emptyHistory(), entry(1, plan(config, lost)), plan(config, lost), undefined, [])
+    const again = replay(h.records[0], plan(config, lost))
     assert.equal(again.identical, true)
     assert.ok(again.replayed.some((a) => a.op === 'start' && a.resource === 'vip' && a.node === 'n2'))
-    const tampered = {...h.records[0], input: {...h.records[0].input, state: up}}
-    const differs = replay(tampered)
+    const differs = replay(h.records[0], plan(config, up))
     assert.equal(differs.identical, false)
     assert.ok(differs.onlyRecorded.length + differs.onlyReplayed.length > 0)
+  })
+})
+
+describe('observability: history store (real files)', () => {
+  it('records transitions with their inputs apart, marks outcomes, and the saved input replays', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hactl-history-'))
+    try {
+      const config = configWith({op: 'node.add', name: 'n1'}, {op: 'node.add', name: 'n2'},
+        {op: 'resource.add', resource: {id: 'vip', agent: 'ocf:hactl:dummy', params: {}, meta: {}, utilization: {}, operations: []}})
+      let state: ClusterState = {nowMs: 1, quorate: true, tokenTimeoutMs: 1000, nodes: {n1: {online: true}, n2: {online: true}}, resources: {}}
+      let transition = {id: 1, actions: schedule(planningConfig(config, ['n1', 'n2']), state).transition.actions}
+      const logger = quiet()
+      const store = new HistoryStore({nodeName: 'n1', stateDir: dir, now: () => 5, planInput: () => ({config, nodes: ['n1', 'n2'], state, transition})}, logger)
+      await store.load()
+      logger.tap(store.tap)
+      logger.log('notice', 'transition', {id: 1, actions: 1, summary: '* Start vip ( n1 )'})
+      logger.log('info', 'transition-complete', {id: 1})
+      state = {...state, nodes: {n1: {online: false, unclean: true, fenced: true}, n2: {online: true}}, resources: {vip: {nodes: {n1: {role: 'started'}}}}}
+      transition = {id: 2, actions: schedule(planningConfig(config, ['n1', 'n2']), state).transition.actions}
+      logger.log('notice', 'view', {view: 9, left: ['n1'], joined: []})
+      logger.log('notice', 'transition', {id: 2, actions: 2, summary: '* Move vip ( n1 -> n2 )'})
+      logger.log('info', 'action-result', {transition: 2, action: 'vip_start_n2', node: 'n2', ok: false})
+      logger.log('info', 'transition-complete', {id: 2})
+      await store.stop()
+      const history = await readHistory(dir)
+      assert.deepEqual(history.records.map((r) => [r.n, r.outcome, r.failedActions]), [[1, 'complete', []], [2, 'actions-failed', ['vip_start_n2']]])
+      assert.deepEqual(history.records[1].trigger, ['view 9: n1 left', 'node n1 lost'])
+      assert.equal(history.records[1].input, undefined, 'inputs are kept apart')
+      for (const r of history.records) assert.equal(replay(r, (await readInput(dir, r.n))!).identical, true)
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
   })
 })
 

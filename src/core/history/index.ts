@@ -1,7 +1,8 @@
 // The DC's transition history (issue 13), the pure part: a bounded list of records,
-// each with the policy engine's whole input (configuration, node names, cluster
-// state), what triggered the transition, the actions it planned and its outcome;
-// and the replay that re-plans a record from its input alone.
+// each with what triggered the transition, the actions it planned and its outcome,
+// kept apart from its input — the policy engine's whole input (configuration, node
+// names, cluster state), large on a big cluster, stored once per record by the
+// caller — and the replay that re-plans a record from that input alone.
 import type {ResourceConfig} from '../config/types.js'
 import {planningConfig} from '../orchestration/index.js'
 import type {Action} from '../policy/actions.js'
@@ -32,10 +33,11 @@ export interface TransitionRecord {
   /** The Transition Summary lines (each with its reason). */
   summary: string[]
   actions: Action[]
-  input: PlanInput
   outcome: TransitionOutcome
   failedActions: string[]
   completedAtMs?: number
+  /** Only when read with its input (hactl history --json --inputs). */
+  input?: PlanInput
 }
 
 export interface History {
@@ -67,10 +69,13 @@ export function inputChanges(previous: PlanInput | undefined, input: PlanInput):
   return out
 }
 
-/** Adds a planned transition; the previous one still running is marked superseded. Keeps the last `limit`. */
-export function recordTransition(history: History, entry: Omit<TransitionRecord, 'n' | 'outcome' | 'failedActions' | 'trigger'>, seen: string[], limit = DEFAULT_HISTORY_LIMIT): History {
-  const last = history.records[history.records.length - 1]
-  const changes = inputChanges(last?.input, entry.input)
+/**
+ * Adds a planned transition, planned from `input` (`previous`: the input of the
+ * record before, for the trigger); the one still running is marked superseded.
+ * Keeps the last `limit`.
+ */
+export function recordTransition(history: History, entry: Omit<TransitionRecord, 'n' | 'outcome' | 'failedActions' | 'trigger' | 'input'>, input: PlanInput, previous: PlanInput | undefined, seen: string[], limit = DEFAULT_HISTORY_LIMIT): History {
+  const changes = inputChanges(previous, input)
   const trigger = [...new Set([...seen, ...changes])]
   const records = history.records.map((r) => r.outcome === 'running' ? {...r, outcome: 'superseded' as const} : r)
   records.push({...entry, n: history.next, trigger: trigger.length > 0 ? trigger : ['recheck (time-based input: failure-timeout, safety delay)'], outcome: 'running', failedActions: []})
@@ -106,8 +111,8 @@ function canonical(action: Action): string {
 }
 
 /** Re-plans a record from its saved input and compares the actions with the recorded ones. */
-export function replay(record: TransitionRecord): Replay {
-  const result = schedule(planningConfig(record.input.config, record.input.nodes), record.input.state)
+export function replay(record: TransitionRecord, input: PlanInput): Replay {
+  const result = schedule(planningConfig(input.config, input.nodes), input.state)
   const replayed = result.transition.actions
   const a = new Set(record.actions.map(canonical))
   const b = new Set(replayed.map(canonical))

@@ -74,6 +74,8 @@ export class DaemonMetrics {
   readonly registry = new Registry()
   private failovers: FailoverBook = emptyFailoverBook()
   private readonly transitionStarts = new Map<number, number>()
+  /** Families with a series per resource or constraint, written as text (ComputedGauge). */
+  private readonly computed: ComputedGauge[] = []
   /** The status, built once per scrape (building it walks every resource). */
   private scrapeStatus: ClusterStatus | undefined
 
@@ -86,7 +88,7 @@ export class DaemonMetrics {
   private readonly agentSeconds: Histogram<'agent' | 'action'>
   /** resource + action -> the last duration (a computed gauge; removed resources are dropped at scrape). */
   private readonly agentLast = new Map<string, {labels: string[], value: number}>()
-  private readonly computed: ComputedGauge[] = []
+  private prunedAtEpoch = -1
   private readonly agentOps: Counter<'agent' | 'action' | 'result'>
   private readonly alerts: Counter<'alert' | 'outcome'>
   private readonly guardTrips: Counter<never>
@@ -124,42 +126,29 @@ export class DaemonMetrics {
       }
       return values
     }))
-    new Gauge({
-      name: 'ha_cluster_pacemaker_fail_count', help: 'Fail count per node and resource.',
-      labelNames: ['node', 'resource'], registers,
-      collect() {
-        this.reset()
-        for (const f of self.statusNow().failures) this.set({node: f.node, resource: f.resource}, f.failCount >= 1_000_000 ? Infinity : f.failCount)
-      },
-    })
-    new Gauge({
-      name: 'ha_cluster_pacemaker_migration_threshold', help: 'Migration threshold per node and resource (failures after which it moves away).',
-      labelNames: ['node', 'resource'], registers,
-      collect() {
-        this.reset()
-        const config = self.source.config()
-        if (!config) return
-        const fallback = propertyValue(config, 'migration-threshold')
-        for (const f of self.statusNow().failures) {
-          const base = f.resource.includes(':') ? f.resource.slice(0, f.resource.lastIndexOf(':')) : f.resource
-          const meta = config.resources.find((r) => r.id === base)?.meta['migration-threshold']
-          const score = parseScore(meta || fallback) ?? 1_000_000
-          this.set({node: f.node, resource: f.resource}, score >= 1_000_000 ? Infinity : score)
-        }
-      },
-    })
-    new Gauge({
-      name: 'ha_cluster_pacemaker_location_constraints', help: 'Location constraints on a node: their score.',
-      labelNames: ['constraint', 'node', 'resource', 'role'], registers,
-      collect() {
-        this.reset()
-        for (const c of self.source.config()?.constraints ?? []) {
-          if (c.type !== 'location' || c.node === undefined) continue
-          const score = parseScore(c.score) ?? 0
-          this.set({constraint: c.id, node: c.node, resource: c.resource, role: ''}, score >= 1_000_000 ? Infinity : score <= -1_000_000 ? -Infinity : score)
-        }
-      },
-    })
+    this.computed.push(new ComputedGauge('ha_cluster_pacemaker_fail_count', 'Fail count per node and resource.', ['node', 'resource'],
+      () => self.statusNow().failures.map((f) => ({labels: [f.node, f.resource], value: f.failCount >= 1_000_000 ? Infinity : f.failCount}))))
+    this.computed.push(new ComputedGauge('ha_cluster_pacemaker_migration_threshold', 'Migration threshold per node and resource (failures after which it moves away).', ['node', 'resource'], () => {
+      const config = self.source.config()
+      const failures = self.statusNow().failures
+      if (!config || failures.length === 0) return []
+      const fallback = propertyValue(config, 'migration-threshold')
+      const byId = new Map(config.resources.map((r) => [r.id, r]))
+      return failures.map((f) => {
+        const base = f.resource.includes(':') ? f.resource.slice(0, f.resource.lastIndexOf(':')) : f.resource
+        const score = parseScore(byId.get(base)?.meta['migration-threshold'] || fallback) ?? 1_000_000
+        return {labels: [f.node, f.resource], value: score >= 1_000_000 ? Infinity : score}
+      })
+    }))
+    this.computed.push(new ComputedGauge('ha_cluster_pacemaker_location_constraints', 'Location constraints on a node: their score.', ['constraint', 'node', 'resource', 'role'], () => {
+      const values: Array<{labels: string[], value: number}> = []
+      for (const c of self.source.config()?.constraints ?? []) {
+        if (c.type !== 'location' || c.node === undefined) continue
+        const score = parseScore(c.score) ?? 0
+        values.push({labels: [c.id, c.node, c.resource, ''], value: score >= 1_000_000 ? Infinity : score <= -1_000_000 ? -Infinity : score})
+      }
+      return values
+    }))
     new Gauge({
       name: 'ha_cluster_pacemaker_constraints', help: 'Constraints in the configuration, by type.',
       labelNames: ['type'], registers,
@@ -285,15 +274,17 @@ export class DaemonMetrics {
     this.agentSeconds = new Histogram({name: 'hactl_agent_operation_duration_seconds', help: 'Resource agent operations on this node, by agent and action.', labelNames: ['agent', 'action'], buckets: AGENT_BUCKETS, registers})
     this.computed.push(new ComputedGauge('hactl_agent_operation_last_duration_seconds', 'The last run of each resource\'s action on this node.', ['resource', 'action'], () => {
       const config = self.source.config()
-      const known = new Set(config?.resources.map((r) => r.id))
-      const values: Array<{labels: string[], value: number}> = []
-      for (const [key, entry] of self.agentLast) {
-        const resource = entry.labels[0]
-        const at = resource.lastIndexOf(':')
-        if (config && !known.has(resource) && !(at > 0 && known.has(resource.slice(0, at)))) self.agentLast.delete(key)
-        else values.push(entry)
+      if (config && config.epoch !== self.prunedAtEpoch) {
+        // Resources removed from the configuration leave the family (looked at once per configuration change).
+        self.prunedAtEpoch = config.epoch
+        const known = new Set(config.resources.map((r) => r.id))
+        for (const [key, entry] of self.agentLast) {
+          const resource = entry.labels[0]
+          const at = resource.lastIndexOf(':')
+          if (!known.has(resource) && !(at > 0 && known.has(resource.slice(0, at)))) self.agentLast.delete(key)
+        }
       }
-      return values
+      return [...self.agentLast.values()]
     }))
     this.agentOps = new Counter({name: 'hactl_agent_operations_total', help: 'Resource agent operations on this node, by agent, action and OCF result.', labelNames: ['agent', 'action', 'result'], registers})
     this.alerts = new Counter({name: 'hactl_alert_deliveries_total', help: 'Alert agent runs by alert and outcome (delivered, retry, failed).', labelNames: ['alert', 'outcome'], registers})
