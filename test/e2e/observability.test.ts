@@ -1,9 +1,10 @@
 // End-to-end observability (issue 13) on a 3-node cluster of real daemons: a real
 // Prometheus (Debian's) scrapes the three /metrics endpoints; Pacemaker's own
 // alert_file.sh.sample is configured with `hactl alert add`; then the DC, which
-// holds the VIP, is killed (-9), and the test checks through Prometheus' HTTP API
-// that the failover histogram and the view-change counter moved, that the alert
-// agent wrote the node-lost and resource lines with increasing sequence numbers,
+// holds the VIP, is killed (-9) and fenced (test/fence/fence_netns), and the test
+// checks through Prometheus' HTTP API that the failover histogram, the view-change
+// counter and the fence attempts moved, that the alert agent wrote the node-lost,
+// fencing and resource lines with increasing sequence numbers,
 // that an agent failing twice was retried until it succeeded, and that the new DC's
 // `hactl history` holds the failover's transitions, each replayed identically.
 // Bounds are protocol timeouts with generous margins, never performance figures.
@@ -11,6 +12,7 @@ import assert from 'node:assert/strict'
 import {execa} from 'execa'
 import {chmod, mkdir, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
 import {BIN, TestCluster} from '../lib/cluster.js'
 import {checkContract} from '../lib/contract.js'
 import {requireNetns} from '../lib/netns.js'
@@ -18,6 +20,7 @@ import {requireNetns} from '../lib/netns.js'
 const VIP = '10.213.0.100'
 const SAMPLE = '/usr/share/pacemaker/alerts/alert_file.sh.sample'
 const PROMETHEUS_NODE = 3
+const FENCE_DIR = fileURLToPath(new URL('../fence', import.meta.url))
 
 async function requireTools(ctx: Mocha.Context): Promise<void> {
   const missing: string[] = []
@@ -68,7 +71,7 @@ describe('e2e: observability — Prometheus, alert agents, history', function ()
   before(async function () {
     await requireNetns(this)
     await requireTools(this)
-    cluster = await TestCluster.create({nodes: 3})
+    cluster = await TestCluster.create({nodes: 3, env: {HACTL_FENCE_PATH: FENCE_DIR}})
     dir = cluster.dir
     // Each daemon serves /metrics on its namespace's own address (off-host, as configured).
     for (let node = 1; node <= 3; node++) {
@@ -123,6 +126,8 @@ describe('e2e: observability — Prometheus, alert agents, history', function ()
     for (const args of [
       ['alert', 'add', 'file', '--path', SAMPLE, '--recipient', alertLog, '--option', 'debug_exec_order=true'],
       ['alert', 'add', 'flaky', '--path', flaky, '--recipient', flakyLog, '--select', 'nodes'],
+      ['resource', 'add', 'agent', 'fence-all', 'fence:fence_netns', `ns_prefix=hactl-${cluster.net.run}-`, `switch=${cluster.net.sw}`],
+      ['property', 'set', 'stonith-enabled=true'],
       ['resource', 'add', 'vip', 'vip', '--ip', VIP, '--cidr', '24', '--op', 'monitor interval=1s timeout=5s'],
     ]) {
       const result = await cluster.cli(1, args)
@@ -159,6 +164,7 @@ describe('e2e: observability — Prometheus, alert agents, history', function ()
     await cluster.waitFor(async () => ((await scalar(`sum(hactl_membership_view_changes_total{instance=~"${survivorInstances}"})`)) ?? 0) > viewChangesBefore, 20_000, 'the view-change counter moved')
     const lostReason = await query(`hactl_membership_view_changes_total{instance=~"${survivorInstances}", reason=~"member-lost|member-left"} > 0`)
     assert.ok(lostReason.length > 0, 'a view change because a member was lost')
+    await cluster.waitFor(async () => ((await scalar(`sum(hactl_fence_attempts_total{node="${dc}", outcome="done"})`)) ?? 0) >= 1, 20_000, 'the fence attempt counted')
     const buckets = await query('sum by (le) (hactl_failover_duration_seconds_bucket{cause="node-lost"})')
     assert.ok(buckets.some((b) => b.metric.le === '+Inf' && Number(b.value[1]) >= 1), 'a node-lost failover observed')
 
@@ -166,14 +172,16 @@ describe('e2e: observability — Prometheus, alert agents, history', function ()
     let lines: string[] = []
     await cluster.waitFor(async () => {
       lines = (await readFile(alertLog, 'utf8').catch(() => '')).split('\n').filter(Boolean)
-      return lines.some((l) => l.includes(`Node '${dc}' is now 'lost'`)) && lines.some((l) => l.includes(`Resource operation 'start' for 'vip' on 'n${holder}': ok`))
-    }, 20_000, 'alert_file.sh.sample wrote the node-lost and start lines')
+      return lines.some((l) => l.includes(`Node '${dc}' is now 'lost'`)) && lines.some((l) => l.includes(`Fencing Operation reboot of ${dc} by ${newDc}: OK`))
+        && lines.some((l) => l.includes(`Resource operation 'start' for 'vip' on 'n${holder}': ok`))
+    }, 20_000, 'alert_file.sh.sample wrote the node-lost, fencing and start lines')
     const sequences = lines.map((l) => Number(/^(\d+)\./.exec(l)?.[1]))
     assert.ok(sequences.every((s) => Number.isInteger(s) && s > 0), `every line has a sequence number:\n${lines.join('\n')}`)
     for (let i = 1; i < sequences.length; i++) assert.ok(sequences[i] > sequences[i - 1], `sequence numbers increase:\n${lines.join('\n')}`)
     const lostAt = lines.findIndex((l) => l.includes(`Node '${dc}' is now 'lost'`))
-    const startAt = lines.findIndex((l, i) => i > lostAt && l.includes(`Resource operation 'start' for 'vip' on 'n${holder}'`))
-    assert.ok(startAt > lostAt, `the start after the node loss:\n${lines.join('\n')}`)
+    const fencedAt = lines.findIndex((l, i) => i > lostAt && l.includes(`Fencing Operation reboot of ${dc}`))
+    const startAt = lines.findIndex((l, i) => i > fencedAt && l.includes(`Resource operation 'start' for 'vip' on 'n${holder}'`))
+    assert.ok(lostAt >= 0 && fencedAt > lostAt && startAt > fencedAt, `node lost, then fenced, then the start:\n${lines.join('\n')}`)
 
     // The agent that fails twice: retried (1 s, then 2 s later) and delivered on its third run.
     await cluster.waitFor(async () => (await readFile(flakyLog, 'utf8').catch(() => '')).includes(`node ${dc} lost`), 20_000, 'the flaky agent delivered the node-lost event')
