@@ -26,6 +26,8 @@ import {HistoryStore, readHistory, readInput} from '../../src/daemon/history-sto
 import {createLogger, type Fields} from '../../src/daemon/logger.js'
 import {DaemonMetrics, type MetricsSource} from '../../src/daemon/metrics/registry.js'
 import {MetricsServer} from '../../src/daemon/metrics/server.js'
+import {hactl, hactlJson} from '../lib/cli.js'
+import {checkContract} from '../lib/contract.js'
 
 const quiet = () => createLogger({}, () => undefined)
 
@@ -389,5 +391,60 @@ describe('observability: alert delivery (real agents)', function () {
     }
     await dispatcher.stop()
     assert.deepEqual(saved!.deliveries.map((d) => [d.kind, d.outcome, d.attempts]), [['fencing', 'failed', 2]])
+  })
+})
+
+describe('observability: the CLI (real subprocess, offline with -f)', function () {
+  this.timeout(60_000)
+  let dir: string
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hactl-alert-cli-'))
+  })
+
+  after(async () => {
+    await rm(dir, {recursive: true, force: true})
+  })
+
+  it('alert add / list / remove; bad input is one line naming the value, exit 2, nothing changed', async () => {
+    const file = join(dir, 'config.json')
+    await writeFile(file, JSON.stringify(emptyConfig()))
+    const added = await hactlJson(['-f', file, 'alert', 'add', 'log', '--path', '/usr/share/pacemaker/alerts/alert_file.sh.sample', '--recipient', '/var/log/a.log', '--select', 'nodes,fencing', '--timeout', '10s', '--option', 'debug_exec_order=true'])
+    assert.equal(added.exitCode, 0, added.stderr)
+    await checkContract('alert add', added.envelope)
+    const before = await readFile(file, 'utf8')
+    for (const [args, message] of [
+      [['--path', 'relative'], /--path "relative": expected an absolute path/],
+      [['--path', '/x', '--select', 'nodes,disks'], /--select "nodes,disks"/],
+      [['--path', '/x', '--timeout', 'soon'], /--timeout "soon"/],
+      [['--path', '/x', '--option', 'PATH=/tmp'], /--option "PATH"/],
+    ] as const) {
+      const bad = await hactl(['-f', file, 'alert', 'add', 'other', ...args])
+      assert.equal(bad.exitCode, 2, bad.stderr)
+      assert.match(bad.stderr, message)
+      assert.equal(bad.stderr.trim().split('\n').length, 1)
+    }
+    const duplicate = await hactl(['-f', file, 'alert', 'add', 'log', '--path', '/x'])
+    assert.equal(duplicate.exitCode, 2)
+    assert.match(duplicate.stderr, /alert "log" already exists/)
+    assert.equal(await readFile(file, 'utf8'), before, 'nothing changed')
+    const listed = await hactlJson(['-f', file, 'alert', 'list'])
+    await checkContract('alert list', listed.envelope)
+    assert.deepEqual(listed.envelope.result, [{id: 'log', path: '/usr/share/pacemaker/alerts/alert_file.sh.sample', recipients: [{id: 'log-recipient-1', value: '/var/log/a.log'}], select: ['nodes', 'fencing'], timeout: '10s', options: {debug_exec_order: 'true'}}])
+    const removed = await hactl(['-f', file, 'alert', 'remove', 'log'])
+    assert.equal(removed.exitCode, 0, removed.stderr)
+    assert.match((await hactl(['-f', file, 'alert', 'list'])).stdout, /no alerts/)
+  })
+
+  it('history and simulate --replay on an empty state directory', async () => {
+    const empty = await hactlJson(['history', '--state-dir', dir])
+    assert.equal(empty.exitCode, 0)
+    await checkContract('history', empty.envelope)
+    const replayed = await hactl(['simulate', '--replay', '4', '--state-dir', dir])
+    assert.equal(replayed.exitCode, 2)
+    assert.match(replayed.stderr, /--replay 4: no such transition/)
+    const alerts = await hactlJson(['alert', 'history', '--state-dir', dir])
+    assert.equal(alerts.exitCode, 0)
+    await checkContract('alert history', alerts.envelope)
   })
 })
