@@ -47,6 +47,10 @@ export async function startObservability(observed: ObservedDaemon, logger: Logge
       return memo.plan
     },
   }
+  daemon.lostNodes = () => {
+    const nodes = daemon.planInput()?.state.nodes
+    return nodes ? Object.fromEntries(Object.entries(nodes).map(([name, n]) => [name, n.lostAtMs])) : undefined
+  }
   parts.push({stop: async () => untapMemo()})
   parts.push(await startMonitoring(daemon, logger))
   const alerts = new AlertDispatcher({

@@ -17,7 +17,7 @@ import {validateBootstrap} from '../../src/core/config/bootstrap.js'
 import type {ResourceConfig} from '../../src/core/config/types.js'
 import {actionFailed, emptyHistory, recordTransition, replay, transitionDone, type PlanInput} from '../../src/core/history/index.js'
 import {parseListenAddress} from '../../src/core/metrics/address.js'
-import {emptyFailoverBook, instanceFailed, nodesLost, observePlacement} from '../../src/core/metrics/failover.js'
+import {emptyFailoverBook, instanceFailed, nodesLost, observePlacement, refineLoss} from '../../src/core/metrics/failover.js'
 import {planningConfig} from '../../src/core/orchestration/index.js'
 import {schedule} from '../../src/core/policy/schedule.js'
 import type {ClusterState} from '../../src/core/policy/state.js'
@@ -141,6 +141,15 @@ describe('observability: failover tracking (pure)', () => {
     seen = observePlacement(seen.book, {vip: ['n3'], web: ['n2']}, 3_250)
     assert.deepEqual(seen.failovers, [{resource: 'vip', from: ['n1'], to: 'n3', cause: 'node-lost', durationMs: 2_250}])
     assert.deepEqual(seen.book.lost, {})
+  })
+
+  it('counts from when the DC reckons the lost node was last heard', () => {
+    let book = nodesLost(emptyFailoverBook(), ['n1'], {vip: ['n1']}, 1_000)
+    book = instanceFailed(book, 'db', 'n2', 900)
+    book = refineLoss(book, {n1: 700, n2: 100})
+    assert.equal(book.lost.vip.atMs, 700)
+    assert.equal(book.lost.db.atMs, 900, 'a failure is not a node loss')
+    assert.equal(refineLoss(book, {n1: 800}).lost.vip.atMs, 700, 'never later')
   })
 
   it('a failure recovered in place is not a failover; a failure moved away is', () => {

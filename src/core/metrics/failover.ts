@@ -53,6 +53,23 @@ export function nodesLost(book: FailoverBook, nodes: readonly string[], placemen
   return {lost: bounded(lost, nowMs)}
 }
 
+/**
+ * The DC's estimate of when lost nodes were last heard (its lostAtMs: the view
+ * change less the token timeout) moves the start of their instances' losses back
+ * to then, so a failover counts its detection too.
+ */
+export function refineLoss(book: FailoverBook, lastHeard: Readonly<Record<string, number | undefined>>): FailoverBook {
+  let lost: Record<string, LostInstance> | undefined
+  for (const [resource, l] of Object.entries(book.lost)) {
+    if (l.cause !== 'node-lost') continue
+    const heard = Math.min(...l.from.map((n) => lastHeard[n] ?? Infinity))
+    if (!(heard < l.atMs)) continue
+    lost ??= {...book.lost}
+    lost[resource] = {...l, atMs: heard}
+  }
+  return lost ? {lost} : book
+}
+
 /** An operation on an instance failed on a node (monitor, start, stop). */
 export function instanceFailed(book: FailoverBook, resource: string, node: string, nowMs: number): FailoverBook {
   if (book.lost[resource]) return book

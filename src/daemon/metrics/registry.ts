@@ -10,7 +10,7 @@ import type {BootstrapConfig} from '../../core/config/bootstrap-types.js'
 import {propertyValue} from '../../core/config/defaults.js'
 import {parseScore} from '../../core/config/scores.js'
 import type {ResourceConfig} from '../../core/config/types.js'
-import {emptyFailoverBook, instanceFailed, nodesLost, observePlacement, type FailoverBook, type Placement} from '../../core/metrics/failover.js'
+import {emptyFailoverBook, instanceFailed, nodesLost, observePlacement, refineLoss, type FailoverBook, type Placement} from '../../core/metrics/failover.js'
 import type {Fields, Level, LogTap} from '../logger.js'
 import type {MembershipSnapshot} from '../membership-service.js'
 
@@ -24,6 +24,8 @@ export interface MetricsSource {
   /** The last status the DC published (kept across view changes): where things ran before a loss. */
   lastDcStatus(): ClusterStatus | undefined
   now(): number
+  /** On the active DC: when it reckons each lost node was last heard (the orchestrator's lostAtMs). */
+  lostNodes?(): Record<string, number | undefined> | undefined
 }
 
 const FAILOVER_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60, 120, 300]
@@ -315,6 +317,8 @@ export class DaemonMetrics {
       }
       case 'transition': {
         this.transitions.inc()
+        const heard = this.source.lostNodes?.()
+        if (heard) this.failovers = refineLoss(this.failovers, heard)
         const id = Number(fields.id)
         this.transitionStarts.set(id, this.source.now())
         if (this.transitionStarts.size > MAX_OPEN_TRANSITIONS) this.transitionStarts.delete(this.transitionStarts.keys().next().value!)
