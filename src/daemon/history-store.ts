@@ -91,7 +91,7 @@ export class HistoryStore {
         this.seen = []
         // Serialized now: the input as the engine saw it, whatever changes next.
         const text = JSON.stringify(input)
-        this.lastInput = JSON.parse(text) as PlanInput
+        this.lastInput = input
         this.inputs.push({n: next.next - 1, text})
         this.update(next)
         break
