@@ -32,7 +32,7 @@ export async function replayTransition(stateDir: string, n: number): Promise<{re
     `Trigger: ${record.trigger.join('; ')}`,
     rendered,
     outcome.identical
-      ? `Identical: the ${outcome.replayed.length} actions planned again from the saved input are the ${outcome.recorded.length} recorded.`
+      ? `Identical: the ${outcome.replayed.length} action(s) planned again from the saved input are the ${outcome.recorded.length} recorded.`
       : `DIFFERENT: only recorded: ${outcome.onlyRecorded.join(', ') || '-'}; only replayed: ${outcome.onlyReplayed.join(', ') || '-'}`,
   ]
   return {result: {...outcome, transitionId: record.transitionId, dc: record.dc, trigger: record.trigger, summary: record.summary}, text: lines.join('\n')}

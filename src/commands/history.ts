@@ -25,7 +25,7 @@ export default class History extends HactlCommand<TransitionRecord[]> {
     if (records.length === 0) this.say('no transitions recorded on this node')
     for (const r of records) {
       const took = r.completedAtMs !== undefined ? ` in ${r.completedAtMs - r.atMs} ms` : ''
-      this.say(`#${r.n}  ${new Date(r.atMs).toISOString()}  transition ${r.transitionId} by ${r.dc}, epoch ${r.epoch}: ${r.actions.length} actions, ${r.outcome}${took}`)
+      this.say(`#${r.n}  ${new Date(r.atMs).toISOString()}  transition ${r.transitionId} by ${r.dc}, epoch ${r.epoch}: ${r.actions.length} action${r.actions.length === 1 ? '' : 's'}, ${r.outcome}${took}`)
       this.say(`    trigger: ${r.trigger.join('; ')}`)
       for (const line of r.summary) this.say(`    ${line}`)
       if (r.failedActions.length > 0) this.say(`    failed: ${r.failedActions.join(', ')}`)
