@@ -8,7 +8,7 @@ import {request} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {ClusterStatus} from '../../src/client/status.js'
-import {alertEnvironment, eventsOf, monitorFailures, nextSequence, retryDelayMs, selectAlerts, type AlertEvent} from '../../src/core/alerts/index.js'
+import {alertEnvironment, eventsOf, monitorFailures, nextSequence, nodeEvents, retryDelayMs, selectAlerts, type AlertEvent} from '../../src/core/alerts/index.js'
 import type {AlertEntry} from '../../src/core/config/alerts.js'
 import {emptyConfig} from '../../src/core/config/defaults.js'
 import {applyEdit} from '../../src/core/config/edits.js'
@@ -114,9 +114,16 @@ describe('observability: alerts (pure)', () => {
 
   it('daemon events become alert events on the DC of the view only', () => {
     const ids = new Map([['n1', 1], ['n2', 2], ['n3', 3]])
-    assert.deepEqual(eventsOf('view', {quorate: true, dc: 'n2', left: ['n1'], joined: []}, 'n2', ids), [{kind: 'node', node: 'n1', nodeId: 1, desc: 'lost'}])
-    assert.deepEqual(eventsOf('view', {quorate: true, dc: 'n2', left: ['n1'], joined: []}, 'n3', ids), [])
-    assert.deepEqual(eventsOf('view', {quorate: false, dc: null, left: ['n1']}, 'n2', ids), [])
+    // First quorum of a starting cluster: every member announced, by the DC only.
+    const starting = {phase: 'usable', quorate: true, dc: 'n1', members: ['n1', 'n2', 'n3'], left: [], joined: []}
+    assert.deepEqual(nodeEvents(null, starting, 'n1', ids).events.map((e) => [e.node, e.desc]), [['n1', 'member'], ['n2', 'member'], ['n3', 'member']])
+    assert.deepEqual(nodeEvents(null, starting, 'n2', ids), {events: [], members: ['n1', 'n2', 'n3']})
+    // The DC n1 crashes: n2, DC of the next quorate view, announces the loss only.
+    const after = {phase: 'usable', quorate: true, dc: 'n2', members: ['n2', 'n3'], left: ['n1'], joined: []}
+    assert.deepEqual(nodeEvents(['n1', 'n2', 'n3'], after, 'n2', ids).events, [{kind: 'node', node: 'n1', nodeId: 1, desc: 'lost'}])
+    // Not quorate, or still gathering: nothing, and the last quorate members stay.
+    assert.deepEqual(nodeEvents(['n1', 'n2', 'n3'], {phase: 'gathering', quorate: false, dc: null, members: ['n2']}, 'n2', ids), {events: [], members: ['n1', 'n2', 'n3']})
+    assert.deepEqual(eventsOf('view', after, 'n2', ids), [])
     assert.deepEqual(eventsOf('fence-done', {node: 'n1'}, 'n2', ids), [{kind: 'fencing', node: 'n1', task: 'reboot', rc: 0, desc: 'Operation reboot of n1 by n2: OK'}])
     const [start] = eventsOf('action-result', {ok: false, node: 'n3', resource: 'vip', op: 'start'}, 'n2', ids)
     assert.deepEqual(start, {kind: 'resource', node: 'n3', rsc: 'vip', task: 'start', intervalMs: 0, rc: 1, targetRc: 0, status: 0, desc: 'error'})
@@ -369,7 +376,8 @@ describe('observability: alert delivery (real agents)', function () {
       nodeName: 'n2', stateDir: dir, config: () => config, nodeIds: new Map([['n1', 1], ['n3', 3]]), viewId: () => 7, now: () => Date.now(), failures: () => [], priorFailures: () => [],
     }, logger, {maxAttempts: 4, firstDelayMs: 10, maxDelayMs: 50})
     logger.tap(dispatcher.tap)
-    logger.log('notice', 'view', {view: 7, quorate: true, dc: 'n2', left: ['n1'], joined: ['n3']})
+    logger.log('notice', 'view', {view: 6, phase: 'usable', quorate: true, dc: 'n1', members: ['n1', 'n2'], left: [], joined: []})
+    logger.log('notice', 'view', {view: 7, phase: 'usable', quorate: true, dc: 'n2', members: ['n2', 'n3'], left: ['n1'], joined: ['n3']})
     const deadline = Date.now() + 20_000
     let lines: string[] = []
     while (Date.now() < deadline) {

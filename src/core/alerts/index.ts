@@ -125,20 +125,37 @@ function names(v: unknown): string[] {
 }
 
 /**
+ * Node events, from the 'view' events every node logs: against the members of the
+ * last quorate view this node saw (`previous`, null before the first), a node that
+ * is gone is lost, a new one is a member. Only the DC of the new quorate view
+ * alerts (it is not yet the active DC then); every node keeps `previous`, so a new
+ * DC after a crash announces the loss and not the survivors again, and the first
+ * quorum of a starting cluster announces every member.
+ */
+export function nodeEvents(previous: readonly string[] | null, fields: Fields, self: string, ids: ReadonlyMap<string, number>): {events: AlertEvent[], members: readonly string[] | null} {
+  if (fields.quorate !== true || (fields.phase !== undefined && fields.phase !== 'usable')) return {events: [], members: previous}
+  const members = names(fields.members)
+  if (fields.dc !== self) return {events: [], members}
+  const before = new Set(previous ?? [])
+  const now = new Set(members)
+  const lost = [...new Set([...(previous ?? []).filter((n) => !now.has(n)), ...names(fields.left)])].filter((n) => !now.has(n))
+  const joined = members.filter((n) => !before.has(n))
+  return {
+    members,
+    events: [
+      ...lost.map((node): AlertEvent => ({kind: 'node', node, nodeId: ids.get(node) ?? null, desc: 'lost'})),
+      ...joined.map((node): AlertEvent => ({kind: 'node', node, nodeId: ids.get(node) ?? null, desc: 'member'})),
+    ],
+  }
+}
+
+/**
  * The alert events of one daemon log event, as the DC sees them (only the DC
  * delivers: one delivery per event in the cluster). `self` is this node's name;
  * `ids` maps node names to ids.
  */
 export function eventsOf(event: string, fields: Fields, self: string, ids: ReadonlyMap<string, number>): AlertEvent[] {
   switch (event) {
-    case 'view': {
-      // Node events come from the DC of the new view; it is not yet the active DC then.
-      if (fields.quorate !== true || fields.dc !== self) return []
-      return [
-        ...names(fields.left).map((node): AlertEvent => ({kind: 'node', node, nodeId: ids.get(node) ?? null, desc: 'lost'})),
-        ...names(fields.joined).filter((n) => n !== self).map((node): AlertEvent => ({kind: 'node', node, nodeId: ids.get(node) ?? null, desc: 'member'})),
-      ]
-    }
     case 'fence-done':
     case 'fence-failed': {
       const node = String(fields.node ?? '')

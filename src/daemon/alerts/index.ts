@@ -11,7 +11,7 @@ import {join} from 'node:path'
 import type {AlertEntry} from '../../core/config/alerts.js'
 import {parseDurationMs} from '../../core/config/durations.js'
 import type {ResourceConfig} from '../../core/config/types.js'
-import {alertEnvironment, DEFAULT_RETRY, eventsOf, formatTimestamp, monitorFailures, nextSequence, retryDelayMs, selectAlerts, type AlertEvent, type KnownFailure, type RetryPolicy, type SequenceState} from '../../core/alerts/index.js'
+import {alertEnvironment, DEFAULT_RETRY, eventsOf, formatTimestamp, monitorFailures, nextSequence, nodeEvents, retryDelayMs, selectAlerts, type AlertEvent, type KnownFailure, type RetryPolicy, type SequenceState} from '../../core/alerts/index.js'
 import {writeFileAtomic} from '../../store/atomic-file.js'
 import type {Fields, Level, Logger} from '../logger.js'
 
@@ -83,6 +83,8 @@ export class AlertDispatcher {
   private saving: Promise<void> | undefined
   private saveAgain = false
   private stopped = false
+  /** Members of the last quorate view this node saw (node events are against it). */
+  private quorateMembers: readonly string[] | null = null
   /** Failures already alerted or already known when this node became DC. */
   private seenFailures: Record<string, number> = {}
 
@@ -108,8 +110,13 @@ export class AlertDispatcher {
       this.seenFailures = monitorFailures({}, this.source.priorFailures(), () => 0).seen
       return
     }
-    if (alerts.length === 0) return
     const events = eventsOf(event, fields, this.source.nodeName, this.source.nodeIds)
+    if (event === 'view') {
+      const found = nodeEvents(this.quorateMembers, fields, this.source.nodeName, this.source.nodeIds)
+      this.quorateMembers = found.members
+      events.push(...found.events)
+    }
+    if (alerts.length === 0) return
     if (event === 'transition') {
       const intervalOf = (instance: string) => {
         const at = instance.lastIndexOf(':')
