@@ -2,6 +2,7 @@
 // write them to schemas/ (npm run schemas); a test checks real outputs against them.
 import {AGENT_RESULT_SCHEMAS} from '../agents/schemas.js'
 import {POLICY_RESULT_SCHEMAS} from './policy-schemas.js'
+import {OBSERVE_RESULT_SCHEMAS} from './observe-schemas.js'
 import {bootstrapSchema} from '../core/config/bootstrap.js'
 import {DROP_REASONS} from '../core/wire/format.js'
 import {resourceConfigSchema} from '../core/config/schema.js'
@@ -175,6 +176,7 @@ export const RESULT_SCHEMAS: Record<string, object> = {
   ...AGENT_RESULT_SCHEMAS,
   ...POLICY_RESULT_SCHEMAS,
   ...MORE_SCHEMAS,
+  ...OBSERVE_RESULT_SCHEMAS,
   ...Object.fromEntries(EDIT_COMMANDS.map((id) => [id, editResult])),
   'config show': configSchema,
   'config export': {type: 'object', required: ['file', 'epoch'], additionalProperties: false, properties: {file: {type: ['string', 'null']}, epoch: {type: 'integer'}}},

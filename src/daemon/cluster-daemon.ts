@@ -40,6 +40,7 @@ import {PeerNetwork} from './peer-network.js'
 import {DeadlineScheduler} from './scheduler.js'
 import {buildStatus} from './status-builder.js'
 import {StateStore, SyncValueFile} from './state-store.js'
+import {startObservability, type Observability} from './observability.js'
 
 /** Replication's tick (its options count in ticks) while it has work: retransmissions, a sync, writes. */
 const TICK_MS = 100
@@ -118,6 +119,7 @@ export class ClusterDaemon {
   private markStopped!: () => void
   /** Resolves when the daemon has shut down, whoever asked (a signal or `hactl cluster stop`). */
   readonly stopped = new Promise<void>((resolve) => { this.markStopped = resolve })
+  private observability: Observability | undefined
 
   constructor(config: BootstrapConfig, private readonly options: DaemonOptions) {
     this.config = config
@@ -152,7 +154,11 @@ export class ClusterDaemon {
     // stall the event loop long enough to look like a pause to the membership.
     validateResourceConfig(stored?.config ?? emptyConfig())
     this.replication = initialState(this.self.id, {record: stored, promisedTerm: this.termFile.read()})
-    this.executor = new Executor({env: {HA_RSCTMP: join(this.options.runDir, 'rsctmp')}})
+    this.executor = new Executor({
+      env: {HA_RSCTMP: join(this.options.runDir, 'rsctmp')},
+      // observability hook (issue 13): every agent result, for the operation-duration metrics
+      onResult: (r) => this.logger.log('debug', 'agent-op', {resource: r.resource, agent: r.agent, action: r.action, interval_ms: r.intervalMs, result: r.ocfResult ?? r.status, duration_ms: r.durationMs}),
+    })
     // The guard is up before anything can start here: a daemon that cannot reach
     // one does not start (its resources would not be dropped if it died).
     this.guard = new GuardLink({
@@ -193,6 +199,16 @@ export class ClusterDaemon {
       },
     }, this.logger)
     await this.control.start()
+    // observability hook (issue 13): metrics, alerts and transition history read the daemon through this
+    this.observability = await startObservability({
+      // The monotonic clock: failover durations are measured against the orchestrator's lostAtMs.
+      nodeName: this.self.name, bootstrap: this.config, stateDir: this.options.stateDir, now: () => this.clock.now(),
+      status: () => this.status(), config: () => this.controller.config, membership: () => this.membership?.snapshot(), lastDcStatus: () => this.dcStatus,
+      planInput: () => {
+        const o = this.controller.orchestrator
+        return isActiveDc(this.controller) && o.config ? {config: o.config, nodes: Object.keys(o.nodes), state: clusterState(o), transition: o.transition} : undefined
+      },
+    }, this.logger)
     this.membership = new MembershipService({
       config: this.config, nodeId: this.self.id, authkey: key,
       // Incarnations survive restarts (replay protection); a broken disk or invariant ends the daemon.
@@ -518,6 +534,7 @@ export class ClusterDaemon {
     await this.peers?.stop()
     await this.control?.stop()
     await this.executor?.close()
+    await this.observability?.stop() // observability hook (issue 13)
     this.logger.log('notice', 'daemon-stopped', {node: this.self.name})
     this.markStopped()
   }

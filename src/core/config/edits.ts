@@ -8,6 +8,7 @@ import type {
   Clone, Constraint, Group, LocationRule, NameValues, NodeEntry, Operation, OrderAction, OrderKind, Primitive, ResourceConfig, ScoreText,
 } from './types.js'
 import {validateResourceConfig} from './validate.js'
+import {applyAlertEdit, type AlertEdit} from './alerts.js'
 
 export type ConfigEdit =
   | {op: 'resource.add', resource: Primitive, group?: string, before?: string, disabled?: boolean}
@@ -35,6 +36,7 @@ export type ConfigEdit =
   | {op: 'property.set', properties: NameValues}
   | {op: 'property.unset', names: string[]}
   | {op: 'config.replace', config: ResourceConfig}
+  | AlertEdit
   /** Several edits applied as one change: one epoch, all or nothing. */
   | {op: 'batch', edits: ConfigEdit[]}
 
@@ -292,6 +294,8 @@ function edit(config: ResourceConfig, change: ConfigEdit): ResourceConfig {
     }
     case 'config.replace': return {...change.config, epoch: config.epoch}
     case 'batch': return change.edits.reduce(edit, config)
+    case 'alert.add':
+    case 'alert.remove': return applyAlertEdit(config, change)
   }
 }
 

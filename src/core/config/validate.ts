@@ -1,3 +1,4 @@
+import {alertProblem} from './alerts.js'
 import {PROPERTIES, RESOURCE_META, type PropertySpec} from './defaults.js'
 import {parseDurationMs} from './durations.js'
 import {ConfigError, show} from './errors.js'
@@ -146,5 +147,7 @@ export function validateResourceConfig(document: unknown): ResourceConfig {
   checkGroupsAndClones(config, kinds)
   const nodes = new Set(config.nodes.map((n) => n.name))
   config.constraints.forEach((c, i) => checkConstraint(c, i, kinds, nodes))
+  const alerts = alertProblem(config) // alerts (issue 13)
+  if (alerts !== undefined) fail(alerts)
   return config
 }

@@ -535,9 +535,14 @@ class Step {
         this.orchestrate({type: 'report', node, resources: reportFromWire(m.resources, this.s.nowMs), full})
         break
       }
-      case 'result':
+      case 'result': {
+        // For alerts, metrics and history (they read the log): the outcome of a dispatched action.
+        const t = this.s.orchestrator.transition
+        const action = t?.id === m.transitionId ? t.actions.find((a) => a.id === m.actionId) : undefined
+        this.log('info', 'action-result', {transition: m.transitionId, action: m.actionId, node, ok: m.ok, resource: action?.resource, op: action?.op, interval_ms: action?.intervalMs})
         this.orchestrate({type: 'result', node, transitionId: m.transitionId, actionId: m.actionId, ok: m.ok, resources: reportFromWire(m.resources, this.s.nowMs)})
         break
+      }
       case 'leave-request':
         this.log('notice', 'leave-request', {node})
         this.orchestrate({type: 'leave-request', node})
