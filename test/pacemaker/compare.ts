@@ -67,7 +67,9 @@ export function runPacemaker(config: ResourceConfig, state: ClusterState): Outco
     xml = execFileSync('crm_simulate', ['-x', file, '-S', '-s', '--output-as=xml'], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20})
   } catch (error) {
     const e = error as {stdout?: string, stderr?: string}
-    throw new Error(`crm_simulate failed: ${(e.stderr ?? '').split('\n').filter(Boolean).slice(-3).join(' | ')}`)
+    // It exits 1 when the simulated transition did not complete (a blocked action); its output still holds.
+    if (e.stdout?.includes('<revised_cluster_status>')) xml = e.stdout
+    else throw new Error(`crm_simulate failed: ${(e.stderr ?? '').split('\n').filter(Boolean).slice(-3).join(' | ')}`)
   }
   const root = parseXml(xml)
   const placement: Record<string, string[]> = {}

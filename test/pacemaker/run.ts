@@ -1,6 +1,8 @@
 // The differential test from the command line:
 //   npm run pacemaker-diff -- [--seeds N] [--from S]   many seeds, the disagreement rate
 //   npm run pacemaker-diff -- --seed N [--shrink] [--cib]   one seed: its difference, shrunk, or its CIB
+import type {ResourceConfig} from '../../src/core/config/types.js'
+import type {ClusterState} from '../../src/core/policy/state.js'
 import {configToCib} from '../../src/core/cib/write.js'
 import {cleanup, compare, describeDifference, shrink} from './compare.js'
 import {generate} from './generate.js'
@@ -28,6 +30,27 @@ export function runSeeds(from: number, count: number, log: (line: string) => voi
   return out
 }
 
+/** The case in a few lines: what a person reads to find the class of a difference. */
+function brief(config: ResourceConfig, state: ClusterState): string {
+  const lines: string[] = []
+  lines.push(`properties: ${Object.entries(config.properties).map(([k, v]) => `${k}=${v}`).join(' ')}`)
+  for (const n of config.nodes) {
+    const s = state.nodes[n.name]
+    lines.push(`node ${n.name}${s?.online === false ? ' OFFLINE' : ''}${n.standby ? ' standby' : ''} ${JSON.stringify(n.attributes)} ${JSON.stringify(n.utilization)}`)
+  }
+  for (const r of config.resources) lines.push(`primitive ${r.id} meta=${JSON.stringify(r.meta)} util=${JSON.stringify(r.utilization)}`)
+  for (const g of config.groups) lines.push(`group ${g.id}: ${g.members.join(' ')}`)
+  for (const c of config.clones) lines.push(`clone ${c.id}: ${c.child} ${JSON.stringify(c.meta)}`)
+  for (const c of config.constraints) {
+    if (c.type === 'location') lines.push(`location ${c.id} ${c.resource} ${c.score} ${c.node ?? JSON.stringify(c.rule)}`)
+    else if (c.type === 'colocation') lines.push(`colocation ${c.id} ${c.resource} with ${c.withResource} ${c.score}`)
+    else lines.push(`order ${c.id} ${c.first} then ${c.then} ${c.kind}`)
+  }
+  const known = new Set(config.resources.map((r) => r.id))
+  for (const [id, e] of Object.entries(state.resources)) if (known.has(id.replace(/:\d+$/, ''))) lines.push(`state ${id}: ${Object.entries(e.nodes).map(([n, r]) => `${n}=${r.role}${r.failCount ? `/fail${r.failCount}` : ''}`).join(' ')}`)
+  return lines.join('\n')
+}
+
 function main(): void {
   try {
     const one = arg('seed')
@@ -43,7 +66,8 @@ function main(): void {
       console.log(`seed ${one}: ${r.verdict}`)
       if (r.pacemaker && r.hactl && r.verdict === 'differ') console.log(describeDifference(r.pacemaker, r.hactl))
       else if (r.detail) console.log(r.detail)
-      if (process.argv.includes('--shrink') || process.argv.includes('--show')) console.log(JSON.stringify({config, state}, null, 1))
+      if (process.argv.includes('--json')) console.log(JSON.stringify({config, state}, null, 1))
+      else if (process.argv.includes('--shrink') || process.argv.includes('--show')) console.log(brief(config, state))
       return
     }
     const from = Number(arg('from') ?? 1)
