@@ -7,7 +7,7 @@ import {execFileSync} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {childElements, parseXml, type XmlElement} from '../../src/agents/xml.js'
+import {childElements, parseXml} from '../../src/agents/xml.js'
 import {configToCib} from '../../src/core/cib/write.js'
 import {validateResourceConfig} from '../../src/core/config/validate.js'
 import type {ResourceConfig} from '../../src/core/config/types.js'
@@ -51,14 +51,6 @@ function parseScoreText(text: string): number {
   return Number(text)
 }
 
-function collectRunning(node: XmlElement, out: Record<string, string[]>): void {
-  for (const child of node.children) {
-    if (child.name === 'resource') {
-      for (const n of childElements(child, 'node')) (out[child.attributes.id] ??= []).push(n.attributes.name)
-    } else collectRunning(child, out)
-  }
-}
-
 export function runPacemaker(config: ResourceConfig, state: ClusterState): Outcome {
   const file = join(workDir(), 'cib.xml')
   writeFileSync(file, configToCib(config, state))
@@ -72,15 +64,28 @@ export function runPacemaker(config: ResourceConfig, state: ClusterState): Outco
     else throw new Error(`crm_simulate failed: ${(e.stderr ?? '').split('\n').filter(Boolean).slice(-3).join(' | ')}`)
   }
   const root = parseXml(xml)
+  // What runs afterwards: what ran before, less the stops, plus the starts (its revised status keeps a
+  // resource whose recurring monitor failed listed where it failed).
   const placement: Record<string, string[]> = {}
-  const revised = root.children.find((c) => c.name === 'revised_cluster_status')
-  if (!revised) throw new Error('crm_simulate printed no revised cluster status')
-  collectRunning(revised, placement)
+  const known = new Set(config.resources.map((r) => r.id))
+  for (const [id, entry] of Object.entries(state.resources)) {
+    if (!known.has(base(id))) continue
+    for (const [node, r] of Object.entries(entry.nodes)) {
+      if ((r.role === 'started' || r.role === 'failed') && state.nodes[node]?.online !== false) (placement[base(id)] ??= []).push(node)
+    }
+  }
+  if (!root.children.some((c) => c.name === 'revised_cluster_status')) throw new Error('crm_simulate printed no revised cluster status')
   const actions: string[] = []
   for (const a of childElements(root.children.find((c) => c.name === 'transition') ?? {name: '', attributes: {}, children: [], text: ''}, 'rsc_action')) {
     const op = a.attributes.op
-    if (op === 'start' || op === 'stop') actions.push(`${base(a.attributes.resource)} ${op} ${a.attributes.node}`)
+    if (op !== 'start' && op !== 'stop') continue
+    const id = base(a.attributes.resource)
+    actions.push(`${id} ${op} ${a.attributes.node}`)
+    const list = (placement[id] ??= [])
+    if (op === 'start') list.push(a.attributes.node)
+    else if (list.includes(a.attributes.node)) list.splice(list.indexOf(a.attributes.node), 1)
   }
+  for (const [id, list] of Object.entries(placement)) if (list.length === 0) delete placement[id]
   const scores: Record<string, Record<string, number>> = {}
   for (const w of childElements(root.children.find((c) => c.name === 'allocations') ?? {name: '', attributes: {}, children: [], text: ''}, 'node_weight')) {
     if (w.attributes.function !== 'pcmk__primitive_assign') continue

@@ -8,7 +8,7 @@ import {addScores, formatScore, INFINITY, MINUS_INFINITY} from '../config/scores
 import type {Colocation, ColocationIndex} from './colocation.js'
 import type {BaseScores} from './location.js'
 import {isTrue, note, type Model, type Unit} from './model.js'
-import {compareFree, consume, initialCapacity, lacking, type Capacity} from './utilization.js'
+import {compareFree, consume, initialCapacity, lacking, memberUtilization, type Capacity} from './utilization.js'
 
 export interface Assignment {
   /** Per unit: the node index, -1 when it does not run. */
@@ -36,6 +36,8 @@ class Assigner {
   private readonly perClone: Int32Array[]
   private readonly capacity: Capacity
   private readonly n: number
+  /** A group being assigned that fits on no node in full: only its first member must fit, the others run while they fit. */
+  private partial = -1
 
   constructor(private readonly model: Model, private readonly base: BaseScores, private readonly colocations: ColocationIndex) {
     const units = model.units.length
@@ -66,15 +68,26 @@ class Assigner {
     if (this.model.strategy === 'default') {
       return order.sort((a, b) => units[b].priority - units[a].priority || units[a].order - units[b].order)
     }
-    const here = units.map((u) => (u.current < 0 ? MINUS_INFINITY : this.base.scores[u.index][u.current]))
+    // A clone is compared by its own scores: what all its instances share, without an instance's stickiness.
+    const vectors = units.map((u) => this.base.scores[u.index])
+    const cloneCurrent = this.model.clones.map((c) => c.units.map((u) => units[u].current).find((n) => n >= 0) ?? -1)
+    for (const clone of this.model.clones) {
+      const shared = Float64Array.from(this.base.scores[clone.units[0]])
+      for (const u of clone.units) for (let n = 0; n < this.n; n++) shared[n] = Math.min(shared[n], this.base.scores[u][n])
+      for (const u of clone.units) vectors[u] = shared
+    }
+    const here = units.map((u) => {
+      const current = u.clone >= 0 ? cloneCurrent[u.clone] : u.current
+      return current < 0 ? MINUS_INFINITY : vectors[u.index][current]
+    })
     const nodes = Array.from({length: this.n}, (_, i) => i)
     if (this.model.strategy === 'balanced') nodes.sort((a, b) => -compareFree(this.capacity, a, b) || a - b)
     return order.sort((a, b) => {
       if (units[a].priority !== units[b].priority) return units[b].priority - units[a].priority
       if (here[a] !== here[b]) return here[b] - here[a]
       for (const n of nodes) {
-        const x = this.base.scores[a][n]
-        const y = this.base.scores[b][n]
+        const x = vectors[a][n]
+        const y = vectors[b][n]
         if (x !== y) return y - x
       }
       return units[a].order - units[b].order
@@ -162,12 +175,31 @@ class Assigner {
     }
     const scores = this.scoresOf(unit)
     if (this.model.trace?.units.has(u)) this.finalScores.set(u, scores)
+    this.partial = this.model.strategy !== 'default' && unit.instances.length > 1 && !this.model.nodes.some((node) => scores[node.index] >= 0 && node.cannotHost === '' && lacking(this.capacity, node.index, unit) === '') ? u : -1
     const best = this.pick(unit, scores)
-    if (best < 0) return this.unplace(unit, this.whyNowhere(unit, scores))
+    if (best < 0) {
+      this.partial = -1
+      return this.unplace(unit, this.whyNowhere(unit, scores))
+    }
     const tail = this.base.tailBans[u]
-    const members = Math.min(tail ? tail[best] : unit.instances.length, this.firstStopped(unit))
+    let members = Math.min(tail ? tail[best] : unit.instances.length, this.firstStopped(unit))
+    if (this.partial === u) members = Math.min(members, this.fittingPrefix(unit, best))
+    this.partial = -1
     const why = unit.current >= 0 && unit.current !== best ? this.whyLeft(unit, scores, best) : ''
     this.place(unit, best, members, why)
+  }
+
+  /** How many leading members fit on the node one after another. */
+  private fittingPrefix(unit: Unit, node: number): number {
+    const left = {...this.capacity[node]}
+    const members = memberUtilization(this.model, unit)
+    for (let k = 0; k < members.length; k++) {
+      for (const [name, need] of Object.entries(members[k].utilization)) {
+        if (need > 0 && (left[name] ?? 0) < need) return k
+        left[name] = (left[name] ?? 0) - need
+      }
+    }
+    return members.length
   }
 
   private firstStopped(unit: Unit): number {
@@ -181,7 +213,9 @@ class Assigner {
     this.why[unit.index] = why
     this.allocated[node] += members
     if (unit.clone >= 0) this.perClone[unit.clone][node]++
-    if (this.model.strategy !== 'default') consume(this.capacity, node, unit)
+    if (this.model.strategy === 'default') return
+    if (members === unit.instances.length) consume(this.capacity, node, unit)
+    else for (const m of memberUtilization(this.model, unit).slice(0, members)) consume(this.capacity, node, m)
   }
 
   private unplace(unit: Unit, why: string): void {
@@ -294,7 +328,8 @@ class Assigner {
   private fits(unit: Unit, n: number, scores: Float64Array): boolean {
     if (scores[n] < 0) return false
     if (unit.clone >= 0 && this.perClone[unit.clone][n] >= this.model.clones[unit.clone].nodeMax) return false
-    return this.model.strategy === 'default' || lacking(this.capacity, n, unit) === ''
+    if (this.model.strategy === 'default') return true
+    return lacking(this.capacity, n, this.partial === unit.index ? memberUtilization(this.model, unit)[0] : unit) === ''
   }
 
   /**
