@@ -113,9 +113,13 @@ export function generate(seed: number): Case {
     const p = pair()
     if (p) add({type: 'colocation', resource: p[0], withResource: p[1], score: pick(['INFINITY', 'INFINITY', '-INFINITY', 100, -100, 500] as ScoreText[])})
   }
+  // Orders follow one random ranking, so they never form a cycle: Pacemaker's transition deadlocks on one
+  // (none of the actions in the cycle ever runs), which man hactl-policy lists as a difference.
+  const rank = new Map(topLevel.map((id) => [id, rnd()]))
   const orders = topLevel.length < 2 ? 0 : int(0, 3)
   for (let i = 0; i < orders; i++) {
     const p = pair()
+    if (p && rank.get(p[0])! > rank.get(p[1])!) p.reverse()
     if (p) add({type: 'order', first: p[0], firstAction: 'start', then: p[1], thenAction: 'start', kind: chance(0.8) ? 'mandatory' : 'optional', symmetrical: true})
   }
 

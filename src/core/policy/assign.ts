@@ -38,6 +38,8 @@ class Assigner {
   private readonly n: number
   /** A group being assigned that fits on no node in full: only its first member must fit, the others run while they fit. */
   private partial = -1
+  /** A node the unit being assigned takes when it is as good as the best one. */
+  private prefer = -1
 
   constructor(private readonly model: Model, private readonly base: BaseScores, private readonly colocations: ColocationIndex) {
     const units = model.units.length
@@ -69,7 +71,14 @@ class Assigner {
       return order.sort((a, b) => units[b].priority - units[a].priority || units[a].order - units[b].order)
     }
     // A clone is compared by its own scores: what all its instances share, without an instance's stickiness.
-    const vectors = units.map((u) => this.base.scores[u.index])
+    // A group is compared by its last member: nodes where a later member cannot run count as -INFINITY.
+    const vectors = units.map((u) => {
+      const tail = this.base.tailBans[u.index]
+      if (tail === null) return this.base.scores[u.index]
+      const v = Float64Array.from(this.base.scores[u.index])
+      for (let n = 0; n < this.n; n++) if (tail[n] < u.instances.length) v[n] = MINUS_INFINITY
+      return v
+    })
     const cloneCurrent = this.model.clones.map((c) => c.units.map((u) => units[u].current).find((n) => n >= 0) ?? -1)
     for (const clone of this.model.clones) {
       const shared = Float64Array.from(this.base.scores[clone.units[0]])
@@ -132,10 +141,17 @@ class Assigner {
   private decide(unit: Unit, inPlaceOnly: boolean): boolean {
     if (inPlaceOnly) {
       if (unit.pinnedTo >= 0 || unit.stopWhy !== '') return false
+      // A clone instance keeps its node when that node is as good as the best (Pacemaker's preferred node).
+      this.prefer = unit.current
       const scores = this.scoresOf(unit)
-      if (this.pick(unit, scores) !== unit.current) return false
+      const stays = this.pick(unit, scores) === unit.current
+      if (!stays) {
+        this.prefer = -1
+        return false
+      }
     }
     this.decideNow(unit)
+    this.prefer = -1
     return true
   }
 
@@ -361,6 +377,10 @@ class Assigner {
         best = n
         bestWhole = whole
       }
+    }
+    if (this.prefer >= 0 && best >= 0 && this.prefer !== best && scores[this.prefer] >= scores[best] && this.fits(unit, this.prefer, scores)) {
+      const whole = tail === null || tail[this.prefer] === unit.instances.length
+      if (whole || !bestWhole) return this.prefer
     }
     // Among equally scored nodes the one it runs on wins, when the score is positive (Pacemaker: zero is not enough).
     const current = unit.current
