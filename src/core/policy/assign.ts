@@ -255,8 +255,10 @@ class Assigner {
   }
 
   /** Can any node run something with these scores (Pacemaker: an available node with a score >= 0)? */
-  private anyAvailable(scores: Float64Array): boolean {
-    for (let n = 0; n < this.n; n++) if (scores[n] >= 0 && this.model.nodes[n].cannotHost === '') return true
+  private anyAvailable(scores: Float64Array, unit?: Unit): boolean {
+    const full = unit !== undefined && unit.clone >= 0 ? this.perClone[unit.clone] : undefined
+    const max = unit !== undefined && unit.clone >= 0 ? this.model.clones[unit.clone].nodeMax : 0
+    for (let n = 0; n < this.n; n++) if (scores[n] >= 0 && this.model.nodes[n].cannotHost === '' && !(full && full[n] >= max)) return true
     return false
   }
 
@@ -290,7 +292,7 @@ class Assigner {
       work[n] = addScores(work[n], values[n])
     }
     const mandatory = c.score >= INFINITY || c.score <= MINUS_INFINITY
-    if (!mandatory && !this.anyAvailable(work)) return
+    if (!mandatory && !this.anyAvailable(work, unit)) return
     scores.set(work)
     if (!this.model.trace?.units.has(unit.index)) return
     const label = `colocation ${c.id} (${c.dependentName} with ${c.primaryName}, ${c.score})`
@@ -329,7 +331,7 @@ class Assigner {
       if (weight === 0 && score !== 0) weight = factor > 0 ? 1 : -1
       work[n] = addScores(work[n], weight)
     }
-    if (!this.anyAvailable(work)) return
+    if (!this.anyAvailable(work, unit)) return
     const sign = factor < 0 ? -1 : 1
     for (const c2 of this.colocations.asPrimary[d]) {
       const d2 = this.dependentOf(c2)

@@ -81,6 +81,31 @@ function manage(model: Model, inst: Instance, maintenanceMode: boolean): void {
   }
 }
 
+/**
+ * An anonymous clone's instances are interchangeable, so their failures count per node, not per
+ * instance (Pacemaker keeps one fail count per primitive and node): a node where one instance
+ * reached migration-threshold is banned for every instance.
+ */
+function shareCloneFailCounts(model: Model, instances: Instance[]): void {
+  for (const clone of model.config.clones) {
+    if (isTrue(clone.meta['globally-unique'])) continue
+    const byPrimitive = new Map<string, Instance[]>()
+    for (const u of model.clones.find((c) => c.id === clone.id)?.units ?? []) {
+      for (const i of model.units[u].instances) {
+        const list = byPrimitive.get(instances[i].primitive.id)
+        if (list) list.push(instances[i])
+        else byPrimitive.set(instances[i].primitive.id, [instances[i]])
+      }
+    }
+    for (const list of byPrimitive.values()) {
+      if (list.every((inst) => inst.failCounts.size === 0)) continue
+      const merged = new Map<number, number>()
+      for (const inst of list) for (const [n, count] of inst.failCounts) merged.set(n, Math.max(merged.get(n) ?? 0, count))
+      for (const inst of list) inst.failCounts = merged
+    }
+  }
+}
+
 interface Flags {
   stopAll: boolean
   freeze: boolean
@@ -114,6 +139,7 @@ function unitStatus(model: Model, unit: Unit, instances: Instance[], flags: Flag
 export function instanceStatus(model: Model, failures: Failure[]): {instances: Instance[], units: Model['units']} {
   const instances = model.instances.map((inst) => locate(model, inst))
   for (const f of failures) applyFailure(model, instances[f.instance], f)
+  shareCloneFailCounts(model, instances)
   const maintenanceMode = isTrue(propertyValue(model.config, 'maintenance-mode'))
   for (const inst of instances) manage(model, inst, maintenanceMode)
   const flags = {stopAll: isTrue(propertyValue(model.config, 'stop-all-resources')), freeze: propertyValue(model.config, 'no-quorum-policy') === 'freeze'}
