@@ -66,7 +66,13 @@ class Assigner {
    */
   private processingOrder(): number[] {
     const units = this.model.units
-    const order = units.map((u) => u.index)
+    // Units that cannot move (unmanaged, held, frozen) come first: they occupy their node whatever else happens.
+    const pinned = units.filter((u) => u.pinnedTo >= 0).map((u) => u.index)
+    return [...pinned, ...this.managedOrder(units.filter((u) => u.pinnedTo < 0).map((u) => u.index))]
+  }
+
+  private managedOrder(order: number[]): number[] {
+    const units = this.model.units
     if (this.model.strategy === 'default') {
       return order.sort((a, b) => units[b].priority - units[a].priority || units[a].order - units[b].order)
     }
@@ -386,7 +392,7 @@ class Assigner {
     }
     // Among equally scored nodes the one it runs on wins, when the score is positive (Pacemaker: zero is not enough).
     const current = unit.current
-    if (best >= 0 && current >= 0 && current !== best && scores[best] > 0 && scores[current] === scores[best] && this.fits(unit, current, scores)) {
+    if (best >= 0 && current >= 0 && current !== best && scores[best] >= 0 && scores[current] === scores[best] && this.fits(unit, current, scores)) {
       const whole = tail === null || tail[current] === unit.instances.length
       if (whole || !bestWhole) return current
     }
