@@ -313,6 +313,8 @@ class Assigner {
    * would leave the primary nowhere to run is dropped.
    */
   private applyDependents(unit: Unit, scores: Float64Array, c: Colocation): void {
+    // A clone's instances choose their nodes by their own scores: dependents of the clone do not pull one instance.
+    if (unit.clone >= 0) return
     const d = this.dependentOf(c)
     if (d < 0) return
     this.merge(unit, scores, d, c.score / INFINITY, new Set([unit.index]), c.id)

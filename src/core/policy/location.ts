@@ -26,7 +26,8 @@ export function ruleMatches(rule: LocationRule, node: NodeInfo): boolean {
   const value = rule.attribute === '#uname' ? node.name : node.attributes[rule.attribute]
   if (rule.operation === 'defined') return value !== undefined
   if (rule.operation === 'not_defined') return value === undefined
-  if (value === undefined) return false
+  // A node without the attribute is "not equal" to any value (Pacemaker: ne is true there); other comparisons are false.
+  if (value === undefined) return rule.operation === 'ne'
   const c = compare(value, rule.value ?? '')
   switch (rule.operation) {
     case 'eq': return c === 0
