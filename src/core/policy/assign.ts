@@ -131,6 +131,9 @@ class Assigner {
     // Instances are interchangeable: those whose node is still their best stay first, so that
     // no instance takes another's node only to push that one elsewhere (a pointless swap).
     for (const u of running) this.assignUnit(u, true)
+    // Then those running where they may stay (on a node that can host), then the others (Pacemaker sorts instances so).
+    const canStay = (u: number) => this.model.units[u].current >= 0 && this.model.nodes[this.model.units[u].current].cannotHost === ''
+    for (const u of units) if (canStay(u)) this.assignUnit(u)
     for (const u of units) this.assignUnit(u)
   }
 
