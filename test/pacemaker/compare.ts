@@ -133,7 +133,8 @@ function owner(config: ResourceConfig, primitive: string): string {
 }
 
 /** A primitive placed differently where Pacemaker scored hactl's node as high as its own choice. */
-function tiedDifference(config: ResourceConfig, p: Outcome, h: Outcome): {resource: string, node: string} | undefined {
+function tiedDifferences(config: ResourceConfig, p: Outcome, h: Outcome): Array<{resource: string, node: string}> {
+  const out: Array<{resource: string, node: string}> = []
   const ids = [...new Set([...Object.keys(p.placement), ...Object.keys(h.placement)])].sort()
   for (const id of ids) {
     const mine = (h.placement[id] ?? []).filter((n) => !(p.placement[id] ?? []).includes(n))
@@ -142,10 +143,10 @@ function tiedDifference(config: ResourceConfig, p: Outcome, h: Outcome): {resour
     const instances = Object.keys(p.scores ?? {}).filter((x) => base(x) === id || x === id)
     for (const inst of instances) {
       const s = p.scores![inst]
-      for (const m of mine) for (const t of theirs) if (s[m] !== undefined && s[m] === s[t] && s[m] >= 0) return {resource: owner(config, id), node: m}
+      for (const m of mine) for (const t of theirs) if (s[m] !== undefined && s[m] === s[t] && s[m] >= 0 && !out.some((x) => x.resource === owner(config, id))) out.push({resource: owner(config, id), node: m})
     }
   }
-  return undefined
+  return out
 }
 
 export function compare(config: ResourceConfig, state: ClusterState): Comparison {
@@ -166,9 +167,9 @@ export function compare(config: ResourceConfig, state: ClusterState): Comparison
   let c = structuredClone(config)
   let pp = p
   for (let round = 0; round < 4; round++) {
-    const tie = tiedDifference(c, pp, h)
-    if (!tie) break
-    c = {...c, constraints: [...c.constraints, {id: `tie-${round}`, type: 'location', resource: tie.resource, node: tie.node, score: 1}]}
+    const ties = tiedDifferences(c, pp, h)
+    if (ties.length === 0) break
+    c = {...c, constraints: [...c.constraints, ...ties.map((tie, i) => ({id: `tie-${round}-${i}`, type: 'location' as const, resource: tie.resource, node: tie.node, score: 1}))]}
     try {
       pp = runPacemaker(c, state)
       const hh = runHactl(c, state)

@@ -67,6 +67,12 @@ function sumUtilization(b: Builder, unit: Unit): void {
   unit.priority = Number.isFinite(priority) ? priority : 0
 }
 
+/** A top-level resource's own priority (Pacemaker orders by the group's or clone's, not a member's). */
+function priorityOf(meta: Meta): number {
+  const value = Number.parseInt(meta.priority ?? '0', 10)
+  return Number.isFinite(value) ? value : 0
+}
+
 /** How many instances a clone has: clone-max (default: the number of nodes), and any higher instance the state still knows. */
 function cloneSize(config: ResourceConfig, state: ClusterState, members: string[], maxText: string | undefined): {max: number, size: number} {
   const parsed = maxText === undefined ? Number.NaN : Number.parseInt(maxText, 10)
@@ -109,6 +115,7 @@ function unpackClone(b: Builder, c: Clone, index: number, config: ResourceConfig
       x.name(r.id, unit.index)
     }
     const unit = b.units[b.units.length - 1]
+    unit.priority = priorityOf(c.meta)
     unit.names.push(c.id)
     x.name(c.id, unit.index)
     info.units.push(unit.index)
@@ -139,6 +146,7 @@ export function unpack(config: ResourceConfig, state: ClusterState): Model {
       unit.instances.push(newInstance(b, `${m}${suffix}`, primitives.get(m)!, [primitives.get(m)!.meta, group.meta, cloneMeta], unit.index, k))
     })
     sumUtilization(b, unit)
+    unit.priority = priorityOf(group.meta)
     for (const n of unit.names) name(n, unit.index)
   }
   for (const r of config.resources) {
