@@ -316,11 +316,14 @@ class Assigner {
    * would leave the primary nowhere to run is dropped.
    */
   private applyDependents(unit: Unit, scores: Float64Array, c: Colocation): void {
-    // A clone's instances choose their nodes by their own scores: dependents of the clone do not pull one instance.
-    if (unit.clone >= 0) return
     const d = this.dependentOf(c)
     if (d < 0) return
-    this.merge(unit, scores, d, c.score / INFINITY, new Set([unit.index]), c.id)
+    if (unit.clone < 0) return this.merge(unit, scores, d, c.score / INFINITY, new Set([unit.index]), c.id)
+    // A clone's instances choose among the nodes by their own scores: the clone's dependents only take away
+    // the nodes their influence makes negative.
+    const work = Float64Array.from(scores)
+    this.merge(unit, work, d, c.score / INFINITY, new Set([unit.index]), c.id)
+    for (let n = 0; n < this.n; n++) if (work[n] < 0 && scores[n] >= 0) scores[n] = work[n]
   }
 
   /** The unit whose preferences stand for a colocation's dependent: the first one not pinned (one per clone). */
