@@ -1,0 +1,39 @@
+// The differential test against Pacemaker's own scheduler: seeded random
+// clusters given to crm_simulate (Pacemaker 2.1.5) and to hactl's policy
+// engine; placements and start/stop actions must agree (a tie between equally
+// scored nodes counts as agreement) on at least THRESHOLD of the seeds.
+// More seeds, one seed, a shrunk seed: npm run pacemaker-diff -- --help (see run.ts).
+import assert from 'node:assert/strict'
+import {execFileSync} from 'node:child_process'
+import {cleanup} from './compare.js'
+import {runSeeds} from './run.js'
+
+const SEEDS = Number(process.env.PACEMAKER_DIFF_SEEDS ?? 300)
+const THRESHOLD = 0.9
+
+function haveCrmSimulate(): boolean {
+  try {
+    execFileSync('crm_simulate', ['--version'], {stdio: 'ignore'})
+    return true
+  } catch {
+    return false
+  }
+}
+
+describe('differential test against crm_simulate', function () {
+  this.timeout(600_000)
+  after(cleanup)
+
+  it(`agrees with Pacemaker on at least ${THRESHOLD * 100} % of ${SEEDS} random clusters`, function () {
+    if (!haveCrmSimulate()) {
+      if (process.env.CI === 'true') assert.fail('crm_simulate is missing: install pacemaker-cli-utils')
+      this.skip()
+    }
+    const lines: string[] = []
+    const r = runSeeds(1, SEEDS, (line) => lines.push(line))
+    const rate = (r.agree + r.tie) / SEEDS
+    console.log(`      ${r.agree} agree, ${r.tie} ties, ${r.differ.length} differ, ${r.error.length} errors: agreement ${(100 * rate).toFixed(1)} % (differing seeds: ${r.differ.join(' ') || 'none'})`)
+    assert.deepEqual(r.error, [], `crm_simulate or hactl failed on seeds ${r.error.join(' ')}:\n${lines.join('\n')}`)
+    assert.ok(rate >= THRESHOLD, `agreement ${(100 * rate).toFixed(1)} % is below ${THRESHOLD * 100} %:\n${lines.join('\n')}`)
+  })
+})
