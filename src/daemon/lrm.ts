@@ -4,7 +4,7 @@
 // monitors for whatever it knows to be active, and applies no-quorum-policy on
 // its own when the node loses quorum.
 import {parseDurationMs} from '../core/config/durations.js'
-import {propertyValue} from '../core/config/defaults.js'
+import {booleanProperty} from '../core/config/booleans.js'
 import {INFINITY} from '../core/config/scores.js'
 import type {Primitive, ResourceConfig} from '../core/config/types.js'
 import {isFenceDevice} from '../core/orchestration/index.js'
@@ -126,7 +126,7 @@ export class LocalResourceManager {
       after = {...before, role: action.op === 'stop' || action.op === 'migrate_to' ? 'stopped' : 'started'}
       if (after.role === 'started') this.startMonitors(config, instance)
     } else {
-      const fatal = action.op === 'start' && propertyValue(config, 'start-failure-is-fatal') !== 'false'
+      const fatal = action.op === 'start' && booleanProperty(config, 'start-failure-is-fatal')
       after = {role: 'failed', failCount: fatal ? INFINITY : Math.min(INFINITY, before.failCount + 1), lastFailureMs: this.events.now(), failedOp: action.op}
       this.logFailure(instance, action.op, result)
     }

@@ -1,6 +1,7 @@
 // hactl's configuration (and optionally its state) written as a Pacemaker CIB,
 // for `hactl config export --cib` and for the differential test against
 // crm_simulate. Pure: a string out, nothing read or written.
+import {isTrue} from '../config/booleans.js'
 import {formatScore, parseScore} from '../config/scores.js'
 import type {Constraint, NameValues, Operation, Primitive, ResourceConfig} from '../config/types.js'
 import type {ClusterState} from '../policy/state.js'
@@ -94,7 +95,7 @@ function historyId(config: ResourceConfig, instance: string): string {
   if (colon < 0) return instance
   const base = instance.slice(0, colon)
   const clone = config.clones.find((c) => c.child === base || config.groups.find((g) => g.id === c.child)?.members.includes(base))
-  const unique = clone !== undefined && /^(true|yes|on|1)$/i.test(clone.meta['globally-unique'] ?? '')
+  const unique = clone !== undefined && isTrue(clone.meta['globally-unique'])
   return unique ? instance : base
 }
 

@@ -3,7 +3,7 @@
 // preferences pull it (Pacemaker's colocated node scores). Ties: the node it
 // runs on, then fewest resources already assigned, then node order
 // (placement-strategy=minimal: node order; balanced: most free capacity first).
-import {propertyValue} from '../config/defaults.js'
+import {booleanProperty} from '../config/booleans.js'
 import {addScores, formatScore, INFINITY, MINUS_INFINITY} from '../config/scores.js'
 import type {Colocation, ColocationIndex} from './colocation.js'
 import type {BaseScores} from './location.js'
@@ -186,7 +186,7 @@ class Assigner {
     const u = unit.index
     if (unit.pinnedTo >= 0) {
       // An unmanaged member keeps the unit where it is; managed members still may not run where they are not allowed.
-      const unmanaged = unit.pinnedWhy.startsWith('unmanaged')
+      const unmanaged = unit.pinned === 'unmanaged'
       if (unmanaged && unit.stopWhy !== '') return this.place(unit, unit.pinnedTo, 0, unit.stopWhy)
       const scores = unmanaged ? this.withPrimaries(unit) : this.base.scores[u]
       if (!unmanaged || scores[unit.pinnedTo] >= 0) return this.place(unit, unit.pinnedTo, unit.instances.length, unit.pinnedWhy)
@@ -318,9 +318,9 @@ class Assigner {
   private applyDependents(unit: Unit, scores: Float64Array, c: Colocation): void {
     const d = this.dependentOf(c)
     if (d < 0) return
-    if (unit.clone < 0) return this.merge(unit, scores, d, c.score / INFINITY, new Set([unit.index]), c.id)
-    // A clone's instances choose among the nodes by their own scores: the clone's dependents only take away
-    // the nodes their influence makes negative.
+    if (unit.clone < 0 || this.prefer < 0) return this.merge(unit, scores, d, c.score / INFINITY, new Set([unit.index]), c.id)
+    // A clone instance that may keep its node weighs it by its own scores: the clone's dependents only take
+    // away the nodes their influence makes negative.
     const work = Float64Array.from(scores)
     this.merge(unit, work, d, c.score / INFINITY, new Set([unit.index]), c.id)
     for (let n = 0; n < this.n; n++) if (work[n] < 0 && scores[n] >= 0) scores[n] = work[n]
@@ -417,7 +417,7 @@ class Assigner {
       if (c.score >= INFINITY && !on[n]) return `colocation with ${c.primaryName}, which ${on.includes(1) ? 'runs elsewhere' : 'cannot run'}`
       if (c.score <= MINUS_INFINITY && on[n]) return `anti-colocation with ${c.primaryName}`
     }
-    if (scores[n] <= MINUS_INFINITY && !isTrue(propertyValue(this.model.config, 'symmetric-cluster'))) return 'symmetric-cluster=false and no location constraint allows it'
+    if (scores[n] <= MINUS_INFINITY && !booleanProperty(this.model.config, 'symmetric-cluster')) return 'symmetric-cluster=false and no location constraint allows it'
     if (scores[n] < 0) return `score ${formatScore(scores[n])} on ${node.name} is negative`
     if (unit.clone >= 0 && this.perClone[unit.clone][n] >= this.model.clones[unit.clone].nodeMax) return `clone-node-max reached on ${node.name}`
     if (this.model.strategy !== 'default') {
@@ -447,7 +447,7 @@ class Assigner {
     }
     for (let n = 0; n < this.n; n++) {
       const cause = this.causeOn(unit, scores, n)
-      if (cause !== '' && !cause.startsWith('node ')) return cause
+      if (cause !== '' && cause !== this.model.nodes[n].cannotHost) return cause
     }
     return 'no node can run it'
   }

@@ -1,5 +1,6 @@
 // Phase 5: each unit's own score on each node: node eligibility, location
 // constraints and rules, symmetric-cluster, stickiness, fail counts.
+import {booleanProperty} from '../config/booleans.js'
 import {propertyValue} from '../config/defaults.js'
 import {addScores, formatScore, INFINITY, MINUS_INFINITY, parseScore} from '../config/scores.js'
 import type {LocationConstraint, LocationRule} from '../config/types.js'
@@ -134,7 +135,7 @@ function scoreUnit(model: Model, unit: Unit, locations: Map<string, LocationCons
 
 export function locationScores(model: Model): BaseScores {
   const locations = indexLocations(model)
-  const symmetric = isTrue(propertyValue(model.config, 'symmetric-cluster'))
+  const symmetric = booleanProperty(model.config, 'symmetric-cluster')
   const scores: Float64Array[] = []
   const tailBans: (Int32Array | null)[] = []
   const causes = new Map<number, string>()

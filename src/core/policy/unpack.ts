@@ -1,5 +1,6 @@
 // Phase 1: unpack the configuration into units (what gets placed) and
 // instances (what gets started and stopped), indexed by number.
+import {booleanProperty, isTrue} from '../config/booleans.js'
 import {propertyValue} from '../config/defaults.js'
 import type {Clone, Group, Primitive, ResourceConfig} from '../config/types.js'
 import type {CloneInfo, Instance, Model, NodeInfo, Unit} from './model.js'
@@ -17,7 +18,7 @@ function parseInts(values: Record<string, string>): Record<string, number> {
 function unpackNodes(config: ResourceConfig): NodeInfo[] {
   return config.nodes.map((node, index) => ({
     index, name: node.name, attributes: node.attributes, capacity: parseInts(node.utilization),
-    cannotHost: '', online: true, maintenance: node.maintenance, fenceWhy: '', holdUntilMs: -1,
+    cannotHost: '', standbyOnFail: false, online: true, maintenance: node.maintenance, fenceWhy: '', holdUntilMs: -1,
   }))
 }
 
@@ -51,7 +52,7 @@ function newInstance(b: Builder, id: string, primitive: Primitive, meta: Meta[],
 function newUnit(b: Builder, id: string, names: string[], clone: number): Unit {
   const unit: Unit = {
     index: b.units.length, id, names, instances: [], clone, priority: 0, order: b.units.length, utilization: {},
-    pinnedTo: -1, pinnedWhy: '', stopWhy: '', current: -1,
+    pinnedTo: -1, pinned: '', pinnedWhy: '', stopWhy: '', current: -1,
   }
   b.units.push(unit)
   return unit
@@ -101,7 +102,7 @@ function unpackClone(b: Builder, c: Clone, index: number, config: ResourceConfig
   const nodeMax = Number.parseInt(c.meta['clone-node-max'] ?? '1', 10)
   const info: CloneInfo = {
     index, id: c.id, child: c.child, max, nodeMax: Number.isFinite(nodeMax) && nodeMax > 0 ? nodeMax : 1,
-    interleave: /^(true|yes|on|1)$/i.test(c.meta.interleave ?? ''), units: [],
+    interleave: isTrue(c.meta.interleave), units: [],
   }
   for (let n = 0; n < size; n++) {
     const suffix = `:${n}`
@@ -179,6 +180,6 @@ export function unpack(config: ResourceConfig, state: ClusterState): Model {
     instances: b.instances, instanceIndex: new Map(b.instances.map((i) => [i.id, i.index])),
     units: b.units, clones, unitsByName, instancesByPrimitive, canStart: true, quorumWhy: '',
     strategy: ['utilization', 'balanced', 'minimal'].includes(strategy) ? strategy : 'default',
-    stonith: /^(true|yes|on|1)$/i.test(propertyValue(config, 'stonith-enabled')), warnings, recheckAtMs: -1,
+    stonith: booleanProperty(config, 'stonith-enabled'), warnings, recheckAtMs: -1,
   }
 }
