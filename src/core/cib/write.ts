@@ -140,9 +140,11 @@ function status(config: ResourceConfig, state: ClusterState): string {
 
 /** The configuration (and, when given, the state as a status section) as a CIB document. */
 export function configToCib(config: ResourceConfig, state?: ClusterState): string {
-  const props: NameValues = {...config.properties}
+  // hactl's default for stonith-enabled is false, Pacemaker's true: say it, so Pacemaker reads the same cluster.
+  const props: NameValues = {'stonith-enabled': 'false', ...config.properties}
   delete props['safety-delay']
   const defaults: NameValues = {}
+  // hactl also takes these three as cluster properties; rscDefaults win over them, as they do in hactl.
   for (const name of ['resource-stickiness', 'migration-threshold', 'failure-timeout']) {
     if (props[name] !== undefined) defaults[name] = props[name]
     delete props[name]
@@ -175,7 +177,8 @@ export function configToCib(config: ResourceConfig, state?: ClusterState): strin
     el('nodes', {}, nodes),
     el('resources', {}, resources),
     el('constraints', {}, config.constraints.map(constraint)),
-    ...(Object.keys(defaults).length === 0 ? [] : [el('rsc_defaults', {}, nvset('meta_attributes', 'rsc_defaults-options', defaults))]),
+    ...(Object.keys({...defaults, ...config.rscDefaults}).length === 0 ? [] : [el('rsc_defaults', {}, nvset('meta_attributes', 'rsc_defaults-options', {...defaults, ...config.rscDefaults}))]),
+    ...(Object.keys(config.opDefaults ?? {}).length === 0 ? [] : [el('op_defaults', {}, nvset('meta_attributes', 'op_defaults-options', config.opDefaults ?? {}))]),
   ])
   return `${el('cib', {
     crm_feature_set: CIB_FEATURE_SET, 'validate-with': VALIDATE_WITH, epoch: config.epoch, num_updates: 0, admin_epoch: 0,

@@ -124,6 +124,8 @@ export const resourceConfigSchema = {
         ],
       },
     },
+    rscDefaults: NAME_VALUES,
+    opDefaults: NAME_VALUES,
     status: {type: 'object'},
   },
 } as const

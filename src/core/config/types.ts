@@ -110,6 +110,10 @@ export interface ResourceConfig {
   groups: Group[]
   clones: Clone[]
   constraints: Constraint[]
+  /** Resource defaults (Pacemaker's rsc_defaults): meta attributes every resource has unless it sets its own. */
+  rscDefaults?: NameValues
+  /** Operation defaults (Pacemaker's op_defaults): timeout, on-fail, … for operations that do not set them. */
+  opDefaults?: NameValues
   /**
    * Saved cluster state for offline simulation (`hactl simulate --save-state`).
    * Its shape belongs to the policy engine (src/core/policy), which validates it.

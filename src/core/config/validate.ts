@@ -137,12 +137,29 @@ function checkConstraint(c: Constraint, i: number, kinds: Map<string, string>, n
 }
 
 /** Schema and semantic checks. Throws a ConfigError naming the path and the bad value. */
+/** Operation defaults hactl knows: their kinds, as for an op's own attributes. */
+export const OP_DEFAULTS: Record<string, PropertySpec> = {
+  timeout: {default: '20s', kind: 'duration', description: 'Timeout of operations that set none.'},
+  'on-fail': {default: '', kind: 'enum', values: ['restart', 'ignore', 'stop', 'block', 'standby', 'fence'], description: 'What a failed operation does when it sets no on-fail.'},
+}
+
+function checkDefaults(config: ResourceConfig): void {
+  checkMeta('rscDefaults', config.rscDefaults ?? {})
+  for (const [name, value] of Object.entries(config.opDefaults ?? {})) {
+    const spec = OP_DEFAULTS[name]
+    if (!spec) fail(`opDefaults.${name} is not a known operation default (known: ${Object.keys(OP_DEFAULTS).join(', ')})`)
+    const reason = checkValue(spec, value)
+    if (reason) fail(`opDefaults.${name} is ${show(value)}: ${reason}`)
+  }
+}
+
 export function validateResourceConfig(document: unknown): ResourceConfig {
   checkSchema(resourceConfigSchema, document, LABEL)
   const config = document as ResourceConfig
   checkProperties(config)
   const kinds = checkUniqueIds(config)
   checkResources(config)
+  checkDefaults(config)
   checkGroupsAndClones(config, kinds)
   const nodes = new Set(config.nodes.map((n) => n.name))
   config.constraints.forEach((c, i) => checkConstraint(c, i, kinds, nodes))

@@ -38,12 +38,14 @@ const NO_FAILURES: Map<number, number> = new Map()
 interface Builder {
   units: Unit[]
   instances: Instance[]
+  /** rsc_defaults: the last layer of every instance's meta attributes. */
+  defaults: Meta
 }
 
 function newInstance(b: Builder, id: string, primitive: Primitive, meta: Meta[], unit: number, member: number): number {
   const index = b.instances.length
   b.instances.push({
-    index, id, primitive, meta: metaLookup(...meta), unit, member, active: NONE, failed: NONE, fencedOn: NONE, expiredOn: NONE,
+    index, id, primitive, meta: metaLookup(...meta, b.defaults), unit, member, active: NONE, failed: NONE, fencedOn: NONE, expiredOn: NONE,
     heldOn: -1, managed: true, unmanagedWhy: '', stopWhy: '', migratable: true, failCounts: NO_FAILURES,
   })
   return index
@@ -125,7 +127,7 @@ function unpackClone(b: Builder, c: Clone, index: number, config: ResourceConfig
 }
 
 export function unpack(config: ResourceConfig, state: ClusterState): Model {
-  const b: Builder = {units: [], instances: []}
+  const b: Builder = {units: [], instances: [], defaults: config.rscDefaults ?? {}}
   const primitives = new Map(config.resources.map((r) => [r.id, r]))
   const groups = new Map(config.groups.map((g) => [g.id, g]))
   const inGroup = new Map<string, string>()
