@@ -9,7 +9,8 @@ import {writeFileAtomic} from '../../store/atomic-file.js'
 async function cibText(config: ResourceConfig): Promise<string> {
   const {configToCib} = await import('../../core/cib/write.js')
   const {stateOf} = await import('../../core/policy/state.js')
-  return configToCib(config, config.status === undefined || Object.keys(config.status).length === 0 ? undefined : stateOf(config))
+  // Always with a status section (every node online when no state is saved): crm_simulate needs one.
+  return configToCib(config, stateOf(config))
 }
 
 export interface ExportResult {file: string | null, epoch: number}
@@ -18,7 +19,7 @@ export default class ConfigExport extends HactlCommand<ExportResult> {
   static override summary = 'Write the resource configuration to FILE (or standard output), e.g. to edit offline with -f and import back.'
   static override examples = ['<%= config.bin %> <%= command.id %> backup.json', '<%= config.bin %> <%= command.id %> > backup.json']
   static override args = {file: Args.string({name: 'FILE', description: 'Destination (standard output when omitted).'})}
-  static override flags = {...configFlags, cib: Flags.boolean({summary: 'Write a Pacemaker CIB (XML) instead of JSON, with the saved state as its status section, e.g. for crm_simulate -x.'})}
+  static override flags = {...configFlags, cib: Flags.boolean({summary: 'Write a Pacemaker CIB (XML) instead of JSON, with the saved state (or every node online) as its status section, e.g. for crm_simulate -x.'})}
 
   async run(): Promise<ExportResult> {
     const {args, flags} = await this.parse(ConfigExport)
