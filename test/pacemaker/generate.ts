@@ -111,6 +111,8 @@ export function generate(seed: number): Case {
   const colocations = topLevel.length < 2 ? 0 : int(0, 4)
   for (let i = 0; i < colocations; i++) {
     const p = pair()
+    // One colocation per pair: two between the same resources are merged by Pacemaker in ways it does not document.
+    if (p && config.constraints.some((x) => x.type === 'colocation' && ((x.resource === p[0] && x.withResource === p[1]) || (x.resource === p[1] && x.withResource === p[0])))) continue
     if (p) add({type: 'colocation', resource: p[0], withResource: p[1], score: pick(['INFINITY', 'INFINITY', '-INFINITY', 100, -100, 500] as ScoreText[])})
   }
   // Orders follow one random ranking, so they never form a cycle: Pacemaker's transition deadlocks on one
@@ -120,6 +122,7 @@ export function generate(seed: number): Case {
   for (let i = 0; i < orders; i++) {
     const p = pair()
     if (p && rank.get(p[0])! > rank.get(p[1])!) p.reverse()
+    if (p && config.constraints.some((x) => x.type === 'order' && x.first === p[0] && x.then === p[1])) continue
     if (p) add({type: 'order', first: p[0], firstAction: 'start', then: p[1], thenAction: 'start', kind: chance(0.8) ? 'mandatory' : 'optional', symmetrical: true})
   }
 

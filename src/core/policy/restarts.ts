@@ -33,8 +33,10 @@ export function cascadeRestarts(model: Model, planner: Planner, plans: InstanceP
       }
     }
     for (const {first, then, interleave} of orders) {
-      // Any start of the first, not only a move: Pacemaker makes the dependent's start required, so it restarts.
-      const moving = first.filter((i) => plans[i].startEntry !== undefined)
+      // Any start of the first, not only a move: Pacemaker makes the dependent's start required, so it
+      // restarts. Except a clone's new instances: only instances that stop and start again count there.
+      const isClone = first.length > 0 && model.units[model.instances[first[0]].unit].clone >= 0
+      const moving = first.filter((i) => plans[i].startEntry !== undefined && (!isClone || disrupted(plans[i])))
       if (moving.length === 0) continue
       for (const t of then) {
         if (!steady(model, model.instances[t], plans[t])) continue
