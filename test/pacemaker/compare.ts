@@ -56,7 +56,11 @@ export function runPacemaker(config: ResourceConfig, state: ClusterState): Outco
   writeFileSync(file, configToCib(config, state))
   let xml: string
   try {
-    xml = execFileSync('crm_simulate', ['-x', file, '-S', '-s', '--output-as=xml'], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20})
+    // The engine's clock is the state's: date expressions see the same time (UTC, as hactl evaluates them).
+    const at = new Date(state.nowMs).toISOString().replace(/\.\d+Z$/, 'Z')
+    xml = execFileSync('crm_simulate', ['-x', file, '-S', '-s', '-t', at, '--output-as=xml'], {
+      encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20, env: {...process.env, TZ: 'UTC'},
+    })
   } catch (error) {
     const e = error as {stdout?: string, stderr?: string}
     // It exits 1 when the simulated transition did not complete (a blocked action); its output still holds.

@@ -26,6 +26,7 @@ export function random(seed: number): () => number {
 
 export function generate(seed: number): Case {
   const rnd = random(seed)
+  const extra = random(seed ^ 0x5bd1e995)
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1))
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]
   const chance = (p: number) => rnd() < p
@@ -102,6 +103,20 @@ export function generate(seed: number): Case {
       ])
       add({type: 'location', resource, score, rule})
     } else add({type: 'location', resource, score, node: nodeName()})
+    // From a second stream, so the rest of the cluster stays what it is for this seed: a compound rule, or a
+    // maintenance-window date_spec (the clock is 2023-11-14 22:13 UTC, a Tuesday), instead of the one above.
+    if (extra() < 0.15) {
+      const n = `n${1 + Math.floor(extra() * nodeCount)}`
+      const rules = [
+        {booleanOp: 'and' as const, rules: [{attribute: 'rack', operation: 'eq' as const, value: 'a'}, {attribute: 'ssd', operation: 'defined' as const}]},
+        {booleanOp: 'or' as const, rules: [{attribute: 'rack', operation: 'eq' as const, value: 'b'}, {booleanOp: 'and' as const, rules: [{attribute: 'ssd', operation: 'defined' as const}, {attribute: '#uname', operation: 'ne' as const, value: n}]}]},
+        {booleanOp: 'and' as const, rules: [{date: 'date_spec' as const, spec: {hours: ['9-17', '20-23', '0-5'][Math.floor(extra() * 3)]}}, {attribute: 'rack', operation: 'ne' as const, value: 'b'}]},
+        {date: 'date_spec' as const, spec: {weekdays: ['1-5', '6-7', '2'][Math.floor(extra() * 3)]}},
+      ]
+      const last = config.constraints[config.constraints.length - 1] as Extract<Constraint, {type: 'location'}>
+      delete last.node
+      last.rule = rules[Math.floor(extra() * rules.length)]
+    }
   }
   const pair = () => {
     const a = pick(topLevel)

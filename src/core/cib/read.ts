@@ -4,7 +4,7 @@
 import {PROPERTIES} from '../config/defaults.js'
 import {OP_DEFAULTS} from '../config/validate.js'
 import type {
-  Clone, Constraint, Group, LocationRuleOperation, NameValues, NodeEntry, Operation, OrderAction, Primitive, ResourceConfig, ScoreText,
+  Clone, Constraint, DateRule, DateSpec, Group, LocationRuleOperation, RuleExpression, NameValues, NodeEntry, Operation, OrderAction, Primitive, ResourceConfig, ScoreText,
 } from '../config/types.js'
 import {childElements, firstChild, parseXml, XmlError, type XmlElement} from './xml.js'
 
@@ -185,20 +185,84 @@ class Reader {
     }
     const out: Constraint[] = []
     rules.forEach((rule, i) => {
-      const expressions = rule.children
       if (rule.attributes.role !== undefined) return this.skip(rule, 'rule roles are not supported')
-      if (expressions.length !== 1 || expressions[0].name !== 'expression') return this.skip(rule, 'only rules with one attribute expression are supported')
-      const e = expressions[0].attributes
-      if (e.attribute === undefined || e.operation === undefined || !RULE_OPERATIONS.has(e.operation)) return this.skip(expressions[0], 'expression without a supported attribute and operation')
-      if (e.type !== undefined && e.type !== 'string' && e.type !== 'number' && e.type !== 'integer') return this.skip(expressions[0], `expression type ${e.type} is not supported`)
-      if (e['value-source'] !== undefined && e['value-source'] !== 'literal') return this.skip(expressions[0], 'value-source is not supported')
+      const expression = this.rule(rule)
+      if (expression === undefined) return
       const score = this.score(rule, 0)
       if (score === undefined) return
-      out.push({
-        id: rules.length === 1 ? id : `${id}-${i + 1}`, type: 'location', resource: rsc, score,
-        rule: {attribute: e.attribute, operation: e.operation as LocationRuleOperation, ...(e.value === undefined ? {} : {value: e.value})},
-      })
+      out.push({id: rules.length === 1 ? id : `${id}-${i + 1}`, type: 'location', resource: rsc, score, rule: expression})
     })
+    return out
+  }
+
+  /** A <rule> (and/or of expressions, date expressions and rules), or undefined when hactl cannot express it. */
+  rule(rule: XmlElement): RuleExpression | undefined {
+    const parts: RuleExpression[] = []
+    for (const child of rule.children) {
+      let part: RuleExpression | undefined
+      if (child.name === 'rule') part = this.rule(child)
+      else if (child.name === 'expression') part = this.attributeExpression(child)
+      else if (child.name === 'date_expression') part = this.dateExpression(child)
+      else this.skip(child, `${child.name} in a rule is not supported`)
+      if (part === undefined) return undefined
+      parts.push(part)
+    }
+    if (parts.length === 0) {
+      this.skip(rule, 'empty rule')
+      return undefined
+    }
+    if (parts.length === 1) return parts[0]
+    const op = rule.attributes['boolean-op'] ?? 'and'
+    if (op !== 'and' && op !== 'or') {
+      this.skip(rule, `boolean-op ${op} is not supported`)
+      return undefined
+    }
+    return {booleanOp: op, rules: parts}
+  }
+
+  attributeExpression(element: XmlElement): RuleExpression | undefined {
+    const e = element.attributes
+    if (e.attribute === undefined || e.operation === undefined || !RULE_OPERATIONS.has(e.operation)) {
+      this.skip(element, 'expression without a supported attribute and operation')
+      return undefined
+    }
+    if (e.type !== undefined && !['string', 'number', 'integer'].includes(e.type)) {
+      this.skip(element, `expression type ${e.type} is not supported`)
+      return undefined
+    }
+    if (e['value-source'] !== undefined && e['value-source'] !== 'literal') {
+      this.skip(element, 'value-source is not supported')
+      return undefined
+    }
+    return {attribute: e.attribute, operation: e.operation as LocationRuleOperation, ...(e.value === undefined ? {} : {value: e.value})}
+  }
+
+  dateExpression(element: XmlElement): RuleExpression | undefined {
+    const {operation, start, end} = element.attributes
+    if (operation !== 'in_range' && operation !== 'gt' && operation !== 'lt' && operation !== 'date_spec') {
+      this.skip(element, `date operation ${operation} is not supported`)
+      return undefined
+    }
+    if (firstChild(element, 'duration')) {
+      this.skip(element, 'durations in date expressions are not supported')
+      return undefined
+    }
+    const out: DateRule = {date: operation}
+    if (start !== undefined) out.start = start
+    if (end !== undefined) out.end = end
+    if (operation === 'date_spec') {
+      const spec = firstChild(element, 'date_spec')
+      const fields: DateSpec = {}
+      for (const [key, value] of Object.entries(spec?.attributes ?? {})) {
+        if (key === 'id') continue
+        if (!['years', 'months', 'monthdays', 'weekdays', 'yeardays', 'hours', 'minutes'].includes(key) || !/^\d{1,4}(-\d{1,4})?$/.test(value)) {
+          this.skip(spec!, `date_spec ${key}=${value} is not supported`)
+          return undefined
+        }
+        fields[key as keyof DateSpec] = value
+      }
+      out.spec = fields
+    }
     return out
   }
 

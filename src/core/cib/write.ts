@@ -3,7 +3,7 @@
 // crm_simulate. Pure: a string out, nothing read or written.
 import {isTrue} from '../config/booleans.js'
 import {formatScore, parseScore} from '../config/scores.js'
-import type {Constraint, NameValues, Operation, Primitive, ResourceConfig} from '../config/types.js'
+import type {Constraint, NameValues, Operation, Primitive, ResourceConfig, RuleExpression} from '../config/types.js'
 import type {ClusterState} from '../policy/state.js'
 
 /** The feature set crm_simulate 2.1.5 accepts (a higher one makes it discard updates). */
@@ -67,9 +67,7 @@ function constraint(c: Constraint): string {
   switch (c.type) {
     case 'location':
       if (c.node !== undefined) return el('rsc_location', {id: c.id, rsc: c.resource, node: c.node, score: score(c.score)})
-      return el('rsc_location', {id: c.id, rsc: c.resource}, [el('rule', {id: `${c.id}-rule`, score: score(c.score)}, [
-        el('expression', {id: `${c.id}-expr`, attribute: c.rule!.attribute, operation: c.rule!.operation, value: c.rule!.value}),
-      ])])
+      return el('rsc_location', {id: c.id, rsc: c.resource}, [rule(c.rule!, `${c.id}-rule`, score(c.score))])
     case 'colocation':
       return el('rsc_colocation', {id: c.id, rsc: c.resource, 'with-rsc': c.withResource, score: score(c.score)})
     case 'order':
@@ -78,6 +76,20 @@ function constraint(c: Constraint): string {
         kind: c.kind === 'mandatory' ? 'Mandatory' : 'Optional', symmetrical: c.symmetrical ? undefined : 'false',
       })
   }
+}
+
+/** A rule as Pacemaker writes it: <rule> with expressions, date expressions and nested rules. */
+function rule(r: RuleExpression, id: string, ruleScore?: string): string {
+  const expression = (e: RuleExpression, eid: string): string => {
+    if ('booleanOp' in e) return rule(e, eid)
+    if ('date' in e) {
+      const spec = e.spec === undefined ? [] : [el('date_spec', {id: `${eid}-spec`, ...e.spec})]
+      return el('date_expression', {id: eid, operation: e.date, start: e.start, end: e.end}, spec)
+    }
+    return el('expression', {id: eid, attribute: e.attribute, operation: e.operation, value: e.value})
+  }
+  if ('booleanOp' in r) return el('rule', {id, score: ruleScore, 'boolean-op': r.booleanOp}, r.rules.map((e, i) => expression(e, `${id}-${i + 1}`)))
+  return el('rule', {id, score: ruleScore}, [expression(r, `${id}-expr`)])
 }
 
 function historyOp(rsc: string, node: string, operation: string, interval: number, rc: number, call: number, suffix: string, digest?: string): string {

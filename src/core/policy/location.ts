@@ -3,8 +3,11 @@
 import {booleanProperty} from '../config/booleans.js'
 import {propertyValue} from '../config/defaults.js'
 import {addScores, formatScore, INFINITY, MINUS_INFINITY, parseScore} from '../config/scores.js'
-import type {LocationConstraint, LocationRule} from '../config/types.js'
-import {isTrue, note, type Model, type NodeInfo, type Unit} from './model.js'
+import type {LocationConstraint} from '../config/types.js'
+import {note, type Model, type Unit} from './model.js'
+import {describeRule, nextRuleChange, ruleMatches} from './rules.js'
+
+export {ruleMatches} from './rules.js'
 
 export interface BaseScores {
   /** Per unit, per node index. */
@@ -13,37 +16,14 @@ export interface BaseScores {
   tailBans: (Int32Array | null)[]
   /** The first source of a -INFINITY that is not node eligibility, keyed unit * nodes + node: the reason a unit left a node. */
   causes: Map<number, string>
-}
-
-function compare(left: string, right: string): number {
-  const a = Number(left)
-  const b = Number(right)
-  if (left.trim() !== '' && right.trim() !== '' && Number.isFinite(a) && Number.isFinite(b)) return a - b
-  return left < right ? -1 : left > right ? 1 : 0
-}
-
-/** Evaluates a location rule against a node's attributes (#uname is the node's name, as in Pacemaker). */
-export function ruleMatches(rule: LocationRule, node: NodeInfo): boolean {
-  const value = rule.attribute === '#uname' ? node.name : node.attributes[rule.attribute]
-  if (rule.operation === 'defined') return value !== undefined
-  if (rule.operation === 'not_defined') return value === undefined
-  // A node without the attribute is "not equal" to any value (Pacemaker: ne is true there); other comparisons are false.
-  if (value === undefined) return rule.operation === 'ne'
-  const c = compare(value, rule.value ?? '')
-  switch (rule.operation) {
-    case 'eq': return c === 0
-    case 'ne': return c !== 0
-    case 'lt': return c < 0
-    case 'lte': return c <= 0
-    case 'gt': return c > 0
-    case 'gte': return c >= 0
-  }
+  /** When a date expression of a location rule next changes (-1: none). */
+  recheckAtMs: number
 }
 
 function describeLocation(c: LocationConstraint): string {
   if (c.id.startsWith('cli-ban-')) return `ban ${c.id}`
   if (c.id.startsWith('cli-prefer-')) return `move ${c.id}`
-  if (c.rule) return `location ${c.id} (rule ${c.rule.attribute} ${c.rule.operation}${c.rule.value === undefined ? '' : ` ${c.rule.value}`})`
+  if (c.rule) return `location ${c.id} (rule ${describeRule(c.rule)})`
   return `location ${c.id}`
 }
 
@@ -108,7 +88,7 @@ function scoreUnit(model: Model, unit: Unit, locations: Map<string, LocationCons
       const score = parseScore(c.score) ?? 0
       const member = memberOf(model, unit, name)
       for (const node of nodes) {
-        if (c.node !== undefined ? c.node !== node.name : !ruleMatches(c.rule!, node)) continue
+        if (c.node !== undefined ? c.node !== node.name : !ruleMatches(c.rule!, node, model.state.nowMs)) continue
         s.add(node.index, score, describeLocation(c), member)
         if (allowed && score >= 0) allowed[node.index] = 1
       }
@@ -146,5 +126,11 @@ export function locationScores(model: Model): BaseScores {
     scores.push(s.score)
     tailBans.push(s.tail)
   }
-  return {scores, tailBans, causes}
+  let recheckAtMs = -1
+  for (const c of model.config.constraints) {
+    if (c.type !== 'location' || c.rule === undefined) continue
+    const t = nextRuleChange(c.rule, model.state.nowMs)
+    if (t >= 0 && (recheckAtMs < 0 || t < recheckAtMs)) recheckAtMs = t
+  }
+  return {scores, tailBans, causes, recheckAtMs}
 }
