@@ -81,7 +81,8 @@ function memberOf(model: Model, unit: Unit, name: string): number {
 function scoreUnit(model: Model, unit: Unit, locations: Map<string, LocationConstraint[]>, symmetric: boolean, causes: Map<number, string>, buffer: Float64Array): UnitScorer {
   const nodes = model.nodes
   const s = new UnitScorer(model, unit, buffer, nodes.length, causes)
-  const allowed = symmetric ? null : new Uint8Array(nodes.length)
+  // Opt-in: per member, the nodes a location constraint admits it to (one on the group or clone admits every member).
+  const allowed = symmetric ? null : unit.instances.map(() => new Uint8Array(nodes.length))
   for (const node of nodes) if (node.cannotHost !== '') s.add(node.index, MINUS_INFINITY, node.cannotHost, 0, false)
   for (const name of unit.names) {
     for (const c of locations.get(name) ?? []) {
@@ -90,7 +91,11 @@ function scoreUnit(model: Model, unit: Unit, locations: Map<string, LocationCons
       for (const node of nodes) {
         if (c.node !== undefined ? c.node !== node.name : !ruleMatches(c.rule!, node, model.state.nowMs)) continue
         s.add(node.index, score, describeLocation(c), member)
-        if (allowed && score >= 0) allowed[node.index] = 1
+        if (allowed && score >= 0) {
+          const whole = unit.instances.length === 1 || name === unit.names[0] || (unit.clone >= 0 && name === model.clones[unit.clone].id)
+          if (whole) for (const a of allowed) a[node.index] = 1
+          else allowed[member][node.index] = 1
+        }
       }
     }
   }
@@ -108,7 +113,10 @@ function scoreUnit(model: Model, unit: Unit, locations: Map<string, LocationCons
     }
   })
   if (allowed) {
-    for (const node of nodes) if (!allowed[node.index]) s.add(node.index, MINUS_INFINITY, 'symmetric-cluster=false and no location constraint allows this node', 0, false)
+    // A member not admitted to a node keeps the group there to the members before it (the first: not at all).
+    allowed.forEach((a, member) => {
+      for (const node of nodes) if (!a[node.index]) s.add(node.index, MINUS_INFINITY, 'symmetric-cluster=false and no location constraint allows this node', member, member > 0)
+    })
   }
   return s
 }
