@@ -64,7 +64,7 @@ export interface LocationRule {
   value?: string
 }
 
-/** Several expressions joined by and/or (Pacemaker's boolean-op), nested as deep as needed. */
+/** Several expressions joined by and/or (Pacemaker's boolean-op), nested up to four levels. */
 export interface CompoundRule {
   booleanOp: 'and' | 'or'
   rules: RuleExpression[]
