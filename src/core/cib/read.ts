@@ -266,9 +266,59 @@ class Reader {
     return out
   }
 
+  /** The resource sets of a constraint, or undefined (listed) when one uses what hactl cannot express. */
+  sets(element: XmlElement): Array<{resources: string[], sequential: boolean}> | undefined {
+    const out: Array<{resources: string[], sequential: boolean}> = []
+    for (const set of childElements(element, 'resource_set')) {
+      for (const what of ['require-all', 'role', 'action', 'ordering', 'kind', 'score']) {
+        if (set.attributes[what] !== undefined && !(what === 'require-all' && /^(true|on|yes|y|1)$/i.test(set.attributes[what]))) {
+          this.skip(set, `${what} on a resource set is not supported`)
+          return undefined
+        }
+      }
+      const resources = childElements(set, 'resource_ref').map((r) => r.attributes.id).filter((x): x is string => x !== undefined)
+      if (resources.length === 0) {
+        this.skip(set, 'empty resource set')
+        return undefined
+      }
+      out.push({resources, sequential: set.attributes.sequential === undefined || /^(true|on|yes|y|1)$/i.test(set.attributes.sequential)})
+    }
+    return out
+  }
+
+  /** An order over resource sets, as the pairs it means: in a sequential set each member after the one before; each set after the one before. */
+  orderSets(element: XmlElement, kind: 'mandatory' | 'optional', symmetrical: boolean): Constraint[] {
+    const sets = this.sets(element)
+    if (sets === undefined) return []
+    const pairs: Array<[string, string]> = []
+    sets.forEach((set, k) => {
+      if (set.sequential) for (let i = 1; i < set.resources.length; i++) pairs.push([set.resources[i - 1], set.resources[i]])
+      const next = sets[k + 1]
+      if (!next) return
+      const befores = set.sequential ? [set.resources[set.resources.length - 1]] : set.resources
+      const afters = next.sequential ? [next.resources[0]] : next.resources
+      for (const a of befores) for (const b of afters) pairs.push([a, b])
+    })
+    const id = element.attributes.id
+    return pairs.map(([first, then], i) => ({id: `${id}-${i + 1}`, type: 'order', first, firstAction: 'start', then, thenAction: 'start', kind, symmetrical}))
+  }
+
   colocation(element: XmlElement): Constraint[] {
     const {id, rsc} = element.attributes
     const withRsc = element.attributes['with-rsc']
+    if (rsc === undefined && withRsc === undefined && firstChild(element, 'resource_set')) {
+      const sets = this.sets(element)
+      if (sets === undefined) return []
+      if (sets.length !== 1 || !sets[0].sequential) {
+        this.skip(element, 'colocations of several resource sets, or of a non-sequential set, are not supported')
+        return []
+      }
+      const score = this.score(element)
+      if (score === undefined) return []
+      // In a colocated set each member is placed with the one before it.
+      const members = sets[0].resources
+      return members.slice(1).map((m, i) => ({id: `${id}-${i + 1}`, type: 'colocation', resource: m, withResource: members[i], score}))
+    }
     for (const what of ['rsc-role', 'with-rsc-role', 'node-attribute', 'rsc-instance', 'with-rsc-instance']) {
       if (element.attributes[what] !== undefined && !(what.endsWith('role') && element.attributes[what] === 'Started')) {
         this.skip(element, `${what} is not supported`)
@@ -289,8 +339,8 @@ class Reader {
 
   order(element: XmlElement): Constraint[] {
     const {id, first, then} = element.attributes
-    if (first === undefined || then === undefined) {
-      this.skip(element, 'resource sets are not supported')
+    if ((first === undefined || then === undefined) && !firstChild(element, 'resource_set')) {
+      this.skip(element, 'order without first and then')
       return []
     }
     const firstAction = element.attributes['first-action'] ?? 'start'
@@ -314,6 +364,7 @@ class Reader {
       return []
     }
     const symmetrical = element.attributes.symmetrical === undefined ? true : /^(true|on|yes|y|1)$/i.test(element.attributes.symmetrical)
+    if (first === undefined || then === undefined) return this.orderSets(element, kind, symmetrical)
     return [{id, type: 'order', first, firstAction: firstAction as OrderAction, then, thenAction: thenAction as OrderAction, kind, symmetrical}]
   }
 }
