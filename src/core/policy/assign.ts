@@ -1,13 +1,15 @@
-// Phase 6: assign every unit to a node, highest priority first. A unit's
-// primaries (what it is colocated with) are assigned before it; its dependents'
-// preferences pull it (Pacemaker's colocated node scores). Ties: the node it
-// runs on, then fewest resources already assigned, then node order
-// (placement-strategy=minimal: node order; balanced: most free capacity first).
+// Phase 6: assign every unit to a node in Pacemaker's order (pinned units, then
+// priority, then configuration order, or with a placement strategy the score
+// where it runs and on the sorted nodes). A unit's primaries (what it is
+// colocated with) are assigned before it; its dependents' preferences pull it,
+// along chains (Pacemaker's colocation influence). Ties: most free capacity
+// (balanced), fewest resources assigned, the node it runs on, node order
+// (minimal: node order only); then the node it runs on when as good as the best.
 import {booleanProperty} from '../config/booleans.js'
 import {addScores, formatScore, INFINITY, MINUS_INFINITY} from '../config/scores.js'
 import type {Colocation, ColocationIndex} from './colocation.js'
 import type {BaseScores} from './location.js'
-import {isTrue, note, type Model, type Unit} from './model.js'
+import {note, type Model, type Unit} from './model.js'
 import {compareFree, consume, initialCapacity, lacking, memberUtilization, type Capacity} from './utilization.js'
 
 export interface Assignment {
