@@ -87,7 +87,7 @@ export function generate(seed: number): Case {
   // Constraints.
   const scores: ScoreText[] = ['INFINITY', '-INFINITY', 100, 50, 200, -100, 10, 1000]
   let k = 0
-  const add = (x: Omit<Constraint, 'id'>) => config.constraints.push({...x, id: `x${++k}`} as Constraint)
+  const add = (x: {type: Constraint['type']} & Record<string, unknown>) => config.constraints.push({...x, id: `x${++k}`} as unknown as Constraint)
   const nodeName = () => `n${int(1, nodeCount)}`
   const locations = int(0, optIn ? topLevel.length + 2 : 4)
   for (let i = 0; i < locations; i++) {
