@@ -9,7 +9,12 @@ import {existsSync, readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import type {ResourceConfig} from '../../src/core/config/types.js'
 import {defaultState} from '../../src/core/policy/index.js'
-import {cleanup, compare} from './compare.js'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {hactlJson} from '../lib/cli.js'
+import {cleanup, compare, runHactl} from './compare.js'
+import {generate} from './generate.js'
 import {runSeeds} from './run.js'
 
 /** Golden scenarios of the classes issue 11 fixed: each must agree with crm_simulate. */
@@ -34,6 +39,27 @@ function haveCrmSimulate(): boolean {
 describe('differential test against crm_simulate', function () {
   this.timeout(600_000)
   after(cleanup)
+
+  it('hactl simulate (the CLI) gives the engine\'s result the comparison uses', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hactl-diff-'))
+    try {
+      for (const seed of [1, 2, 3]) {
+        const {config, state} = generate(seed)
+        const file = join(dir, `seed-${seed}.json`)
+        writeFileSync(file, JSON.stringify({...config, status: state}))
+        const {exitCode, envelope} = await hactlJson(['-f', file, 'simulate'])
+        assert.equal(exitCode, 0)
+        const placement: Record<string, string[]> = {}
+        for (const p of envelope.result.placement as Array<{resource: string, node: string | null, status: string}>) {
+          if (p.node !== null && (p.status === 'started' || p.status === 'unmanaged')) (placement[p.resource.replace(/:\d+$/, '')] ??= []).push(p.node)
+        }
+        for (const list of Object.values(placement)) list.sort()
+        assert.deepEqual(placement, runHactl(config, state).placement, `seed ${seed}`)
+      }
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
 
   for (const name of CHECKED_SCENARIOS) {
     it(`scenario ${name} agrees with crm_simulate`, function () {
