@@ -95,7 +95,10 @@ class Assigner {
     }
     const here = units.map((u) => {
       const current = u.clone >= 0 ? cloneCurrent[u.clone] : u.current
-      return current < 0 ? MINUS_INFINITY : vectors[u.index][current]
+      if (current < 0) return MINUS_INFINITY
+      // On a node that can no longer host it Pacemaker still counts its score there (unavailability is not a score).
+      if (u.clone < 0 && this.model.nodes[current].cannotHost !== '') return this.base.here[u.index]
+      return vectors[u.index][current]
     })
     const nodes = Array.from({length: this.n}, (_, i) => i)
     if (this.model.strategy === 'balanced') nodes.sort((a, b) => -compareFree(this.capacity, a, b) || a - b)

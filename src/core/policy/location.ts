@@ -16,6 +16,8 @@ export interface BaseScores {
   tailBans: (Int32Array | null)[]
   /** The first source of a -INFINITY that is not node eligibility, keyed unit * nodes + node: the reason a unit left a node. */
   causes: Map<number, string>
+  /** Per unit: its score where it runs now, leaving out that the node may no longer host (-INFINITY - 1: runs nowhere). */
+  here: Float64Array
   /** When a date expression of a location rule next changes (-1: none). */
   recheckAtMs: number
 }
@@ -54,6 +56,8 @@ function threshold(model: Model, unit: Unit, member: number): number {
 
 class UnitScorer {
   readonly score: Float64Array
+  /** The score where the unit runs now, without its node's unavailability (Pacemaker's weight there). */
+  here = 0
   tail: Int32Array | null
   constructor(private readonly model: Model, private readonly unit: Unit, buffer: Float64Array, nodeCount: number, private readonly causes: Map<number, string>) {
     this.score = buffer.subarray(unit.index * nodeCount, (unit.index + 1) * nodeCount)
@@ -69,6 +73,7 @@ class UnitScorer {
       return
     }
     this.score[node] = addScores(this.score[node], value)
+    if (node === this.unit.current && !(explains === false && source === this.model.nodes[node].cannotHost)) this.here = addScores(this.here, value)
     note(this.model, this.unit.index, node, value, source)
   }
 }
@@ -126,6 +131,7 @@ export function locationScores(model: Model): BaseScores {
   const symmetric = booleanProperty(model.config, 'symmetric-cluster')
   const scores: Float64Array[] = []
   const tailBans: (Int32Array | null)[] = []
+  const here = new Float64Array(model.units.length)
   const causes = new Map<number, string>()
   // One buffer for all units: 640,000 scores in one allocation instead of 10,000.
   const buffer = new Float64Array(model.units.length * model.nodes.length)
@@ -133,6 +139,7 @@ export function locationScores(model: Model): BaseScores {
     const s = scoreUnit(model, unit, locations, symmetric, causes, buffer)
     scores.push(s.score)
     tailBans.push(s.tail)
+    here[unit.index] = unit.current < 0 ? MINUS_INFINITY - 1 : s.here
   }
   let recheckAtMs = -1
   for (const c of model.config.constraints) {
@@ -140,5 +147,5 @@ export function locationScores(model: Model): BaseScores {
     const t = nextRuleChange(c.rule, model.state.nowMs)
     if (t >= 0 && (recheckAtMs < 0 || t < recheckAtMs)) recheckAtMs = t
   }
-  return {scores, tailBans, causes, recheckAtMs}
+  return {scores, tailBans, causes, here, recheckAtMs}
 }
