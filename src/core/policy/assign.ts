@@ -323,12 +323,19 @@ class Assigner {
   private applyDependents(unit: Unit, scores: Float64Array, c: Colocation): void {
     const d = this.dependentOf(c)
     if (d < 0) return
-    if (unit.clone < 0 || this.prefer < 0) return this.merge(unit, scores, d, c.score / INFINITY, new Set([unit.index]), c.id)
-    // A clone instance that may keep its node weighs it by its own scores: the clone's dependents only take
-    // away the nodes their influence makes negative.
+    if (unit.clone < 0 || !this.everyNodeGetsOne(unit.clone)) return this.merge(unit, scores, d, c.score / INFINITY, new Set([unit.index]), c.id)
+    // When every node that can host one gets an instance anyway, the clone's dependents' preferences choose
+    // nothing (Pacemaker leaves them out then): they only take away the nodes their influence makes negative.
     const work = Float64Array.from(scores)
     this.merge(unit, work, d, c.score / INFINITY, new Set([unit.index]), c.id)
     for (let n = 0; n < this.n; n++) if (work[n] < 0 && scores[n] >= 0) scores[n] = work[n]
+  }
+
+  /** Does the clone run an instance on every node that can host one (clone-max at least that many)? */
+  private everyNodeGetsOne(clone: number): boolean {
+    let hosts = 0
+    for (const node of this.model.nodes) if (node.cannotHost === '') hosts++
+    return this.model.clones[clone].max >= hosts
   }
 
   /** The unit whose preferences stand for a colocation's dependent: the first one not pinned (one per clone). */
