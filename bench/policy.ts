@@ -2,10 +2,15 @@
 // constraints on 10 % of resources, colocations on 5 % and groups on 5 %,
 // scheduled from all-stopped and again after one node fails.
 // Run: node --import tsx bench/policy.ts   (or npm run bench:policy)
+//      add --vs-crm-simulate to also time crm_simulate against hactl simulate on 64 x 10,000 (minutes)
 import {execFileSync} from 'node:child_process'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
 import {fileURLToPath} from 'node:url'
 import {syntheticCluster} from './policy-cluster.js'
+import {configToCib} from '../src/core/cib/write.js'
 import {defaultState, schedule, type ClusterState} from '../src/core/policy/index.js'
 
 interface Figure {
@@ -76,5 +81,33 @@ if (child >= 0) {
   console.log('case        scenario        wall ms   cpu ms  actions  max RSS MB  (Node+tsx alone)')
   for (const f of figures) {
     console.log(`${f.case.padEnd(12)}${f.scenario.padEnd(16)}${String(f.wallMs).padStart(7)}${String(f.cpuMs).padStart(9)}${String(f.actions).padStart(9)}${String(f.maxRssMb).padStart(12)}${String(f.baselineRssMb).padStart(18)}`)
+  }
+  if (process.argv.includes('--vs-crm-simulate')) compareWithCrmSimulate()
+}
+
+/**
+ * 64 x 10,000 from all stopped: `crm_simulate -x CIB -S -Q` (Pacemaker's scheduler) against `hactl simulate -f`
+ * (the built CLI, a whole process each), on the same cluster written both ways (without monitor operations,
+ * which a CIB's history would need digests for). Slow: crm_simulate takes minutes here.
+ */
+function compareWithCrmSimulate(): void {
+  const dir = mkdtempSync(join(tmpdir(), 'hactl-bench-'))
+  try {
+    const config = syntheticCluster(64, 10_000)
+    for (const r of config.resources) r.operations = []
+    writeFileSync(join(dir, 'cib.xml'), configToCib(config, defaultState(config)))
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config))
+    const time = (file: string, args: string[]) => {
+      const start = performance.now()
+      execFileSync(file, args, {stdio: 'ignore', maxBuffer: 1 << 30})
+      return Math.round(performance.now() - start)
+    }
+    const bin = fileURLToPath(new URL('../bin/run.js', import.meta.url))
+    const hactlMs = time(process.execPath, [bin, '-f', join(dir, 'config.json'), 'simulate', '--json'])
+    const crmMs = time('crm_simulate', ['-x', join(dir, 'cib.xml'), '-S', '-Q'])
+    console.log(JSON.stringify({benchmark: 'policy-vs-crm_simulate', case: '64x10000', scenario: 'all stopped', hactlSimulateMs: hactlMs, crmSimulateMs: crmMs, ratio: Math.round((hactlMs / crmMs) * 1000) / 1000}))
+    console.log(`64x10000 all stopped: hactl simulate ${hactlMs} ms, crm_simulate ${crmMs} ms (${(100 * hactlMs / crmMs).toFixed(1)} %)`)
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
   }
 }

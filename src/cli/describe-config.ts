@@ -1,3 +1,4 @@
+import {describeRule} from '../core/policy/rules.js'
 import type {Clone, Constraint, Group, Primitive, ResourceConfig} from '../core/config/types.js'
 
 // Readable one-line descriptions of configuration objects, shared by list/show commands.
@@ -5,7 +6,7 @@ import type {Clone, Constraint, Group, Primitive, ResourceConfig} from '../core/
 export function describeConstraint(c: Constraint): string {
   switch (c.type) {
     case 'location': {
-      const where = c.node ?? `${c.rule!.attribute} ${c.rule!.operation}${c.rule!.value === undefined ? '' : ` ${c.rule!.value}`}`
+      const where = c.node ?? describeRule(c.rule!)
       return `${c.resource} ${String(c.score).startsWith('-') ? 'avoids' : 'prefers'} ${where} (score ${c.score})`
     }
     case 'colocation': return `${c.resource} with ${c.withResource} (score ${c.score})`

@@ -200,6 +200,8 @@ export const RESULT_SCHEMAS: Record<string, object> = {
       properties: {name: {type: 'string'}, attributes: stringMap, utilization: stringMap, standby: {type: 'boolean'}, maintenance: {type: 'boolean'}},
     },
   },
+  'resource defaults': {oneOf: [editResult, {type: 'object', required: ['defaults'], additionalProperties: false, properties: {defaults: stringMap}}]},
+  'resource op defaults': {oneOf: [editResult, {type: 'object', required: ['defaults'], additionalProperties: false, properties: {defaults: stringMap}}]},
   'property list': {
     type: 'array',
     items: {

@@ -23,6 +23,7 @@ interface Def {
   quorate?: boolean
   nowMs?: number
   migratable?: Record<string, boolean>
+  rscDefaults?: Record<string, string>
 }
 
 const MON = [{name: 'monitor', interval: '10s'}]
@@ -50,6 +51,7 @@ function build(def: Def): {config: ResourceConfig, state: ClusterState} {
     groups: (def.groups ?? []).map(([gid, members, meta]) => ({id: gid, members, meta: meta ?? {}})),
     clones: (def.clones ?? []).map(([cid, child, meta]) => ({id: cid, child, meta: meta ?? {}})),
     constraints: def.cs ?? [],
+    ...(def.rscDefaults ? {rscDefaults: def.rscDefaults} : {}),
   }
   const resources: ClusterState['resources'] = {}
   for (const [rid, where] of Object.entries(def.running ?? {})) {
@@ -185,6 +187,34 @@ export const scenarios: Record<string, Def> = {
     rs: [r('x', {}, {utilization: {cpu: '2'}}), r('u', {'is-managed': 'false'}, {utilization: {cpu: '2'}})], cs: [loc('x', 'n2', 20)], running: {x: 'n1', u: 'n2'}},
   // The group stays where its unmanaged first member runs; its managed member may not join o there.
   'group-unmanaged-member-anti-colocation': {rs: [r('a', {'is-managed': 'false'}), r('b'), r('o')], groups: [['g', ['a', 'b']]], cs: [col('g', 'o', '-INFINITY')], running: {a: 'n1', b: 'n2', o: 'n1'}},
+  // Pacemaker's semantics (issue 11), each checked against crm_simulate by test/pacemaker.
+  // A finite negative colocation is a preference: with one node left, b still runs next to a.
+  'colocation-finite-negative-one-node': {nodes: ['n1', {name: 'n2', standby: true}], rs: [r('a'), r('b')], cs: [col('b', 'a', -100)]},
+  // Under a placement strategy the running x is assigned first: the bigger new y does not displace it.
+  'utilization-running-not-displaced': {props: {'placement-strategy': 'utilization'}, nodes: [{name: 'n1', utilization: {cpu: '4'}}, {name: 'n2', utilization: {cpu: '2'}}],
+    rs: [r('x', {}, {utilization: {cpu: '2'}}), r('y', {}, {utilization: {cpu: '3'}})], running: {x: 'n1'}},
+  // a sticks to n1 with INFINITY and must not share a node with b: a's preference pushes b away from n1 (colocation influence).
+  'colocation-anti-influence': {rs: [r('b'), r('a', {'resource-stickiness': 'INFINITY'})], cs: [loc('b', 'n1', 100), col('a', 'b', '-INFINITY')], running: {a: 'n1'}},
+  // Mutual colocations, one of them INFINITY: satisfiable, so both run (where the sticky one is).
+  'colocation-mutual-infinity': {rscDefaults: {'resource-stickiness': 'INFINITY'}, rs: [r('r1'), r('r2')], cs: [col('r2', 'r1', 'INFINITY'), col('r1', 'r2', 500)], running: {r1: 'n2'}},
+  // Scores flow along a chain of colocations: c's preference for n3 pulls b and a there.
+  'colocation-chain-influence': {rs: [r('a'), r('b'), r('c')], cs: [col('b', 'a', 'INFINITY'), col('c', 'b', 'INFINITY'), loc('c', 'n3', 100)]},
+  // The group fits on no node in full (7 > 6 cpu): the members that fit start, in order.
+  'group-partial-utilization': {props: {'placement-strategy': 'balanced'}, nodes: [{name: 'n1', utilization: {cpu: '6'}}, {name: 'n2', utilization: {cpu: '4'}}],
+    rs: [r('a', {}, {utilization: {cpu: '1'}}), r('b', {}, {utilization: {cpu: '3'}}), r('c', {}, {utilization: {cpu: '3'}})], groups: [['g', ['a', 'b', 'c']]]},
+  // A member of g can run nowhere, so g never completes its start and d, ordered after g, stays stopped.
+  'order-after-partial-group': {rs: [r('a'), r('b'), r('d')], groups: [['g', ['a', 'b']]], cs: [ban('b', 'n1'), ban('b', 'n2'), ban('b', 'n3'), ord('g', 'd')]},
+  // ne is true on a node without the attribute: n3 (no rack) is avoided too.
+  'rule-ne-missing-attribute': {nodes: [{name: 'n1', attributes: {rack: 'a'}}, {name: 'n2', attributes: {rack: 'b'}}, 'n3'], rs: [r('web')], cs: [rule('web', 'rack', 'ne', 'a', '-INFINITY')]},
+  // Opt-in: a location on member b admits only b; a is admitted nowhere, so the group does not run.
+  'optin-member-location': {props: {'symmetric-cluster': 'false'}, rs: [r('a'), r('b')], groups: [['g', ['a', 'b']]], cs: [loc('b', 'n2', 100)]},
+  // An anonymous clone's failures count per node: w:0 reached migration-threshold on n1, so no instance runs there.
+  'clone-failcount-per-node': {rs: [r('w', {'migration-threshold': '2'})], clones: [['w-clone', 'w', {'clone-max': '2'}]],
+    running: {'w:1': 'n2'}, failed: {'w:0': {n1: {role: 'stopped', failCount: 2}}}},
+  // a starts: b, which needs it (mandatory order) and already runs, restarts.
+  'order-restart-on-first-start': {rs: [r('a'), r('b')], cs: [ord('a', 'b')], running: {b: 'n2'}},
+  // Resource defaults: a stickiness for everything keeps web where it runs.
+  'rsc-defaults-stickiness': {rscDefaults: {'resource-stickiness': '200'}, rs: [r('web')], cs: [loc('web', 'n2', 100)], running: {web: 'n1'}},
 }
 
 for (const [name, def] of Object.entries(scenarios)) {

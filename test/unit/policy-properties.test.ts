@@ -112,9 +112,13 @@ function check(seed: number, {config, state}: Case): void {
   // (except after multiple-active=stop_only, which nothing records: see hactl-policy(7)).
   validateClusterState(result.nextState)
   if (result.changes.some((c) => c.reason.includes('stop_only'))) return
-  const again = schedule(config, result.nextState)
+  // Colocation influence (a dependent's scores, which include its stickiness once it runs, pull its
+  // primary) can move a primary once more after its dependents have started, as in Pacemaker: a second
+  // transition may be needed, never a third.
+  let again = schedule(config, result.nextState)
+  if (again.transition.actions.some((a) => a.op !== 'monitor')) again = schedule(config, again.nextState)
   const pending = again.transition.actions.filter((a) => a.op !== 'monitor')
-  assert.deepEqual(pending.map((a) => a.id), [], say('the state after the transition is not stable'))
+  assert.deepEqual(pending.map((a) => a.id), [], say('the state after two transitions is not stable'))
 }
 
 describe('policy engine properties', () => {

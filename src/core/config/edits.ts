@@ -37,6 +37,8 @@ export type ConfigEdit =
   | {op: 'property.unset', names: string[]}
   | {op: 'config.replace', config: ResourceConfig}
   | AlertEdit
+  /** Sets resource or operation defaults; an empty value removes that default (as pcs). */
+  | {op: 'defaults.set', kind: 'resource' | 'operation', values: NameValues}
   /** Several edits applied as one change: one epoch, all or nothing. */
   | {op: 'batch', edits: ConfigEdit[]}
 
@@ -293,6 +295,17 @@ function edit(config: ResourceConfig, change: ConfigEdit): ResourceConfig {
       return {...config, properties}
     }
     case 'config.replace': return {...change.config, epoch: config.epoch}
+    case 'defaults.set': {
+      const key = change.kind === 'resource' ? 'rscDefaults' : 'opDefaults'
+      const values: NameValues = {...(config[key] ?? {})}
+      for (const [name, value] of Object.entries(change.values)) {
+        if (value === '') delete values[name]
+        else values[name] = value
+      }
+      const next: ResourceConfig = {...config, [key]: values}
+      if (Object.keys(values).length === 0) delete next[key]
+      return next
+    }
     case 'batch': return change.edits.reduce(edit, config)
     case 'alert.add':
     case 'alert.remove': return applyAlertEdit(config, change)

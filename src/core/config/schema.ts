@@ -11,6 +11,43 @@ const NAME_VALUES = {
 // A pattern applies to strings only, so integers pass and other strings are named in the error.
 const SCORE = {type: ['integer', 'string'], pattern: '^([+-]?INFINITY|[+-]?[0-9]+)$'}
 const ORDER_ACTION = {enum: ['start', 'stop', 'promote', 'demote']}
+const SPEC_FIELD = {type: 'string', pattern: '^[0-9]{1,4}(-[0-9]{1,4})?$'}
+const ATTRIBUTE_RULE = {
+  type: 'object', required: ['attribute', 'operation'], additionalProperties: false,
+  properties: {
+    attribute: {type: 'string', minLength: 1, maxLength: 64},
+    operation: {enum: ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'defined', 'not_defined']},
+    value: {type: 'string', maxLength: 256},
+  },
+}
+/** Rules nest at most this deep (and/or inside and/or): the schema is inlined, so it also embeds in result schemas. */
+export const MAX_RULE_DEPTH = 4
+
+/** A location rule: an attribute expression, a date expression, or and/or of rules. */
+function ruleSchema(depth: number): object {
+  const alternatives: object[] = [ATTRIBUTE_RULE, DATE_RULE]
+  if (depth > 0) {
+    alternatives.push({
+      type: 'object', required: ['booleanOp', 'rules'], additionalProperties: false,
+      properties: {booleanOp: {enum: ['and', 'or']}, rules: {type: 'array', minItems: 1, maxItems: 64, items: ruleSchema(depth - 1)}},
+    })
+  }
+  return {oneOf: alternatives}
+}
+
+const DATE_RULE = {
+  type: 'object', required: ['date'], additionalProperties: false,
+  properties: {
+    date: {enum: ['in_range', 'gt', 'lt', 'date_spec']},
+    start: {type: 'string', maxLength: 64},
+    end: {type: 'string', maxLength: 64},
+    spec: {
+      type: 'object', additionalProperties: false,
+      properties: {years: SPEC_FIELD, months: SPEC_FIELD, monthdays: SPEC_FIELD, weekdays: SPEC_FIELD, yeardays: SPEC_FIELD, hours: SPEC_FIELD, minutes: SPEC_FIELD},
+    },
+  },
+}
+const RULE = ruleSchema(MAX_RULE_DEPTH)
 
 export const resourceConfigSchema = {
   $id: 'https://hactl.dev/schemas/resource-config.json',
@@ -95,16 +132,7 @@ export const resourceConfigSchema = {
           {
             properties: {
               id: ID, type: {const: 'location'}, resource: ID, score: SCORE, node: ID,
-              rule: {
-                type: 'object',
-                required: ['attribute', 'operation'],
-                additionalProperties: false,
-                properties: {
-                  attribute: {type: 'string', minLength: 1, maxLength: 64},
-                  operation: {enum: ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'defined', 'not_defined']},
-                  value: {type: 'string', maxLength: 256},
-                },
-              },
+              rule: RULE,
             },
             required: ['resource', 'score'],
             additionalProperties: false,
@@ -125,6 +153,8 @@ export const resourceConfigSchema = {
         ],
       },
     },
+    rscDefaults: NAME_VALUES,
+    opDefaults: NAME_VALUES,
     status: {type: 'object'},
     alerts: alertsSchema,
   },

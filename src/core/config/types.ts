@@ -58,11 +58,40 @@ export interface Clone {
 
 export type LocationRuleOperation = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'defined' | 'not_defined'
 
+/** A node attribute expression (Pacemaker's <expression>). */
 export interface LocationRule {
   attribute: string
   operation: LocationRuleOperation
   value?: string
 }
+
+/** Several expressions joined by and/or (Pacemaker's boolean-op), nested up to four levels. */
+export interface CompoundRule {
+  booleanOp: 'and' | 'or'
+  rules: RuleExpression[]
+}
+
+/** Fields of a date_spec: a number or a range "A-B" each (weekdays 1-7 from Monday), in UTC. */
+export interface DateSpec {
+  years?: string
+  months?: string
+  monthdays?: string
+  weekdays?: string
+  yeardays?: string
+  hours?: string
+  minutes?: string
+}
+
+/** A date expression, evaluated with the engine's injected clock (UTC). */
+export interface DateRule {
+  date: 'in_range' | 'gt' | 'lt' | 'date_spec'
+  /** ISO 8601 date-times for in_range (start and/or end), gt (start) and lt (end). */
+  start?: string
+  end?: string
+  spec?: DateSpec
+}
+
+export type RuleExpression = LocationRule | CompoundRule | DateRule
 
 export interface LocationConstraint {
   id: string
@@ -72,7 +101,7 @@ export interface LocationConstraint {
   score: ScoreText
   /** Exactly one of node or rule is set. */
   node?: string
-  rule?: LocationRule
+  rule?: RuleExpression
 }
 
 export interface ColocationConstraint {
@@ -111,6 +140,10 @@ export interface ResourceConfig {
   groups: Group[]
   clones: Clone[]
   constraints: Constraint[]
+  /** Resource defaults (Pacemaker's rsc_defaults): meta attributes every resource has unless it sets its own. */
+  rscDefaults?: NameValues
+  /** Operation defaults (Pacemaker's op_defaults): timeout, on-fail, … for operations that do not set them. */
+  opDefaults?: NameValues
   /**
    * Saved cluster state for offline simulation (`hactl simulate --save-state`).
    * Its shape belongs to the policy engine (src/core/policy), which validates it.

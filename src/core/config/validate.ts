@@ -5,7 +5,7 @@ import {ConfigError, show} from './errors.js'
 import {checkSchema} from './schema-check.js'
 import {resourceConfigSchema} from './schema.js'
 import {parseScore} from './scores.js'
-import type {Constraint, ResourceConfig} from './types.js'
+import type {Constraint, ResourceConfig, RuleExpression} from './types.js'
 
 const LABEL = 'invalid configuration'
 
@@ -115,9 +115,7 @@ function checkConstraint(c: Constraint, i: number, kinds: Map<string, string>, n
       score(c.score)
       if ((c.node === undefined) === (c.rule === undefined)) fail(`${where} needs exactly one of node and rule`)
       // An undeclared node is allowed (it may join later), as in Pacemaker; a rule needs a value unless it tests existence.
-      if (c.rule && !['defined', 'not_defined'].includes(c.rule.operation) && c.rule.value === undefined) {
-        fail(`${where}.rule.value is missing for operation ${show(c.rule.operation)}`)
-      }
+      if (c.rule) checkRule(c.rule, `${where}.rule`)
       if (c.node !== undefined && nodes.size > 0 && !nodes.has(c.node)) {
         // Declared nodes exist: catch typos early.
         fail(`${where}.node ${show(c.node)} is not a declared node (declared: ${[...nodes].join(', ')})`)
@@ -138,12 +136,44 @@ function checkConstraint(c: Constraint, i: number, kinds: Map<string, string>, n
 }
 
 /** Schema and semantic checks. Throws a ConfigError naming the path and the bad value. */
+/** Operation defaults hactl knows: their kinds, as for an op's own attributes. */
+export const OP_DEFAULTS: Record<string, PropertySpec> = {
+  timeout: {default: '20s', kind: 'duration', description: 'Timeout of operations that set none.'},
+  'on-fail': {default: '', kind: 'enum', values: ['restart', 'ignore', 'stop', 'block', 'standby', 'fence'], description: 'What a failed operation does when it sets no on-fail.'},
+}
+
+function checkDefaults(config: ResourceConfig): void {
+  checkMeta('rscDefaults', config.rscDefaults ?? {})
+  for (const [name, value] of Object.entries(config.opDefaults ?? {})) {
+    const spec = OP_DEFAULTS[name]
+    if (!spec) fail(`opDefaults.${name} is not a known operation default (known: ${Object.keys(OP_DEFAULTS).join(', ')})`)
+    const reason = checkValue(spec, value)
+    if (reason) fail(`opDefaults.${name} is ${show(value)}: ${reason}`)
+  }
+}
+
+function checkRule(rule: RuleExpression, where: string): void {
+  if ('booleanOp' in rule) return rule.rules.forEach((r, i) => checkRule(r, `${where}.rules[${i}]`))
+  if ('date' in rule) {
+    for (const key of ['start', 'end'] as const) {
+      if (rule[key] !== undefined && Number.isNaN(Date.parse(rule[key]!))) fail(`${where}.${key} is ${show(rule[key])}: expected an ISO 8601 date such as 2026-12-24T18:00:00Z`)
+    }
+    if (rule.date === 'date_spec' && (rule.spec === undefined || Object.keys(rule.spec).length === 0)) fail(`${where}.spec is missing for date_spec`)
+    if (rule.date === 'gt' && rule.start === undefined) fail(`${where}.start is missing for gt`)
+    if (rule.date === 'lt' && rule.end === undefined) fail(`${where}.end is missing for lt`)
+    if (rule.date === 'in_range' && rule.start === undefined && rule.end === undefined) fail(`${where} needs start or end for in_range`)
+    return
+  }
+  if (!['defined', 'not_defined'].includes(rule.operation) && rule.value === undefined) fail(`${where}.value is missing for operation ${show(rule.operation)}`)
+}
+
 export function validateResourceConfig(document: unknown): ResourceConfig {
   checkSchema(resourceConfigSchema, document, LABEL)
   const config = document as ResourceConfig
   checkProperties(config)
   const kinds = checkUniqueIds(config)
   checkResources(config)
+  checkDefaults(config)
   checkGroupsAndClones(config, kinds)
   const nodes = new Set(config.nodes.map((n) => n.name))
   config.constraints.forEach((c, i) => checkConstraint(c, i, kinds, nodes))

@@ -2,7 +2,7 @@
 // the role an instance is in, its fail count, when and in which operation it last
 // failed. The local resource manager in the daemon runs the agents and keeps the
 // report; every decision about what a result changes is taken here, pure.
-import {propertyValue} from '../config/defaults.js'
+import {booleanProperty} from '../config/booleans.js'
 import {INFINITY} from '../config/scores.js'
 import type {Primitive, ResourceConfig} from '../config/types.js'
 import {isFenceDevice} from '../orchestration/index.js'
@@ -45,7 +45,7 @@ export function afterAction(config: ResourceConfig, previous: InstanceReport | u
   const ok = outcome.status === 'done' && outcome.ocfCode === 0
   const before = previous ?? {role: 'stopped', failCount: 0}
   if (ok) return {ok, report: {...before, role: op === 'stop' || op === 'migrate_to' ? 'stopped' : 'started'}}
-  const fatal = op === 'start' && propertyValue(config, 'start-failure-is-fatal') !== 'false'
+  const fatal = op === 'start' && booleanProperty(config, 'start-failure-is-fatal')
   return {ok, report: {role: 'failed', failCount: fatal ? INFINITY : Math.min(INFINITY, before.failCount + 1), lastFailureMs: nowMs, failedOp: op}}
 }
 

@@ -208,7 +208,7 @@ export class Planner {
     for (const n of inst.active) {
       if (n === keep) continue
       plan.stops.push(act('stop', inst.id, this.name(n), reason))
-      if (n !== plan.target) this.changes.push({kind: 'Stop', resource: inst.id, from: this.name(n), reason: inst.stopWhy.startsWith('active on') ? inst.stopWhy : 'multiple active'})
+      if (n !== plan.target) this.changes.push({kind: 'Stop', resource: inst.id, from: this.name(n), reason: inst.stopKind === 'multiple-active' ? inst.stopWhy : 'multiple active'})
     }
     if (plan.target >= 0 && keep < 0) {
       this.up(inst, plan, plan.target, reason)

@@ -1,14 +1,16 @@
-// Phase 6: assign every unit to a node, highest priority first. A unit's
-// primaries (what it is colocated with) are assigned before it; its dependents'
-// preferences pull it (Pacemaker's colocated node scores). Ties: the node it
-// runs on, then fewest resources already assigned, then node order
-// (placement-strategy=minimal: node order; balanced: most free capacity first).
-import {propertyValue} from '../config/defaults.js'
+// Phase 6: assign every unit to a node in Pacemaker's order (pinned units, then
+// priority, then configuration order, or with a placement strategy the score
+// where it runs and on the sorted nodes). A unit's primaries (what it is
+// colocated with) are assigned before it; its dependents' preferences pull it,
+// along chains (Pacemaker's colocation influence). Ties: most free capacity
+// (balanced), fewest resources assigned, the node it runs on, node order
+// (minimal: node order only); then the node it runs on when as good as the best.
+import {booleanProperty} from '../config/booleans.js'
 import {addScores, formatScore, INFINITY, MINUS_INFINITY} from '../config/scores.js'
 import type {Colocation, ColocationIndex} from './colocation.js'
 import type {BaseScores} from './location.js'
-import {isTrue, note, type Model, type Unit} from './model.js'
-import {compareFree, consume, initialCapacity, lacking, type Capacity} from './utilization.js'
+import {note, type Model, type Unit} from './model.js'
+import {compareFree, consume, initialCapacity, lacking, memberUtilization, type Capacity} from './utilization.js'
 
 export interface Assignment {
   /** Per unit: the node index, -1 when it does not run. */
@@ -36,6 +38,10 @@ class Assigner {
   private readonly perClone: Int32Array[]
   private readonly capacity: Capacity
   private readonly n: number
+  /** A group being assigned that fits on no node in full: only its first member must fit, the others run while they fit. */
+  private partial = -1
+  /** A node the unit being assigned takes when it is as good as the best one. */
+  private prefer = -1
 
   constructor(private readonly model: Model, private readonly base: BaseScores, private readonly colocations: ColocationIndex) {
     const units = model.units.length
@@ -55,34 +61,57 @@ class Assigner {
   }
 
   /**
-   * Priority first; then the units with the highest score where they run (so running resources do not
-   * shuffle); then config order. Only a unit that stays counts as running: one that would rather be
-   * elsewhere must not go early on the strength of its current node and then take another's node, and
-   * one that must stop holds nothing (the next run would order both differently, and not converge).
+   * Pacemaker's order. With placement-strategy=default: priority, then configuration order. With a
+   * utilization strategy: priority, then the higher score on the node where the unit runs now (so a
+   * running resource is not displaced by one processed first), then the higher score on the nodes
+   * taken in their sorted order (most free capacity first for balanced), then configuration order.
    */
   private processingOrder(): number[] {
-    const key = this.model.units.map((u) => this.runningKey(u))
-    const order = this.model.units.map((u) => u.index)
-    const byUtilization = this.model.strategy !== 'default'
-    const size = (u: Unit) => Object.values(u.utilization).reduce((a, b) => a + b, 0)
-    return order.sort((a, b) => {
-      const ua = this.model.units[a]
-      const ub = this.model.units[b]
-      if (ua.priority !== ub.priority) return ub.priority - ua.priority
-      if (byUtilization && size(ua) !== size(ub)) return size(ub) - size(ua)
-      if (key[a] !== key[b]) return key[b] - key[a]
-      return ua.order - ub.order
-    })
+    const units = this.model.units
+    // Units that cannot move (unmanaged, held, frozen) come first: they occupy their node whatever else happens.
+    const pinned = units.filter((u) => u.pinnedTo >= 0).map((u) => u.index)
+    return [...pinned, ...this.managedOrder(units.filter((u) => u.pinnedTo < 0).map((u) => u.index))]
   }
 
-  private runningKey(u: Unit): number {
-    if (u.current < 0) return MINUS_INFINITY - 1
-    if (u.pinnedTo >= 0) return this.base.scores[u.index][u.current]
-    if (u.stopWhy !== '') return MINUS_INFINITY - 1
-    const scores = this.base.scores[u.index]
-    const here = scores[u.current]
-    for (let n = 0; n < this.n; n++) if (scores[n] > here) return MINUS_INFINITY
-    return here
+  private managedOrder(order: number[]): number[] {
+    const units = this.model.units
+    if (this.model.strategy === 'default') {
+      return order.sort((a, b) => units[b].priority - units[a].priority || units[a].order - units[b].order)
+    }
+    // A clone is compared by its own scores: what all its instances share, without an instance's stickiness.
+    // A group is compared by its last member: nodes where a later member cannot run count as -INFINITY.
+    const vectors = units.map((u) => {
+      const tail = this.base.tailBans[u.index]
+      if (tail === null) return this.base.scores[u.index]
+      const v = Float64Array.from(this.base.scores[u.index])
+      for (let n = 0; n < this.n; n++) if (tail[n] < u.instances.length) v[n] = MINUS_INFINITY
+      return v
+    })
+    const cloneCurrent = this.model.clones.map((c) => c.units.map((u) => units[u].current).find((n) => n >= 0) ?? -1)
+    for (const clone of this.model.clones) {
+      const shared = Float64Array.from(this.base.scores[clone.units[0]])
+      for (const u of clone.units) for (let n = 0; n < this.n; n++) shared[n] = Math.min(shared[n], this.base.scores[u][n])
+      for (const u of clone.units) vectors[u] = shared
+    }
+    const here = units.map((u) => {
+      const current = u.clone >= 0 ? cloneCurrent[u.clone] : u.current
+      if (current < 0) return MINUS_INFINITY
+      // On a node that can no longer host it Pacemaker still counts its score there (unavailability is not a score).
+      if (u.clone < 0 && this.model.nodes[current].cannotHost !== '') return this.base.here[u.index]
+      return vectors[u.index][current]
+    })
+    const nodes = Array.from({length: this.n}, (_, i) => i)
+    if (this.model.strategy === 'balanced') nodes.sort((a, b) => -compareFree(this.capacity, a, b) || a - b)
+    return order.sort((a, b) => {
+      if (units[a].priority !== units[b].priority) return units[b].priority - units[a].priority
+      if (here[a] !== here[b]) return here[b] - here[a]
+      for (const n of nodes) {
+        const x = vectors[a][n]
+        const y = vectors[b][n]
+        if (x !== y) return y - x
+      }
+      return units[a].order - units[b].order
+    })
   }
 
   private assignAny(u: number): void {
@@ -107,6 +136,10 @@ class Assigner {
     // Instances are interchangeable: those whose node is still their best stay first, so that
     // no instance takes another's node only to push that one elsewhere (a pointless swap).
     for (const u of running) this.assignUnit(u, true)
+    // Then those running where they may stay (on a node that can host), then the others (Pacemaker sorts instances so).
+    const canStay = (u: number) => this.model.units[u].current >= 0 && this.model.nodes[this.model.units[u].current].cannotHost === ''
+    for (const u of units) if (canStay(u)) this.assignUnit(u)
+    for (const u of units) this.assignUnit(u)
   }
 
   private assignUnit(u: number, inPlaceOnly = false): void {
@@ -122,10 +155,17 @@ class Assigner {
   private decide(unit: Unit, inPlaceOnly: boolean): boolean {
     if (inPlaceOnly) {
       if (unit.pinnedTo >= 0 || unit.stopWhy !== '') return false
+      // A clone instance keeps its node when that node is as good as the best (Pacemaker's preferred node).
+      this.prefer = unit.current
       const scores = this.scoresOf(unit)
-      if (this.pick(unit, scores) !== unit.current) return false
+      const stays = this.pick(unit, scores) === unit.current
+      if (!stays) {
+        this.prefer = -1
+        return false
+      }
     }
     this.decideNow(unit)
+    this.prefer = -1
     return true
   }
 
@@ -151,7 +191,7 @@ class Assigner {
     const u = unit.index
     if (unit.pinnedTo >= 0) {
       // An unmanaged member keeps the unit where it is; managed members still may not run where they are not allowed.
-      const unmanaged = unit.pinnedWhy.startsWith('unmanaged')
+      const unmanaged = unit.pinned === 'unmanaged'
       if (unmanaged && unit.stopWhy !== '') return this.place(unit, unit.pinnedTo, 0, unit.stopWhy)
       const scores = unmanaged ? this.withPrimaries(unit) : this.base.scores[u]
       if (!unmanaged || scores[unit.pinnedTo] >= 0) return this.place(unit, unit.pinnedTo, unit.instances.length, unit.pinnedWhy)
@@ -165,12 +205,31 @@ class Assigner {
     }
     const scores = this.scoresOf(unit)
     if (this.model.trace?.units.has(u)) this.finalScores.set(u, scores)
+    this.partial = this.model.strategy !== 'default' && unit.instances.length > 1 && !this.model.nodes.some((node) => scores[node.index] >= 0 && node.cannotHost === '' && lacking(this.capacity, node.index, unit) === '') ? u : -1
     const best = this.pick(unit, scores)
-    if (best < 0) return this.unplace(unit, this.whyNowhere(unit, scores))
+    if (best < 0) {
+      this.partial = -1
+      return this.unplace(unit, this.whyNowhere(unit, scores))
+    }
     const tail = this.base.tailBans[u]
-    const members = Math.min(tail ? tail[best] : unit.instances.length, this.firstStopped(unit))
+    let members = Math.min(tail ? tail[best] : unit.instances.length, this.firstStopped(unit))
+    if (this.partial === u) members = Math.min(members, this.fittingPrefix(unit, best))
+    this.partial = -1
     const why = unit.current >= 0 && unit.current !== best ? this.whyLeft(unit, scores, best) : ''
     this.place(unit, best, members, why)
+  }
+
+  /** How many leading members fit on the node one after another. */
+  private fittingPrefix(unit: Unit, node: number): number {
+    const left = {...this.capacity[node]}
+    const members = memberUtilization(this.model, unit)
+    for (let k = 0; k < members.length; k++) {
+      for (const [name, need] of Object.entries(members[k].utilization)) {
+        if (need > 0 && (left[name] ?? 0) < need) return k
+        left[name] = (left[name] ?? 0) - need
+      }
+    }
+    return members.length
   }
 
   private firstStopped(unit: Unit): number {
@@ -184,7 +243,9 @@ class Assigner {
     this.why[unit.index] = why
     this.allocated[node] += members
     if (unit.clone >= 0) this.perClone[unit.clone][node]++
-    if (this.model.strategy !== 'default') consume(this.capacity, node, unit)
+    if (this.model.strategy === 'default') return
+    if (members === unit.instances.length) consume(this.capacity, node, unit)
+    else for (const m of memberUtilization(this.model, unit).slice(0, members)) consume(this.capacity, node, m)
   }
 
   private unplace(unit: Unit, why: string): void {
@@ -193,77 +254,147 @@ class Assigner {
     this.why[unit.index] = why
   }
 
-  /** Nodes where the primary's units run. */
-  private primaryNodes(c: Colocation): Uint8Array {
+  /**
+   * Nodes where the primary runs, or null while it is still being assigned (a colocation loop: the
+   * colocation then has no effect, as in Pacemaker). A group counts where its last member runs.
+   */
+  private primaryNodes(c: Colocation): Uint8Array | null {
     const on = new Uint8Array(this.n)
-    for (const p of c.primaries) if (this.node[p] >= 0 && this.running[p] > 0) on[this.node[p]] = 1
+    for (const p of c.primaries) {
+      if (this.status[p] === BUSY) return null
+      const whole = this.model.units[p].instances.length
+      if (this.node[p] >= 0 && this.running[p] >= whole) on[this.node[p]] = 1
+    }
     return on
   }
 
+  /** Can any node run something with these scores (Pacemaker: an available node with a score >= 0)? */
+  private anyAvailable(scores: Float64Array, unit?: Unit): boolean {
+    const full = unit !== undefined && unit.clone >= 0 ? this.perClone[unit.clone] : undefined
+    const max = unit !== undefined && unit.clone >= 0 ? this.model.clones[unit.clone].nodeMax : 0
+    for (let n = 0; n < this.n; n++) if (scores[n] >= 0 && this.model.nodes[n].cannotHost === '' && !(full && full[n] >= max)) return true
+    return false
+  }
+
+  /**
+   * The primary's placement acts on the dependent: INFINITY confines it to the primary's nodes, a finite
+   * score adds where the primary runs, -INFINITY bans. A finite colocation that would leave no node is
+   * dropped: finite scores are preferences, never bans.
+   */
   private applyPrimary(unit: Unit, scores: Float64Array, c: Colocation): void {
     const on = this.primaryNodes(c)
+    if (on === null) return
+    const mandatory = c.score >= INFINITY || c.score <= MINUS_INFINITY
+    // A finite colocation with a clone acts instance by instance, each dropped on its own when it leaves no node.
+    if (mandatory || c.primaries.length === 1) return this.applyOn(unit, scores, c, on)
+    for (const p of c.primaries) {
+      const one = new Uint8Array(this.n)
+      if (this.node[p] >= 0 && this.running[p] >= this.model.units[p].instances.length) one[this.node[p]] = 1
+      this.applyOn(unit, scores, c, one)
+    }
+  }
+
+  private applyOn(unit: Unit, scores: Float64Array, c: Colocation, on: Uint8Array): void {
+    const anyOn = on.includes(1)
+    if (!anyOn && c.score < 0) return
+    const work = Float64Array.from(scores)
+    const values = new Float64Array(this.n)
+    for (let n = 0; n < this.n; n++) {
+      if (!anyOn) values[n] = -c.score
+      else if (on[n]) values[n] = c.score < INFINITY ? c.score : 0
+      else if (c.score >= INFINITY) values[n] = MINUS_INFINITY
+      work[n] = addScores(work[n], values[n])
+    }
+    const mandatory = c.score >= INFINITY || c.score <= MINUS_INFINITY
+    if (!mandatory && !this.anyAvailable(work, unit)) return
+    scores.set(work)
+    if (!this.model.trace?.units.has(unit.index)) return
     const label = `colocation ${c.id} (${c.dependentName} with ${c.primaryName}, ${c.score})`
     for (let n = 0; n < this.n; n++) {
-      let value = 0
-      if (c.score >= INFINITY) value = on[n] ? 0 : MINUS_INFINITY
-      else if (on[n]) value = c.score
-      if (value === 0) continue
-      scores[n] = addScores(scores[n], value)
-      note(this.model, unit.index, n, value, value <= MINUS_INFINITY && c.score >= INFINITY ? `${label}: ${c.primaryName} is not here` : label)
+      if (values[n] !== 0) note(this.model, unit.index, n, values[n], values[n] <= MINUS_INFINITY && c.score >= INFINITY ? `${label}: ${c.primaryName} is not here` : label)
     }
   }
 
   /**
-   * Dependents not yet placed pull their primary toward the nodes they prefer,
-   * scaled by score / INFINITY; dropped when it would leave the primary nowhere to run.
+   * Dependents pull (or push) their primary toward the nodes they prefer, scaled by score / INFINITY
+   * (Pacemaker's colocation influence), and so do their own dependents in turn; a contribution that
+   * would leave the primary nowhere to run is dropped.
    */
   private applyDependents(unit: Unit, scores: Float64Array, c: Colocation): void {
-    if (c.score <= 0) return
-    const factor = c.score >= INFINITY ? 1 : c.score / INFINITY
-    const seenClones = new Set<number>()
-    for (const d of c.dependents) {
-      if (this.status[d] === DONE || this.model.units[d].stopWhy !== '' || this.model.units[d].pinnedTo >= 0) continue
-      const clone = this.model.units[d].clone
-      if (clone >= 0 && seenClones.has(clone)) continue
-      seenClones.add(clone)
-      const theirs = this.base.scores[d]
-      const merged = new Float64Array(this.n)
-      let viable = false
-      for (let n = 0; n < this.n; n++) {
-        merged[n] = addScores(scores[n], Math.trunc(theirs[n] * factor))
-        if (merged[n] >= 0) viable = true
-      }
-      if (!viable) continue
-      for (let n = 0; n < this.n; n++) {
-        const delta = Math.trunc(theirs[n] * factor)
-        if (delta !== 0) note(this.model, unit.index, n, delta, `dependent ${this.model.units[d].id} (colocation ${c.id})`)
-      }
-      scores.set(merged)
+    const d = this.dependentOf(c)
+    if (d < 0) return
+    if (unit.clone < 0 || !this.everyNodeGetsOne(unit.clone)) return this.merge(unit, scores, d, c.score / INFINITY, new Set([unit.index]), c.id)
+    // When every node that can host one gets an instance anyway, the clone's dependents' preferences choose
+    // nothing (Pacemaker leaves them out then): they only take away the nodes their influence makes negative.
+    const work = Float64Array.from(scores)
+    this.merge(unit, work, d, c.score / INFINITY, new Set([unit.index]), c.id)
+    for (let n = 0; n < this.n; n++) if (work[n] < 0 && scores[n] >= 0) scores[n] = work[n]
+  }
+
+  /** Does the clone run an instance on every node that can host one (clone-max at least that many)? */
+  private everyNodeGetsOne(clone: number): boolean {
+    let hosts = 0
+    for (const node of this.model.nodes) if (node.cannotHost === '') hosts++
+    return this.model.clones[clone].max >= hosts
+  }
+
+  /** The unit whose preferences stand for a colocation's dependent: the first one not pinned (one per clone). */
+  private dependentOf(c: Colocation): number {
+    for (const d of c.dependents) if (this.model.units[d].pinnedTo < 0) return d
+    return -1
+  }
+
+  private merge(unit: Unit, scores: Float64Array, d: number, factor: number, seen: Set<number>, id: string): void {
+    if (seen.has(d)) return
+    seen.add(d)
+    const theirs = this.base.scores[d]
+    const work = Float64Array.from(scores)
+    for (let n = 0; n < this.n; n++) {
+      const score = this.model.nodes[n].cannotHost === '' ? theirs[n] : MINUS_INFINITY
+      if (factor < 0 && score < 0) continue // A dislike of a node the dependent dislikes does not become a liking.
+      const exact = factor * score
+      let weight = exact < 0 ? Math.ceil(exact - 0.5) : Math.floor(exact + 0.5)
+      if (weight === 0 && score !== 0) weight = factor > 0 ? 1 : -1
+      work[n] = addScores(work[n], weight)
     }
+    if (!this.anyAvailable(work, unit)) return
+    const sign = factor < 0 ? -1 : 1
+    for (const c2 of this.colocations.asPrimary[d]) {
+      const d2 = this.dependentOf(c2)
+      if (d2 >= 0) this.merge(unit, work, d2, (sign * c2.score) / INFINITY, seen, c2.id)
+    }
+    if (this.model.trace?.units.has(unit.index)) {
+      for (let n = 0; n < this.n; n++) if (work[n] !== scores[n]) note(this.model, unit.index, n, work[n] - scores[n], `dependent ${this.model.units[d].id} (colocation ${id})`)
+    }
+    scores.set(work)
   }
 
   private fits(unit: Unit, n: number, scores: Float64Array): boolean {
     if (scores[n] < 0) return false
     if (unit.clone >= 0 && this.perClone[unit.clone][n] >= this.model.clones[unit.clone].nodeMax) return false
-    return this.model.strategy === 'default' || lacking(this.capacity, n, unit) === ''
+    if (this.model.strategy === 'default') return true
+    return lacking(this.capacity, n, this.partial === unit.index ? memberUtilization(this.model, unit)[0] : unit) === ''
   }
 
+  /**
+   * Pacemaker's node order: higher score; for balanced, more free capacity; except for minimal, fewer
+   * resources assigned, then the node it runs on; then node order.
+   */
   private better(unit: Unit, scores: Float64Array, a: number, b: number): boolean {
     if (scores[a] !== scores[b]) return scores[a] > scores[b]
-    // Among equally good nodes the one it runs on wins: no move without a reason (Pacemaker does the same).
-    if (a === unit.current || b === unit.current) return a === unit.current
-    if (this.model.strategy === 'minimal') return a < b
-    if (this.model.strategy === 'balanced') {
-      const free = compareFree(this.capacity, a, b)
-      if (free !== 0) return free > 0
+    if (this.model.strategy !== 'minimal') {
+      if (this.model.strategy === 'balanced') {
+        const free = compareFree(this.capacity, a, b)
+        if (free !== 0) return free > 0
+      }
+      if (this.allocated[a] !== this.allocated[b]) return this.allocated[a] < this.allocated[b]
+      if (a === unit.current || b === unit.current) return a === unit.current
     }
-    if (this.allocated[a] !== this.allocated[b]) return this.allocated[a] < this.allocated[b]
     return a < b
   }
 
   private pick(unit: Unit, scores: Float64Array): number {
     const tail = this.base.tailBans[unit.index]
-
     let best = -1
     let bestWhole = false
     for (let n = 0; n < this.n; n++) {
@@ -275,6 +406,16 @@ class Assigner {
         bestWhole = whole
       }
     }
+    if (this.prefer >= 0 && best >= 0 && this.prefer !== best && scores[this.prefer] >= scores[best] && this.fits(unit, this.prefer, scores)) {
+      const whole = tail === null || tail[this.prefer] === unit.instances.length
+      if (whole || !bestWhole) return this.prefer
+    }
+    // Among equally scored nodes the one it runs on wins, when the score is positive (Pacemaker: zero is not enough).
+    const current = unit.current
+    if (best >= 0 && current >= 0 && current !== best && scores[best] >= 0 && scores[current] === scores[best] && this.fits(unit, current, scores)) {
+      const whole = tail === null || tail[current] === unit.instances.length
+      if (whole || !bestWhole) return current
+    }
     return best
   }
 
@@ -284,11 +425,11 @@ class Assigner {
     const cause = this.base.causes.get(unit.index * this.n + n)
     if (cause !== undefined) return cause
     for (const c of this.colocations.asDependent[unit.index]) {
-      const on = this.primaryNodes(c)
+      const on = this.primaryNodes(c) ?? new Uint8Array(this.n)
       if (c.score >= INFINITY && !on[n]) return `colocation with ${c.primaryName}, which ${on.includes(1) ? 'runs elsewhere' : 'cannot run'}`
       if (c.score <= MINUS_INFINITY && on[n]) return `anti-colocation with ${c.primaryName}`
     }
-    if (scores[n] <= MINUS_INFINITY && !isTrue(propertyValue(this.model.config, 'symmetric-cluster'))) return 'symmetric-cluster=false and no location constraint allows it'
+    if (scores[n] <= MINUS_INFINITY && !booleanProperty(this.model.config, 'symmetric-cluster')) return 'symmetric-cluster=false and no location constraint allows it'
     if (scores[n] < 0) return `score ${formatScore(scores[n])} on ${node.name} is negative`
     if (unit.clone >= 0 && this.perClone[unit.clone][n] >= this.model.clones[unit.clone].nodeMax) return `clone-node-max reached on ${node.name}`
     if (this.model.strategy !== 'default') {
@@ -318,7 +459,7 @@ class Assigner {
     }
     for (let n = 0; n < this.n; n++) {
       const cause = this.causeOn(unit, scores, n)
-      if (cause !== '' && !cause.startsWith('node ')) return cause
+      if (cause !== '' && cause !== this.model.nodes[n].cannotHost) return cause
     }
     return 'no node can run it'
   }

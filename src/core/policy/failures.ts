@@ -21,6 +21,8 @@ const ON_FAIL: readonly string[] = ['restart', 'ignore', 'stop', 'block', 'stand
 export function onFailOf(model: Model, inst: Instance, op: string): OnFail {
   const configured = inst.primitive.operations.find((o) => o.name === op)?.onFail
   if (configured !== undefined && ON_FAIL.includes(configured)) return configured as OnFail
+  const byDefault = model.config.opDefaults?.['on-fail']
+  if (byDefault !== undefined && ON_FAIL.includes(byDefault)) return byDefault as OnFail
   if (op === 'stop') return model.stonith ? 'fence' : 'block'
   return 'restart'
 }

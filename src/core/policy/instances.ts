@@ -1,5 +1,6 @@
 // Phase 4: where each instance is active now, what is failed, held, unmanaged or
 // must stay stopped; and from that, each unit's current node and pins.
+import {booleanProperty} from '../config/booleans.js'
 import {propertyValue} from '../config/defaults.js'
 import type {Failure} from './failures.js'
 import {isTrue, type Instance, type Model, type Unit} from './model.js'
@@ -62,7 +63,7 @@ function manage(model: Model, inst: Instance, maintenanceMode: boolean): void {
   if (maintenanceMode) {
     inst.managed = false
     inst.unmanagedWhy = 'maintenance-mode'
-  } else if (inst.meta('is-managed') !== undefined && !isTrue(inst.meta('is-managed'))) {
+  } else if (!isTrue(inst.meta('is-managed'), true)) {
     inst.managed = false
     inst.unmanagedWhy = 'is-managed=false'
   } else if (inst.active.some((n) => model.nodes[n].maintenance)) {
@@ -78,6 +79,32 @@ function manage(model: Model, inst: Instance, maintenanceMode: boolean): void {
   if (inst.stopWhy === '' && inst.meta('target-role') === 'Stopped') inst.stopWhy = 'target-role=Stopped'
   if (inst.stopWhy === '' && inst.active.length > 1 && inst.meta('multiple-active') === 'stop_only') {
     inst.stopWhy = `active on ${inst.active.length} nodes (multiple-active=stop_only)`
+    inst.stopKind = 'multiple-active'
+  }
+}
+
+/**
+ * An anonymous clone's instances are interchangeable, so their failures count per node, not per
+ * instance (Pacemaker keeps one fail count per primitive and node): a node where one instance
+ * reached migration-threshold is banned for every instance.
+ */
+function shareCloneFailCounts(model: Model, instances: Instance[]): void {
+  for (const clone of model.config.clones) {
+    if (isTrue(clone.meta['globally-unique'])) continue
+    const byPrimitive = new Map<string, Instance[]>()
+    for (const u of model.clones.find((c) => c.id === clone.id)?.units ?? []) {
+      for (const i of model.units[u].instances) {
+        const list = byPrimitive.get(instances[i].primitive.id)
+        if (list) list.push(instances[i])
+        else byPrimitive.set(instances[i].primitive.id, [instances[i]])
+      }
+    }
+    for (const list of byPrimitive.values()) {
+      if (list.every((inst) => inst.failCounts.size === 0)) continue
+      const merged = new Map<number, number>()
+      for (const inst of list) for (const [n, count] of inst.failCounts) merged.set(n, Math.max(merged.get(n) ?? 0, count))
+      for (const inst of list) inst.failCounts = merged
+    }
   }
 }
 
@@ -87,22 +114,25 @@ interface Flags {
 }
 
 function unitStatus(model: Model, unit: Unit, instances: Instance[], flags: Flags): Unit {
-  const out: Unit = {...unit, pinnedTo: -1, pinnedWhy: '', stopWhy: '', current: -1}
+  const out: Unit = {...unit, pinnedTo: -1, pinned: '', pinnedWhy: '', stopWhy: '', current: -1}
   const members = unit.instances.map((i) => instances[i])
   out.current = members.find((m) => m.active.length > 0)?.active[0] ?? -1
   const held = members.find((m) => m.heldOn >= 0)
   const unmanaged = members.find((m) => !m.managed && m.active.length > 0)
   if (held) {
     out.pinnedTo = held.heldOn
+    out.pinned = 'held'
     const node = model.nodes[held.heldOn]
     out.pinnedWhy = node.holdUntilMs === Number.MAX_SAFE_INTEGER
       ? `node ${node.name} lost uncleanly and fencing needs quorum`
       : `node ${node.name} lost uncleanly, waiting for the safety delay`
   } else if (unmanaged) {
     out.pinnedTo = unmanaged.active[0]
+    out.pinned = 'unmanaged'
     out.pinnedWhy = `unmanaged: ${unmanaged.unmanagedWhy}`
   } else if (!model.canStart && out.current >= 0 && flags.freeze) {
     out.pinnedTo = out.current
+    out.pinned = 'frozen'
     out.pinnedWhy = 'frozen: no quorum (no-quorum-policy=freeze)'
   }
   if (flags.stopAll) out.stopWhy = 'stop-all-resources'
@@ -114,9 +144,10 @@ function unitStatus(model: Model, unit: Unit, instances: Instance[], flags: Flag
 export function instanceStatus(model: Model, failures: Failure[]): {instances: Instance[], units: Model['units']} {
   const instances = model.instances.map((inst) => locate(model, inst))
   for (const f of failures) applyFailure(model, instances[f.instance], f)
-  const maintenanceMode = isTrue(propertyValue(model.config, 'maintenance-mode'))
+  shareCloneFailCounts(model, instances)
+  const maintenanceMode = booleanProperty(model.config, 'maintenance-mode')
   for (const inst of instances) manage(model, inst, maintenanceMode)
-  const flags = {stopAll: isTrue(propertyValue(model.config, 'stop-all-resources')), freeze: propertyValue(model.config, 'no-quorum-policy') === 'freeze'}
+  const flags = {stopAll: booleanProperty(model.config, 'stop-all-resources'), freeze: propertyValue(model.config, 'no-quorum-policy') === 'freeze'}
   const units = model.units.map((u) => unitStatus(model, u, instances, flags))
   return {instances, units}
 }

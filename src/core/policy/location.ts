@@ -1,9 +1,13 @@
 // Phase 5: each unit's own score on each node: node eligibility, location
 // constraints and rules, symmetric-cluster, stickiness, fail counts.
+import {booleanProperty} from '../config/booleans.js'
 import {propertyValue} from '../config/defaults.js'
 import {addScores, formatScore, INFINITY, MINUS_INFINITY, parseScore} from '../config/scores.js'
-import type {LocationConstraint, LocationRule} from '../config/types.js'
-import {isTrue, note, type Model, type NodeInfo, type Unit} from './model.js'
+import type {LocationConstraint} from '../config/types.js'
+import {note, type Model, type Unit} from './model.js'
+import {describeRule, nextRuleChange, ruleMatches} from './rules.js'
+
+export {ruleMatches} from './rules.js'
 
 export interface BaseScores {
   /** Per unit, per node index. */
@@ -12,36 +16,16 @@ export interface BaseScores {
   tailBans: (Int32Array | null)[]
   /** The first source of a -INFINITY that is not node eligibility, keyed unit * nodes + node: the reason a unit left a node. */
   causes: Map<number, string>
-}
-
-function compare(left: string, right: string): number {
-  const a = Number(left)
-  const b = Number(right)
-  if (left.trim() !== '' && right.trim() !== '' && Number.isFinite(a) && Number.isFinite(b)) return a - b
-  return left < right ? -1 : left > right ? 1 : 0
-}
-
-/** Evaluates a location rule against a node's attributes (#uname is the node's name, as in Pacemaker). */
-export function ruleMatches(rule: LocationRule, node: NodeInfo): boolean {
-  const value = rule.attribute === '#uname' ? node.name : node.attributes[rule.attribute]
-  if (rule.operation === 'defined') return value !== undefined
-  if (rule.operation === 'not_defined') return value === undefined
-  if (value === undefined) return false
-  const c = compare(value, rule.value ?? '')
-  switch (rule.operation) {
-    case 'eq': return c === 0
-    case 'ne': return c !== 0
-    case 'lt': return c < 0
-    case 'lte': return c <= 0
-    case 'gt': return c > 0
-    case 'gte': return c >= 0
-  }
+  /** Per unit: its score where it runs now, leaving out that the node may no longer host (-INFINITY - 1: runs nowhere). */
+  here: Float64Array
+  /** When a date expression of a location rule next changes (-1: none). */
+  recheckAtMs: number
 }
 
 function describeLocation(c: LocationConstraint): string {
   if (c.id.startsWith('cli-ban-')) return `ban ${c.id}`
   if (c.id.startsWith('cli-prefer-')) return `move ${c.id}`
-  if (c.rule) return `location ${c.id} (rule ${c.rule.attribute} ${c.rule.operation}${c.rule.value === undefined ? '' : ` ${c.rule.value}`})`
+  if (c.rule) return `location ${c.id} (rule ${describeRule(c.rule)})`
   return `location ${c.id}`
 }
 
@@ -72,6 +56,8 @@ function threshold(model: Model, unit: Unit, member: number): number {
 
 class UnitScorer {
   readonly score: Float64Array
+  /** The score where the unit runs now, without its node's unavailability (Pacemaker's weight there). */
+  here = 0
   tail: Int32Array | null
   constructor(private readonly model: Model, private readonly unit: Unit, buffer: Float64Array, nodeCount: number, private readonly causes: Map<number, string>) {
     this.score = buffer.subarray(unit.index * nodeCount, (unit.index + 1) * nodeCount)
@@ -87,6 +73,7 @@ class UnitScorer {
       return
     }
     this.score[node] = addScores(this.score[node], value)
+    if (node === this.unit.current && !(explains === false && source === this.model.nodes[node].cannotHost)) this.here = addScores(this.here, value)
     note(this.model, this.unit.index, node, value, source)
   }
 }
@@ -99,16 +86,21 @@ function memberOf(model: Model, unit: Unit, name: string): number {
 function scoreUnit(model: Model, unit: Unit, locations: Map<string, LocationConstraint[]>, symmetric: boolean, causes: Map<number, string>, buffer: Float64Array): UnitScorer {
   const nodes = model.nodes
   const s = new UnitScorer(model, unit, buffer, nodes.length, causes)
-  const allowed = symmetric ? null : new Uint8Array(nodes.length)
+  // Opt-in: per member, the nodes a location constraint admits it to (one on the group or clone admits every member).
+  const allowed = symmetric ? null : unit.instances.map(() => new Uint8Array(nodes.length))
   for (const node of nodes) if (node.cannotHost !== '') s.add(node.index, MINUS_INFINITY, node.cannotHost, 0, false)
   for (const name of unit.names) {
     for (const c of locations.get(name) ?? []) {
       const score = parseScore(c.score) ?? 0
       const member = memberOf(model, unit, name)
       for (const node of nodes) {
-        if (c.node !== undefined ? c.node !== node.name : !ruleMatches(c.rule!, node)) continue
+        if (c.node !== undefined ? c.node !== node.name : !ruleMatches(c.rule!, node, model.state.nowMs)) continue
         s.add(node.index, score, describeLocation(c), member)
-        if (allowed && score >= 0) allowed[node.index] = 1
+        if (allowed && score >= 0) {
+          const whole = unit.instances.length === 1 || name === unit.names[0] || (unit.clone >= 0 && name === model.clones[unit.clone].id)
+          if (whole) for (const a of allowed) a[node.index] = 1
+          else allowed[member][node.index] = 1
+        }
       }
     }
   }
@@ -126,16 +118,20 @@ function scoreUnit(model: Model, unit: Unit, locations: Map<string, LocationCons
     }
   })
   if (allowed) {
-    for (const node of nodes) if (!allowed[node.index]) s.add(node.index, MINUS_INFINITY, 'symmetric-cluster=false and no location constraint allows this node', 0, false)
+    // A member not admitted to a node keeps the group there to the members before it (the first: not at all).
+    allowed.forEach((a, member) => {
+      for (const node of nodes) if (!a[node.index]) s.add(node.index, MINUS_INFINITY, 'symmetric-cluster=false and no location constraint allows this node', member, member > 0)
+    })
   }
   return s
 }
 
 export function locationScores(model: Model): BaseScores {
   const locations = indexLocations(model)
-  const symmetric = isTrue(propertyValue(model.config, 'symmetric-cluster'))
+  const symmetric = booleanProperty(model.config, 'symmetric-cluster')
   const scores: Float64Array[] = []
   const tailBans: (Int32Array | null)[] = []
+  const here = new Float64Array(model.units.length)
   const causes = new Map<number, string>()
   // One buffer for all units: 640,000 scores in one allocation instead of 10,000.
   const buffer = new Float64Array(model.units.length * model.nodes.length)
@@ -143,6 +139,13 @@ export function locationScores(model: Model): BaseScores {
     const s = scoreUnit(model, unit, locations, symmetric, causes, buffer)
     scores.push(s.score)
     tailBans.push(s.tail)
+    here[unit.index] = unit.current < 0 ? MINUS_INFINITY - 1 : s.here
   }
-  return {scores, tailBans, causes}
+  let recheckAtMs = -1
+  for (const c of model.config.constraints) {
+    if (c.type !== 'location' || c.rule === undefined) continue
+    const t = nextRuleChange(c.rule, model.state.nowMs)
+    if (t >= 0 && (recheckAtMs < 0 || t < recheckAtMs)) recheckAtMs = t
+  }
+  return {scores, tailBans, causes, here, recheckAtMs}
 }

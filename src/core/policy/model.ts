@@ -31,6 +31,8 @@ export interface Instance {
   unmanagedWhy: string
   /** A failure with on-fail=stop keeps it stopped. */
   stopWhy: string
+  /** What set stopWhy, where it matters: multiple-active=stop_only. */
+  stopKind?: 'multiple-active'
   migratable: boolean
   /** Unexpired fail counts per node index (only nodes with failures). */
   failCounts: Map<number, number>
@@ -50,6 +52,8 @@ export interface Unit {
   utilization: Record<string, number>
   /** A node this unit cannot leave (held, unmanaged and active, frozen); -1 when free. */
   pinnedTo: number
+  /** Why it cannot leave that node: lost and held, unmanaged, or frozen without quorum ('' when free). */
+  pinned: '' | 'held' | 'unmanaged' | 'frozen'
   pinnedWhy: string
   /** A reason this unit must not run anywhere ('' when it may). */
   stopWhy: string
@@ -74,6 +78,8 @@ export interface NodeInfo {
   capacity: Record<string, number>
   /** '' when resources may run here; otherwise why not. */
   cannotHost: string
+  /** In standby because a failure had on-fail=standby (kept in the next state). */
+  standbyOnFail: boolean
   online: boolean
   maintenance: boolean
   /** Fenced by this transition. */
@@ -120,11 +126,9 @@ export function note(model: Model, unit: number, node: number, score: number, so
   if (model.trace?.units.has(unit)) model.trace.terms.push({unit: model.units[unit].id, node: model.nodes[node].name, score, source})
 }
 
-export function isTrue(value: string | undefined): boolean {
-  return value !== undefined && /^(true|yes|on|1)$/i.test(value)
-}
+export {isTrue} from '../config/booleans.js'
 
 /** Without quorum and with no-quorum-policy=freeze, what runs keeps running untouched. */
 export function isFrozen(model: Model, inst: Instance): boolean {
-  return inst.active.length > 0 && model.units[inst.unit].pinnedWhy.startsWith('frozen')
+  return inst.active.length > 0 && model.units[inst.unit].pinned === 'frozen'
 }

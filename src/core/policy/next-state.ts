@@ -17,7 +17,7 @@ function nextNodes(model: Model): Record<string, NodeState> {
     const node = model.nodes[model.nodeIndex.get(name) ?? -1]
     let after: NodeState = {...before}
     if (node?.fenceWhy) after = {...after, online: false, fenced: true, lostAtMs: before.lostAtMs ?? model.state.nowMs}
-    if (node?.cannotHost.includes('on-fail=standby')) after.standby = true
+    if (node?.standbyOnFail) after.standby = true
     out.push([name, after])
   }
   return sortedRecord(out)

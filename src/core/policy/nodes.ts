@@ -1,6 +1,7 @@
 // Phase 3: which nodes may host resources, which are fenced, which hold their
 // resources until fenced or until the safety delay has passed.
 import {parseDurationMs} from '../config/durations.js'
+import {isTrue} from '../config/booleans.js'
 import {propertyValue} from '../config/defaults.js'
 import type {Failure} from './failures.js'
 import type {Model, NodeInfo} from './model.js'
@@ -39,7 +40,7 @@ export function nodeEligibility(model: Model, failures: Failure[]): {nodes: Node
     // Only a failure on a live node acts on the node; an unmanaged resource's failure acts on nothing.
     if (f.record.role !== 'failed' || model.state.nodes[model.nodes[f.node].name]?.online === false) continue
     const managed = model.instances[f.instance].meta('is-managed')
-    if (managed !== undefined && !/^(true|yes|on|1)$/i.test(managed)) continue
+    if (!isTrue(managed, true)) continue
     const what = `${model.instances[f.instance].id} ${f.op} failed`
     if (f.onFail === 'standby' && !standbyBy.has(f.node)) standbyBy.set(f.node, `${what} (on-fail=standby)`)
     if (f.onFail === 'fence' && mayFence(model) && !fenceBy.has(f.node)) fenceBy.set(f.node, `${what} (on-fail=fence)`)
@@ -61,13 +62,16 @@ export function nodeEligibility(model: Model, failures: Failure[]): {nodes: Node
       }
     } else if (lost) holdUntilMs = Number.MAX_SAFE_INTEGER // Fencing is required but not allowed without quorum.
     let cannotHost = ''
+    let standbyOnFail = false
     if (fenceWhy !== '') cannotHost = 'node fencing'
     else if (lost) cannotHost = 'node lost uncleanly'
     else if (!s.online) cannotHost = 'node offline'
     else if (configStandby || s.standby === true) cannotHost = 'node standby'
-    else if (standbyBy.has(node.index)) cannotHost = `node standby (${standbyBy.get(node.index)})`
-    else if (node.maintenance) cannotHost = 'node maintenance'
-    return {...node, online: s.online && fenceWhy === '', cannotHost, fenceWhy, holdUntilMs}
+    else if (standbyBy.has(node.index)) {
+      cannotHost = `node standby (${standbyBy.get(node.index)})`
+      standbyOnFail = true
+    } else if (node.maintenance) cannotHost = 'node maintenance'
+    return {...node, online: s.online && fenceWhy === '', cannotHost, standbyOnFail, fenceWhy, holdUntilMs}
   })
   return {nodes, recheckAtMs}
 }

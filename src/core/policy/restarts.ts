@@ -1,6 +1,6 @@
 // Restarts that follow from others: a group member that restarts (or moves)
 // restarts the members after it, and a mandatory "A then B" restarts B when A
-// restarts (per node for interleaved clones). Repeated until nothing changes.
+// starts (per node for interleaved clones), as Pacemaker does. Repeated until nothing changes.
 import {interleaved, unitInstances, type InstancePlan, type Planner} from './actions.js'
 import {isFrozen, type Instance, type Model} from './model.js'
 
@@ -29,16 +29,19 @@ export function cascadeRestarts(model: Model, planner: Planner, plans: InstanceP
           planner.restart(inst, plans[i], `required ${cause} start`)
           changed = true
         }
-        if (cause === '' && (disrupted(plans[i]) || plans[i].restart)) cause = inst.id
+        if (cause === '' && (disrupted(plans[i]) || plans[i].restart || plans[i].startEntry !== undefined)) cause = inst.id
       }
     }
     for (const {first, then, interleave} of orders) {
-      const moving = first.filter((i) => disrupted(plans[i]) && plans[i].startEntry !== undefined)
+      // Any start of the first, not only a move: Pacemaker makes the dependent's start required, so it
+      // restarts. Except a clone's new instances: only instances that stop and start again count there.
+      const isClone = first.length > 0 && model.units[model.instances[first[0]].unit].clone >= 0
+      const moving = first.filter((i) => plans[i].startEntry !== undefined && (!isClone || disrupted(plans[i])))
       if (moving.length === 0) continue
       for (const t of then) {
         if (!steady(model, model.instances[t], plans[t])) continue
         // Interleaved clones: only the instance on the same node depends on the one that restarts.
-        const cause = interleave ? moving.find((i) => plans[i].stops.some((s) => s.node === model.nodes[plans[t].target].name)) : moving[0]
+        const cause = interleave ? moving.find((i) => plans[i].target === plans[t].target || plans[i].stops.some((s) => s.node === model.nodes[plans[t].target].name)) : moving[0]
         if (cause === undefined) continue
         planner.restart(model.instances[t], plans[t], `required ${model.instances[cause].id} start`)
         changed = true

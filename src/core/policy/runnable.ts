@@ -7,8 +7,17 @@ import type {ColocationIndex} from './colocation.js'
 import type {BaseScores} from './location.js'
 import type {Model} from './model.js'
 
-function runsAnywhere(assignment: Assignment, units: number[]): boolean {
-  return units.some((u) => assignment.node[u] >= 0 && assignment.running[u] > 0)
+/** How many leading members of the unit must run for `name` to run: all for a group or clone, up to the member for a member. */
+function membersNeeded(model: Model, u: number, name: string): number {
+  const unit = model.units[u]
+  const k = unit.instances.findIndex((i) => model.instances[i].primitive.id === name)
+  return k < 0 ? unit.instances.length : k + 1
+}
+
+/** Does a constraint's first run somewhere? A group only when all its members run (its last member has started). */
+function runsAnywhere(assignment: Assignment, units: number[], model?: Model, name?: string): boolean {
+  return units.some((u) => assignment.node[u] >= 0 && assignment.running[u] > 0
+    && (model === undefined || name === undefined || assignment.running[u] >= membersNeeded(model, u, name)))
 }
 
 function nodesOf(assignment: Assignment, units: number[]): Set<number> {
@@ -33,7 +42,7 @@ export function enforceRunnable(model: Model, assigned: Assignment, colocations:
   for (let round = 0; round <= orders.length + mandatory.length; round++) {
     let changed = false
     for (const {c, first, then} of orders) {
-      if (first.length === 0 || runsAnywhere(assignment, first)) continue
+      if (first.length === 0 || runsAnywhere(assignment, first, model, c.first)) continue
       for (const u of then) changed = stop(model, assignment, u, `${c.first} cannot start (mandatory order ${c.id})`) || changed
     }
     // Colocation loops can place a dependent before its primary: check every mandatory colocation once all are placed.
@@ -86,8 +95,8 @@ function mandatoryOrders(model: Model): Array<{c: {id: string, first: string}, f
 }
 
 /** Is the unit still kept from running by what it needs (a mandatory order's first, a mandatory colocation's primary)? */
-function stillBlocked(orders: ReturnType<typeof mandatoryOrders>, assignment: Assignment, colocations: ColocationIndex, u: number): boolean {
-  for (const {first, then} of orders) if (then.includes(u) && first.length > 0 && !runsAnywhere(assignment, first)) return true
+function stillBlocked(model: Model, orders: ReturnType<typeof mandatoryOrders>, assignment: Assignment, colocations: ColocationIndex, u: number): boolean {
+  for (const {c, first, then} of orders) if (then.includes(u) && first.length > 0 && !runsAnywhere(assignment, first, model, c.first)) return true
   return colocations.asDependent[u].some((c) => c.score <= -INFINITY || (c.score >= INFINITY && !runsAnywhere(assignment, c.primaries)))
 }
 
@@ -108,7 +117,7 @@ export function assignRunnable(model: Model, base: BaseScores, colocations: Colo
   for (;;) {
     const assigned = assign(current, base, colocations)
     const assignment = enforceRunnable(current, assigned, colocations)
-    const invalid = [...marks.keys()].filter((u) => !stillBlocked(orders, assignment, colocations, u))
+    const invalid = [...marks.keys()].filter((u) => !stillBlocked(current, orders, assignment, colocations, u))
     const stopped: number[] = []
     if (invalid.length === 0) {
       for (let u = 0; u < assignment.node.length; u++) {

@@ -100,7 +100,7 @@ export function scheduleInternals(config: ResourceConfig, state: ClusterState, t
     placement: placementOf(model, assignment, targets),
     transition: {actions},
     changes,
-    recheckAtMs: minPositive(failureRecheck, holdRecheck),
+    recheckAtMs: minPositive(failureRecheck, holdRecheck, base.recheckAtMs),
     warnings: model.warnings,
     nextState: nextState(model, plan.plans),
   }

@@ -1,5 +1,6 @@
 // Phase 1: unpack the configuration into units (what gets placed) and
 // instances (what gets started and stopped), indexed by number.
+import {booleanProperty, isTrue} from '../config/booleans.js'
 import {propertyValue} from '../config/defaults.js'
 import type {Clone, Group, Primitive, ResourceConfig} from '../config/types.js'
 import type {CloneInfo, Instance, Model, NodeInfo, Unit} from './model.js'
@@ -17,7 +18,7 @@ function parseInts(values: Record<string, string>): Record<string, number> {
 function unpackNodes(config: ResourceConfig): NodeInfo[] {
   return config.nodes.map((node, index) => ({
     index, name: node.name, attributes: node.attributes, capacity: parseInts(node.utilization),
-    cannotHost: '', online: true, maintenance: node.maintenance, fenceWhy: '', holdUntilMs: -1,
+    cannotHost: '', standbyOnFail: false, online: true, maintenance: node.maintenance, fenceWhy: '', holdUntilMs: -1,
   }))
 }
 
@@ -37,12 +38,14 @@ const NO_FAILURES: Map<number, number> = new Map()
 interface Builder {
   units: Unit[]
   instances: Instance[]
+  /** rsc_defaults: the last layer of every instance's meta attributes. */
+  defaults: Meta
 }
 
 function newInstance(b: Builder, id: string, primitive: Primitive, meta: Meta[], unit: number, member: number): number {
   const index = b.instances.length
   b.instances.push({
-    index, id, primitive, meta: metaLookup(...meta), unit, member, active: NONE, failed: NONE, fencedOn: NONE, expiredOn: NONE,
+    index, id, primitive, meta: metaLookup(...meta, b.defaults), unit, member, active: NONE, failed: NONE, fencedOn: NONE, expiredOn: NONE,
     heldOn: -1, managed: true, unmanagedWhy: '', stopWhy: '', migratable: true, failCounts: NO_FAILURES,
   })
   return index
@@ -51,7 +54,7 @@ function newInstance(b: Builder, id: string, primitive: Primitive, meta: Meta[],
 function newUnit(b: Builder, id: string, names: string[], clone: number): Unit {
   const unit: Unit = {
     index: b.units.length, id, names, instances: [], clone, priority: 0, order: b.units.length, utilization: {},
-    pinnedTo: -1, pinnedWhy: '', stopWhy: '', current: -1,
+    pinnedTo: -1, pinned: '', pinnedWhy: '', stopWhy: '', current: -1,
   }
   b.units.push(unit)
   return unit
@@ -65,6 +68,12 @@ function sumUtilization(b: Builder, unit: Unit): void {
   }
   const priority = Number.parseInt(b.instances[unit.instances[0]].meta('priority') ?? '0', 10)
   unit.priority = Number.isFinite(priority) ? priority : 0
+}
+
+/** A top-level resource's own priority (Pacemaker orders by the group's or clone's, not a member's). */
+function priorityOf(meta: Meta): number {
+  const value = Number.parseInt(meta.priority ?? '0', 10)
+  return Number.isFinite(value) ? value : 0
 }
 
 /** How many instances a clone has: clone-max (default: the number of nodes), and any higher instance the state still knows. */
@@ -95,7 +104,7 @@ function unpackClone(b: Builder, c: Clone, index: number, config: ResourceConfig
   const nodeMax = Number.parseInt(c.meta['clone-node-max'] ?? '1', 10)
   const info: CloneInfo = {
     index, id: c.id, child: c.child, max, nodeMax: Number.isFinite(nodeMax) && nodeMax > 0 ? nodeMax : 1,
-    interleave: /^(true|yes|on|1)$/i.test(c.meta.interleave ?? ''), units: [],
+    interleave: isTrue(c.meta.interleave), units: [],
   }
   for (let n = 0; n < size; n++) {
     const suffix = `:${n}`
@@ -109,6 +118,7 @@ function unpackClone(b: Builder, c: Clone, index: number, config: ResourceConfig
       x.name(r.id, unit.index)
     }
     const unit = b.units[b.units.length - 1]
+    unit.priority = priorityOf(c.meta)
     unit.names.push(c.id)
     x.name(c.id, unit.index)
     info.units.push(unit.index)
@@ -117,7 +127,7 @@ function unpackClone(b: Builder, c: Clone, index: number, config: ResourceConfig
 }
 
 export function unpack(config: ResourceConfig, state: ClusterState): Model {
-  const b: Builder = {units: [], instances: []}
+  const b: Builder = {units: [], instances: [], defaults: config.rscDefaults ?? {}}
   const primitives = new Map(config.resources.map((r) => [r.id, r]))
   const groups = new Map(config.groups.map((g) => [g.id, g]))
   const inGroup = new Map<string, string>()
@@ -139,6 +149,7 @@ export function unpack(config: ResourceConfig, state: ClusterState): Model {
       unit.instances.push(newInstance(b, `${m}${suffix}`, primitives.get(m)!, [primitives.get(m)!.meta, group.meta, cloneMeta], unit.index, k))
     })
     sumUtilization(b, unit)
+    unit.priority = priorityOf(group.meta)
     for (const n of unit.names) name(n, unit.index)
   }
   for (const r of config.resources) {
@@ -171,6 +182,6 @@ export function unpack(config: ResourceConfig, state: ClusterState): Model {
     instances: b.instances, instanceIndex: new Map(b.instances.map((i) => [i.id, i.index])),
     units: b.units, clones, unitsByName, instancesByPrimitive, canStart: true, quorumWhy: '',
     strategy: ['utilization', 'balanced', 'minimal'].includes(strategy) ? strategy : 'default',
-    stonith: /^(true|yes|on|1)$/i.test(propertyValue(config, 'stonith-enabled')), warnings, recheckAtMs: -1,
+    stonith: booleanProperty(config, 'stonith-enabled'), warnings, recheckAtMs: -1,
   }
 }

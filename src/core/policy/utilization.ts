@@ -9,14 +9,14 @@ export function initialCapacity(model: Model): Capacity {
 }
 
 /** The first attribute the node lacks for the unit, or '' when it fits. A node without the attribute has none of it. */
-export function lacking(capacity: Capacity, node: number, unit: Unit): string {
+export function lacking(capacity: Capacity, node: number, unit: Unit | {utilization: Record<string, number>}): string {
   for (const [name, need] of Object.entries(unit.utilization)) {
     if (need > 0 && (capacity[node][name] ?? 0) < need) return name
   }
   return ''
 }
 
-export function consume(capacity: Capacity, node: number, unit: Unit): void {
+export function consume(capacity: Capacity, node: number, unit: Unit | {utilization: Record<string, number>}): void {
   for (const [name, need] of Object.entries(unit.utilization)) capacity[node][name] = (capacity[node][name] ?? 0) - need
 }
 
@@ -31,4 +31,16 @@ export function compareFree(capacity: Capacity, a: number, b: number): number {
     else if (x < y) wins--
   }
   return wins
+}
+
+/** Each member's own utilization, for a group that does not fit anywhere in full. */
+export function memberUtilization(model: Model, unit: Unit): Array<{utilization: Record<string, number>}> {
+  return unit.instances.map((i) => {
+    const utilization: Record<string, number> = {}
+    for (const [name, text] of Object.entries(model.instances[i].primitive.utilization)) {
+      const value = Number.parseInt(text, 10)
+      if (Number.isFinite(value)) utilization[name] = value
+    }
+    return {utilization}
+  })
 }

@@ -1,6 +1,6 @@
 // What-ifs of `hactl simulate`: pure edits of the cluster state.
 import {INFINITY} from '../config/scores.js'
-import {propertyValue} from '../config/defaults.js'
+import {booleanProperty} from '../config/booleans.js'
 import type {ResourceConfig} from '../config/types.js'
 import type {ClusterState, InstanceOnNode} from './state.js'
 import {unpack} from './unpack.js'
@@ -65,7 +65,7 @@ export function applyWhatIf(config: ResourceConfig, state: ClusterState, w: What
     case 'running':
       return instancesFor(config, state, w.resource, w.node).reduce((s, id) => setRecord(s, id, w.node, (r) => ({...r, role: 'started'})), state)
     case 'fail': {
-      const fatal = w.operation === 'start' && /^(true|yes|on|1)$/i.test(propertyValue(config, 'start-failure-is-fatal'))
+      const fatal = w.operation === 'start' && booleanProperty(config, 'start-failure-is-fatal')
       return instancesFor(config, state, w.resource, w.node).slice(0, 1).reduce((s, id) => setRecord(s, id, w.node, (r) => ({
         ...r, role: 'failed', failCount: fatal ? INFINITY : Math.min(INFINITY, (r.failCount ?? 0) + 1), lastFailureMs: state.nowMs, failedOp: w.operation,
       })), state)
