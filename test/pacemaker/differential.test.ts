@@ -20,7 +20,7 @@ import {runSeeds} from './run.js'
 /** Golden scenarios of the classes issue 11 fixed: each must agree with crm_simulate. */
 const CHECKED_SCENARIOS = [
   'clone-failcount-per-node', 'colocation-anti-influence', 'colocation-chain-influence', 'colocation-finite-negative-one-node',
-  'colocation-mutual-infinity', 'group-partial-utilization', 'optin-member-location', 'order-after-partial-group',
+  'colocation-mutual-infinity', 'colocation-node-attribute', 'group-partial-utilization', 'optin-member-location', 'order-after-partial-group',
   'order-restart-on-first-start', 'rsc-defaults-stickiness', 'rule-ne-missing-attribute', 'utilization-running-not-displaced',
 ]
 

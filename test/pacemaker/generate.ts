@@ -133,6 +133,8 @@ export function generate(seed: number): Case {
   // Orders follow one random ranking, so they never form a cycle: Pacemaker's transition deadlocks on one
   // (none of the actions in the cycle ever runs), which man hactl-policy lists as a difference.
   const rank = new Map(topLevel.map((id) => [id, rnd()]))
+  // From the second stream: some colocations by node attribute (together = the same rack).
+  for (const c of config.constraints) if (c.type === 'colocation' && extra() < 0.15) c.nodeAttribute = 'rack'
   const orders = topLevel.length < 2 ? 0 : int(0, 3)
   for (let i = 0; i < orders; i++) {
     const p = pair()

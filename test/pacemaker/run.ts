@@ -43,7 +43,7 @@ function brief(config: ResourceConfig, state: ClusterState): string {
   for (const c of config.clones) lines.push(`clone ${c.id}: ${c.child} ${JSON.stringify(c.meta)}`)
   for (const c of config.constraints) {
     if (c.type === 'location') lines.push(`location ${c.id} ${c.resource} ${c.score} ${c.node ?? JSON.stringify(c.rule)}`)
-    else if (c.type === 'colocation') lines.push(`colocation ${c.id} ${c.resource} with ${c.withResource} ${c.score}`)
+    else if (c.type === 'colocation') lines.push(`colocation ${c.id} ${c.resource} with ${c.withResource} ${c.score}${c.nodeAttribute ? ` node-attribute=${c.nodeAttribute}` : ''}`)
     else lines.push(`order ${c.id} ${c.first} then ${c.then} ${c.kind}`)
   }
   const known = new Set(config.resources.map((r) => r.id))

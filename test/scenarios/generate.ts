@@ -215,6 +215,9 @@ export const scenarios: Record<string, Def> = {
   'order-restart-on-first-start': {rs: [r('a'), r('b')], cs: [ord('a', 'b')], running: {b: 'n2'}},
   // Resource defaults: a stickiness for everything keeps web where it runs.
   'rsc-defaults-stickiness': {rscDefaults: {'resource-stickiness': '200'}, rs: [r('web')], cs: [loc('web', 'n2', 100)], running: {web: 'n1'}},
+  // Colocation by node attribute: b must be in a's rack, not on a's node (b may not run on n1).
+  'colocation-node-attribute': {nodes: [{name: 'n1', attributes: {rack: 'a'}}, {name: 'n2', attributes: {rack: 'a'}}, {name: 'n3', attributes: {rack: 'b'}}],
+    rs: [r('a'), r('b')], cs: [loc('a', 'n1', 100), ban('b', 'n1'), {...col('b', 'a', 'INFINITY'), nodeAttribute: 'rack'} as Constraint]},
 }
 
 for (const [name, def] of Object.entries(scenarios)) {

@@ -319,7 +319,7 @@ class Reader {
       const members = sets[0].resources
       return members.slice(1).map((m, i) => ({id: `${id}-${i + 1}`, type: 'colocation', resource: m, withResource: members[i], score}))
     }
-    for (const what of ['rsc-role', 'with-rsc-role', 'node-attribute', 'rsc-instance', 'with-rsc-instance']) {
+    for (const what of ['rsc-role', 'with-rsc-role', 'rsc-instance', 'with-rsc-instance']) {
       if (element.attributes[what] !== undefined && !(what.endsWith('role') && element.attributes[what] === 'Started')) {
         this.skip(element, `${what} is not supported`)
         return []
@@ -334,7 +334,8 @@ class Reader {
       if (element.attributes.score === undefined) this.skip(element, 'colocation without score')
       return []
     }
-    return [{id, type: 'colocation', resource: rsc, withResource: withRsc, score}]
+    const nodeAttribute = element.attributes['node-attribute']
+    return [{id, type: 'colocation', resource: rsc, withResource: withRsc, score, ...(nodeAttribute === undefined ? {} : {nodeAttribute})}]
   }
 
   order(element: XmlElement): Constraint[] {

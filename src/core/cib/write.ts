@@ -69,7 +69,7 @@ function constraint(c: Constraint): string {
       if (c.node !== undefined) return el('rsc_location', {id: c.id, rsc: c.resource, node: c.node, score: score(c.score)})
       return el('rsc_location', {id: c.id, rsc: c.resource}, [rule(c.rule!, `${c.id}-rule`, score(c.score))])
     case 'colocation':
-      return el('rsc_colocation', {id: c.id, rsc: c.resource, 'with-rsc': c.withResource, score: score(c.score)})
+      return el('rsc_colocation', {id: c.id, rsc: c.resource, 'with-rsc': c.withResource, score: score(c.score), 'node-attribute': c.nodeAttribute})
     case 'order':
       return el('rsc_order', {
         id: c.id, first: c.first, 'first-action': c.firstAction, then: c.then, 'then-action': c.thenAction,

@@ -138,7 +138,7 @@ export const resourceConfigSchema = {
             additionalProperties: false,
           },
           {
-            properties: {id: ID, type: {const: 'colocation'}, resource: ID, withResource: ID, score: SCORE},
+            properties: {id: ID, type: {const: 'colocation'}, resource: ID, withResource: ID, score: SCORE, nodeAttribute: {type: 'string', minLength: 1, maxLength: 64}},
             required: ['resource', 'withResource', 'score'],
             additionalProperties: false,
           },

@@ -111,6 +111,8 @@ export interface ColocationConstraint {
   resource: string
   withResource: string
   score: ScoreText
+  /** Together (or apart) means on nodes with the same value of this node attribute, not the same node (Pacemaker's node-attribute). */
+  nodeAttribute?: string
 }
 
 export type OrderKind = 'mandatory' | 'optional'

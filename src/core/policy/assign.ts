@@ -23,6 +23,19 @@ export interface Assignment {
   finalScores: Map<number, Float64Array>
 }
 
+/** The nodes that count as where the primary runs: its nodes, or all nodes with the same value of the colocation's node attribute. */
+export function sameKey(c: Colocation, on: Uint8Array): Uint8Array {
+  const keys = new Set<string>()
+  on.forEach((x, n) => {
+    if (x && c.nodeKey[n] !== undefined) keys.add(c.nodeKey[n]!)
+  })
+  const out = Uint8Array.from(on)
+  c.nodeKey.forEach((key, n) => {
+    if (key !== undefined && keys.has(key)) out[n] = 1
+  })
+  return out
+}
+
 const TODO = 0
 const BUSY = 1
 const DONE = 2
@@ -294,8 +307,9 @@ class Assigner {
     }
   }
 
-  private applyOn(unit: Unit, scores: Float64Array, c: Colocation, on: Uint8Array): void {
-    const anyOn = on.includes(1)
+  private applyOn(unit: Unit, scores: Float64Array, c: Colocation, primaryOn: Uint8Array): void {
+    const anyOn = primaryOn.includes(1)
+    const on = c.byAttribute ? sameKey(c, primaryOn) : primaryOn
     if (!anyOn && c.score < 0) return
     const work = Float64Array.from(scores)
     const values = new Float64Array(this.n)
@@ -323,11 +337,11 @@ class Assigner {
   private applyDependents(unit: Unit, scores: Float64Array, c: Colocation): void {
     const d = this.dependentOf(c)
     if (d < 0) return
-    if (unit.clone < 0 || !this.everyNodeGetsOne(unit.clone)) return this.merge(unit, scores, d, c.score / INFINITY, new Set([unit.index]), c.id)
+    if (unit.clone < 0 || !this.everyNodeGetsOne(unit.clone)) return this.merge(unit, scores, d, c.score / INFINITY, new Set([unit.index]), c)
     // When every node that can host one gets an instance anyway, the clone's dependents' preferences choose
     // nothing (Pacemaker leaves them out then): they only take away the nodes their influence makes negative.
     const work = Float64Array.from(scores)
-    this.merge(unit, work, d, c.score / INFINITY, new Set([unit.index]), c.id)
+    this.merge(unit, work, d, c.score / INFINITY, new Set([unit.index]), c)
     for (let n = 0; n < this.n; n++) if (work[n] < 0 && scores[n] >= 0) scores[n] = work[n]
   }
 
@@ -344,13 +358,19 @@ class Assigner {
     return -1
   }
 
-  private merge(unit: Unit, scores: Float64Array, d: number, factor: number, seen: Set<number>, id: string): void {
+  private merge(unit: Unit, scores: Float64Array, d: number, factor: number, seen: Set<number>, via: Colocation): void {
     if (seen.has(d)) return
     seen.add(d)
+    const id = via.id
     const theirs = this.base.scores[d]
     const work = Float64Array.from(scores)
     for (let n = 0; n < this.n; n++) {
-      const score = this.model.nodes[n].cannotHost === '' ? theirs[n] : MINUS_INFINITY
+      // The dependent's best score among the nodes that count as the same place (the same node attribute value).
+      let score = via.byAttribute || this.model.nodes[n].cannotHost !== '' ? MINUS_INFINITY : theirs[n]
+      if (via.byAttribute) for (let m = 0; m < this.n; m++) {
+        if (this.model.nodes[m].cannotHost !== '' || theirs[m] <= score) continue
+        if (m === n || (via.nodeKey[n] !== undefined && via.nodeKey[m] === via.nodeKey[n])) score = theirs[m]
+      }
       if (factor < 0 && score < 0) continue // A dislike of a node the dependent dislikes does not become a liking.
       const exact = factor * score
       let weight = exact < 0 ? Math.ceil(exact - 0.5) : Math.floor(exact + 0.5)
@@ -361,7 +381,7 @@ class Assigner {
     const sign = factor < 0 ? -1 : 1
     for (const c2 of this.colocations.asPrimary[d]) {
       const d2 = this.dependentOf(c2)
-      if (d2 >= 0) this.merge(unit, work, d2, (sign * c2.score) / INFINITY, seen, c2.id)
+      if (d2 >= 0) this.merge(unit, work, d2, (sign * c2.score) / INFINITY, seen, c2)
     }
     if (this.model.trace?.units.has(unit.index)) {
       for (let n = 0; n < this.n; n++) if (work[n] !== scores[n]) note(this.model, unit.index, n, work[n] - scores[n], `dependent ${this.model.units[d].id} (colocation ${id})`)

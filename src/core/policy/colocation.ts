@@ -11,6 +11,10 @@ export interface Colocation {
   primaryName: string
   dependents: number[]
   primaries: number[]
+  /** Per node, its value of the colocation's node attribute (the node's name when there is none; one shared key for nodes without it). */
+  nodeKey: (string | undefined)[]
+  /** Whether it has a node attribute (otherwise nodeKey is each node's name). */
+  byAttribute: boolean
 }
 
 export interface ColocationIndex {
@@ -31,7 +35,10 @@ export function indexColocations(model: Model): ColocationIndex {
     const primaries = model.unitsByName.get(c.withResource) ?? []
     // Members of one group are colocated by the group itself.
     if (dependents.length === 0 || primaries.length === 0 || dependents.some((d) => primaries.includes(d))) continue
-    const colocation: Colocation = {id: c.id, score: parseScore(c.score) ?? 0, dependentName: c.resource, primaryName: c.withResource, dependents, primaries}
+    const attribute = c.nodeAttribute
+    // Nodes without the attribute count as one place too, as in Pacemaker (an absent value equals an absent value).
+    const nodeKey = model.nodes.map((n) => (attribute === undefined || attribute === '#uname' ? n.name : n.attributes[attribute] ?? '\u0000absent'))
+    const colocation: Colocation = {id: c.id, score: parseScore(c.score) ?? 0, dependentName: c.resource, primaryName: c.withResource, dependents, primaries, nodeKey, byAttribute: attribute !== undefined && attribute !== '#uname'}
     all.push(colocation)
     for (const d of dependents) asDependent[d].push(colocation)
     for (const p of primaries) asPrimary[p].push(colocation)

@@ -48,6 +48,10 @@ export function enforceRunnable(model: Model, assigned: Assignment, colocations:
     // Colocation loops can place a dependent before its primary: check every mandatory colocation once all are placed.
     for (const c of mandatory) {
       const where = nodesOf(assignment, c.primaries)
+      // With a node attribute, every node with the same value counts as where the primary runs.
+      if (c.byAttribute) c.nodeKey.forEach((key, n) => {
+        if (key !== undefined && [...where].some((w) => c.nodeKey[w] === key)) where.add(n)
+      })
       for (const u of c.dependents) {
         const node = assignment.node[u]
         if (node < 0 || assignment.running[u] === 0) continue
