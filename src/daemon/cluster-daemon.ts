@@ -18,6 +18,7 @@ import {validateResourceConfig} from '../core/config/validate.js'
 import {parseDurationMs} from '../core/config/durations.js'
 import type {ConfigEdit} from '../core/config/edits.js'
 import type {ResourceConfig} from '../core/config/types.js'
+import {withBalancers} from '../core/balancer/index.js'
 import {clusterState, initialOrchestrator, stepOrchestrator, type NodeReport, type OrchestratorEvent, type OrchestratorOutput, type OrchestratorState} from '../core/orchestration/index.js'
 import type {Action} from '../core/policy/actions.js'
 import type {ClusterState} from '../core/policy/state.js'
@@ -142,7 +143,8 @@ export class ClusterDaemon {
     this.ids = new Map(config.nodes.map((n) => [n.name, n.id]))
     this.store = new StateStore<StoredRecord>(options.stateDir)
     this.termFile = new SyncValueFile(options.stateDir, 'term')
-    this.orchestrator = initialOrchestrator(config.nodes.map((n) => n.name), config.totem.token, config.totem.token + settleAfterToken(config.totem.heartbeat))
+    this.orchestrator = withBalancers(initialOrchestrator(config.nodes.map((n) => n.name), config.totem.token, config.totem.token + settleAfterToken(config.totem.heartbeat)),
+      Object.fromEntries(config.nodes.map((n) => [n.name, n.addrs[0]])))
   }
 
   get logger(): Logger {
