@@ -1,4 +1,5 @@
 import {PROPERTIES, RESOURCE_META, type PropertySpec} from './defaults.js'
+import {balancerProblem} from '../balancer/config.js'
 import {parseDurationMs} from './durations.js'
 import {ConfigError, show} from './errors.js'
 import {checkSchema} from './schema-check.js'
@@ -146,5 +147,7 @@ export function validateResourceConfig(document: unknown): ResourceConfig {
   checkGroupsAndClones(config, kinds)
   const nodes = new Set(config.nodes.map((n) => n.name))
   config.constraints.forEach((c, i) => checkConstraint(c, i, kinds, nodes))
+  const balancer = balancerProblem(config)
+  if (balancer) fail(balancer)
   return config
 }
