@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict'
+import {balancerStatus, desiredBackends, recordCheck, parseHealthCheck, withBalancers, BALANCER_TRANSITION, type ParamAction} from '../../src/core/balancer/index.js'
+import {applyEdit, emptyConfig, type ResourceConfig} from '../../src/core/config/index.js'
+import {initialOrchestrator, stepOrchestrator, type OrchestratorEvent, type OrchestratorOutput, type OrchestratorState} from '../../src/core/orchestration/index.js'
+import {balancerEdit} from '../../src/cli/balancer-add.js'
+
+const NODES = ['n1', 'n2', 'n3']
+const ADDRS = {n1: '10.0.0.1', n2: '10.0.0.2', n3: '10.0.0.3'}
+const ops = [{name: 'monitor', interval: '1s', timeout: '2s'}]
+
+function config(): ResourceConfig {
+  let c = applyEdit(emptyConfig(), {op: 'resource.add', resource: {id: 'web', agent: 'ocf:hactl:dummy', params: {}, meta: {}, operations: ops, utilization: {}}})
+  c = applyEdit(c, {op: 'clone.add', id: 'web-clone', child: 'web', meta: {}})
+  c = applyEdit(c, {op: 'property.set', properties: {'resource-stickiness': '100'}})
+  return applyEdit(c, balancerEdit('lb', {vip: '10.0.0.100/24', port: '80', to: 'web-clone', 'target-port': '8080', disabled: false}).edit)
+}
+
+class Harness {
+  state: OrchestratorState = withBalancers(initialOrchestrator(NODES, 250), ADDRS)
+  log: string[] = []
+  step(event: OrchestratorEvent): OrchestratorOutput[] {
+    const {state, outputs} = stepOrchestrator(this.state, event)
+    this.state = state
+    return outputs
+  }
+  /** Runs every dispatched action to success (a start's result says started), recording reloads. */
+  run(outputs: OrchestratorOutput[], filter: (o: OrchestratorOutput) => boolean = () => true): OrchestratorOutput[] {
+    let pending = outputs
+    const held: OrchestratorOutput[] = []
+    for (let i = 0; i < 50 && pending.some((o) => o.type === 'dispatch'); i++) {
+      const next: OrchestratorOutput[] = []
+      for (const o of pending) {
+        if (o.type !== 'dispatch') continue
+        if (!filter(o)) {
+          held.push(o)
+          continue
+        }
+        const a = o.action as ParamAction
+        if (a.op === ('reload' as string) || a.params) this.log.push(`${a.op} ${a.resource} ${o.node} ${a.params?.backends ?? ''}`)
+        next.push(...this.step({type: 'result', node: o.node, transitionId: o.transitionId, actionId: a.id, ok: true,
+          resources: {[a.resource!]: {role: a.op === 'stop' ? 'stopped' : 'started', failCount: 0}}}))
+      }
+      pending = next
+    }
+    return held
+  }
+}
+
+function boot(h: Harness): void {
+  h.step({type: 'config', config: config()})
+  h.step({type: 'view', nowMs: 1000, viewId: 1, members: NODES, quorate: true, active: true})
+  h.step({type: 'report', node: 'n1', resources: {}, full: true})
+  h.step({type: 'report', node: 'n2', resources: {}, full: true})
+  h.run(h.step({type: 'report', node: 'n3', resources: {}, full: true}))
+}
+
+describe('balancer: backends follow the cluster through the DC', () => {
+  it('a started balancer gets every started instance as a backend, by reload', () => {
+    const h = new Harness()
+    boot(h)
+    const last = h.log.at(-1)!
+    assert.match(last, /^reload lb n\d 10\.0\.0\.1=|^reload lb n\d n1=10.0.0.1,n2=10.0.0.2,n3=10.0.0.3$/)
+    assert.equal(last.split(' ')[3], 'n1=10.0.0.1,n2=10.0.0.2,n3=10.0.0.3')
+    const [status] = balancerStatus(h.state)
+    assert.equal(status!.applied, 'n1=10.0.0.1,n2=10.0.0.2,n3=10.0.0.3')
+    assert.equal(status!.reloading, false)
+  })
+
+  it('an instance failing its monitor is dropped at once, in the same step, before its recovery', () => {
+    const h = new Harness()
+    boot(h)
+    const instance = Object.keys(h.state.nodes.n2!.resources).find((id) => id.startsWith('web:'))!
+    const out = h.step({type: 'report', node: 'n2', resources: {[instance]: {role: 'failed', failCount: 1, failedOp: 'monitor'}}, full: false})
+    const reload = out.find((o) => o.type === 'dispatch' && o.transitionId === BALANCER_TRANSITION)
+    assert.ok(reload && reload.type === 'dispatch')
+    assert.equal((reload.action as ParamAction).params!.backends, 'n1=10.0.0.1,n3=10.0.0.3')
+    // The recovery runs; once the instance is started again, it is put back.
+    h.run(out)
+    assert.equal(h.log.at(-1)!.split(' ')[3], 'n1=10.0.0.1,n2=10.0.0.2,n3=10.0.0.3')
+  })
+
+  it('a node leaving is dropped at once; nothing is reloaded twice for the same set', () => {
+    const h = new Harness()
+    boot(h)
+    const lbNode = NODES.find((n) => h.state.nodes[n]!.resources.lb?.role === 'started')!
+    const other = NODES.find((n) => n !== lbNode)!
+    const out = h.step({type: 'view', nowMs: 5000, viewId: 2, members: NODES.filter((n) => n !== other), quorate: true, active: true})
+    const reloads = out.filter((o) => o.type === 'dispatch' && o.transitionId === BALANCER_TRANSITION)
+    assert.equal(reloads.length, 1)
+    const expected = NODES.filter((n) => n !== other).map((n) => `${n}=${ADDRS[n as keyof typeof ADDRS]}`).join(',')
+    assert.equal(((reloads[0] as {action: ParamAction}).action).params!.backends, expected)
+    assert.equal(h.step({type: 'tick', nowMs: 5001}).filter((o) => o.type === 'dispatch').length, 0, 'in flight: not sent again')
+  })
+
+  it('desiredBackends ignores instances that are failed, stopped or on nodes leaving', () => {
+    const h = new Harness()
+    boot(h)
+    const spec = {id: 'lb', clone: 'web-clone', vip: '', port: '', targetPort: '', method: 'rr'}
+    const state = {...h.state, nodes: {...h.state.nodes, n3: {...h.state.nodes.n3!, leaving: true}}}
+    assert.equal(desiredBackends(state.config!, state, spec, ADDRS), 'n1=10.0.0.1,n2=10.0.0.2')
+  })
+})
+
+describe('balancer: health checks and the CLI edit', () => {
+  it('rise and fall', () => {
+    let h = {up: true, streak: 0}
+    const s = {rise: 2, fall: 3}
+    const seq = [false, false, true, false, false, false, true, true].map((ok) => {
+      const r = recordCheck(h, ok, s)
+      h = r.health
+      return h.up ? 'U' : 'D'
+    }).join('')
+    assert.equal(seq, 'UUUUUDDU')
+  })
+
+  it('parses checks and refuses bad ones', () => {
+    assert.deepEqual(parseHealthCheck('tcp'), {kind: 'tcp'})
+    assert.deepEqual(parseHealthCheck('http:/health=204'), {kind: 'http', path: '/health', status: 204})
+    assert.deepEqual(parseHealthCheck('http:/'), {kind: 'http', path: '/', status: 200})
+    for (const bad of ['udp', 'http:health', 'http:/x=99', 'http:/a b']) assert.equal(typeof parseHealthCheck(bad), 'string', bad)
+  })
+
+  it('one edit makes the group of the VIP and the balancer; a missing clone is refused by the configuration check', () => {
+    const c = config()
+    assert.deepEqual(c.groups.find((g) => g.id === 'lb-group')!.members, ['lb-vip', 'lb'])
+    assert.equal(c.epoch, emptyConfig().epoch + 4)
+    const bad = balancerEdit('lb2', {vip: '10.0.0.101', port: '80', to: 'nope', disabled: false}).edit
+    assert.throws(() => applyEdit(c, bad), /clone "nope" does not exist/)
+  })
+})
