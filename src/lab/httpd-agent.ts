@@ -6,7 +6,8 @@ import {chmod, mkdir, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-const HTTPD = fileURLToPath(new URL('./httpd.js', import.meta.url))
+// From the sources (tests run through tsx), the built server is in dist/.
+const HTTPD = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../dist/lab/httpd.js' : './httpd.js', import.meta.url))
 
 const AGENT = `#!/bin/sh
 # ocf:lab:httpd - the hactl lab's HTTP backend (answers with its node's name).
