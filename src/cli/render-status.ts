@@ -1,4 +1,5 @@
 import type {ClusterStatus} from '../client/status.js'
+import {renderBalancers} from './render-balancers.js'
 
 /** crm_mon-like text of a status. */
 export function renderStatus(s: ClusterStatus): string {
@@ -26,6 +27,7 @@ export function renderStatus(s: ClusterStatus): string {
       : r.role === 'unmanaged' ? `(unmanaged) ${r.nodes.join(' ')}` : `Stopped${r.targetRole === 'Stopped' ? ' (disabled)' : ''}`
     lines.push(`${indent}* ${r.id}\t(${r.agent}):\t ${state.trim()}`)
   }
+  lines.push(...renderBalancers(s))
   if (s.failures.length) {
     lines.push('', 'Failed Resource Actions:')
     for (const f of s.failures) {

@@ -19,7 +19,7 @@ const editResult = {
 const stringMap = {type: 'object', additionalProperties: {type: 'string'}}
 
 const EDIT_COMMANDS = [
-  'resource add vip', 'resource add service', 'resource add mount', 'resource add agent', 'resource remove', 'resource update',
+  'resource add vip', 'resource add balancer', 'resource add service', 'resource add mount', 'resource add agent', 'resource remove', 'resource update',
   'resource meta', 'resource utilization', 'resource enable', 'resource disable', 'resource move', 'resource ban', 'resource clear',
   'resource clone', 'resource group add', 'resource group remove', 'constraint location', 'constraint colocation add',
   'constraint order', 'constraint remove', 'node add', 'node remove', 'node standby', 'node unstandby', 'node maintenance',
@@ -53,6 +53,16 @@ const clusterStatus = {
       type: 'object', additionalProperties: false, required: ['id', 'summary', 'done', 'total'],
       properties: {id: {type: 'integer'}, summary: strings, done: {type: 'integer'}, total: {type: 'integer'}},
     }]},
+    balancers: {type: 'array', items: {
+      type: 'object', additionalProperties: false, required: ['id', 'clone', 'vip', 'port', 'targetPort', 'method', 'node', 'backends', 'applied', 'reloading'],
+      properties: {
+        id: str, clone: str, vip: str, port: str, targetPort: str, method: str, node: strOrNull, applied: strOrNull, reloading: {type: 'boolean'},
+        backends: {type: 'array', items: {
+          type: 'object', additionalProperties: false, required: ['node', 'address', 'state'],
+          properties: {node: str, address: str, state: {enum: ['active', 'adding', 'removing', 'failed']}},
+        }},
+      },
+    }},
   },
 }
 

@@ -135,6 +135,12 @@ describe('e2e: active-active balancer behind a VIP', function () {
     assert.equal(rr.filter((a) => a.ok).length, 300, JSON.stringify(rr.filter((a) => !a.ok).slice(0, 3)))
     for (const name of all) assert.ok(counts[name]! >= 75 && counts[name]! <= 126, `${name}: ${counts[name]} of 300`)
 
+    // hactl status shows the balancer and its backends (text and --json).
+    const status = await cluster.cli(1, ['status', '--json'])
+    const lb = status.json.balancers.find((b: {id: string}) => b.id === 'lb')
+    assert.deepEqual(lb.backends.map((b: {node: string, state: string}) => `${b.node} ${b.state}`), ['n1 active', 'n2 active', 'n3 active'])
+    assert.match((await cluster.cli(1, ['status'])).stdout, /Balancers:\n {2}\* lb\t10\.213\.0\.100:80 -> web-clone:8080 \(rr\)\ton n\d/)
+
     // 2. Source hash: one client, one backend.
     await cluster.waitFor(async () => (await requests(`http://${VIP_SH}/`, ['--count', '3', '--timeout', '500'])).every((a) => a.ok), 30_000, 'the source-hash balancer answers')
     const sh = await requests(`http://${VIP_SH}/`, ['--count', '60'])

@@ -210,7 +210,14 @@ export function balancerReloads(state: OrchestratorState, out: OrchestratorOutpu
   setBook(state, {...book, applied, inFlight, seq})
 }
 
-/** What `hactl status` shows of each balancer: the DC's view. */
+/**
+ * A backend as status shows it: `active` (in the set the balancer applied and
+ * wanted), `adding` (wanted, the reload under way), `removing` (applied, no longer
+ * wanted), `failed` (its instance failed, not in the applied set).
+ */
+export type BackendState = 'active' | 'adding' | 'removing' | 'failed'
+
+/** What `hactl status` shows of each balancer: the DC's view (health checks run on the balancer's node and are not in it). */
 export interface BalancerStatus {
   id: string
   clone: string
@@ -219,11 +226,14 @@ export interface BalancerStatus {
   targetPort: string
   method: string
   node: string | null
-  /** Backends the DC wants now. */
-  backends: Array<{node: string, address: string}>
-  /** What the balancer last confirmed applying (null: unknown or in flight). */
+  backends: Array<{node: string, address: string, state: BackendState}>
+  /** What the balancer last confirmed applying (null: unknown). */
   applied: string | null
   reloading: boolean
+}
+
+function pairs(list: string): Map<string, string> {
+  return new Map(list === '' ? [] : list.split(',').map((item) => [item.slice(0, item.indexOf('=')), item.slice(item.indexOf('=') + 1)]))
 }
 
 export function balancerStatus(state: OrchestratorState): BalancerStatus[] {
@@ -232,12 +242,21 @@ export function balancerStatus(state: OrchestratorState): BalancerStatus[] {
   if (!config || !book) return []
   return balancerSpecs(config).map((spec) => {
     const node = Object.keys(state.nodes).find((n) => state.nodes[n].online && state.nodes[n].resources[spec.id]?.role === 'started') ?? null
-    const desired = desiredBackends(config, state, spec, book.addresses)
+    const desired = pairs(desiredBackends(config, state, spec, book.addresses))
+    const appliedText = book.applied[spec.id]?.backends ?? null
+    const applied = pairs(appliedText ?? '')
+    const primitives = clonePrimitives(config, spec.clone)
+    const failed = Object.keys(state.nodes).filter((n) => state.nodes[n].online && Object.entries(state.nodes[n].resources)
+      .some(([id, r]) => r.role === 'failed' && primitives.some((p) => id === p || id.startsWith(`${p}:`))))
+    const names = [...new Set([...desired.keys(), ...applied.keys(), ...failed])].sort()
+    const backends = names.map((name) => {
+      const address = desired.get(name) ?? applied.get(name) ?? book.addresses[name] ?? ''
+      const stateOf: BackendState = desired.has(name) ? (applied.has(name) ? 'active' : 'adding') : applied.has(name) ? 'removing' : 'failed'
+      return {node: name, address, state: stateOf}
+    })
     return {
       id: spec.id, clone: spec.clone, vip: spec.vip, port: spec.port, targetPort: spec.targetPort, method: spec.method, node,
-      backends: desired === '' ? [] : desired.split(',').map((item) => ({node: item.slice(0, item.indexOf('=')), address: item.slice(item.indexOf('=') + 1)})),
-      applied: book.applied[spec.id]?.backends ?? null,
-      reloading: book.inFlight[spec.id] !== undefined,
+      backends, applied: appliedText, reloading: book.inFlight[spec.id] !== undefined,
     }
   })
 }
