@@ -137,7 +137,7 @@ describe('e2e: active-active balancer behind a VIP', function () {
 
     // hactl status shows the balancer and its backends (text and --json).
     const status = await cluster.cli(1, ['status', '--json'])
-    const lb = status.json.balancers.find((b: {id: string}) => b.id === 'lb')
+    const lb = status.json.result.balancers.find((b: {id: string}) => b.id === 'lb')
     assert.deepEqual(lb.backends.map((b: {node: string, state: string}) => `${b.node} ${b.state}`), ['n1 active', 'n2 active', 'n3 active'])
     assert.match((await cluster.cli(1, ['status'])).stdout, /Balancers:\n {2}\* lb\t10\.213\.0\.100:80 -> web-clone:8080 \(rr\)\ton n\d/)
 
