@@ -127,13 +127,29 @@ const MORE_SCHEMAS: Record<string, object> = {
   'uninstall': {type: 'object', additionalProperties: false, required: ['root', 'removed'], properties: {root: str, removed: strings}},
   'resource cleanup': {type: 'object', additionalProperties: false, required: ['resource', 'node'], properties: {resource: str, node: strOrNull}},
   'resource restart': {type: 'object', additionalProperties: false, required: ['resource'], properties: {resource: str}},
-  'demo': {
+  'demo': {oneOf: [{
     type: 'object', additionalProperties: false, required: ['standbyMoveMs', 'crashFailoverMs', 'holders'],
     properties: {
       standbyMoveMs: {type: 'number'}, crashFailoverMs: {type: 'number'},
       holders: {type: 'object', additionalProperties: false, required: ['initial', 'afterStandby', 'afterCrash'], properties: {initial: str, afterStandby: str, afterCrash: str}},
     },
-  },
+  }, {
+    type: 'object', additionalProperties: false, required: ['activeActive'],
+    properties: {activeActive: {
+      type: 'object', additionalProperties: false, required: ['spread', 'killedBackend', 'balancerCrash'],
+      properties: {
+        spread: {type: 'object', additionalProperties: integer},
+        killedBackend: {
+          type: 'object', additionalProperties: false, required: ['node', 'failedRequests', 'lastFailureAfterMs', 'backAfterMs'],
+          properties: {node: str, failedRequests: integer, lastFailureAfterMs: {type: ['number', 'null']}, backAfterMs: {type: ['number', 'null']}},
+        },
+        balancerCrash: {
+          type: 'object', additionalProperties: false, required: ['from', 'to', 'failedRequests', 'gapMs', 'spreadAfter'],
+          properties: {from: str, to: str, failedRequests: integer, gapMs: {type: 'number'}, spreadAfter: {type: 'object', additionalProperties: integer}},
+        },
+      },
+    }},
+  }]},
 }
 
 /** Result schemas by command id (space-separated). Commands that report something but are not listed fail the contract test. */
