@@ -41,7 +41,7 @@ export async function runActiveActiveDemo(say: Say): Promise<ActiveActiveResult>
   if (missing) throw new Error(`the demo builds network namespaces and ${missing}: run it as root on Linux with iproute2 and nftables`)
   const agents = await mkdtemp(join(tmpdir(), 'hactl-demo-agents-'))
   say('1. Hosts n1 n2 n3 (cluster nodes) and n4 (a client, no daemon) as network namespaces on a bridge, 10.213.0.0/24')
-  const cluster = await TestCluster.create({nodes: 3, hosts: 4, env: {HACTL_LOG_LEVEL: 'warning', HACTL_OCF_ROOT: await installLabAgents(agents)}, setup: ['--token', '500']})
+  const cluster = await TestCluster.create({nodes: 3, hosts: 4, env: {HACTL_LOG_LEVEL: 'warning', HACTL_OCF_ROOT: await installLabAgents(agents)}})
   const requests = async (args: string[]): Promise<Answer[]> =>
     parse(String((await cluster.net.exec(CLIENT, [process.execPath, CLIENT_JS, `http://${VIP}/`, ...args])).stdout))
   const load = (durationMs: number, gapMs: number, timeoutMs: number) => {

@@ -2,10 +2,13 @@
 // fresh connections, one JSON line per request on stdout:
 //   {"i":0,"atMs":...,"ok":true,"who":"n2","ms":1.4} or {"ok":false,"error":"ECONNREFUSED"}
 //
-//   node http-client.js URL [--count N] [--duration MS] [--gap MS] [--timeout MS]
+//   node http-client.js URL [URL...] [--count N] [--duration MS] [--gap MS] [--timeout MS]
+// With several URLs, request i goes to URL i mod their number ("u" in the line).
 import {request} from 'node:http'
 
-const url = new URL(process.argv[2] ?? 'http://127.0.0.1/')
+const firstFlag = process.argv.findIndex((a, i) => i >= 2 && a.startsWith('--'))
+const urls = process.argv.slice(2, firstFlag < 0 ? undefined : firstFlag).map((u) => new URL(u))
+if (urls.length === 0) urls.push(new URL('http://127.0.0.1/'))
 const opt = (name: string, fallback: number): number => {
   const at = process.argv.indexOf(`--${name}`)
   return at < 0 ? fallback : Number(process.argv[at + 1])
@@ -15,7 +18,7 @@ const durationMs = opt('duration', 0)
 const gapMs = opt('gap', 0)
 const timeoutMs = opt('timeout', 1000)
 
-function once(): Promise<{ok: boolean, who?: string, error?: string, ms: number}> {
+function once(url: URL): Promise<{ok: boolean, who?: string, error?: string, ms: number}> {
   const t0 = performance.now()
   return new Promise((resolve) => {
     let done = false
@@ -44,7 +47,8 @@ function once(): Promise<{ok: boolean, who?: string, error?: string, ms: number}
 const start = Date.now()
 for (let i = 0; (count > 0 && i < count) || (durationMs > 0 && Date.now() - start < durationMs); i++) {
   const atMs = Date.now()
-  const r = await once()
-  process.stdout.write(`${JSON.stringify({i, atMs, ...r})}\n`)
+  const u = i % urls.length
+  const r = await once(urls[u]!)
+  process.stdout.write(`${JSON.stringify(urls.length > 1 ? {i, u, atMs, ...r} : {i, atMs, ...r})}\n`)
   if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs))
 }

@@ -40,7 +40,7 @@ describe('e2e: active-active balancer behind a VIP', function () {
     await requireNetns(this)
     agentsDir = await mkdtemp(join(tmpdir(), 'hactl-lab-agents-'))
     const ocfRoot = await installLabAgents(agentsDir)
-    cluster = await TestCluster.create({nodes: 3, hosts: 4, env: {HACTL_OCF_ROOT: ocfRoot}, setup: ['--token', '500']})
+    cluster = await TestCluster.create({nodes: 3, hosts: 4, env: {HACTL_OCF_ROOT: ocfRoot}})
     await cluster.startAll()
     await cluster.waitQuorate()
   })
