@@ -5,20 +5,26 @@
 // agent to render the table again (`balancer apply`, one nft transaction). SIGHUP:
 // the agent's reload changed the backend list. SIGTERM: the agent's stop.
 //
-//   node checker.js STATE_DIR AGENT CHECK TARGET_PORT INTERVAL_MS TIMEOUT_MS RISE FALL
+// It also counts each backend's connections from conntrack (/proc/net/nf_conntrack
+// of this namespace) into STATE/health.json, which `hactl status` shows on this node.
+// CHECK "none": no health checks, only the counts.
+//
+//   node checker.js STATE_DIR AGENT CHECK TARGET_PORT INTERVAL_MS TIMEOUT_MS RISE FALL VIP PORT PROTOCOL
 import {execFile} from 'node:child_process'
 import {readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {request} from 'node:http'
 import {connect} from 'node:net'
 import {join} from 'node:path'
+import {connectionsByBackend, type BackendConnections} from '../core/balancer/conntrack.js'
 import {initialHealth, parseHealthCheck, recordCheck, type BackendHealth, type HealthCheck} from '../core/balancer/health.js'
 
-const [stateDir, agent, checkText, portText, intervalText, timeoutText, riseText, fallText] = process.argv.slice(2)
-const check = parseHealthCheck(checkText ?? '')
-if (typeof check === 'string' || !stateDir || !agent) {
-  process.stderr.write(`checker: ${typeof check === 'string' ? check : 'usage: checker STATE AGENT CHECK PORT INTERVAL TIMEOUT RISE FALL'}\n`)
+const [stateDir, agent, checkText, portText, intervalText, timeoutText, riseText, fallText, vip, vipPort, protocol] = process.argv.slice(2)
+const parsed = checkText === 'none' ? {kind: 'none' as const} : parseHealthCheck(checkText ?? '')
+if (typeof parsed === 'string' || !stateDir || !agent) {
+  process.stderr.write(`checker: ${typeof parsed === 'string' ? parsed : 'usage: checker STATE AGENT CHECK PORT INTERVAL TIMEOUT RISE FALL'}\n`)
   process.exit(2)
 }
+const check = parsed as HealthCheck | {kind: 'none'}
 const port = Number(portText)
 const intervalMs = Number(intervalText)
 const timeoutMs = Number(timeoutText)
@@ -42,7 +48,8 @@ function log(message: string): void {
   process.stdout.write(`${new Date().toISOString()} ${message}\n`)
 }
 
-function probe(addr: string, what: HealthCheck): Promise<boolean> {
+function probe(addr: string, what: HealthCheck | {kind: 'none'}): Promise<boolean> {
+  if (what.kind === 'none') return Promise.resolve(true)
   return new Promise((resolve) => {
     let done = false
     const finish = (ok: boolean) => {
@@ -100,10 +107,24 @@ function apply(): void {
   })
 }
 
+let connections: Record<string, BackendConnections> = {}
+
 function writeHealth(): void {
-  const health: Record<string, {addr: string, up: boolean, since: number}> = {}
-  for (const b of backends.values()) health[b.name] = {addr: b.addr, up: b.health.up, since: b.since}
+  const health: Record<string, {addr: string, up: boolean, since: number, checked: boolean} & Partial<BackendConnections>> = {}
+  for (const b of backends.values()) health[b.name] = {addr: b.addr, up: b.health.up, since: b.since, checked: check.kind !== 'none', ...(connections[b.addr] ?? {established: 0, total: 0})}
   writeAtomic('health.json', JSON.stringify(health))
+}
+
+function countConnections(): void {
+  try {
+    const next = connectionsByBackend(readFileSync('/proc/net/nf_conntrack', 'utf8'), vip ?? '', vipPort ?? '', protocol || 'tcp')
+    if (JSON.stringify(next) !== JSON.stringify(connections)) {
+      connections = next
+      writeHealth()
+    }
+  } catch {
+    // No conntrack here: no counts.
+  }
 }
 
 function writeAtomic(name: string, text: string): void {
@@ -117,7 +138,7 @@ function writeAtomic(name: string, text: string): void {
 
 function schedule(backend: Backend, delayMs: number): void {
   backend.timer = setTimeout(async () => {
-    const ok = await probe(backend.addr, check as HealthCheck)
+    const ok = await probe(backend.addr, check)
     if (backends.get(backend.name) !== backend) return
     const step = recordCheck(backend.health, ok, settings)
     backend.health = step.health
@@ -135,6 +156,10 @@ function load(): void {
   const next = new Map<string, Backend>()
   let removedDown = false
   for (const {name, addr} of readBackends()) {
+    if (check.kind === 'none') {
+      next.set(name, backends.get(name)?.addr === addr ? backends.get(name)! : {name, addr, health: initialHealth(), since: Date.now()})
+      continue
+    }
     const old = backends.get(name)
     if (old && old.addr === addr) {
       next.set(name, old)
@@ -157,5 +182,6 @@ function load(): void {
 
 process.on('SIGHUP', load)
 process.on('SIGTERM', () => process.exit(0))
-log(`checking ${checkText} on port ${port} every ${intervalMs} ms (timeout ${timeoutMs} ms, rise ${settings.rise}, fall ${settings.fall})`)
+log(check.kind === 'none' ? `counting connections every ${intervalMs} ms (no health check)` : `checking ${checkText} on port ${port} every ${intervalMs} ms (timeout ${timeoutMs} ms, rise ${settings.rise}, fall ${settings.fall})`)
 load()
+setInterval(countConnections, Math.max(intervalMs, 500))

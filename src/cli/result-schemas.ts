@@ -59,7 +59,7 @@ const clusterStatus = {
         id: str, clone: str, vip: str, port: str, targetPort: str, method: str, node: strOrNull, applied: strOrNull, reloading: {type: 'boolean'},
         backends: {type: 'array', items: {
           type: 'object', additionalProperties: false, required: ['node', 'address', 'state'],
-          properties: {node: str, address: str, state: {enum: ['active', 'adding', 'removing', 'failed']}},
+          properties: {node: str, address: str, state: {enum: ['active', 'adding', 'removing', 'failed']}, health: {enum: ['up', 'down']}, connections: {type: 'integer'}},
         }},
       },
     }},

@@ -22,7 +22,8 @@ export function fastStatusArgs(argv: string[]): {json: boolean, runDir: string} 
 
 export async function fastStatus(options: {json: boolean, runDir: string}): Promise<number> {
   try {
-    const status = await callDaemon(options.runDir, 'status', {})
+    let status = await callDaemon(options.runDir, 'status', {})
+    if (status.balancers) status = await (await import('./balancer-health.js')).withLocalBalancerHealth(status, options.runDir)
     process.stdout.write(options.json ? `${JSON.stringify({status: 'ok', result: status}, null, 2)}\n` : `${renderStatus(status)}\n`)
     return 0
   } catch (error) {

@@ -17,6 +17,7 @@ export default class Status extends HactlCommand<ClusterStatus> {
   async run(): Promise<ClusterStatus> {
     const {flags} = await this.parse(Status)
     let status = await callDaemon(flags['run-dir'], 'status', {})
+    if (status.balancers) status = await (await import('../cli/balancer-health.js')).withLocalBalancerHealth(status, flags['run-dir'])
     if (!flags.watch || this.jsonEnabled()) {
       this.say(renderStatus(status))
       return status

@@ -135,14 +135,22 @@ describe('e2e: active-active balancer behind a VIP', function () {
     assert.equal(rr.filter((a) => a.ok).length, 300, JSON.stringify(rr.filter((a) => !a.ok).slice(0, 3)))
     for (const name of all) assert.ok(counts[name]! >= 75 && counts[name]! <= 126, `${name}: ${counts[name]} of 300`)
 
-    // hactl status shows the balancer and its backends (text and --json).
-    const status = await cluster.cli(1, ['status', '--json'])
-    const lb = status.json.result.balancers.find((b: {id: string}) => b.id === 'lb')
-    assert.deepEqual(lb.backends.map((b: {node: string, state: string}) => `${b.node} ${b.state}`), ['n1 active', 'n2 active', 'n3 active'])
+    // hactl status shows the balancer and its backends (text and --json); a node other than the DC
+    // shows the DC's last published status, so wait for it.
+    const backendsOf = async (node: number, id = 'lb') => {
+      const status = await cluster.cli(node, ['status', '--json'])
+      const lb = status.json?.result?.balancers?.find((b: {id: string}) => b.id === id)
+      return (lb?.backends ?? []).map((b: {node: string, state: string, health?: string, connections?: number}) => `${b.node} ${b.state} ${b.health} ${typeof b.connections}`).join(', ')
+    }
+    await cluster.waitFor(async () => /^n1 active \S+ \S+, n2 active \S+ \S+, n3 active \S+ \S+$/.test(await backendsOf(1)), 10_000, 'status shows three active backends')
     assert.match((await cluster.cli(1, ['status'])).stdout, /Balancers:\n {2}\* lb\t10\.213\.0\.100:80 -> web-clone:8080 \(rr\)\ton n\d/)
+    // On the balancer's own node, status adds the health checks' verdicts and connection counts.
+    const lbNode = await holder(VIP, [1, 2, 3])
+    await cluster.waitFor(async () => (await backendsOf(lbNode)) === 'n1 active up number, n2 active up number, n3 active up number', 10_000, 'health and connections on the balancer\'s node')
 
     // 2. Source hash: one client, one backend.
-    await cluster.waitFor(async () => (await requests(`http://${VIP_SH}/`, ['--count', '3', '--timeout', '500'])).every((a) => a.ok), 30_000, 'the source-hash balancer answers')
+    // The set must be complete first: a change of the set changes the hash's modulus.
+    await cluster.waitFor(async () => /^n1 active \S+ \S+, n2 active \S+ \S+, n3 active \S+ \S+$/.test(await backendsOf(1, 'sticky')), 10_000, 'the source-hash balancer has three backends')
     const sh = await requests(`http://${VIP_SH}/`, ['--count', '60'])
     const shCounts = spread(sh)
     console.log(`      60 requests through the source-hash balancer: ${JSON.stringify(shCounts)}`)

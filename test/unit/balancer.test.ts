@@ -128,3 +128,19 @@ describe('balancer: health checks and the CLI edit', () => {
     assert.throws(() => applyEdit(c, bad), /clone "nope" does not exist/)
   })
 })
+
+describe('balancer: connections per backend from conntrack', () => {
+  it('counts entries to VIP:PORT by the reply source, established apart', async () => {
+    const {connectionsByBackend} = await import('../../src/core/balancer/conntrack.js')
+    const text = [
+      'ipv4     2 tcp      6 431999 ESTABLISHED src=10.0.0.4 dst=10.0.0.100 sport=51000 dport=80 src=10.0.0.2 dst=10.0.0.1 sport=8080 dport=51000 [ASSURED] mark=0 zone=0 use=2',
+      'ipv4     2 tcp      6 119 TIME_WAIT src=10.0.0.4 dst=10.0.0.100 sport=51001 dport=80 src=10.0.0.3 dst=10.0.0.1 sport=8080 dport=51001 [ASSURED] mark=0 zone=0 use=2',
+      'ipv4     2 tcp      6 431999 ESTABLISHED src=10.0.0.4 dst=10.0.0.100 sport=51002 dport=80 src=10.0.0.2 dst=10.0.0.1 sport=8080 dport=51002 [ASSURED] mark=0 zone=0 use=2',
+      'ipv4     2 tcp      6 431999 ESTABLISHED src=10.0.0.4 dst=10.0.0.9 sport=51003 dport=80 src=10.0.0.9 dst=10.0.0.4 sport=80 dport=51003 [ASSURED] mark=0 zone=0 use=2',
+      'ipv4     2 udp      17 20 src=10.0.0.4 dst=10.0.0.100 sport=5353 dport=80 src=10.0.0.2 dst=10.0.0.1 sport=8080 dport=5353 mark=0 zone=0 use=2',
+      'garbage',
+    ].join('\n')
+    assert.deepEqual(connectionsByBackend(text, '10.0.0.100', '80'), {'10.0.0.2': {established: 2, total: 2}, '10.0.0.3': {established: 0, total: 1}})
+    assert.deepEqual(connectionsByBackend(text, '10.0.0.100', '80', 'udp'), {'10.0.0.2': {established: 1, total: 1}})
+  })
+})

@@ -226,7 +226,8 @@ export interface BalancerStatus {
   targetPort: string
   method: string
   node: string | null
-  backends: Array<{node: string, address: string, state: BackendState}>
+  /** `health` and `connections` only on the balancer's own node (hactl status reads its checker's file). */
+  backends: Array<{node: string, address: string, state: BackendState, health?: 'up' | 'down', connections?: number}>
   /** What the balancer last confirmed applying (null: unknown). */
   applied: string | null
   reloading: boolean
