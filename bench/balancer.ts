@@ -19,6 +19,7 @@ import {TestCluster} from '../test/lib/cluster.js'
 const rounds = Number(process.env.ROUNDS ?? 3)
 const trials = Number(process.env.TRIALS ?? 5)
 const VIP = '10.213.0.100'
+const VIP_PLAIN = '10.213.0.101'
 const CLIENT = 4
 const CLIENT_JS = fileURLToPath(new URL('../dist/lab/http-client.js', import.meta.url))
 const CHECK = {interval_ms: 200, timeout_ms: 200, rise: 2, fall: 2}
@@ -39,10 +40,14 @@ async function main(): Promise<void> {
     const names = [1, 2, 3].map((n) => `n${n}=${cluster.net.addr(n)}`).join(',')
     for (const args of [
       ['property', 'set', 'resource-stickiness=100'],
-      ['resource', 'add', 'agent', 'web', 'ocf:lab:httpd', 'port=8080', `names=${names}`, '--op', `monitor interval=${MONITOR_INTERVAL} timeout=5s`],
+      ['resource', 'add', 'agent', 'web', 'ocf:lab:httpd', 'port=8080', `names=${names}`, '--op', `monitor interval=${MONITOR_INTERVAL} timeout=5s`, '--disabled'],
       ['resource', 'clone', 'web'],
+      ['resource', 'enable', 'web'],
       ['resource', 'add', 'balancer', 'lb', '--vip', `${VIP}/24`, '--port', '80', '--to', 'web-clone', '--target-port', '8080', '--check', 'http:/health',
         '--check-interval', String(CHECK.interval_ms), '--check-timeout', String(CHECK.timeout_ms), '--rise', String(CHECK.rise), '--fall', String(CHECK.fall)],
+      // A second balancer without health checks, on the same node: its set changes only through the DC.
+      ['resource', 'add', 'balancer', 'plain', '--vip', `${VIP_PLAIN}/24`, '--port', '80', '--to', 'web-clone', '--target-port', '8080'],
+      ['constraint', 'colocation', 'add', 'plain-group', 'with', 'lb-group', 'INFINITY'],
     ]) {
       const r = await cluster.cli(1, args)
       if (r.exitCode !== 0) throw new Error(`hactl ${args.join(' ')}: ${r.stderr}`)
@@ -75,11 +80,11 @@ async function main(): Promise<void> {
     const directStats = stats(direct)
 
     // 2. Backend failure -> removal from the balancer's table.
-    const table = async () => String((await cluster.net.exec(lbHost, ['nft', 'list', 'table', 'ip', 'hactl_lb_lb'], {reject: false})).stdout)
-    const waitTable = async (want: (text: string) => boolean, since: number): Promise<number> => {
+    const table = async (name = 'lb') => String((await cluster.net.exec(lbHost, ['nft', 'list', 'table', 'ip', `hactl_lb_${name}`], {reject: false})).stdout)
+    const waitTable = async (want: (text: string) => boolean, since: number, name = 'lb'): Promise<number> => {
       const deadline = Date.now() + 30_000
       for (;;) {
-        if (want(await table())) return Date.now() - since
+        if (want(await table(name))) return Date.now() - since
         if (Date.now() > deadline) throw new Error('the balancer\'s table did not change within 30 s')
         await new Promise((resolve) => setTimeout(resolve, 5))
       }
@@ -95,6 +100,8 @@ async function main(): Promise<void> {
     const stopBack: number[] = []
     const killRemoval: number[] = []
     const killBack: number[] = []
+    const killRemovalByDc: number[] = []
+    await cluster.waitFor(async () => (await cluster.holders(VIP_PLAIN)).includes(lbHost), 30_000, 'the second balancer on the same node')
     for (let i = 0; i < trials; i++) {
       const victim = victims[i % victims.length]!
       const addr = cluster.net.addr(victim)
@@ -109,8 +116,11 @@ async function main(): Promise<void> {
       pid = await httpdPid(victim)
       t0 = Date.now()
       process.kill(pid, 'SIGKILL')
-      killRemoval.push(await waitTable((t) => !has(t, addr), t0))
+      const [byCheck, byDc] = await Promise.all([waitTable((t) => !has(t, addr), t0), waitTable((t) => !has(t, addr), t0, 'plain')])
+      killRemoval.push(byCheck)
+      killRemovalByDc.push(byDc)
       killBack.push(await waitTable((t) => has(t, addr), t0))
+      await waitTable((t) => has(t, addr), t0, 'plain')
     }
 
     const result = {
@@ -121,7 +131,7 @@ async function main(): Promise<void> {
         added_p90_ms: Math.round((throughStats.p90_ms - directStats.p90_ms) * 1000) / 1000, failed_requests: failures},
       removal: {
         sigstop_to_removed: stats(stopRemoval), sigcont_to_back: stats(stopBack),
-        sigkill_to_removed: stats(killRemoval), sigkill_to_back_after_restart: stats(killBack),
+        sigkill_to_removed: stats(killRemoval), sigkill_to_removed_by_dc_only: stats(killRemovalByDc), sigkill_to_back_after_restart: stats(killBack),
       },
     }
     console.log(JSON.stringify(result, null, 2))
@@ -132,6 +142,7 @@ async function main(): Promise<void> {
     console.log(row('SIGSTOP -> out of the table (health check)', result.removal.sigstop_to_removed))
     console.log(row('SIGCONT -> back in the table (rise)', result.removal.sigcont_to_back))
     console.log(row('SIGKILL -> out of the table', result.removal.sigkill_to_removed))
+    console.log(row('SIGKILL -> out, no check (monitor -> DC reload)', result.removal.sigkill_to_removed_by_dc_only))
     console.log(row('SIGKILL -> back (DC restarted it)', result.removal.sigkill_to_back_after_restart))
     console.log(`added latency: median ${result.latency.added_median_ms} ms, p90 ${result.latency.added_p90_ms} ms; ${failures} failed requests`)
   } finally {

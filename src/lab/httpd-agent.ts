@@ -15,7 +15,14 @@ const AGENT = `#!/bin/sh
 : "\${OCF_RESKEY_names:=}"
 : "\${HA_RSCTMP:=/run/resource-agents}"
 PIDFILE="$HA_RSCTMP/lab-httpd-$(printf '%s' "$OCF_RESOURCE_INSTANCE" | tr -c 'A-Za-z0-9_' '_').pid"
-running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
+# Alive and not a zombie (an orphan is reaped by PID 1, which on some machines takes seconds).
+running() {
+	[ -f "$PIDFILE" ] || return 1
+	pid=$(cat "$PIDFILE")
+	kill -0 "$pid" 2>/dev/null || return 1
+	state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)
+	[ -n "$state" ] && [ "$state" != Z ]
+}
 case "$1" in
 meta-data)
 	cat <<'XML'
@@ -46,7 +53,8 @@ start)
 	echo $! >"$PIDFILE"
 	i=0
 	while [ $i -lt 100 ]; do
-		ss -Hltn "sport = :$OCF_RESKEY_port" 2>/dev/null | grep -q . && exit 0
+		# Listening, and by this process (another one holding the port would make it exit).
+		ss -Hltnp "sport = :$OCF_RESKEY_port" 2>/dev/null | grep -q "pid=$(cat "$PIDFILE")," && exit 0
 		running || exit 1
 		sleep 0.05
 		i=$((i + 1))
@@ -57,7 +65,7 @@ stop)
 		pid=$(cat "$PIDFILE")
 		kill "$pid"
 		i=0
-		while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+		while running && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 		kill -9 "$pid" 2>/dev/null
 	fi
 	rm -f "$PIDFILE"

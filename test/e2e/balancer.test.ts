@@ -114,8 +114,10 @@ describe('e2e: active-active balancer behind a VIP', function () {
 
     const names = [1, 2, 3].map((n) => `n${n}=${cluster.net.addr(n)}`).join(',')
     await cli(['property', 'set', 'resource-stickiness=100'])
-    await cli(['resource', 'add', 'agent', 'web', 'ocf:lab:httpd', 'port=8080', `names=${names}`, '--op', 'monitor interval=1s timeout=5s'])
+    await cli(['resource', 'add', 'agent', 'web', 'ocf:lab:httpd', 'port=8080', `names=${names}`, '--op', 'monitor interval=1s timeout=5s', '--disabled'])
+    // Cloned before it starts: a primitive started and then cloned would hold the port while its first instance starts.
     await cli(['resource', 'clone', 'web'])
+    await cli(['resource', 'enable', 'web'])
     // A missing clone, a bad port: one-line errors, exit 2, nothing changed.
     for (const bad of [['--to', 'nope-clone', '--port', '80'], ['--to', 'web-clone', '--port', '99999']]) {
       const r = await cluster.cli(1, ['resource', 'add', 'balancer', 'bad', '--vip', '10.213.0.109/24', ...bad])
