@@ -135,8 +135,8 @@ async function main(): Promise<void> {
       },
     }
     console.log(JSON.stringify(result, null, 2))
-    const row = (name: string, s: ReturnType<typeof stats>) => `${name.padEnd(44)} ${String(s.n).padStart(4)} ${String(s.median_ms).padStart(9)} ${String(s.p90_ms).padStart(9)} ${String(s.max_ms).padStart(9)}`
-    console.log(`\n${'measure'.padEnd(44)} ${'n'.padStart(4)} ${'median'.padStart(9)} ${'p90'.padStart(9)} ${'max'.padStart(9)}  (ms)`)
+    const row = (name: string, s: ReturnType<typeof stats>) => `${name.padEnd(48)} ${String(s.n).padStart(4)} ${String(s.median_ms).padStart(9)} ${String(s.p90_ms).padStart(9)} ${String(s.max_ms).padStart(9)}`
+    console.log(`\n${'measure'.padEnd(48)} ${'n'.padStart(4)} ${'median'.padStart(9)} ${'p90'.padStart(9)} ${'max'.padStart(9)}  (ms)`)
     console.log(row('request through the VIP (DNAT)', throughStats))
     console.log(row('request straight to a backend', directStats))
     console.log(row('SIGSTOP -> out of the table (health check)', result.removal.sigstop_to_removed))
