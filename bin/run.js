@@ -6,6 +6,12 @@ if (process.argv[2] === 'status') {
   if (options) process.exit(await fastStatus(options))
 }
 
+// Tab completion of names (src/cli/complete-names.ts): fast, no oclif.
+if (process.argv[2] === '__complete') {
+  const {completeNames} = await import('../dist/cli/complete-names.js')
+  process.exit(await completeNames(process.argv.slice(3)))
+}
+
 // `hactl daemon` without oclif: it would stay in the daemon's memory for good (src/daemon/main.ts).
 if (process.argv[2] === 'daemon') {
   const {fastDaemonArgs, fastDaemon} = await import('../dist/daemon/main.js')
@@ -13,7 +19,7 @@ if (process.argv[2] === 'daemon') {
   if (options) process.exit(await fastDaemon(options))
 }
 
-const {execute} = await import('@oclif/core')
+const {run, flush} = await import('@oclif/core')
 
 // pcs accepts `-f FILE` before the command (`pcs -f c.xml resource create …`);
 // oclif parses flags only after the command id, so leading -f/--file moves to the end.
@@ -32,4 +38,16 @@ const negative = argv.indexOf('--') < 0 ? argv.filter((a) => a === '-INFINITY') 
 if (negative.length > 0) argv.splice(0, argv.length, ...argv.filter((a) => a !== '-INFINITY'), '--', ...negative)
 const end = argv.indexOf('--')
 const args = end < 0 ? [...argv, ...leading] : [...argv.slice(0, end), ...leading, ...argv.slice(end)]
-await execute({args, dir: import.meta.url})
+try {
+  await run(args, import.meta.url)
+  await flush()
+} catch (error) {
+  // One error style everywhere, oclif's own included (hooks, topics, parse errors
+  // outside a command): `hactl: …` on one line, design.md's exit codes.
+  if (error?.code === 'EEXIT' && typeof error?.oclif?.exit === 'number') process.exit(error.oclif.exit)
+  const {normalizeError} = await import('../dist/cli/errors.js')
+  const {message, exitCode} = normalizeError(error)
+  if (process.env.HACTL_DEBUG === '1') process.stderr.write(`${error?.stack ?? error}\n`)
+  process.stderr.write(`hactl: ${message}\n`)
+  process.exit(exitCode)
+}

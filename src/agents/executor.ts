@@ -74,6 +74,8 @@ export interface ExecutorOptions {
   random?: RandomSource
   /** Recurring actions run every interval + up to this fraction of it at random; default 0.1. */
   jitterFraction?: number
+  /** Sees every result (one-shot and recurring) as it is delivered: metrics. Must not throw. */
+  onResult?: (result: ActionResult) => void
 }
 
 /** Pacemaker's feature set that agents may check in OCF_RESKEY_crm_feature_set. */
@@ -111,6 +113,7 @@ export class Executor {
   private readonly clock: Clock
   private readonly random: RandomSource
   private readonly jitterFraction: number
+  private readonly onResult: ((result: ActionResult) => void) | undefined
   private readonly waiting: QueuedTask[] = []
   private readonly busy = new Set<string>()
   private running = 0
@@ -126,6 +129,7 @@ export class Executor {
     this.clock = options.clock ?? systemClock
     this.random = options.random ?? Math.random
     this.jitterFraction = options.jitterFraction ?? 0.1
+    this.onResult = options.onResult
   }
 
   /** Runs one action, after any action of the same resource queued before it. Never rejects. */
@@ -134,7 +138,15 @@ export class Executor {
   }
 
   private enqueue(request: ActionRequest, signal: AbortSignal | undefined, killOnAbort: boolean): Promise<ActionResult> {
-    return new Promise((resolve) => {
+    return new Promise((settle) => {
+      const resolve = (result: ActionResult) => {
+        try {
+          this.onResult?.(result)
+        } catch {
+          // an observer never changes a result
+        }
+        settle(result)
+      }
       const task: QueuedTask = {request, signal, killOnAbort, enqueuedAt: this.clock.now(), resolve}
       if (signal?.aborted) {
         resolve(this.notRun(task, 'cancelled', 'cancelled before it ran'))

@@ -1,5 +1,6 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 import {EXIT, normalizeError} from './errors.js'
+import {closest} from './suggest.js'
 
 /** The one JSON envelope of every --json result. */
 export type Envelope<T> = {status: 'ok', result: T} | {status: 'error', error: {code: string, message: string}}
@@ -21,13 +22,23 @@ export abstract class HactlCommand<T> extends Command {
   }
 
   protected override async catch(error: Interfaces.CommandError): Promise<unknown> {
-    const normalized = normalizeError(error)
+    const normalized = this.withFlagSuggestion(normalizeError(error))
     if (normalized.exitCode === 0) throw error
     if (process.env.HACTL_DEBUG === '1') process.stderr.write(`${error.stack ?? error}\n`)
-    if (this.jsonEnabled()) this.logJson(this.toErrorJson(error))
+    if (this.jsonEnabled()) this.logJson({status: 'error', error: {code: normalized.code, message: normalized.message}})
     else process.stderr.write(`hactl: ${normalized.message}\n`)
     process.exitCode = normalized.exitCode
     return this.exit(normalized.exitCode)
+  }
+
+  /** "Nonexistent flag: --jsn" gets "; did you mean --json?" from this command's flags. */
+  private withFlagSuggestion<N extends {code: string, message: string}>(normalized: N): N {
+    const match = /^Nonexistent flags?: (--?[\w-]+)/.exec(normalized.message)
+    if (normalized.code !== 'usage' || !match) return normalized
+    const names = [...Object.keys(this.ctor.flags ?? {}), 'help', ...(this.ctor.enableJsonFlag ? ['json'] : [])]
+    const suggestion = closest(match[1].replace(/^--?/, ''), names)
+    if (!suggestion) return normalized
+    return {...normalized, message: normalized.message.replace(/ \(see --help\)$/, '') + `; did you mean --${suggestion}? (see --help)`}
   }
 
   /** Prints text only when --json is off. */

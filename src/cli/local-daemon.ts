@@ -19,8 +19,11 @@ async function systemdManages(): Promise<boolean> {
   try {
     const comm = (await readFile('/proc/1/comm', 'utf8')).trim()
     if (comm !== 'systemd') return false
-    await readFile('/etc/systemd/system/hactl.service', 'utf8')
-    return true
+    // Installed by an administrator (hactl install) or by a package.
+    for (const unit of ['/etc/systemd/system/hactl.service', '/usr/lib/systemd/system/hactl.service']) {
+      if (await readFile(unit, 'utf8').then(() => true, () => false)) return true
+    }
+    return false
   } catch {
     return false
   }

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import type {ConfigEdit} from '../core/config/edits.js'
 import type {NameValues, Operation, Primitive} from '../core/config/types.js'
+import {checkOperationAttributes, forceFlag} from './agent-params.js'
 import {parseOperation, parsePairs} from './parse.js'
 
 /** Flags shared by every `resource add` command. */
@@ -10,6 +11,7 @@ export const resourceAddFlags = {
   meta: Flags.string({summary: 'Meta attribute KEY=VALUE (repeatable), e.g. resource-stickiness=100.', multiple: true}),
   op: Flags.string({summary: 'Operation, e.g. "monitor interval=10s timeout=20s" (repeatable); replaces the default of that action.', multiple: true}),
   disabled: Flags.boolean({summary: 'Add the resource stopped (target-role=Stopped).'}),
+  force: forceFlag,
 }
 
 export const resourceNameArg = Args.string({name: 'NAME', required: true, description: 'Resource id.'})
@@ -31,15 +33,17 @@ function withOperations(defaults: Operation[], given: Operation[]): Operation[] 
   return [...defaults.filter((op) => !replaced.has(op.name)), ...given]
 }
 
-interface AddFlags {group?: string, before?: string, meta?: string[], op?: string[], disabled: boolean}
+interface AddFlags {group?: string, before?: string, meta?: string[], op?: string[], disabled: boolean, force?: boolean}
 
 export function buildAddEdit(id: string, agent: string, params: NameValues, flags: AddFlags, defaults = defaultOperations()): ConfigEdit {
+  const given = (flags.op ?? []).map(parseOperation)
+  checkOperationAttributes(given, flags.force)
   const resource: Primitive = {
     id,
     agent,
     params,
     meta: parsePairs(flags.meta ?? [], '--meta'),
-    operations: withOperations(defaults, (flags.op ?? []).map(parseOperation)),
+    operations: withOperations(defaults, given),
     utilization: {},
   }
   return {op: 'resource.add', resource, group: flags.group, before: flags.before, disabled: flags.disabled}

@@ -2,6 +2,7 @@
 // write them to schemas/ (npm run schemas); a test checks real outputs against them.
 import {AGENT_RESULT_SCHEMAS} from '../agents/schemas.js'
 import {POLICY_RESULT_SCHEMAS} from './policy-schemas.js'
+import {OBSERVE_RESULT_SCHEMAS} from './observe-schemas.js'
 import {bootstrapSchema} from '../core/config/bootstrap.js'
 import {DROP_REASONS} from '../core/wire/format.js'
 import {resourceConfigSchema} from '../core/config/schema.js'
@@ -24,6 +25,7 @@ const EDIT_COMMANDS = [
   'resource clone', 'resource group add', 'resource group remove', 'constraint location', 'constraint colocation add',
   'constraint order', 'constraint remove', 'node add', 'node remove', 'node standby', 'node unstandby', 'node maintenance',
   'node unmaintenance', 'node attribute', 'node utilization', 'property set', 'property unset', 'config import',
+  'resource op add', 'resource op remove', 'resource relocate run', 'config rollback', 'stonith create', 'stonith remove', 'stonith update',
 ]
 
 const str = {type: 'string'}
@@ -116,7 +118,50 @@ const timingResult = {
   },
 }
 
+const fenceDevice = {
+  type: 'object', additionalProperties: false, required: ['id', 'agent', 'hosts', 'params', 'disabled'],
+  properties: {id: str, agent: str, hosts: {type: ['array', 'null'], items: str}, params: stringMap, disabled: {type: 'boolean'}},
+}
+
+const failCount = {
+  type: 'object', additionalProperties: false, required: ['resource', 'node', 'op', 'failCount', 'lastFailureMs'],
+  properties: {resource: str, node: str, op: str, failCount: {type: 'integer'}, lastFailureMs: {type: ['integer', 'null']}},
+}
+
+const debugResult = {
+  type: 'object', additionalProperties: false,
+  required: ['resource', 'agent', 'action', 'status', 'ocfCode', 'ocfResult', 'exitCode', 'reason', 'stdout', 'stderr', 'durationMs'],
+  properties: {
+    resource: str, agent: str, action: {enum: ['start', 'stop', 'monitor']}, status: str, ocfCode: {type: ['integer', 'null']}, ocfResult: str,
+    exitCode: {type: ['integer', 'null']}, reason: strOrNull, stdout: str, stderr: str, durationMs: {type: 'number'},
+  },
+}
+
 const MORE_SCHEMAS: Record<string, object> = {
+  'config history': {
+    type: 'object', additionalProperties: false, required: ['stateDir', 'current', 'currentProblem', 'entries'],
+    properties: {
+      stateDir: str, current: {type: ['integer', 'null']}, currentProblem: strOrNull,
+      entries: {type: 'array', items: {type: 'object', additionalProperties: false, required: ['epoch', 'storedAt', 'size', 'path'], properties: {epoch: {type: 'integer'}, storedAt: str, size: {type: 'integer'}, path: str}}},
+    },
+  },
+  'completion': {type: 'object', additionalProperties: false, required: ['script'], properties: {script: str}},
+  'stonith list': {type: 'array', items: fenceDevice},
+  'stonith show': fenceDevice,
+  'resource failcount show': {type: 'array', items: failCount},
+  'resource failcount reset': {type: 'object', additionalProperties: false, required: ['resource', 'node'], properties: {resource: str, node: strOrNull}},
+  'resource debug-start': debugResult,
+  'resource debug-stop': debugResult,
+  'resource debug-monitor': debugResult,
+  'constraint ref': {type: 'object', additionalProperties: false, required: ['resource', 'constraints'], properties: {resource: str, constraints: strings}},
+  'resource relocate show': {
+    type: 'array',
+    items: {
+      type: 'object', additionalProperties: false, required: ['resource', 'instances', 'from', 'to', 'kind'],
+      properties: {resource: str, instances: strings, from: str, to: str, kind: {enum: ['primitive', 'group', 'clone']}},
+    },
+  },
+  'node fence': {type: 'object', additionalProperties: false, required: ['node', 'fenced', 'device'], properties: {node: str, fenced: {type: 'boolean'}, device: strOrNull}},
   'membership': membershipSnapshot,
   'cluster timing': timingResult,
   'status': clusterStatus,
@@ -157,6 +202,7 @@ export const RESULT_SCHEMAS: Record<string, object> = {
   ...AGENT_RESULT_SCHEMAS,
   ...POLICY_RESULT_SCHEMAS,
   ...MORE_SCHEMAS,
+  ...OBSERVE_RESULT_SCHEMAS,
   ...Object.fromEntries(EDIT_COMMANDS.map((id) => [id, editResult])),
   'config show': configSchema,
   'config export': {type: 'object', required: ['file', 'epoch'], additionalProperties: false, properties: {file: {type: ['string', 'null']}, epoch: {type: 'integer'}}},

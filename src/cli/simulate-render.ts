@@ -1,5 +1,6 @@
 import type {ResourceConfig} from '../core/config/types.js'
 import {renderResult, schedule, stateOf} from '../core/policy/index.js'
+import {humanizeTimes} from './human-time.js'
 
 /**
  * The text of `--simulate` on a configuration command: the transition the
@@ -10,5 +11,5 @@ export function renderSimulation(before: ResourceConfig, after: ResourceConfig):
   const state = stateOf(before)
   const now = schedule(before, state)
   // The cluster is assumed to have converged on the old configuration first.
-  return renderResult(schedule(after, now.nextState))
+  return humanizeTimes(renderResult(schedule(after, now.nextState)), now.nextState.nowMs)
 }

@@ -20,6 +20,18 @@ export async function waitSettled(runDir: string, epoch: number, timeoutMs: numb
     }
   }
   if (quiet) return poll(() => undefined)
+  if (!process.stdout.isTTY) {
+    // On a pipe: plain lines, each progress line once (listr2's simple renderer repeats them).
+    const {DistinctLines} = await import('./watch-lines.js')
+    const distinct = new DistinctLines()
+    process.stdout.write(`Configuration epoch ${epoch} committed\nWaiting for the cluster to carry it out\n`)
+    const settled = await poll((status) => {
+      const line = status.transition ? distinct.next(progressLine(status.transition)) : undefined
+      if (line !== undefined) process.stdout.write(`  ${line}\n`)
+    })
+    process.stdout.write('The cluster has settled\n')
+    return settled
+  }
   const {Listr} = await import('listr2')
   let settled: ClusterStatus | undefined
   await new Listr([
@@ -28,12 +40,16 @@ export async function waitSettled(runDir: string, epoch: number, timeoutMs: numb
       title: 'Waiting for the cluster to carry it out',
       task: async (_ctx, task) => {
         settled = await poll((status) => {
-          if (status.transition) task.output = `transition ${status.transition.id}: ${status.transition.done}/${status.transition.total} actions done; ${status.transition.summary.map((l) => l.trim()).join('; ')}`
+          if (status.transition) task.output = progressLine(status.transition)
         })
         task.title = 'The cluster has settled'
       },
       rendererOptions: {persistentOutput: true},
     },
-  ], {renderer: process.stdout.isTTY ? 'default' : 'simple', exitOnError: true}).run()
+  ], {renderer: 'default', exitOnError: true}).run()
   return settled!
+}
+
+function progressLine(t: NonNullable<ClusterStatus['transition']>): string {
+  return `transition ${t.id}: ${t.done}/${t.total} actions done; ${t.summary.map((l) => l.trim()).join('; ')}`
 }

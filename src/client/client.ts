@@ -1,7 +1,7 @@
 import {createConnection, type Socket} from 'node:net'
 import {join} from 'node:path'
 import {HactlError, UnreachableError} from '../cli/errors.js'
-import {MAX_LINE_BYTES, SOCKET_NAME, type Method, type Reply, type RequestMap} from './protocol.js'
+import {MAX_LINE_BYTES, SOCKET_NAME, type ClientMethod, type ClientRequestMap, type Reply} from './protocol.js'
 
 export function socketPath(runDir: string): string {
   return join(runDir, SOCKET_NAME)
@@ -11,35 +11,77 @@ function notRunning(path: string): UnreachableError {
   return new UnreachableError(`no cluster daemon is running on this node (socket ${path}); start it with 'hactl cluster start', or use -f FILE to work on a configuration file offline`)
 }
 
+/** Methods that only read: the daemon answers them from memory at once. */
+const READS: ReadonlySet<ClientMethod> = new Set<ClientMethod>(['status', 'config.get', 'cluster.state', 'membership'])
+
+/** Default seconds to wait for an answer: reads are answered from memory, writes wait for a majority's fsync. */
+export const DEFAULT_TIMEOUT_S = {read: 10, write: 30, fence: 120} as const
+
+/**
+ * How long to wait for the daemon's answer to a method: HACTL_TIMEOUT (seconds,
+ * e.g. 2 or 0.5) when set, else DEFAULT_TIMEOUT_S. Every call has one: a daemon
+ * that accepts and never answers (hung, SIGSTOPped) must not hang the CLI.
+ */
+export function requestTimeoutMs(method: ClientMethod, env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.HACTL_TIMEOUT
+  if (text !== undefined && text !== '') {
+    const seconds = Number(text)
+    if (!Number.isFinite(seconds) || seconds <= 0) throw new HactlError('invalid-argument', `HACTL_TIMEOUT=${text} is not a number of seconds greater than 0`, 2)
+    return Math.round(seconds * 1000)
+  }
+  // Fencing waits for the device (stonith-timeout, 60 s by default) and may try several.
+  if (method === 'node.fence') return DEFAULT_TIMEOUT_S.fence * 1000
+  return (READS.has(method) ? DEFAULT_TIMEOUT_S.read : DEFAULT_TIMEOUT_S.write) * 1000
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`
+}
+
+function noAnswer(path: string, what: string, ms: number): UnreachableError {
+  return new UnreachableError(`the daemon on ${path} did not answer ${what} within ${seconds(ms)}: it is hung or stopped (SIGSTOP?); see its log or 'systemctl status hactl', or set HACTL_TIMEOUT=SECONDS to wait longer`)
+}
+
 /** A typed client of the local daemon's control socket. */
 export class DaemonClient {
   private nextId = 1
   private constructor(private readonly socket: Socket, private readonly path: string) {}
 
-  static async connect(runDir: string): Promise<DaemonClient> {
+  static async connect(runDir: string, timeoutMs = requestTimeoutMs('status')): Promise<DaemonClient> {
     const path = socketPath(runDir)
     const socket = await new Promise<Socket>((resolve, reject) => {
       const s = createConnection(path)
-      s.once('connect', () => resolve(s))
+      // A listener that stopped accepting with a full backlog: connect would never complete.
+      const timer = setTimeout(() => {
+        s.destroy()
+        reject(noAnswer(path, 'the connection', timeoutMs))
+      }, timeoutMs)
+      s.once('connect', () => {
+        clearTimeout(timer)
+        resolve(s)
+      })
       s.once('error', (error: NodeJS.ErrnoException) => {
+        clearTimeout(timer)
         reject(['ENOENT', 'ECONNREFUSED', 'ENOTDIR'].includes(error.code ?? '') ? notRunning(path)
-          : error.code === 'EACCES' ? new HactlError('permission', `permission denied on ${path}: run as root or as a member of group haclient`, 1)
-            : error)
+          : error.code === 'EAGAIN' ? noAnswer(path, 'the connection', 0)
+            : error.code === 'EACCES' ? new HactlError('permission', `permission denied on ${path}: run as root or as a member of group haclient`, 1)
+              : error)
       })
     })
     return new DaemonClient(socket, path)
   }
 
-  async call<M extends Method>(method: M, params: RequestMap[M]['params']): Promise<RequestMap[M]['result']> {
+  async call<M extends ClientMethod>(method: M, params: ClientRequestMap[M]['params'], timeoutMs = requestTimeoutMs(method)): Promise<ClientRequestMap[M]['result']> {
     const id = this.nextId++
     this.socket.write(`${JSON.stringify({id, method, params})}\n`)
-    const reply = await this.readReply(id)
-    if (reply.ok) return reply.result as RequestMap[M]['result']
+    const reply = await this.readReply(id, method, timeoutMs)
+    if (reply.ok) return reply.result as ClientRequestMap[M]['result']
     throw new HactlError(reply.error.code, reply.error.message, reply.error.exitCode)
   }
 
-  private readReply(id: number): Promise<Reply> {
+  private readReply(id: number, method: ClientMethod, timeoutMs: number): Promise<Reply> {
     return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => finish(noAnswer(this.path, method, timeoutMs)), timeoutMs)
       // Only each new chunk is searched for the newline: a large reply costs its size, not its square.
       const chunks: Buffer[] = []
       let size = 0
@@ -61,6 +103,7 @@ export class DaemonClient {
       }
       const onClose = () => finish(new UnreachableError(`the daemon closed the connection on ${this.path} before answering`))
       const finish = (error?: Error, reply?: Reply) => {
+        clearTimeout(timer)
         this.socket.off('data', onData)
         this.socket.off('close', onClose)
         if (error) reject(error)
@@ -72,13 +115,16 @@ export class DaemonClient {
   }
 
   close(): void {
+    // unref: a daemon that never closes its side (hung, stopped) must not keep this process alive.
     this.socket.end()
+    this.socket.unref()
   }
 }
 
 /** Connects, makes one call, closes. */
-export async function callDaemon<M extends Method>(runDir: string, method: M, params: RequestMap[M]['params']): Promise<RequestMap[M]['result']> {
-  const client = await DaemonClient.connect(runDir)
+export async function callDaemon<M extends ClientMethod>(runDir: string, method: M, params: ClientRequestMap[M]['params']): Promise<ClientRequestMap[M]['result']> {
+  const timeoutMs = requestTimeoutMs(method)
+  const client = await DaemonClient.connect(runDir, timeoutMs)
   try {
     return await client.call(method, params)
   } finally {

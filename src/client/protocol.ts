@@ -24,6 +24,24 @@ export interface RequestMap {
 
 export type Method = keyof RequestMap
 
+/**
+ * Methods the CLI already speaks that the daemon does not serve yet: each moves
+ * into RequestMap with its handler in the daemon. Until then the daemon answers
+ * unknown-method and the command says so.
+ */
+export interface PendingRequestMap {
+  /**
+   * Fence a node now (hactl node fence), as the DC does for a node lost uncleanly:
+   * the DC runs the devices that cover it and answers once one succeeded (fenced:
+   * true) or all failed (false).
+   */
+  'node.fence': {params: {node: string}, result: {node: string, fenced: boolean, device: string | null}}
+}
+
+/** Everything the client may ask. */
+export type ClientRequestMap = RequestMap & PendingRequestMap
+export type ClientMethod = keyof ClientRequestMap
+
 export interface Request<M extends Method = Method> {
   id: number
   method: M

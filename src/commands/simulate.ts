@@ -1,7 +1,8 @@
 import {Flags, HactlCommand} from '../cli/base-command.js'
 import {readForSimulation} from '../cli/config-target.js'
 import {inputError} from '../cli/errors.js'
-import {configFlags} from '../cli/flags.js'
+import {configFlags, stateDirFlag} from '../cli/flags.js'
+import {replayTransition, type ReplayResult} from '../cli/replay.js'
 import {parseDurationMs} from '../core/config/durations.js'
 import {ConfigError} from '../core/config/errors.js'
 import {
@@ -25,7 +26,7 @@ function advanceMs(text: string): number {
   return ms
 }
 
-export default class Simulate extends HactlCommand<ScheduleResult> {
+export default class Simulate extends HactlCommand<ScheduleResult | ReplayResult> {
   static override summary = 'Show what the policy engine would do: placement, Transition Summary and ordered actions (like crm_simulate).'
   static override description = 'With -f the state is the one saved in the file (status); with none, every declared node is online and quorate and nothing runs. On the live cluster it is the DC\'s view of the cluster. What-if flags change that state before the engine runs; nothing in the cluster changes.'
   static override examples = [
@@ -48,10 +49,18 @@ export default class Simulate extends HactlCommand<ScheduleResult> {
     advance: Flags.string({summary: 'Move the clock forward by DURATION (10s, 2min) after the other what-ifs: failure-timeout and the safety delay run out.'}),
     dot: Flags.boolean({summary: 'Print the action graph in Graphviz dot format.', exclusive: ['json']}),
     'save-state': Flags.string({summary: 'Write the configuration with the state after this transition to FILE.'}),
+    replay: Flags.integer({summary: 'Plan transition N of this node\'s history (hactl history) again from its saved input and show it is identical (exit 1 when not).', min: 1, exclusive: ['file', 'node-down', 'node-fail', 'node-up', 'standby', 'running', 'fail', 'no-quorum', 'advance', 'save-state', 'dot']}),
+    'state-dir': stateDirFlag,
   }
 
-  async run(): Promise<ScheduleResult> {
+  async run(): Promise<ScheduleResult | ReplayResult> {
     const {flags} = await this.parse(Simulate)
+    if (flags.replay !== undefined) {
+      const {result, text} = await replayTransition(flags['state-dir'], flags.replay)
+      this.say(text)
+      if (!result.identical) process.exitCode = 1
+      return result
+    }
     const config = await readForSimulation(flags)
     const whatIfs: WhatIf[] = [
       ...flags['node-up'].map((node): WhatIf => ({op: 'node-up', node})),

@@ -2,36 +2,50 @@ import {Flags} from '@oclif/core'
 import {HactlCommand} from '../cli/base-command.js'
 import {runDirFlag} from '../cli/flags.js'
 import {renderStatus} from '../cli/render-status.js'
-import {callDaemon} from '../client/client.js'
+import {statusAndConfig} from '../cli/status-fast.js'
 import type {ClusterStatus} from '../client/status.js'
 
 export default class Status extends HactlCommand<ClusterStatus> {
   static override summary = 'Show the cluster: DC, quorum, nodes, where every resource runs, failures and leftover constraints.'
-  static override description = 'Like crm_mon -1. Any node answers: a node in a quorate partition shows the DC\'s view; a node without quorum shows what it knows itself, and says so.'
-  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json', '<%= config.bin %> <%= command.id %> --watch']
+  static override description = `Like crm_mon -1. Any node answers: a node in a quorate partition shows the DC's view; a node without quorum shows what it knows itself, and says so.
+Cluster-wide states are shown at the top and in the warnings: "*** Resource management is DISABLED ***" with maintenance-mode=true, "(unmanaged)" after each resource that the cluster does not manage now (maintenance-mode, is-managed=false, its node in maintenance), fencing enabled without a fence device, and fencing disabled. Fence devices are listed on their own, never as started resources.
+--full adds node attributes and utilization, fail counts per node (the Migration Summary) and the inactive resources.
+On a pipe, --watch writes the whole status once and then only the lines that changed, each with its time (UTC); on a terminal it redraws the screen.
+Every call to the daemon gives up after 10 s (HACTL_TIMEOUT=SECONDS to change) with exit 3.`
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --full', '<%= config.bin %> <%= command.id %> --json', '<%= config.bin %> <%= command.id %> --watch']
   static override flags = {
     'run-dir': runDirFlag,
-    watch: Flags.boolean({summary: 'Redraw whenever the status changes (Ctrl-C to leave).'}),
+    full: Flags.boolean({summary: 'Also node attributes, fail counts per node and inactive resources (crm_mon -A -f -r).'}),
+    watch: Flags.boolean({summary: 'Redraw whenever the status changes (Ctrl-C to leave); plain changed lines on a pipe.'}),
   }
 
   async run(): Promise<ClusterStatus> {
     const {flags} = await this.parse(Status)
-    let status = await callDaemon(flags['run-dir'], 'status', {})
+    const json = this.jsonEnabled()
+    let {status, config} = await statusAndConfig(flags['run-dir'], json)
     if (status.balancers) status = await (await import('../cli/balancer-health.js')).withLocalBalancerHealth(status, flags['run-dir'])
-    if (!flags.watch || this.jsonEnabled()) {
-      this.say(renderStatus(status))
+    if (!flags.watch || json) {
+      this.say(renderStatus(status, {config, full: flags.full}))
       return status
     }
     let shown = ''
+    // On a pipe (a log, `| grep`): plain lines, the whole status once, then only the lines that change.
+    const {PlainFollower, clockTime} = await import('../cli/watch-lines.js')
+    const plain = process.stdout.isTTY ? undefined : new PlainFollower()
     for (;;) {
-      const text = renderStatus(status)
-      const key = text.replace(/^Last updated.*$/m, '')
-      if (key !== shown) {
-        process.stdout.write(`\x1b[2J\x1b[H${text}\n`)
-        shown = key
+      const text = renderStatus(status, {config, full: flags.full})
+      if (plain) {
+        const lines = plain.next(text, clockTime(status.generatedAt))
+        if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`)
+      } else {
+        const key = text.replace(/^\s*Last updated.*$/m, '')
+        if (key !== shown) {
+          process.stdout.write(`\x1b[2J\x1b[H${text}\n`)
+          shown = key
+        }
       }
       await new Promise((resolve) => setTimeout(resolve, 250))
-      status = await callDaemon(flags['run-dir'], 'status', {})
+      ;({status, config} = await statusAndConfig(flags['run-dir'], false))
     }
   }
 }

@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
-import {readdir, rm} from 'node:fs/promises'
+import {lstat, readdir, rm} from 'node:fs/promises'
 import {join} from 'node:path'
 import {HactlCommand} from '../cli/base-command.js'
-import {exists} from '../store/cluster-files.js'
 import {PACKAGE_ROOT} from './install.js'
+import {ADMIN_UNIT_DIR, VENDOR_UNIT_DIR} from '../install/unit.js'
 
 export interface UninstallResult {root: string, removed: string[]}
 
@@ -15,15 +15,16 @@ export default class Uninstall extends HactlCommand<UninstallResult> {
   async run(): Promise<UninstallResult> {
     const {flags} = await this.parse(Uninstall)
     const root = flags.root
-    const unitDir = join(root, 'etc/systemd/system')
-    const candidates = [join(unitDir, 'multi-user.target.wants/hactl.service'), join(unitDir, 'hactl.service')]
+    const candidates = [join(root, ADMIN_UNIT_DIR, 'multi-user.target.wants/hactl.service'), join(root, ADMIN_UNIT_DIR, 'hactl.service'), join(root, VENDOR_UNIT_DIR, 'hactl.service')]
     for (const page of await readdir(join(PACKAGE_ROOT, 'man'))) {
       const section = /\.(\d)$/.exec(page)?.[1]
       if (section) candidates.push(join(root, 'usr/share/man', `man${section}`, page))
     }
     const removed: string[] = []
     for (const path of candidates) {
-      if (!await exists(path).catch(() => true)) continue
+      // lstat: a dangling symlink is still ours to remove.
+      const present = await lstat(path).then(() => true, () => false)
+      if (!present) continue
       await rm(path, {force: true})
       removed.push(path)
     }

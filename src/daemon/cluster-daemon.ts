@@ -37,6 +37,7 @@ import {MembershipService, type ViewEvent} from './membership-service.js'
 import {PeerNetwork} from './peer-network.js'
 import {buildStatus} from './status-builder.js'
 import {StateStore, SyncValueFile} from './state-store.js'
+import {startObservability, type Observability} from './observability.js'
 
 /** Replication's tick (its options count in ticks) while it has work: retransmissions, a sync, writes. */
 const TICK_MS = 100
@@ -135,6 +136,7 @@ export class ClusterDaemon {
   /** Resolves when the daemon has shut down, whoever asked (a signal or `hactl cluster stop`). */
   readonly stopped = new Promise<void>((resolve) => { this.markStopped = resolve })
   private readonly started = Date.now()
+  private observability: Observability | undefined
 
   constructor(config: BootstrapConfig, private readonly options: DaemonOptions) {
     this.config = config
@@ -163,7 +165,11 @@ export class ClusterDaemon {
     validateResourceConfig(stored?.config ?? emptyConfig())
     this.replication = initialState(this.self.id, {record: stored, promisedTerm: this.termFile.read()})
     this.committed = stored?.config
-    this.executor = new Executor({env: {HA_RSCTMP: join(this.options.runDir, 'rsctmp')}})
+    this.executor = new Executor({
+      env: {HA_RSCTMP: join(this.options.runDir, 'rsctmp')},
+      // observability hook (issue 13): every agent result, for the operation-duration metrics
+      onResult: (r) => this.logger.log('debug', 'agent-op', {resource: r.resource, agent: r.agent, action: r.action, interval_ms: r.intervalMs, result: r.ocfResult ?? r.status, duration_ms: r.durationMs}),
+    })
     // The guard is up before anything can start here: a daemon that cannot reach
     // one does not start (its resources would not be dropped if it died).
     this.guard = new GuardLink({
@@ -204,11 +210,18 @@ export class ClusterDaemon {
       },
     }, this.logger)
     await this.control.start()
+    // observability hook (issue 13): metrics, alerts and transition history read the daemon through this
+    this.observability = await startObservability({
+      nodeName: this.self.name, bootstrap: this.config, stateDir: this.options.stateDir, now: () => Date.now(),
+      status: () => this.status(), config: () => this.committed, membership: () => this.membership?.snapshot(), lastDcStatus: () => this.dcStatus,
+      planInput: () => this.isActiveDc && this.orchestrator.config ? {config: this.orchestrator.config, nodes: Object.keys(this.orchestrator.nodes), state: clusterState(this.orchestrator), transition: this.orchestrator.transition} : undefined,
+    }, this.logger)
     this.membership = new MembershipService({
       config: this.config, nodeId: this.self.id, authkey: key,
       // Incarnations survive restarts (replay protection); a broken disk or invariant ends the daemon.
       stateDir: this.options.stateDir,
       onFatal: (reason, error) => exitFatal(reason, error, this.logger),
+      onStep: () => this.guard.feed(),
       log: (record) => {
         const {level, event, ...fields} = record as {level?: string, event?: string}
         this.logger.log((level as 'info') ?? 'info', event ?? 'membership', fields as Record<string, string>)
@@ -272,6 +285,8 @@ export class ClusterDaemon {
         return
       }
       const started = Date.now()
+      // Addresses first, in the guard (no agent fork); then the agents stop everything.
+      this.guard.strip()
       void this.lrm.stopAll('no quorum').then(() => {
         const took = Date.now() - started
         // Other nodes recover these resources once the budget has passed (policy/nodes.ts).
@@ -537,9 +552,13 @@ export class ClusterDaemon {
         this.stepOrchestrator({type: 'report', node, resources: message.resources, full})
         break
       }
-      case 'result':
+      case 'result': {
+        // observability hook (issue 13): a dispatched action's outcome, for alerts, metrics and history
+        const action = this.orchestrator.transition?.id === message.transitionId ? this.orchestrator.transition.actions.find((a) => a.id === message.actionId) : undefined
+        this.logger.log('info', 'action-result', {transition: message.transitionId, action: message.actionId, node, ok: message.ok, resource: action?.resource, op: action?.op, interval_ms: action?.intervalMs})
         this.stepOrchestrator({type: 'result', node, transitionId: message.transitionId, actionId: message.actionId, ok: message.ok, resources: message.resources})
         break
+      }
       case 'leave-request':
         this.stepOrchestrator({type: 'leave-request', node})
         break
@@ -750,6 +769,7 @@ export class ClusterDaemon {
     await this.peers?.stop()
     await this.control?.stop()
     await this.executor?.close()
+    await this.observability?.stop() // observability hook (issue 13)
     this.logger.log('notice', 'daemon-stopped', {node: this.self.name})
     this.markStopped()
   }

@@ -47,7 +47,11 @@ function parseReply(line: string): GuardToDaemon | null {
 export interface GuardLinkOptions {
   runDir: string
   leaseMs: number
-  /** The daemon feeds the guard this often (its heartbeat). */
+  /**
+   * The daemon feeds the guard at least this often (its heartbeat). feed() is
+   * called from the membership's steps; writes closer together than half of this
+   * are skipped, so a busy network costs no more than a quiet one.
+   */
   feedEveryMs: number
   logger: Logger
 }
@@ -58,7 +62,7 @@ export interface GuardLinkOptions {
  */
 export class GuardLink extends EventEmitter {
   private socket: Socket | undefined
-  private feedTimer: NodeJS.Timeout | undefined
+  private lastFeedMs = -Infinity
   private seq = 0
   private readonly acks = new Map<number, {resolve: () => void, reject: (error: Error) => void, timer: NodeJS.Timeout}>()
   private held: HeldInstance[] = []
@@ -135,7 +139,6 @@ export class GuardLink extends EventEmitter {
             welcomed = true
             clearTimeout(timer)
             this.socket = socket
-            this.startFeeding()
             for (const report of message.trips) this.onTripped(report)
             if (message.held.length > 0) this.options.logger.log('notice', 'guard-taken-over', {held: message.held})
             // What this daemon holds is what its probes find; until then the guard keeps what it had.
@@ -172,7 +175,6 @@ export class GuardLink extends EventEmitter {
 
   private onLost(): void {
     this.socket = undefined
-    clearInterval(this.feedTimer)
     for (const [seq, ack] of this.acks) {
       clearTimeout(ack.timer)
       ack.reject(new GuardUnavailableError('the connection to the resource guard was lost'))
@@ -184,14 +186,12 @@ export class GuardLink extends EventEmitter {
     void this.open().catch((error) => this.options.logger.log('crit', 'guard-reconnect-failed', {error: String((error as Error).message)}))
   }
 
-  private startFeeding(): void {
-    clearInterval(this.feedTimer)
-    this.feedTimer = setInterval(() => this.feed(), this.options.feedEveryMs)
-  }
-
-  /** Renews the lease; the daemon's heartbeat drives it, so a stalled daemon stops feeding. */
+  /** Renews the lease; the daemon's membership steps drive it, so a stalled daemon stops feeding. */
   feed(): void {
-    if (this.socket) this.write(this.socket, {t: 'feed'})
+    const now = performance.now()
+    if (!this.socket || now - this.lastFeedMs < this.options.feedEveryMs / 2) return
+    this.lastFeedMs = now
+    this.write(this.socket, {t: 'feed'})
   }
 
   /**
@@ -220,10 +220,18 @@ export class GuardLink extends EventEmitter {
     if (this.socket) this.write(this.socket, {t: 'drop', reason})
   }
 
+  /**
+   * Removes the held addresses at once (in the guard: no agent fork); the daemon
+   * then stops everything through the agents as usual. Used when quorum is lost,
+   * where every millisecond of the stop budget counts.
+   */
+  strip(): void {
+    if (this.socket) this.write(this.socket, {t: 'strip'})
+  }
+
   /** A clean shutdown: the daemon stopped what it held; the guard may exit. */
   async release(): Promise<void> {
     this.closing = true
-    clearInterval(this.feedTimer)
     const socket = this.socket
     this.socket = undefined
     if (!socket || socket.destroyed) return

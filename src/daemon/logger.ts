@@ -6,6 +6,9 @@ const PRIORITY: Record<Level, number> = {crit: 2, error: 3, warning: 4, notice: 
 
 export type Fields = Record<string, string | number | boolean | null | undefined | string[] | number[]>
 
+/** Receives every event logged through a logger and its children, whatever the level limit (metrics, alerts, history). */
+export type LogTap = (level: Level, event: string, fields: Fields) => void
+
 function value(v: Fields[string]): string {
   const text = Array.isArray(v) ? v.join(',') : String(v)
   return /^[A-Za-z0-9_.:\/@+,-]+$/.test(text) ? text : JSON.stringify(text)
@@ -14,18 +17,31 @@ function value(v: Fields[string]): string {
 export interface Logger {
   log(level: Level, event: string, fields?: Fields): void
   child(fields: Fields): Logger
+  /** Adds a tap; returns the function that removes it. A tap that throws is ignored. */
+  tap(listener: LogTap): () => void
 }
 
-export function createLogger(base: Fields = {}, write: (line: string) => void = (line) => process.stderr.write(line), minimum: Level = 'info'): Logger {
+export function createLogger(base: Fields = {}, write: (line: string) => void = (line) => process.stderr.write(line), minimum: Level = 'info', taps: Set<LogTap> = new Set()): Logger {
   const limit = PRIORITY[(process.env.HACTL_LOG_LEVEL as Level) ?? minimum] ?? PRIORITY.info
   return {
     log(level, event, fields = {}) {
+      for (const listener of taps) {
+        try {
+          listener(level, event, {...base, ...fields})
+        } catch {
+          // an observer never breaks the daemon
+        }
+      }
       if (PRIORITY[level] > limit) return
       const pairs = Object.entries({...base, ...fields}).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${value(v)}`)
       write(`<${PRIORITY[level]}>${level} ${event}${pairs.length ? ` ${pairs.join(' ')}` : ''}\n`)
     },
     child(fields) {
-      return createLogger({...base, ...fields}, write, minimum)
+      return createLogger({...base, ...fields}, write, minimum, taps)
+    },
+    tap(listener) {
+      taps.add(listener)
+      return () => { taps.delete(listener) }
     },
   }
 }

@@ -99,6 +99,12 @@ export interface MembershipServiceOptions {
    * reason's status (src/daemon/fatal.ts). The service is stopped if it returns.
    */
   onFatal?: (reason: FatalReason, error: unknown) => void
+  /**
+   * Called after every step of the machine (each heartbeat due and each packet; at
+   * least every half pause threshold): proof that this event loop runs, for the
+   * resource guard's feed, without a timer of its own.
+   */
+  onStep?: () => void
 }
 
 /** Drop reasons that say nothing suspicious (a second link, our own multicast, a datagram for another node): not logged. */
@@ -248,6 +254,7 @@ export class MembershipService extends EventEmitter {
       this.stepping = false
       this.arm()
     }
+    this.options.onStep?.()
   }
 
   /**

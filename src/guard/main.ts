@@ -69,6 +69,13 @@ function carryOut(output: GuardOutput): void {
     void tripping.then(() => shutdown('released'))
     return
   }
+  if (output.type === 'strip') {
+    const started = now()
+    void Promise.all(output.addresses.map(removeAddress)).then((removed) => {
+      log('notice', 'guard-strip', {addresses: removed.filter((ip) => ip !== null), duration_ms: Math.round(now() - started)})
+    })
+    return
+  }
   // Addresses go now, synchronously queued before anything else; stops follow.
   const started = now()
   log('crit', 'guard-trip', {cause: describeCause(output.cause), instances: output.stops.map((s) => s.id), addresses: output.addresses.map((a) => a.ip)})
@@ -187,6 +194,7 @@ function onConnection(socket: Socket): void {
           send(socket, {t: 'held', seq: message.seq})
           break
         case 'drop': step({type: 'drop', nowMs: now(), reason: message.reason}); break
+        case 'strip': step({type: 'strip', nowMs: now()}); break
         case 'release':
           greeted = false
           step({type: 'release', nowMs: now()})

@@ -104,6 +104,15 @@ describe('guard lease', () => {
     assert.equal(out[1].type, 'exit')
   })
 
+  it('strip removes the held addresses and keeps holding', () => {
+    let s = stepGuard(initialGuard(100), {type: 'hello', nowMs: 0, leaseMs: 100}).state
+    s = stepGuard(s, {type: 'hold', nowMs: 1, held: [instance('a', true), instance('bb', false)]}).state
+    const {state, outputs} = stepGuard(s, {type: 'strip', nowMs: 2})
+    assert.deepEqual(outputs, [{type: 'strip', addresses: [{ip: '10.0.0.1'}]}])
+    assert.deepEqual(state.held.map((h) => h.id), ['a', 'bb'])
+    assert.equal(nextDeadline(state), 102)
+  })
+
   it('nothing held: no deadline, no trip, whatever the silence', () => {
     const s = stepGuard(initialGuard(100), {type: 'hello', nowMs: 0, leaseMs: 100}).state
     assert.equal(nextDeadline(s), null)

@@ -3,6 +3,7 @@ import {EditCommand, type EditResult} from '../../cli/edit-command.js'
 import {readForSimulation} from '../../cli/config-target.js'
 import {timeoutFlag, waitFlag} from '../../cli/flags.js'
 import {resourceNameArg} from '../../cli/resource-add.js'
+import {movesAny} from '../../cli/resource-members.js'
 import {applyEdit} from '../../core/config/edits.js'
 import {schedule, stateOf} from '../../core/policy/index.js'
 
@@ -28,7 +29,8 @@ With -f the constraint stays in the file until 'hactl resource clear'.`
     const current = await readForSimulation(flags)
     const clear = {op: 'resource.clear' as const, id: args.name, node: args.node}
     const after = schedule(applyEdit(current, clear), stateOf(current))
-    const movesBack = after.transition.actions.some((a) => a.resource === args.name || a.resource?.startsWith(`${args.name}:`))
+    // A group's or a clone's actions name its members and instances (web, web:1), never the group or clone itself.
+    const movesBack = movesAny(current, args.name, after.transition.actions)
     if (movesBack) {
       const note = `kept constraint cli-prefer-${args.name}: without it ${args.name} would move away from ${args.node} again; remove it with 'hactl resource clear ${args.name}' when that is what you want`
       this.say(note)

@@ -49,4 +49,6 @@ export interface BootstrapConfig {
   nodes: BootstrapNode[]
   totem: Totem
   quorum: QuorumOptions
+  /** Monitoring: `address` of /metrics, HOST:PORT or "off" (default 127.0.0.1:9664). */
+  metrics?: {address?: string}
 }

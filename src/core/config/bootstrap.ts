@@ -2,6 +2,7 @@ import {ipVersion as isIP} from './ip.js'
 import type {BootstrapConfig, BootstrapNode, Crypto, QuorumOptions, Totem, Transport} from './bootstrap-types.js'
 import {ConfigError, show} from './errors.js'
 import {checkSchema} from './schema-check.js'
+import {parseListenAddress} from '../metrics/address.js'
 
 const LABEL = 'invalid cluster.json'
 
@@ -79,6 +80,12 @@ export const bootstrapSchema = {
         auto_tie_breaker: {type: 'boolean'},
       },
     },
+    // Monitoring (issue 13): where /metrics is served; see src/core/metrics/address.ts.
+    metrics: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {address: {type: 'string', maxLength: 64}},
+    },
   },
 } as const
 
@@ -113,6 +120,8 @@ export function validateBootstrap(document: unknown): BootstrapConfig {
   const q = config.quorum
   if (q.two_node && config.nodes.length !== 2) fail(`quorum.two_node is set but the cluster has ${config.nodes.length} nodes; it needs exactly 2`)
   if (q.two_node && q.auto_tie_breaker) fail('quorum.two_node and quorum.auto_tie_breaker cannot both be set')
+  const metrics = config.metrics?.address === undefined ? undefined : parseListenAddress(config.metrics.address)
+  if (metrics !== undefined && typeof metrics === 'object' && 'error' in metrics) fail(metrics.error)
   return config
 }
 

@@ -3,16 +3,20 @@
 // applies the very same edit to the replicated document. One code path.
 import {ConfigError, show} from './errors.js'
 import {formatScore, parseScore} from './scores.js'
+import {parseDurationMs} from './durations.js'
 import type {
   Clone, Constraint, Group, LocationRule, NameValues, NodeEntry, Operation, OrderAction, OrderKind, Primitive, ResourceConfig, ScoreText,
 } from './types.js'
 import {validateResourceConfig} from './validate.js'
+import {applyAlertEdit, type AlertEdit} from './alerts.js'
 
 export type ConfigEdit =
   | {op: 'resource.add', resource: Primitive, group?: string, before?: string, disabled?: boolean}
   | {op: 'resource.remove', id: string}
   | {op: 'resource.update', id: string, params: NameValues, operations?: Operation[]}
   | {op: 'resource.meta', id: string, meta: NameValues}
+  /** Removes the operations of that name (and, when given, that interval). */
+  | {op: 'resource.op.remove', id: string, name: string, interval?: string}
   | {op: 'resource.utilization', id: string, utilization: NameValues}
   | {op: 'resource.move', id: string, node: string}
   | {op: 'resource.ban', id: string, node: string}
@@ -32,6 +36,7 @@ export type ConfigEdit =
   | {op: 'property.set', properties: NameValues}
   | {op: 'property.unset', names: string[]}
   | {op: 'config.replace', config: ResourceConfig}
+  | AlertEdit
   /** Several edits applied as one change: one epoch, all or nothing. */
   | {op: 'batch', edits: ConfigEdit[]}
 
@@ -189,6 +194,17 @@ function edit(config: ResourceConfig, change: ConfigEdit): ResourceConfig {
       }
     }
     case 'resource.meta': return setMeta(config, change.id, change.meta)
+    case 'resource.op.remove': {
+      if (resourceKind(config, change.id) !== 'primitive') notFound('primitive resource', change.id)
+      const r = config.resources.find((x) => x.id === change.id)!
+      const sameInterval = (o: Operation) => change.interval === undefined || parseDurationMs(o.interval) === parseDurationMs(change.interval)
+      const kept = r.operations.filter((o) => !(o.name === change.name && sameInterval(o)))
+      if (kept.length === r.operations.length) {
+        const have = r.operations.map((o) => `${o.name} interval=${o.interval}`).join(', ') || 'none'
+        throw new ConfigError('not-found', `${show(change.id)} has no operation ${show(change.name)}${change.interval === undefined ? '' : ` with interval ${show(change.interval)}`} (operations: ${have})`)
+      }
+      return {...config, resources: config.resources.map((x) => x.id === change.id ? {...x, operations: kept} : x)}
+    }
     case 'resource.utilization': {
       if (resourceKind(config, change.id) !== 'primitive') notFound('primitive resource', change.id)
       return {...config, resources: config.resources.map((r) => r.id === change.id ? {...r, utilization: mergeValues(r.utilization, change.utilization)} : r)}
@@ -278,13 +294,16 @@ function edit(config: ResourceConfig, change: ConfigEdit): ResourceConfig {
     }
     case 'config.replace': return {...change.config, epoch: config.epoch}
     case 'batch': return change.edits.reduce(edit, config)
+    case 'alert.add':
+    case 'alert.remove': return applyAlertEdit(config, change)
   }
 }
 
 function mergeOperations(base: Operation[], changes: Operation[]): Operation[] {
   const out = [...base]
   for (const op of changes) {
-    const at = out.findIndex((o) => o.name === op.name && o.interval === op.interval)
+    // 0, 0s and 0ms are one interval.
+    const at = out.findIndex((o) => o.name === op.name && (o.interval === op.interval || (parseDurationMs(o.interval) ?? NaN) === parseDurationMs(op.interval)))
     if (at >= 0) out[at] = op
     else if (op.name === 'monitor' && out.some((o) => o.name === 'monitor')) {
       // pcs replaces the monitor when the interval changes; keep one recurring monitor per role.

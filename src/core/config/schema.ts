@@ -1,5 +1,6 @@
 // JSON Schema of the resource configuration. Structure only: the cross-references
 // (unknown resource, duplicate ids, …) are semantic checks in validate.ts.
+import {alertsSchema} from './alerts.js'
 
 const ID = {type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$'}
 const NAME_VALUES = {
@@ -125,5 +126,6 @@ export const resourceConfigSchema = {
       },
     },
     status: {type: 'object'},
+    alerts: alertsSchema,
   },
 } as const

@@ -2,6 +2,7 @@
 // document that is replicated across the cluster and mirrored by `-f FILE`.
 // Structural keys are camelCase; property and meta-attribute names are
 // Pacemaker's own (kebab-case) so that operators' habits carry over.
+import type {AlertEntry} from './alerts.js'
 
 /** A score as written by a person: an integer or ±INFINITY. */
 export type ScoreText = number | 'INFINITY' | '+INFINITY' | '-INFINITY'
@@ -115,4 +116,6 @@ export interface ResourceConfig {
    * Its shape belongs to the policy engine (src/core/policy), which validates it.
    */
   status?: Record<string, unknown>
+  /** Alert agents (issue 13); absent is none. */
+  alerts?: AlertEntry[]
 }

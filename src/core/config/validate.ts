@@ -1,3 +1,4 @@
+import {alertProblem} from './alerts.js'
 import {PROPERTIES, RESOURCE_META, type PropertySpec} from './defaults.js'
 import {balancerProblem} from '../balancer/config.js'
 import {parseDurationMs} from './durations.js'
@@ -149,5 +150,7 @@ export function validateResourceConfig(document: unknown): ResourceConfig {
   config.constraints.forEach((c, i) => checkConstraint(c, i, kinds, nodes))
   const balancer = balancerProblem(config)
   if (balancer) fail(balancer)
+  const alerts = alertProblem(config) // alerts (issue 13)
+  if (alerts !== undefined) fail(alerts)
   return config
 }

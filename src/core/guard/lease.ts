@@ -21,6 +21,8 @@
  *  4. `trip`: remove the listed VIP addresses at once, then run each instance's stop
  *     in the order given (reverse of registration: a group stops in reverse), then
  *     report what happened to the daemon, now or when one connects.
+ *     `strip`: remove the listed addresses at once; nothing else (the daemon, which
+ *     lost quorum, stops the instances through their agents itself).
  *  5. `exit`: the daemon released the guard cleanly and nothing is held; exit.
  *  6. A connection that closes without `release` is `disconnect` (the daemon died).
  *     A new daemon's `hello` takes the guard over; what is still held stays held
@@ -74,12 +76,15 @@ export type GuardEvent =
   | {type: 'feed', nowMs: number}
   | {type: 'hold', nowMs: number, held: HeldInstance[]}
   | {type: 'drop', nowMs: number, reason: string}
+  /** Remove the held addresses now and keep holding (the daemon stops the rest itself, e.g. on losing quorum). */
+  | {type: 'strip', nowMs: number}
   | {type: 'release', nowMs: number}
   | {type: 'disconnect', nowMs: number}
   | {type: 'tick', nowMs: number}
 
 export type GuardOutput =
   | {type: 'trip', cause: TripCause, addresses: HeldAddress[], stops: HeldInstance[]}
+  | {type: 'strip', addresses: HeldAddress[]}
   | {type: 'exit'}
 
 /** Bounds that keep a lease meaningful: shorter than one heartbeat is noise, longer than a minute is no guard. */
@@ -114,6 +119,11 @@ export function stepGuard(state: GuardState, event: GuardEvent): {state: GuardSt
     }
     case 'drop':
       return trip({...state, lastFeedMs: Math.max(state.lastFeedMs, event.nowMs)}, {kind: 'requested', reason: event.reason})
+    case 'strip': {
+      const addresses = state.held.flatMap((h) => h.address ? [h.address] : [])
+      const after = {...state, lastFeedMs: Math.max(state.lastFeedMs, event.nowMs)}
+      return {state: after, outputs: addresses.length > 0 ? [{type: 'strip', addresses}] : []}
+    }
     case 'release': {
       const after = {...state, connected: false}
       if (state.held.length === 0) return {state: after, outputs: [{type: 'exit'}]}

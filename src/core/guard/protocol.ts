@@ -13,6 +13,7 @@ export type DaemonToGuard =
   | {t: 'feed'}
   | {t: 'hold', seq: number, held: HeldInstance[]}
   | {t: 'drop', reason: string}
+  | {t: 'strip'}
   | {t: 'release'}
 
 /** What a trip did, as the daemon learns it (at once, or when it connects). */
@@ -94,6 +95,8 @@ export function parseGuardMessage(line: string): DaemonToGuard | null {
     }
     case 'drop':
       return isString(v.reason) ? {t: 'drop', reason: v.reason.slice(0, 200)} : null
+    case 'strip':
+      return {t: 'strip'}
     case 'release':
       return {t: 'release'}
     default:

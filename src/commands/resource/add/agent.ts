@@ -8,7 +8,7 @@ const AGENT = /^(ocf:[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+|lsb:[A-Za-z0-9_.@-]+|system
 
 export default class ResourceAddAgent extends EditCommand {
   static override summary = 'Add a resource run by any agent: ocf:PROVIDER:TYPE, lsb:NAME or systemd:UNIT; or a fence device, fence:AGENT.'
-  static override description = `Parameters are checked against the agent's meta-data when the agent is installed on this node.
+  static override description = `The agent must be installed on this node, and parameters and operations are checked against its meta-data (as pcs does); --force accepts them unchecked, e.g. for an agent installed on the cluster's nodes only.
 A fence device (fence:fence_ipmilan, fence:fence_virsh, …) is not placed on a node: the DC runs its agent, with Pacemaker's stdin protocol, to fence a node that left uncleanly when stonith-enabled=true. pcmk_host_list=NODE,... limits the nodes it fences; the agent is looked up in HACTL_FENCE_PATH, /usr/sbin and /usr/local/sbin.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> web-ip ocf:heartbeat:IPaddr2 ip=192.0.2.10 cidr_netmask=24',
@@ -31,7 +31,8 @@ A fence device (fence:fence_ipmilan, fence:fence_virsh, …) is not placed on a 
     const params = parsePairs((argv as string[]).slice(2), 'parameter')
     if (!args.agent.startsWith('fence:')) {
       const {checkAgentParams} = await import('../../../cli/agent-params.js')
-      await checkAgentParams(args.agent, params)
+      const {parseOperation} = await import('../../../cli/parse.js')
+      await checkAgentParams(args.agent, params, {force: flags.force, operations: (flags.op ?? []).map(parseOperation)})
     }
     // A fence device is not monitored on a node: no default operations.
     if (args.agent.startsWith('fence:')) return this.applyChange(flags, buildAddEdit(args.name, args.agent, params, flags, []), `added fence device ${args.name}`)
