@@ -301,6 +301,7 @@ export class MembershipService extends EventEmitter {
     exitFatal(reason, error, {
       log: (level, event, fields) => this.log({level, event, ...fields}),
       child: () => { throw new Error('unused') },
+      tap: () => () => {},
     })
   }
 
