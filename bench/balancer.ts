@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     const names = [1, 2, 3].map((n) => `n${n}=${cluster.net.addr(n)}`).join(',')
     for (const args of [
       ['property', 'set', 'resource-stickiness=100'],
-      ['resource', 'add', 'agent', 'web', 'ocf:lab:httpd', 'port=8080', `names=${names}`, '--op', `monitor interval=${MONITOR_INTERVAL} timeout=5s`, '--disabled'],
+      ['resource', 'add', 'agent', 'web', 'ocf:lab:httpd', 'port=8080', `names=${names}`, '--op', `monitor interval=${MONITOR_INTERVAL} timeout=5s`, '--disabled', '--force'],
       ['resource', 'clone', 'web'],
       ['resource', 'enable', 'web'],
       ['resource', 'add', 'balancer', 'lb', '--vip', `${VIP}/24`, '--port', '80', '--to', 'web-clone', '--target-port', '8080', '--check', 'http:/health',

@@ -75,7 +75,7 @@ export async function runActiveActiveDemo(say: Say): Promise<ActiveActiveResult>
     const names = [1, 2, 3].map((n) => `n${n}=${cluster.net.addr(n)}`).join(',')
     say('3. An HTTP server on every node (ocf:lab:httpd, answers with its node name), cloned; a balancer on a VIP in front of it')
     await run(['property', 'set', 'resource-stickiness=100'])
-    await run(['resource', 'add', 'agent', 'web', 'ocf:lab:httpd', 'port=8080', `names=${names}`, '--op', 'monitor interval=1s timeout=5s', '--disabled'])
+    await run(['resource', 'add', 'agent', 'web', 'ocf:lab:httpd', 'port=8080', `names=${names}`, '--op', 'monitor interval=1s timeout=5s', '--disabled', '--force'])
     await run(['resource', 'clone', 'web'])
     await run(['resource', 'enable', 'web'])
     await run(['resource', 'add', 'balancer', 'web-lb', '--vip', `${VIP}/24`, '--port', '80', '--to', 'web-clone', '--target-port', '8080',

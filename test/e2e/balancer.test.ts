@@ -114,7 +114,7 @@ describe('e2e: active-active balancer behind a VIP', function () {
 
     const names = [1, 2, 3].map((n) => `n${n}=${cluster.net.addr(n)}`).join(',')
     await cli(['property', 'set', 'resource-stickiness=100'])
-    await cli(['resource', 'add', 'agent', 'web', 'ocf:lab:httpd', 'port=8080', `names=${names}`, '--op', 'monitor interval=1s timeout=5s', '--disabled'])
+    await cli(['resource', 'add', 'agent', 'web', 'ocf:lab:httpd', 'port=8080', `names=${names}`, '--op', 'monitor interval=1s timeout=5s', '--disabled', '--force'])
     // Cloned before it starts: a primitive started and then cloned would hold the port while its first instance starts.
     await cli(['resource', 'clone', 'web'])
     await cli(['resource', 'enable', 'web'])
