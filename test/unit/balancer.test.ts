@@ -144,3 +144,22 @@ describe('balancer: connections per backend from conntrack', () => {
     assert.deepEqual(connectionsByBackend(text, '10.0.0.100', '80', 'udp'), {'10.0.0.2': {established: 1, total: 1}})
   })
 })
+
+describe('balancer: metrics', () => {
+  it('hactl_balancer_backend has one series per backend and state', async () => {
+    const {DaemonMetrics} = await import('../../src/daemon/metrics/registry.js')
+    const status = {
+      clusterName: 'c', dc: 'n1', quorate: true, viewId: 3, epoch: 1, source: 'dc' as const, localNode: 'n1', settled: true, warnings: [], generatedAt: 0, transition: null,
+      nodes: [{name: 'n1', id: 1, online: true, standby: false, maintenance: false, unclean: false}], resources: [], failures: [],
+      balancers: [{id: 'lb', clone: 'web-clone', vip: '10.0.0.100', port: '80', targetPort: '8080', method: 'rr', node: 'n1', applied: 'n1=10.0.0.1', reloading: true,
+        backends: [{node: 'n1', address: '10.0.0.1', state: 'active' as const}, {node: 'n2', address: '10.0.0.2', state: 'adding' as const}]}],
+    }
+    const metrics = new DaemonMetrics({
+      nodeName: 'n1', bootstrap: {nodes: [{id: 1, name: 'n1', addrs: ['10.0.0.1'], votes: 1}]} as never,
+      status: () => status, config: () => emptyConfig(), membership: () => undefined, lastDcStatus: () => status, now: () => 0,
+    })
+    const {body} = await metrics.render()
+    assert.match(body, /hactl_balancer_backend\{balancer="lb",backend="n1",state="active"\} 1/)
+    assert.match(body, /hactl_balancer_backend\{balancer="lb",backend="n2",state="adding"\} 1/)
+  })
+})
