@@ -112,6 +112,31 @@ describe('agents: ocf:hactl:balancer in network namespaces', function () {
     }
   })
 
+  it('weighted follows the weights exactly (numgen inc over a range map); random reaches both', async () => {
+    const count = async (n: number) => {
+      const r = await execa('ip', ['netns', 'exec', lb, process.execPath, '-e', `
+        const net = require('net'); const seen = {}; let left = ${n}
+        const one = () => { const s = net.connect(80, '${VIP}'); s.setEncoding('utf8')
+          s.on('data', (d) => { const k = d.trim(); seen[k] = (seen[k] || 0) + 1; s.destroy(); if (--left > 0) one(); else console.log(JSON.stringify(seen)) }); s.write('x\\n') }
+        one()`])
+      return JSON.parse(String(r.stdout)) as Record<string, number>
+    }
+    const base = {vip: VIP, port: '80', target_port: '8080', backends: 'b1=10.213.54.11,b2=10.213.55.12'}
+    assert.equal(await run('start', {...base, method: 'weighted', weights: 'b1=3'}), 0)
+    try {
+      assert.deepEqual(await count(40), {b1: 30, b2: 10})
+    } finally {
+      assert.equal(await run('stop', base), 0)
+    }
+    assert.equal(await run('start', {...base, method: 'random'}), 0)
+    try {
+      const seen = await count(40)
+      assert.ok(seen.b1! > 0 && seen.b2! > 0 && seen.b1! + seen.b2! === 40, JSON.stringify(seen))
+    } finally {
+      assert.equal(await run('stop', base), 0)
+    }
+  })
+
   it('refuses bad parameters with OCF_ERR_CONFIGURED', async () => {
     for (const bad of [{port: '0'}, {port: '80', vip: '10.1.2'}, {port: '80', method: 'lc'}, {port: '80', backends: 'b1=10.0.0.300'}, {port: '80', weights: 'b1=0'}, {port: '80', check: 'http:x'}]) {
       assert.equal(await run('validate-all', {vip: VIP, ...bad}), 6, JSON.stringify(bad))
