@@ -163,3 +163,25 @@ describe('balancer: metrics', () => {
     assert.match(body, /hactl_balancer_backend\{balancer="lb",backend="n2",state="adding"\} 1/)
   })
 })
+
+describe('balancer: a reload and the balancer\'s own actions never overlap', () => {
+  it('a stop of the balancer planned while its reload runs waits for the reload\'s result', () => {
+    const h = new Harness()
+    boot(h)
+    const lbNode = NODES.find((n) => h.state.nodes[n]!.resources.lb?.role === 'started')!
+    const other = NODES.find((n) => n !== lbNode)!
+    const instance = Object.keys(h.state.nodes[other]!.resources).find((id) => id.startsWith('web:'))!
+    // A backend fails: the reload goes out at once.
+    const out = h.step({type: 'report', node: other, resources: {[instance]: {role: 'failed', failCount: 1, failedOp: 'monitor'}}, full: false})
+    const reload = out.find((o) => o.type === 'dispatch' && o.transitionId === BALANCER_TRANSITION)
+    assert.ok(reload && reload.type === 'dispatch')
+    // While it runs, the balancer's node is put in standby: the group must move, but the stop waits.
+    const config = applyEdit(h.state.config!, {op: 'node.set', name: lbNode, standby: true})
+    const during = [...h.step({type: 'config', config}), ...h.run(out.filter((o) => o !== reload), (o) => o.type === 'dispatch' && o.action.resource !== 'lb')]
+    const stopLb = (list: OrchestratorOutput[]) => list.some((o) => o.type === 'dispatch' && o.action.resource === 'lb' && o.action.op === 'stop')
+    assert.equal(stopLb(during), false, 'no stop of the balancer while its reload runs')
+    const after = h.step({type: 'result', node: reload.node, transitionId: BALANCER_TRANSITION, actionId: reload.action.id, ok: true, resources: {lb: {role: 'started', failCount: 0}}})
+    const all = [...after, ...h.run(after.filter((o) => !(o.type === 'dispatch' && o.action.resource === 'lb')))]
+    assert.ok(stopLb(all) || stopLb(h.run(all)), 'the stop goes out once the reload answered')
+  })
+})

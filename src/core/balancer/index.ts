@@ -171,6 +171,15 @@ export function balancerResult(state: OrchestratorState, event: Extract<Orchestr
   return true
 }
 
+/**
+ * Hook in the dispatch of a transition's actions: an action of a balancer waits
+ * while its reload runs (a stop overtaking the reload on the node would make the
+ * reload find no table and fail the balancer). The reload's result releases it.
+ */
+export function reloadInFlight(state: OrchestratorState, resource: string | undefined): boolean {
+  return resource !== undefined && bookOf(state)?.inFlight[resource] !== undefined
+}
+
 /** Hook after every step: the reloads of balancers whose backends changed. */
 export function balancerReloads(state: OrchestratorState, out: OrchestratorOutput[]): void {
   let book = bookOf(state)

@@ -20,7 +20,7 @@ import type {Action} from '../policy/actions.js'
 import {schedule} from '../policy/schedule.js'
 import type {ClusterState, InstanceState, NodeState} from '../policy/state.js'
 import {summarize} from '../policy/summary.js'
-import {balancerReloads, balancerResult, balancerStartParams} from '../balancer/index.js'
+import {balancerReloads, balancerResult, balancerStartParams, reloadInFlight} from '../balancer/index.js'
 import type {NodeBook, NodeReport, OrchestratorEvent, OrchestratorOutput, OrchestratorState, TransitionBook} from './types.js'
 
 export * from './types.js'
@@ -274,6 +274,7 @@ function dispatchRunnable(state: OrchestratorState, transition: TransitionBook, 
     if (status[action.id] !== 'pending') continue
     if (!action.dependsOn.every((d) => status[d] === 'done' || status[d] === undefined)) continue
     if (action.op !== 'fence' && !state.nodes[action.node]?.online) continue
+    if (reloadInFlight(state, action.resource)) continue
     status[action.id] = 'dispatched'
     changed = true
     out.push(action.op === 'fence'
