@@ -1,12 +1,15 @@
 /**
- * `hactl daemon`: one per node. It wires the pure state machines — membership,
- * replication of the configuration, the DC's orchestration — to the world:
- * UDP heartbeats (MembershipService), authenticated TCP between daemons
- * (PeerNetwork), the disk (StateStore), agents (Executor via the LRM), fence
- * agents (Fencer) and the CLI (ControlServer). Every state machine is stepped
- * on this one event loop; their outputs are carried out right away.
+ * `hactl daemon`: one per node. Wiring only: the pure machines decide —
+ * membership (MembershipService), replication of the configuration
+ * (core/replication) and the node controller (core/controller, which holds the
+ * DC's orchestration) — and this shell carries out what they say: UDP heartbeats,
+ * authenticated TCP between daemons (PeerNetwork), the disk (StateStore), agents
+ * (the LRM over the Executor), fence agents (Fencer) and the CLI (ControlServer).
+ * Every machine is stepped on this one event loop on the monotonic clock; one
+ * timer (DeadlineScheduler) wakes whichever machine's deadline comes first.
  */
 import {networkInterfaces, hostname} from 'node:os'
+import {performance} from 'node:perf_hooks'
 import {join} from 'node:path'
 import {Executor} from '../agents/index.js'
 import {HactlError} from '../cli/errors.js'
@@ -19,22 +22,23 @@ import {parseDurationMs} from '../core/config/durations.js'
 import type {ConfigEdit} from '../core/config/edits.js'
 import type {ResourceConfig} from '../core/config/types.js'
 import {withBalancers} from '../core/balancer/index.js'
-import {clusterState, initialOrchestrator, stepOrchestrator, type NodeReport, type OrchestratorEvent, type OrchestratorOutput, type OrchestratorState} from '../core/orchestration/index.js'
-import type {Action} from '../core/policy/actions.js'
+import {CONTROLLER_DEFAULTS, initialController, isActiveDc, nextDeadline, stepController, type ControllerEvent, type ControllerOutput, type ControllerState, type PeerMessage, type PublishedStatus} from '../core/controller/index.js'
+import {clusterState} from '../core/orchestration/index.js'
 import type {ClusterState} from '../core/policy/state.js'
-import {NO_QUORUM_STOP_BUDGET_MS} from '../core/policy/nodes.js'
-import {initialState, isReady, positionOf, step as stepReplication, type Event as ReplicationEvent, type Message as ReplicationMessage, type ReplicationState, type StoredRecord, type WriteResult} from '../core/replication/index.js'
+import {initialState, isReady, positionOf, step as stepReplication, type Event as ReplicationEvent, type ReplicationState, type StoredRecord, type WriteResult} from '../core/replication/index.js'
 import {settleAfterToken} from '../core/membership/config.js'
 import {readAuthkey} from './authkey.js'
+import {systemClock, wallTimeOf, type MonotonicClock} from './clock.js'
 import {ControlServer} from './control-server.js'
 import {Fencer} from './fencer.js'
 import {exitFatal} from './fatal.js'
 import {GuardLink} from './guard-link.js'
 import {guardLeaseMs} from '../core/guard/index.js'
-import type {Logger} from './logger.js'
+import type {Fields, Logger} from './logger.js'
 import {LocalResourceManager} from './lrm.js'
 import {MembershipService, type ViewEvent} from './membership-service.js'
 import {PeerNetwork} from './peer-network.js'
+import {DeadlineScheduler} from './scheduler.js'
 import {buildStatus} from './status-builder.js'
 import {StateStore, SyncValueFile} from './state-store.js'
 import {startObservability, type Observability} from './observability.js'
@@ -49,23 +53,6 @@ const TICK_MS = 100
  * event brings the 100 ms tick back at once.
  */
 const QUIET_TICK_MS = 1_000
-const STATUS_THROTTLE_MS = 50
-/** The DC republishes its status this often even when nothing changed (a member may have missed one). */
-const STATUS_REFRESH_MS = 1_000
-const WRITE_RETRY_MS = 1000
-const REPORT_RETRY_MS = 1000
-
-type ToNode =
-  | {t: 'report-request'}
-  | {t: 'action', transitionId: number, action: Action}
-  | {t: 'leave-granted'}
-  | {t: 'cleanup', resource: string}
-  | {t: 'status', status: ClusterStatus, state: ClusterState}
-type ToDc =
-  | {t: 'report', full: boolean, epoch: number, resources: NodeReport}
-  | {t: 'result', transitionId: number, actionId: string, ok: boolean, resources: NodeReport}
-  | {t: 'leave-request'}
-type PeerMessage = {ch: 'repl', m: ReplicationMessage} | {ch: 'dc', viewId: number, m: ToNode} | {ch: 'node', m: ToDc}
 
 export interface DaemonOptions {
   configDir: string
@@ -74,6 +61,8 @@ export interface DaemonOptions {
   /** This node's name; found from the local addresses, then the host name, when absent. */
   nodeName?: string
   logger: Logger
+  /** The monotonic clock every timing decision is taken on (default: the process's). */
+  clock?: MonotonicClock
 }
 
 /** Corosync finds its node by the local addresses; so does hactl, then by host name. */
@@ -97,11 +86,18 @@ export function twoNodeFenceDelayMs(config: BootstrapConfig, selfId: number): nu
   return selfId === Math.min(...config.nodes.map((n) => n.id)) ? 0 : 5_000
 }
 
+/** How long a stopping node waits for the DC to move its resources away: twice the longest stop timeout, at least 5 s. */
+export function leaveBudgetMs(config: ResourceConfig | undefined): number {
+  return Math.max(5_000, ...((config?.resources ?? []).map((r) => (parseDurationMs(r.operations.find((o) => o.name === 'stop')?.timeout ?? '') ?? 20_000) * 2)))
+}
+
 export class ClusterDaemon {
   private readonly config: BootstrapConfig
   private readonly self: BootstrapNode
   private readonly names: Map<number, string>
   private readonly ids: Map<string, number>
+  private readonly clock: MonotonicClock
+  private readonly scheduler: DeadlineScheduler
   private membership!: MembershipService
   private peers!: PeerNetwork
   private control!: ControlServer
@@ -112,41 +108,38 @@ export class ClusterDaemon {
   private store: StateStore<StoredRecord>
   private readonly termFile: SyncValueFile
   private replication!: ReplicationState
-  private orchestrator: OrchestratorState
+  private controller: ControllerState
   private view: ViewEvent | undefined
-  private committed: ResourceConfig | undefined
-  private dcReady = false
-  private tickTimer: NodeJS.Timeout | undefined
-  private reportRetryTimer: NodeJS.Timeout | undefined
-  private tickAt = Infinity
-  private timersOff = false
   private replicationActiveAt = 0
-  private recheckTimer: NodeJS.Timeout | undefined
-  private recheckAt: number | null = null
-  private statusRefreshTimer: NodeJS.Timeout | undefined
-  private nextRequest = 1
+  private nextClient = 1
   private readonly writes = new Map<string, (result: WriteResult) => void>()
   private dcStatus: ClusterStatus | undefined
   private dcState: ClusterState | undefined
-  private statusTimer: NodeJS.Timeout | undefined
-  private leaving: {resolve: () => void} | undefined
-  private noQuorumTimer: NodeJS.Timeout | undefined
-  private stopping = false
+  private readonly settleWaiters = new Set<{epoch: number, deadlineMs: number, resolve: () => void}>()
+  private closing = false
   private markStopped!: () => void
   /** Resolves when the daemon has shut down, whoever asked (a signal or `hactl cluster stop`). */
   readonly stopped = new Promise<void>((resolve) => { this.markStopped = resolve })
-  private readonly started = Date.now()
   private observability: Observability | undefined
 
   constructor(config: BootstrapConfig, private readonly options: DaemonOptions) {
     this.config = config
+    this.clock = options.clock ?? systemClock
+    this.scheduler = new DeadlineScheduler(this.clock)
     this.self = findLocalNode(config, options.nodeName)
     this.names = new Map(config.nodes.map((n) => [n.id, n.name]))
     this.ids = new Map(config.nodes.map((n) => [n.name, n.id]))
     this.store = new StateStore<StoredRecord>(options.stateDir)
     this.termFile = new SyncValueFile(options.stateDir, 'term')
-    this.orchestrator = withBalancers(initialOrchestrator(config.nodes.map((n) => n.name), config.totem.token, config.totem.token + settleAfterToken(config.totem.heartbeat)),
-      Object.fromEntries(config.nodes.map((n) => [n.name, n.addrs[0]])))
+    this.controller = initialController({
+      ...CONTROLLER_DEFAULTS,
+      selfId: this.self.id, nodes: config.nodes.map((n) => ({id: n.id, name: n.name, votes: n.votes})),
+      tokenMs: config.totem.token, heartbeatMs: config.totem.heartbeat, evictAfterMs: config.totem.token + settleAfterToken(config.totem.heartbeat),
+      fenceDelayMs: twoNodeFenceDelayMs(config, this.self.id),
+      requestIdPrefix: `${this.self.id}-${this.clock.wallNow()}`,
+    }, this.clock.now())
+    // The DC's balancer hook (src/core/balancer) needs every node's address.
+    this.controller = {...this.controller, orchestrator: withBalancers(this.controller.orchestrator, Object.fromEntries(config.nodes.map((n) => [n.name, n.addrs[0]!])))}
   }
 
   get logger(): Logger {
@@ -164,7 +157,6 @@ export class ClusterDaemon {
     // stall the event loop long enough to look like a pause to the membership.
     validateResourceConfig(stored?.config ?? emptyConfig())
     this.replication = initialState(this.self.id, {record: stored, promisedTerm: this.termFile.read()})
-    this.committed = stored?.config
     this.executor = new Executor({
       env: {HA_RSCTMP: join(this.options.runDir, 'rsctmp')},
       // observability hook (issue 13): every agent result, for the operation-duration metrics
@@ -178,26 +170,26 @@ export class ClusterDaemon {
     })
     await this.guard.open()
     this.lrm = new LocalResourceManager(this.executor, this.logger, {
-      now: () => Date.now(),
-      onReport: (update) => this.sendToDc({t: 'report', full: false, epoch: this.committed?.epoch ?? 0, resources: update}),
+      now: () => this.clock.now(),
+      onReport: (update) => this.step({type: 'local-report', nowMs: this.clock.now(), full: false, epoch: this.controller.config?.epoch ?? 0, resources: update}),
       onHoldings: (held) => this.guard.hold(held),
     })
     this.guard.on('tripped', (report: {instances: string[]}) => {
       void this.lrm.guardStopped(report.instances).then((update) => {
-        if (Object.keys(update).length > 0) this.sendToDc({t: 'report', full: false, epoch: this.committed?.epoch ?? 0, resources: update})
+        if (Object.keys(update).length > 0) this.step({type: 'local-report', nowMs: this.clock.now(), full: false, epoch: this.controller.config?.epoch ?? 0, resources: update})
       })
     })
-    if (this.committed) this.lrm.setConfig(this.committed)
+    if (stored?.config) this.step({type: 'committed', nowMs: this.clock.now(), config: stored.config})
     this.fencer = new Fencer(this.logger)
     this.peers = new PeerNetwork({
       self: {id: this.self.id, host: this.self.addrs[0], port: this.config.port + 1},
       peers: this.config.nodes.filter((n) => n.id !== this.self.id).map((n) => ({id: n.id, host: n.addrs[0], port: this.config.port + 1})),
       clusterId: this.config.cluster_id, key, logger: this.logger,
     })
-    this.peers.on('message', (from, message) => this.onPeerMessage(from, message as PeerMessage))
+    this.peers.on('message', (from, message) => this.step({type: 'peer', nowMs: this.clock.now(), from, message}))
     await this.peers.start()
     this.control = new ControlServer(socketPath(this.options.runDir), {
-      'config.get': async () => this.committed ?? this.replication.record.config,
+      'config.get': async () => this.controller.config ?? this.replication.record.config,
       'config.edit': async ({edit, ifEpoch}) => this.write(edit, ifEpoch),
       'status': async () => this.status(),
       'cluster.state': async () => this.clusterState(),
@@ -212,9 +204,13 @@ export class ClusterDaemon {
     await this.control.start()
     // observability hook (issue 13): metrics, alerts and transition history read the daemon through this
     this.observability = await startObservability({
-      nodeName: this.self.name, bootstrap: this.config, stateDir: this.options.stateDir, now: () => Date.now(),
-      status: () => this.status(), config: () => this.committed, membership: () => this.membership?.snapshot(), lastDcStatus: () => this.dcStatus,
-      planInput: () => this.isActiveDc && this.orchestrator.config ? {config: this.orchestrator.config, nodes: Object.keys(this.orchestrator.nodes), state: clusterState(this.orchestrator), transition: this.orchestrator.transition} : undefined,
+      // The monotonic clock: failover durations are measured against the orchestrator's lostAtMs.
+      nodeName: this.self.name, bootstrap: this.config, stateDir: this.options.stateDir, now: () => this.clock.now(),
+      status: () => this.status(), config: () => this.controller.config, membership: () => this.membership?.snapshot(), lastDcStatus: () => this.dcStatus,
+      planInput: () => {
+        const o = this.controller.orchestrator
+        return isActiveDc(this.controller) && o.config ? {config: o.config, nodes: Object.keys(o.nodes), state: clusterState(o), transition: o.transition} : undefined
+      },
     }, this.logger)
     this.membership = new MembershipService({
       config: this.config, nodeId: this.self.id, authkey: key,
@@ -229,18 +225,116 @@ export class ClusterDaemon {
     })
     this.membership.on('view', (view: ViewEvent) => this.onView(view))
     await this.membership.start()
-    this.replicationActiveAt = Date.now()
-    this.armTick()
-    this.statusRefreshTimer = setInterval(() => {
-      if (this.isActiveDc) this.publishStatusSoon()
-    }, STATUS_REFRESH_MS)
-    this.logger.log('notice', 'daemon-started', {node: this.self.name, id: this.self.id, cluster: this.config.cluster_name, epoch: this.committed?.epoch ?? 0})
+    this.replicationActiveAt = this.clock.now()
+    this.armReplicationTick()
+    this.logger.log('notice', 'daemon-started', {node: this.self.name, id: this.self.id, cluster: this.config.cluster_name, epoch: this.controller.config?.epoch ?? 0})
+  }
+
+  // ---- the controller ----
+
+  /**
+   * What the controller's no-quorum wait looks at: the peers with a fresh link, and
+   * the fresh links each of them reports. MembershipService does not expose the
+   * latter (its own module, another change): read from its machine, and without it
+   * the controller never waits a non-quorate view out (safe, less available).
+   */
+  private reachability(): {reachable: number[], peerFresh?: Record<number, number[]>} {
+    if (!this.membership) return {reachable: []}
+    const reachable = this.membership.snapshot().reachable
+    const machine = (this.membership as unknown as {machine?: {peerFreshIds?: (now: number) => Record<number, number[]>}}).machine
+    return {reachable, peerFresh: machine?.peerFreshIds?.(performance.now())}
+  }
+
+  private step(event: ControllerEvent): void {
+    if (this.closing) return
+    // Step the membership first: woken after a stall (SIGSTOP, a long GC), this node
+    // must learn that its view is gone before it acts on anything that was queued
+    // (the whole-cluster simulator found a paused DC starting a resource on resume).
+    if (event.type !== 'view' && this.membership) this.membership.view()
+    const {state, outputs} = stepController(this.controller, event)
+    this.controller = state
+    for (const output of outputs) this.carryOut(output)
+    this.scheduler.set('controller', nextDeadline(this.controller), () => this.step({type: 'tick', nowMs: this.clock.now(), ...this.reachability()}))
+    this.checkSettleWaiters()
+  }
+
+  private carryOut(output: ControllerOutput): void {
+    switch (output.type) {
+      case 'send':
+        this.peers.send(output.to, output.message)
+        break
+      case 'replication-message':
+        this.stepReplication({type: 'message', from: output.from, message: output.message})
+        break
+      case 'replicate':
+        this.stepReplication({type: 'clientWrite', requestId: output.requestId, edit: output.edit, ifEpoch: output.ifEpoch})
+        break
+      case 'write-done':
+        this.writes.get(output.clientId)?.(output.result)
+        this.writes.delete(output.clientId)
+        break
+      case 'lrm-config':
+        this.lrm.setConfig(output.config)
+        break
+      case 'lrm-execute': {
+        const {transitionId, action} = output
+        void this.lrm.execute(action).then(({ok, resources}) => this.step({type: 'action-done', nowMs: this.clock.now(), transitionId, actionId: action.id, ok, resources}))
+        break
+      }
+      case 'lrm-full-report':
+        void (async () => {
+          await this.lrm.idle()
+          const epoch = this.controller.config?.epoch ?? 0
+          const resources = await this.lrm.probe()
+          this.step({type: 'local-report', nowMs: this.clock.now(), full: true, epoch, resources})
+        })()
+        break
+      case 'lrm-cleanup':
+        void this.lrm.cleanup(output.resource).then(() => this.step({type: 'cleanup-done', nowMs: this.clock.now()}))
+        break
+      case 'lrm-stop-all': {
+        const started = this.clock.now()
+        const reason = output.reason
+        // Lost quorum: the addresses go first, in the guard (no agent fork); then the agents stop everything.
+        if (reason === 'no quorum') this.guard.strip()
+        void this.lrm.stopAll(reason).then(() => this.step({type: 'stopped-all', nowMs: this.clock.now(), reason, durationMs: this.clock.now() - started, active: this.lrm.activeInstances()}))
+        break
+      }
+      case 'fence':
+        void this.fence(output.node, output.transitionId, output.actionId)
+        break
+      case 'publish-status': {
+        const status = this.buildStatus('dc')
+        const state = clusterState(this.controller.orchestrator)
+        this.dcStatus = status
+        this.dcState = state
+        const message: PeerMessage = {v: 1, ch: 'dc', viewId: this.view?.viewId ?? 0, m: {t: 'status', status: status as unknown as PublishedStatus, state}}
+        this.peers.sendMany(output.to, message)
+        break
+      }
+      case 'dc-status':
+        this.dcStatus = output.status as unknown as ClusterStatus
+        this.dcState = output.state
+        break
+      case 'leave-membership':
+        void this.close()
+        break
+      case 'log':
+        this.logger.log(output.level, output.event, output.fields as Fields)
+        break
+    }
+  }
+
+  private async fence(node: string, transitionId: number, actionId: string): Promise<void> {
+    const config = this.controller.config
+    const timeoutMs = parseDurationMs(config ? propertyValue(config, 'stonith-timeout') : '60s') ?? 60_000
+    const ok = config ? await this.fencer.fence(config, node, timeoutMs) : false
+    this.step({type: 'fence-result', nowMs: this.clock.now(), node, transitionId, actionId, ok})
   }
 
   // ---- membership ----
 
   private onView(view: ViewEvent): void {
-    const previous = this.view
     this.view = view
     this.logger.log('notice', 'view', {
       view: view.viewId, phase: view.phase, quorate: view.quorate, dc: view.dc === null ? null : this.names.get(view.dc),
@@ -248,8 +342,6 @@ export class ClusterDaemon {
       joined: view.joined.map((id) => this.names.get(id) ?? String(id)), left: view.left.map((id) => this.names.get(id) ?? String(id)),
     })
     for (const id of [...view.left, ...view.joined]) if (id !== this.self.id) this.peers.reset(id)
-    if (previous?.dc === this.self.id && view.dc !== this.self.id) this.dcReady = false
-    if (view.viewId !== previous?.viewId) this.dcReady = false
     this.stepReplication({
       type: 'view',
       view: {
@@ -257,62 +349,23 @@ export class ClusterDaemon {
         expectedVotes: view.expectedVotes, votes: Object.fromEntries(this.config.nodes.map((n) => [n.id, n.votes])),
       },
     })
-    this.stepOrchestrator({
-      type: 'view', nowMs: Date.now(), viewId: view.viewId, members: view.members.map((m) => m.name), quorate: view.quorate,
-      active: this.dcReady && view.quorate && view.dc === this.self.id,
+    this.step({
+      type: 'view', nowMs: this.clock.now(), ...this.reachability(),
+      view: {viewId: view.viewId, quorate: view.quorate, dc: view.dc, members: view.members.map((m) => m.id), expectedVotes: view.expectedVotes},
     })
-    this.applyNoQuorumPolicy(view)
-    this.publishStatusSoon()
-  }
-
-  /**
-   * A node that cannot be in the quorate partition stops its resources at once
-   * (no-quorum-policy=stop). A non-quorate view while a change is agreed, with a
-   * majority still reachable, is a transient: it gets up to one token timeout to
-   * settle, and reachability is looked at again every heartbeat meanwhile, so a
-   * majority that goes away is noticed as soon as the link does.
-   */
-  private applyNoQuorumPolicy(view: ViewEvent): void {
-    clearTimeout(this.noQuorumTimer)
-    if (view.quorate) return
-    const policy = propertyValue(this.committed ?? this.replication.record.config, 'no-quorum-policy')
-    if (policy !== 'stop') return
-    const giveUpAt = Date.now() + this.config.totem.token
-    const check = () => {
-      if (this.view?.quorate || this.stopping) return
-      if (this.majorityReachable(view.expectedVotes) && Date.now() < giveUpAt) {
-        this.noQuorumTimer = setTimeout(check, this.config.totem.heartbeat)
-        return
-      }
-      const started = Date.now()
-      // Addresses first, in the guard (no agent fork); then the agents stop everything.
-      this.guard.strip()
-      void this.lrm.stopAll('no quorum').then(() => {
-        const took = Date.now() - started
-        // Other nodes recover these resources once the budget has passed (policy/nodes.ts).
-        this.logger.log(took > NO_QUORUM_STOP_BUDGET_MS ? 'crit' : 'notice', 'no-quorum-stop-done', {duration_ms: took, budget_ms: NO_QUORUM_STOP_BUDGET_MS})
-      })
-    }
-    check()
-  }
-
-  private majorityReachable(expectedVotes: number): boolean {
-    const reachable = new Set(this.membership.snapshot().reachable)
-    reachable.add(this.self.id)
-    const votes = this.config.nodes.filter((n) => reachable.has(n.id)).reduce((sum, n) => sum + n.votes, 0)
-    return votes * 2 > expectedVotes
   }
 
   // ---- replication ----
 
   private stepReplication(event: ReplicationEvent): void {
+    if (this.closing) return
     const {state, outputs} = stepReplication(this.replication, event)
     this.replication = state
     this.noteReplicationActivity(event, outputs)
     for (const output of outputs) {
       switch (output.type) {
         case 'send':
-          this.peers.send(output.to, {ch: 'repl', m: output.message} satisfies PeerMessage)
+          this.peers.send(output.to, {v: 1, ch: 'repl', m: output.message} satisfies PeerMessage)
           break
         case 'persist': {
           const record = output.record
@@ -323,24 +376,13 @@ export class ClusterDaemon {
           break
         }
         case 'reply':
-          this.writes.get(output.requestId)?.(output.result)
-          this.writes.delete(output.requestId)
+          this.step({type: 'write-reply', nowMs: this.clock.now(), requestId: output.requestId, result: output.result})
           break
         case 'configChanged':
-          this.onCommitted(output.config)
+          this.step({type: 'committed', nowMs: this.clock.now(), config: output.config})
           break
         case 'ready':
-          this.onCommitted(output.config)
-          if (this.view?.viewId === output.viewId && this.view.dc === this.self.id) {
-            this.dcReady = true
-            this.logger.log('notice', 'dc-ready', {view: output.viewId, epoch: output.config.epoch})
-            this.seedFromLastStatus()
-            this.declareClusterNodes(output.config)
-            this.stepOrchestrator({
-              type: 'view', nowMs: Date.now(), viewId: this.view.viewId, members: this.view.members.map((m) => m.name),
-              quorate: this.view.quorate, active: true,
-            })
-          }
+          this.step({type: 'ready', nowMs: this.clock.now(), viewId: output.viewId, config: output.config})
           break
         case 'persistTerm':
           // Must be durable before any later output is carried out (a promise, like raft's HardState).
@@ -354,300 +396,57 @@ export class ClusterDaemon {
     }
   }
 
-  /**
-   * The nodes of cluster.json are the cluster's nodes: the DC declares any that the
-   * replicated configuration lacks, as Pacemaker fills the CIB's nodes section.
-   */
-  private declareClusterNodes(config: ResourceConfig): void {
-    const declared = new Set(config.nodes.map((n) => n.name))
-    const missing = this.config.nodes.map((n) => n.name).filter((name) => !declared.has(name))
-    if (missing.length === 0) return
-    this.write({op: 'batch', edits: missing.map((name) => ({op: 'node.add', name}))}).then(
-      () => this.logger.log('info', 'nodes-declared', {nodes: missing}),
-      (error) => this.logger.log('warning', 'nodes-not-declared', {nodes: missing, error: String((error as Error).message)}),
-    )
+  /** Replication ticks every TICK_MS while busy, every QUIET_TICK_MS once quiet. */
+  private armReplicationTick(): void {
+    const r = this.replication
+    const now = this.clock.now()
+    const quietAfterMs = 2 * r.options.retransmitTicksMax * TICK_MS
+    const quiet = now - this.replicationActiveAt >= quietAfterMs && r.forwarded.length === 0 && (r.dc === undefined || isReady(r))
+    this.scheduler.set('replication', now + (quiet ? QUIET_TICK_MS : TICK_MS), () => {
+      this.stepReplication({type: 'tick'})
+      this.armReplicationTick()
+    })
   }
 
-  /** A new DC holds what the previous DC's last status showed on nodes that are now gone. */
-  private seedFromLastStatus(): void {
-    const last = this.dcStatus
-    if (!last) return
-    const members = new Set(this.view?.members.map((m) => m.name))
-    const nodes: Record<string, NodeReport> = {}
-    for (const resource of last.resources) {
-      for (const node of resource.nodes) {
-        if (members.has(node)) continue
-        nodes[node] ??= {}
-        nodes[node][resource.id] = {role: resource.role === 'failed' ? 'failed' : 'started', failCount: 0}
-      }
-    }
-    for (const node of last.nodes) if (node.unclean && !members.has(node.name)) nodes[node.name] ??= {}
-    this.stepOrchestrator({type: 'seed', nowMs: Date.now(), nodes})
+  /** Anything but a tick, or a tick that did more than resend commit notices, keeps replication busy. */
+  private noteReplicationActivity(event: ReplicationEvent, outputs: ReadonlyArray<{type: string, message?: {type: string}}>): void {
+    const busy = event.type !== 'tick' || outputs.some((o) => o.type !== 'send' || o.message?.type !== 'commit')
+    if (!busy) return
+    const wasQuiet = this.clock.now() - this.replicationActiveAt >= 2 * this.replication.options.retransmitTicksMax * TICK_MS
+    this.replicationActiveAt = this.clock.now()
+    if (wasQuiet && event.type !== 'tick') this.armReplicationTick()
   }
 
-  private onCommitted(config: ResourceConfig): void {
-    if (this.committed && config.epoch === this.committed.epoch && this.committed === config) return
-    this.committed = config
-    this.lrm.setConfig(config)
-    this.stepOrchestrator({type: 'config', config})
-    // Probe what is new here and tell the DC, so it never plans on an older probe.
-    void this.sendFullReport()
-    this.publishStatusSoon()
-  }
+  // ---- writes, cleanup, restart (the CLI's requests) ----
 
-  /**
-   * A client's write. A refusal that surely changed nothing (not-applied) during a
-   * membership change — no quorum, busy, DC changed — is retried for up to one
-   * second, since such changes last tens of milliseconds; a write whose outcome is
-   * unknown is never retried blindly.
-   */
   private async write(edit: ConfigEdit, ifEpoch?: number): Promise<ResourceConfig> {
-    const deadline = Date.now() + WRITE_RETRY_MS
-    for (;;) {
-      const result = await this.writeOnce(edit, ifEpoch)
-      if (result.ok) return result.config
-      const {code, message, outcome} = result.error
-      const transient = outcome === 'not-applied' && (code === 'no-quorum' || code === 'busy' || code === 'dc-changed')
-      if (transient && Date.now() < deadline && !this.stopping) {
-        await new Promise((resolve) => setTimeout(resolve, 50))
-        continue
-      }
-      const exitCode = code === 'no-quorum' ? 3 : code === 'invalid-config' ? 2 : 1
-      throw new HactlError(code === 'invalid-config' ? result.error.reason ?? code : code, message, exitCode)
-    }
-  }
-
-  private writeOnce(edit: ConfigEdit, ifEpoch?: number): Promise<WriteResult> {
-    const requestId = `${this.self.id}-${this.started}-${this.nextRequest++}`
-    return new Promise((resolve) => {
-      this.writes.set(requestId, resolve)
-      this.stepReplication({type: 'clientWrite', requestId, edit, ifEpoch})
+    const clientId = `c${this.nextClient++}`
+    const result = await new Promise<WriteResult>((resolve) => {
+      this.writes.set(clientId, resolve)
+      this.step({type: 'client-write', nowMs: this.clock.now(), clientId, edit, ifEpoch})
     })
-  }
-
-  // ---- orchestration (on the DC) ----
-
-  private stepOrchestrator(event: OrchestratorEvent): void {
-    // The orchestrator's clock moves with its events; without a periodic tick,
-    // one comes first so that every plan is made at the current time.
-    if (!('nowMs' in event)) this.tickOrchestrator()
-    const {state, outputs} = stepOrchestrator(this.orchestrator, event)
-    this.orchestrator = state
-    this.carryOutOrchestrator(outputs)
-  }
-
-  private carryOutOrchestrator(outputs: OrchestratorOutput[]): void {
-    this.armRecheck()
-    this.armReportRetry()
-    for (const output of outputs) {
-      switch (output.type) {
-        case 'request-report':
-          for (const node of output.nodes) this.sendToNode(node, {t: 'report-request'})
-          break
-        case 'dispatch':
-          this.logger.log('info', 'dispatch', {transition: output.transitionId, action: output.action.id, node: output.node, reason: output.action.reason})
-          this.sendToNode(output.node, {t: 'action', transitionId: output.transitionId, action: output.action})
-          break
-        case 'fence':
-          void this.fence(output.node, output.transitionId, output.actionId)
-          break
-        case 'leave-granted':
-          this.sendToNode(output.node, {t: 'leave-granted'})
-          break
-        case 'cleanup':
-          for (const node of output.nodes) this.sendToNode(node, {t: 'cleanup', resource: output.resource})
-          break
-        case 'transition':
-          this.logger.log('notice', 'transition', {id: output.id, actions: output.actions, summary: output.summary.join('; ')})
-          break
-        case 'settled':
-          this.logger.log('info', 'transition-complete', {id: output.id})
-          break
-      }
-    }
-    this.publishStatusSoon()
-  }
-
-  private async fence(node: string, transitionId: number, actionId: string): Promise<void> {
-    const config = this.committed
-    const timeoutMs = parseDurationMs(config ? propertyValue(config, 'stonith-timeout') : '60s') ?? 60_000
-    const delayMs = twoNodeFenceDelayMs(this.config, this.self.id)
-    if (delayMs > 0) {
-      // In a two-node split both nodes are quorate and each would fence the other; the
-      // node with the higher id waits, so the lower one wins the race (Pacemaker's pcmk_delay_base).
-      this.logger.log('notice', 'fence-delay', {node, delay_ms: delayMs})
-      await new Promise((resolve) => setTimeout(resolve, delayMs))
-    }
-    const ok = config ? await this.fencer.fence(config, node, timeoutMs) : false
-    this.stepOrchestrator({type: 'fence-result', node, transitionId, actionId, ok})
-  }
-
-  private get isActiveDc(): boolean {
-    return this.orchestrator.active
-  }
-
-  // ---- messages between daemons ----
-
-  private sendToNode(node: string, message: ToNode): void {
-    if (node === this.self.name) return void this.onDcMessage(message)
-    const id = this.ids.get(node)
-    if (id !== undefined) this.peers.send(id, {ch: 'dc', viewId: this.view?.viewId ?? 0, m: message} satisfies PeerMessage)
-  }
-
-  private sendToDc(message: ToDc): void {
-    const dc = this.view?.quorate ? this.view.dc : null
-    if (dc === null || dc === undefined) return
-    if (dc === this.self.id) return void this.onNodeMessage(this.self.name, message)
-    this.peers.send(dc, {ch: 'node', m: message} satisfies PeerMessage)
-  }
-
-  private onPeerMessage(from: number, message: PeerMessage): void {
-    if (this.stopping && message.ch !== 'repl') return
-    switch (message?.ch) {
-      case 'repl':
-        this.stepReplication({type: 'message', from, message: message.m})
-        break
-      case 'dc':
-        // Only the DC of the view this node is in may direct it.
-        if (this.view?.quorate && this.view.dc === from && message.viewId === this.view.viewId) this.onDcMessage(message.m)
-        break
-      case 'node': {
-        const name = this.names.get(from)
-        if (name && this.isActiveDc) this.onNodeMessage(name, message.m)
-        break
-      }
-      default:
-        this.logger.log('warning', 'unknown-peer-message', {from})
-    }
-  }
-
-  private onDcMessage(message: ToNode): void {
-    switch (message.t) {
-      case 'report-request':
-        void this.sendFullReport()
-        break
-      case 'action':
-        void this.lrm.execute(message.action).then(({ok, resources}) => {
-          this.sendToDc({t: 'result', transitionId: message.transitionId, actionId: message.action.id, ok, resources})
-        })
-        break
-      case 'leave-granted':
-        this.leaving?.resolve()
-        break
-      case 'cleanup':
-        void this.lrm.cleanup(message.resource).then(() => this.sendFullReport())
-        break
-      case 'status':
-        this.dcStatus = message.status
-        this.dcState = message.state
-        break
-    }
-  }
-
-  private onNodeMessage(node: string, message: ToDc): void {
-    switch (message.t) {
-      case 'report': {
-        // A report probed against an older configuration may miss new resources.
-        const full = message.full && message.epoch >= (this.orchestrator.config?.epoch ?? 0)
-        this.stepOrchestrator({type: 'report', node, resources: message.resources, full})
-        break
-      }
-      case 'result': {
-        // observability hook (issue 13): a dispatched action's outcome, for alerts, metrics and history
-        const action = this.orchestrator.transition?.id === message.transitionId ? this.orchestrator.transition.actions.find((a) => a.id === message.actionId) : undefined
-        this.logger.log('info', 'action-result', {transition: message.transitionId, action: message.actionId, node, ok: message.ok, resource: action?.resource, op: action?.op, interval_ms: action?.intervalMs})
-        this.stepOrchestrator({type: 'result', node, transitionId: message.transitionId, actionId: message.actionId, ok: message.ok, resources: message.resources})
-        break
-      }
-      case 'leave-request':
-        this.stepOrchestrator({type: 'leave-request', node})
-        break
-    }
-  }
-
-  private reporting: Promise<void> | undefined
-  private reportAgain = false
-
-  /** Waits for running actions, probes what is new, sends the full report; coalesces concurrent calls. */
-  private async sendFullReport(): Promise<void> {
-    if (this.reporting) {
-      this.reportAgain = true
-      return this.reporting
-    }
-    this.reporting = (async () => {
-      do {
-        this.reportAgain = false
-        await this.lrm.idle()
-        const epoch = this.committed?.epoch ?? 0
-        const resources = await this.lrm.probe()
-        this.sendToDc({t: 'report', full: true, epoch, resources})
-      } while (this.reportAgain)
-    })().finally(() => {
-      this.reporting = undefined
-    })
-    return this.reporting
-  }
-
-  // ---- status ----
-
-  private publishStatusSoon(): void {
-    if (!this.isActiveDc || this.statusTimer) return
-    this.statusTimer = setTimeout(() => {
-      this.statusTimer = undefined
-      if (!this.isActiveDc) return
-      const status = this.buildStatus('dc')
-      const state = clusterState(this.orchestrator)
-      this.onDcMessage({t: 'status', status, state})
-      const members = (this.view?.members ?? []).map((m) => m.id).filter((id) => id !== this.self.id)
-      this.peers.sendMany(members, {ch: 'dc', viewId: this.view?.viewId ?? 0, m: {t: 'status', status, state}} satisfies PeerMessage)
-    }, STATUS_THROTTLE_MS)
-  }
-
-  private buildStatus(source: 'dc' | 'local'): ClusterStatus {
-    return buildStatus({
-      bootstrap: this.config, config: this.committed ?? this.replication.record.config, orchestrator: this.orchestrator, view: this.view,
-      localNode: this.self.name, localReport: this.lrm.snapshot(), source,
-    })
-  }
-
-  /**
-   * The policy engine's input as the DC sees it, for `hactl simulate` on the live
-   * cluster; without a DC, this node's own knowledge.
-   */
-  clusterState(): ClusterState {
-    if (this.isActiveDc) return clusterState(this.orchestrator)
-    if (this.view?.quorate && this.dcState && this.dcStatus?.viewId === this.view.viewId) return this.dcState
-    const resources: ClusterState['resources'] = {}
-    for (const [id, report] of Object.entries(this.lrm.snapshot())) resources[id] = {nodes: {[this.self.name]: {role: report.role, failCount: report.failCount}}}
-    const members = new Set(this.view?.members.map((m) => m.name) ?? [this.self.name])
-    return {
-      nowMs: Date.now(), quorate: this.view?.quorate === true, tokenTimeoutMs: this.config.totem.token,
-      nodes: Object.fromEntries(this.config.nodes.map((n) => [n.name, {online: members.has(n.name)}])), resources,
-    }
-  }
-
-  status(): ClusterStatus {
-    if (this.isActiveDc) return this.buildStatus('dc')
-    if (this.view?.quorate && this.dcStatus && this.dcStatus.viewId === this.view.viewId) return {...this.dcStatus, localNode: this.self.name}
-    return this.buildStatus('local')
+    if (result.ok) return result.config
+    const {code, message} = result.error
+    const exitCode = code === 'no-quorum' ? 3 : code === 'invalid-config' ? 2 : 1
+    throw new HactlError(code === 'invalid-config' ? result.error.reason ?? code : code, message, exitCode)
   }
 
   private async cleanup(resource: string, node?: string): Promise<{resource: string, node: string | null}> {
-    const config = this.committed
+    const config = this.controller.config
     const known = config && (config.resources.some((r) => r.id === resource) || config.groups.some((g) => g.id === resource) || config.clones.some((c) => c.id === resource))
     if (!known) throw new HactlError('not-found', `resource ${JSON.stringify(resource)} does not exist`, 2)
     if (node !== undefined && !this.ids.has(node)) throw new HactlError('not-found', `node ${JSON.stringify(node)} does not exist`, 2)
-    if (this.isActiveDc) this.stepOrchestrator({type: 'cleanup', resource, node})
+    if (isActiveDc(this.controller)) this.step({type: 'client-cleanup', nowMs: this.clock.now(), resource, node})
     else if (this.view?.quorate && this.view.dc !== null) {
-      // Cleanups are the DC's: ask it through a harmless write-free path, the local node first.
+      // Cleanups are the DC's: forget here, probe again and report.
       await this.lrm.cleanup(resource)
-      await this.sendFullReport()
+      this.step({type: 'cleanup-done', nowMs: this.clock.now()})
     } else throw new HactlError('no-quorum', 'this partition has no quorum; cleanup needs the DC', 3)
     return {resource, node: node ?? null}
   }
 
   private async restart(resource: string): Promise<{resource: string}> {
-    const config = this.committed
+    const config = this.controller.config
     const primitive = config?.resources.find((r) => r.id === resource) ?? config?.groups.find((g) => g.id === resource) ?? config?.clones.find((c) => c.id === resource)
     if (!primitive) throw new HactlError('not-found', `resource ${JSON.stringify(resource)} does not exist`, 2)
     const role = primitive.meta['target-role'] ?? ''
@@ -658,113 +457,82 @@ export class ClusterDaemon {
   }
 
   /** Resolves when the cluster has carried out configuration `epoch` and has nothing left to do (or after timeoutMs). */
-  async waitSettled(epoch: number, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const status = this.status()
-      if ((status.epoch >= epoch && status.settled) || Date.now() > deadline) return
-      await new Promise((resolve) => setTimeout(resolve, 50))
+  waitSettled(epoch: number, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const waiter = {epoch, deadlineMs: this.clock.now() + timeoutMs, resolve}
+      this.settleWaiters.add(waiter)
+      this.checkSettleWaiters()
+    })
+  }
+
+  private checkSettleWaiters(): void {
+    if (this.settleWaiters.size === 0) return
+    const status = this.status()
+    const now = this.clock.now()
+    let next = Infinity
+    for (const waiter of this.settleWaiters) {
+      if ((status.epoch >= waiter.epoch && status.settled) || now >= waiter.deadlineMs || this.closing) {
+        this.settleWaiters.delete(waiter)
+        waiter.resolve()
+      } else next = Math.min(next, waiter.deadlineMs)
     }
+    // Settled arrives with a status from the DC (a step); the deadline needs a wake-up of its own.
+    this.scheduler.set('settle-wait', next === Infinity ? null : next, () => this.checkSettleWaiters())
   }
 
-  // ---- timers ----
+  // ---- status ----
 
-  /** Replication ticks every TICK_MS while busy, every QUIET_TICK_MS once quiet. */
-  private armTick(): void {
-    if (this.timersOff) return
-    const r = this.replication
-    const quietAfterMs = 2 * r.options.retransmitTicksMax * TICK_MS
-    const quiet = Date.now() - this.replicationActiveAt >= quietAfterMs && r.forwarded.length === 0 && (r.dc === undefined || isReady(r))
-    const at = Date.now() + (quiet ? QUIET_TICK_MS : TICK_MS)
-    if (this.tickAt <= at) return
-    clearTimeout(this.tickTimer)
-    this.tickAt = at
-    this.tickTimer = setTimeout(() => {
-      this.tickAt = Infinity
-      this.stepReplication({type: 'tick'})
-      this.armTick()
-    }, at - Date.now())
-  }
-
-  /** Anything but a tick, or a tick that did more than resend commit notices, keeps replication busy. */
-  private noteReplicationActivity(event: ReplicationEvent, outputs: ReadonlyArray<{type: string, message?: {type: string}}>): void {
-    const busy = event.type !== 'tick' || outputs.some((o) => o.type !== 'send' || o.message?.type !== 'commit')
-    if (!busy) return
-    this.replicationActiveAt = Date.now()
-    if (this.tickAt > Date.now() + TICK_MS) this.armTick()
-  }
-
-  /** A tick of the orchestrator: moves its clock; a due recheck (failure expiry, safety delay) replans. */
-  private tickOrchestrator(): void {
-    const before = this.orchestrator
-    const {state, outputs} = stepOrchestrator(before, {type: 'tick', nowMs: Date.now()})
-    this.orchestrator = state
-    if (outputs.length === 0 && state.dirty === before.dirty && state.transition === before.transition) return
-    this.carryOutOrchestrator(outputs)
+  private buildStatus(source: 'dc' | 'local'): ClusterStatus {
+    return buildStatus({
+      bootstrap: this.config, config: this.controller.config ?? this.replication.record.config, orchestrator: this.controller.orchestrator, view: this.view,
+      localNode: this.self.name, localReport: this.lrm.snapshot(), source,
+      wallNowMs: this.clock.wallNow(), toWallMs: (ms) => wallTimeOf(this.clock, ms),
+    })
   }
 
   /**
-   * The DC plans only once every online node has reported; a request or a report
-   * lost with a dying connection would stall it, so it asks again every second.
+   * The policy engine's input as the DC sees it, for `hactl simulate` on the live
+   * cluster; without a DC, this node's own knowledge.
    */
-  private armReportRetry(): void {
-    if (this.reportRetryTimer || this.timersOff || !this.isActiveDc) return
-    const waiting = () => Object.entries(this.orchestrator.nodes).filter(([, b]) => b.online && !b.reported).map(([name]) => name)
-    if (waiting().length === 0) return
-    this.reportRetryTimer = setTimeout(() => {
-      this.reportRetryTimer = undefined
-      if (!this.isActiveDc) return
-      const nodes = waiting()
-      if (nodes.length > 0) this.logger.log('info', 'report-request-again', {nodes})
-      for (const node of nodes) this.sendToNode(node, {t: 'report-request'})
-      this.armReportRetry()
-    }, REPORT_RETRY_MS)
+  clusterState(): ClusterState {
+    if (isActiveDc(this.controller)) return clusterState(this.controller.orchestrator)
+    if (this.view?.quorate && this.dcState && this.dcStatus?.viewId === this.view.viewId) return this.dcState
+    const resources: ClusterState['resources'] = {}
+    for (const [id, report] of Object.entries(this.lrm.snapshot())) resources[id] = {nodes: {[this.self.name]: {role: report.role, failCount: report.failCount}}}
+    const members = new Set(this.view?.members.map((m) => m.name) ?? [this.self.name])
+    return {
+      nowMs: this.clock.now(), quorate: this.view?.quorate === true, tokenTimeoutMs: this.config.totem.token,
+      nodes: Object.fromEntries(this.config.nodes.map((n) => [n.name, {online: members.has(n.name)}])), resources,
+    }
   }
 
-  /** Wakes the orchestrator when the policy engine asked to look again (recheckAtMs). */
-  private armRecheck(): void {
-    const at = this.orchestrator.recheckAtMs
-    const due = at !== null && at > Date.now() && !this.timersOff ? at : null
-    if (due === this.recheckAt) return
-    clearTimeout(this.recheckTimer)
-    this.recheckAt = due
-    if (due === null) return
-    this.recheckTimer = setTimeout(() => {
-      this.recheckAt = null
-      this.tickOrchestrator()
-      this.armRecheck()
-    }, due - Date.now() + 1)
+  status(): ClusterStatus {
+    if (isActiveDc(this.controller)) return this.buildStatus('dc')
+    if (this.view?.quorate && this.dcStatus && this.dcStatus.viewId === this.view.viewId) return {...this.dcStatus, localNode: this.self.name}
+    return this.buildStatus('local')
   }
 
   // ---- shutdown ----
 
   /**
-   * SIGTERM: as Pacemaker, move this node's resources away first (the DC treats
-   * the node as standby), then leave the membership. Without a DC, stop them here.
+   * SIGTERM or `hactl cluster stop`: the controller's clean-leave protocol (ask
+   * the DC, which moves this node's resources away and grants; announce the clean
+   * leave to every member), then leave the membership. Without a DC, stop here.
    */
   async shutdown(reason: string): Promise<void> {
-    if (this.stopping) return
-    this.stopping = true
-    this.logger.log('notice', 'shutdown', {reason})
-    const config = this.committed
-    const stopBudget = Math.max(5_000, ...((config?.resources ?? []).map((r) => (parseDurationMs(r.operations.find((o) => o.name === 'stop')?.timeout ?? '') ?? 20_000) * 2)))
-    if (this.view?.quorate && this.view.dc !== null && this.lrm.activeInstances().length > 0) {
-      const granted = new Promise<void>((resolve) => { this.leaving = {resolve} })
-      this.stopping = false
-      this.sendToDc({t: 'leave-request'})
-      const timedOut = await Promise.race([granted.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), stopBudget))])
-      this.stopping = true
-      if (timedOut) this.logger.log('warning', 'shutdown-not-granted', {waited_ms: stopBudget})
+    if (this.controller.leave.phase === 'none' && !this.closing) {
+      this.step({type: 'shutdown', nowMs: this.clock.now(), reason, budgetMs: leaveBudgetMs(this.controller.config)})
     }
+    await this.stopped
+  }
+
+  private async close(): Promise<void> {
+    if (this.closing) return
+    this.closing = true
+    this.scheduler.stop()
     await this.lrm.stopAll('shutdown')
     await this.guard?.release()
-    this.timersOff = true
-    clearTimeout(this.tickTimer)
-    clearTimeout(this.recheckTimer)
-    clearTimeout(this.reportRetryTimer)
-    clearInterval(this.statusRefreshTimer)
-    clearTimeout(this.statusTimer)
-    clearTimeout(this.noQuorumTimer)
+    for (const waiter of this.settleWaiters) waiter.resolve()
     await this.membership?.stop()
     await this.peers?.stop()
     await this.control?.stop()

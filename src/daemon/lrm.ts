@@ -2,12 +2,13 @@
 // controller): runs the actions the DC dispatches, probes every configured
 // resource, keeps the node's report (what runs here, fail counts), runs recurring
 // monitors for whatever it knows to be active, and applies no-quorum-policy on
-// its own when the node loses quorum.
+// its own when the node loses quorum. What a result means for the report (role,
+// fail count, failure time) is decided in src/core/controller/local-report.ts.
 import {parseDurationMs} from '../core/config/durations.js'
-import {propertyValue} from '../core/config/defaults.js'
-import {INFINITY} from '../core/config/scores.js'
+import {afterAction, afterMonitor, afterProbe, isActive, primitiveOf, probeTargets} from '../core/controller/local-report.js'
+
+export {primitiveOf}
 import type {Primitive, ResourceConfig} from '../core/config/types.js'
-import {isFenceDevice} from '../core/orchestration/index.js'
 import type {HeldInstance} from '../core/guard/index.js'
 import type {InstanceReport, NodeReport} from '../core/orchestration/types.js'
 import type {Action} from '../core/policy/actions.js'
@@ -43,30 +44,10 @@ export function heldAddress(primitive: Primitive): {ip: string, prefix?: number}
 /** Operations after which the instance may be active here (it must be guarded before they run). */
 const ACTIVATING = new Set(['start', 'promote', 'demote', 'migrate_from', 'reload', 'reload-agent'])
 
-/** `web:2` -> the primitive `web` (clone instance); a plain id is its own primitive. */
-export function primitiveOf(config: ResourceConfig, instance: string): Primitive | undefined {
-  const direct = config.resources.find((r) => r.id === instance)
-  if (direct) return direct
-  const at = instance.lastIndexOf(':')
-  return at < 0 ? undefined : config.resources.find((r) => r.id === instance.slice(0, at))
-}
-
 function operationTimeoutMs(primitive: Primitive, name: string): number {
   const op = primitive.operations.find((o) => o.name === name && (name !== 'monitor' || (parseDurationMs(o.interval) ?? 0) > 0))
     ?? primitive.operations.find((o) => o.name === name)
   return parseDurationMs(op?.timeout ?? '') ?? DEFAULT_TIMEOUT_MS
-}
-
-/** The instances this node may have to probe: primitives, and clone instances by their clone's primitive. */
-function probeTargets(config: ResourceConfig): string[] {
-  const cloned = new Set<string>()
-  for (const clone of config.clones) {
-    const group = config.groups.find((g) => g.id === clone.child)
-    for (const member of group ? group.members : [clone.child]) cloned.add(member)
-  }
-  // A clone's copy found running is reported as its instance 0 on this node; the
-  // engine then keeps or stops it like any other instance.
-  return config.resources.filter((r) => !isFenceDevice(r.agent)).map((r) => cloned.has(r.id) ? `${r.id}:0` : r.id)
 }
 
 export class LocalResourceManager {
@@ -107,17 +88,10 @@ export class LocalResourceManager {
         timeoutMs: operationTimeoutMs(primitive, 'monitor'), intervalMs: 0,
       }))
       this.probed.add(instance)
-      const previous = this.report[instance]
-      const failCount = previous?.failCount ?? 0
-      if (result.status === 'done' && (result.ocfCode === 0 || result.ocfCode === 190 || result.ocfCode === 191)) {
-        this.report[instance] = {role: 'started', failCount}
-        this.startMonitors(config, instance)
-      } else if (result.status === 'not-installed' || result.ocfCode === 7 || result.ocfCode === 5) {
-        this.report[instance] = {...previous, role: 'stopped', failCount}
-      } else {
-        this.logger.log('warning', 'probe-failed', {resource: instance, status: result.status, ocf: result.ocfResult, reason: result.reason})
-        this.report[instance] = {role: 'failed', failCount, failedOp: 'probe'}
-      }
+      const {report, verdict} = afterProbe(this.report[instance], result)
+      this.report[instance] = report
+      if (verdict === 'running') this.startMonitors(config, instance)
+      if (verdict === 'failed') this.logger.log('warning', 'probe-failed', {resource: instance, status: result.status, ocf: result.ocfResult, reason: result.reason})
     }))
     if (targets.length > 0) void this.syncHoldings().catch(() => {})
     // Forget instances that are no longer configured and not active.
@@ -158,17 +132,9 @@ export class LocalResourceManager {
       // A balancer's start or reload carries its backends from the DC (src/core/balancer).
       resource: instance, agent: primitive.agent, action: action.op, params: {...primitive.params, ...(action as ParamAction).params}, meta, timeoutMs: operationTimeoutMs(primitive, action.op),
     }))
-    const ok = result.status === 'done' && result.ocfCode === 0
-    const before = this.report[instance] ?? {role: 'stopped', failCount: 0}
-    let after: InstanceReport
-    if (ok) {
-      after = {...before, role: action.op === 'stop' || action.op === 'migrate_to' ? 'stopped' : 'started'}
-      if (after.role === 'started') this.startMonitors(config, instance)
-    } else {
-      const fatal = action.op === 'start' && propertyValue(config, 'start-failure-is-fatal') !== 'false'
-      after = {role: 'failed', failCount: fatal ? INFINITY : Math.min(INFINITY, before.failCount + 1), lastFailureMs: this.events.now(), failedOp: action.op}
-      this.logFailure(instance, action.op, result)
-    }
+    const {ok, report: after} = afterAction(config, this.report[instance], action.op as 'start', result, this.events.now())
+    if (ok && after.role === 'started') this.startMonitors(config, instance)
+    if (!ok) this.logFailure(instance, action.op, result)
     this.report[instance] = after
     this.activating.delete(instance)
     void this.syncHoldings().catch(() => {})
@@ -240,7 +206,7 @@ export class LocalResourceManager {
   async stopAll(reason: string): Promise<void> {
     const config = this.config
     if (!config) return
-    const active = Object.entries(this.report).filter(([, r]) => r.role === 'started' || r.role === 'failed').map(([id]) => id)
+    const active = this.activeInstances()
     if (active.length === 0) return
     this.logger.log('notice', 'stopping-all-resources', {reason, resources: active})
     const order = new Map(config.resources.map((r, i) => [r.id, i]))
@@ -251,7 +217,7 @@ export class LocalResourceManager {
   }
 
   activeInstances(): string[] {
-    return Object.entries(this.report).filter(([, r]) => r.role === 'started' || r.role === 'failed').map(([id]) => id)
+    return Object.entries(this.report).filter(([, r]) => isActive(r)).map(([id]) => id)
   }
 
   private async track<T>(promise: Promise<T>): Promise<T> {
@@ -278,13 +244,10 @@ export class LocalResourceManager {
   }
 
   private onMonitor(instance: string, result: ActionResult): void {
-    const current = this.report[instance]
-    if (!current || current.role !== 'started') return
-    if (result.status === 'cancelled') return
-    if (result.status === 'done' && (result.ocfCode === 0 || result.ocfCode === 190 || result.ocfCode === 191)) return
+    const failed = afterMonitor(this.report[instance], result, this.events.now())
+    if (failed === null) return
     // Stop monitoring a failed instance; the DC's recovery restarts monitors with the start.
     void this.executor.stopRecurringFor(instance)
-    const failed: InstanceReport = {role: 'failed', failCount: Math.min(INFINITY, current.failCount + 1), lastFailureMs: this.events.now(), failedOp: 'monitor'}
     this.report[instance] = failed
     this.logFailure(instance, 'monitor', result)
     this.events.onReport({[instance]: failed})

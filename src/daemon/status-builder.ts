@@ -1,5 +1,5 @@
 // Builds what `hactl status` shows from the DC's books (or, without a DC, from
-// this node's own knowledge). Pure apart from the wall clock stamp.
+// this node's own knowledge). Pure: the clocks come with the input; times shown are wall-clock.
 import type {ClusterStatus, StatusFailure, StatusResource} from '../client/status.js'
 import type {BootstrapConfig} from '../core/config/bootstrap-types.js'
 import type {ResourceConfig} from '../core/config/types.js'
@@ -16,6 +16,9 @@ export interface StatusInput {
   localNode: string
   localReport: NodeReport
   source: 'dc' | 'local'
+  /** Now on the wall clock, and a monotonic time of this process as a wall-clock time: what a person reads. */
+  wallNowMs: number
+  toWallMs(monoMs: number): number
 }
 
 /** Instance ids in configuration order, group members in their start order; clone instances after their primitive's place. */
@@ -77,7 +80,7 @@ export function buildStatus(input: StatusInput): ClusterStatus {
   const failures: StatusFailure[] = []
   for (const [node, report] of Object.entries(reports)) {
     for (const [resource, r] of Object.entries(report)) {
-      if (r.failCount > 0) failures.push({resource, node, op: r.failedOp ?? 'unknown', failCount: r.failCount, lastFailureMs: r.lastFailureMs ?? null})
+      if (r.failCount > 0) failures.push({resource, node, op: r.failedOp ?? 'unknown', failCount: r.failCount, lastFailureMs: r.lastFailureMs === undefined ? null : Math.round(input.toWallMs(r.lastFailureMs))})
     }
   }
   const warnings = config.constraints.filter((c) => c.id.startsWith('cli-'))
@@ -99,7 +102,7 @@ export function buildStatus(input: StatusInput): ClusterStatus {
     transition: source === 'dc' && t ? {id: t.id, summary: t.summary, done: Object.values(t.status).filter((s) => s === 'done').length, total: t.actions.length} : null,
     settled: source === 'dc' && t === undefined && !orchestrator.dirty && Object.values(orchestrator.nodes).every((b) => !b.online || b.reported),
     warnings,
-    generatedAt: Date.now(),
+    generatedAt: input.wallNowMs,
     ...(source === 'dc' && config.resources.some(isBalancer) ? {balancers: balancerStatus(orchestrator)} : {}),
   }
 }

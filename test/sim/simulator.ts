@@ -45,7 +45,7 @@ interface SimNode {
 type Scheduled = {at: number, order: number, run: () => void}
 
 /** A binary heap of timed events; ties broken by insertion order for determinism. */
-class Agenda {
+export class Agenda {
   private heap: Scheduled[] = []
   private order = 0
   push(at: number, run: () => void): void {

@@ -161,6 +161,18 @@ export class MembershipMachine {
     return Math.max(next, now)
   }
 
+  /**
+   * For each peer whose link is fresh now, the peers it reported fresh links to in
+   * its last heartbeat. A node waiting out a non-quorate view reads this to tell a
+   * majority that will stay with it (nobody it reaches reaches anyone else) from
+   * one that may form a view without it.
+   */
+  peerFreshIds(now: number): Record<number, number[]> {
+    const out: Record<number, number[]> = {}
+    for (const [id, record] of this.peers) if (this.isFresh(id, now)) out[id] = [...record.freshIds].sort((a, b) => a - b)
+    return out
+  }
+
   /** Ids of peers whose link is fresh now (for observability). */
   freshPeers(now: number): number[] {
     return [...this.peers.keys()].filter((id) => this.isFresh(id, now)).sort((a, b) => a - b)

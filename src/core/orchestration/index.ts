@@ -13,7 +13,9 @@
  *    transition therefore never re-runs an action of an older one.
  *  - A node that leaves uncleanly keeps its last reported resources (the engine
  *    holds them until fenced or until the safety delay passed); one that leaves
- *    after a granted shutdown leaves nothing behind.
+ *    after a granted shutdown, or after announcing that it holds nothing
+ *    (`leaving`, recorded on every node so a later DC knows too), leaves nothing
+ *    behind and is never fenced for it.
  */
 import type {ResourceConfig} from '../config/types.js'
 import type {Action} from '../policy/actions.js'
@@ -68,7 +70,7 @@ export function stepOrchestrator(previous: OrchestratorState, event: Orchestrato
     case 'seed':
       for (const [name, resources] of Object.entries(event.nodes)) {
         const book = state.nodes[name]
-        if (!book || book.online || Object.keys(book.resources).length > 0 || !hasActive(resources)) continue
+        if (!book || book.online || book.leftCleanly || Object.keys(book.resources).length > 0 || !hasActive(resources)) continue
         state.nodes[name] = {...book, unclean: true, fenced: false, lostAtMs: book.lostAtMs ?? event.nowMs - state.evictAfterMs, resources}
       }
       state.dirty = true
@@ -79,6 +81,23 @@ export function stepOrchestrator(previous: OrchestratorState, event: Orchestrato
       state.dirty = true
       break
     }
+    case 'leaving': {
+      const book = state.nodes[event.node]
+      if (book?.online) state.nodes[event.node] = {...book, leaving: true, resources: event.resources}
+      state.dirty = true
+      break
+    }
+    case 'departed':
+      for (const {node: name, viewId, clean} of event.records) {
+        const book = state.nodes[name]
+        if (!book || book.online || (book.lostInViewId ?? -1) >= viewId) continue
+        state.nodes[name] = clean
+          ? {...book, lostInViewId: viewId, unclean: false, leftCleanly: true, fenced: false, lostAtMs: undefined, resources: {}}
+          : {...book, lostInViewId: viewId, unclean: !book.fenced, leftCleanly: false, lostAtMs: book.lostAtMs ?? state.nowMs,
+            resources: book.fenced ? book.resources : possiblyActive(state.config, book.resources)}
+        state.dirty = true
+      }
+      break
     case 'cleanup': {
       const nodes = Object.keys(state.nodes).filter((n) => event.node === undefined || n === event.node)
       for (const name of nodes) {
@@ -123,13 +142,21 @@ function onView(state: OrchestratorState, event: Extract<OrchestratorEvent, {typ
   state.active = event.active
   for (const [name, book] of Object.entries(state.nodes)) {
     if (members.has(name) && !book.online) {
-      state.nodes[name] = {online: true, unclean: false, fenced: false, reported: false, leaving: false, resources: book.unclean && !book.fenced ? book.resources : {}}
+      state.nodes[name] = {online: true, unclean: false, fenced: false, reported: false, leaving: false, everSeen: true, resources: book.unclean && !book.fenced ? book.resources : {}}
     } else if (!members.has(name) && book.online) {
       const clean = book.leaving && !hasActive(book.resources)
+      // A node that leaves before it reported to this DC may hold anything (another
+      // DC may have started resources there meanwhile): hold them all until it is
+      // fenced or the safety delay passed. The whole-cluster simulator found a node
+      // that joined, left unreported, and got its resources started elsewhere at once.
+      const unknown = !clean && state.active && !book.reported
       state.nodes[name] = {
-        online: false, unclean: !clean, fenced: false, reported: false, leaving: false,
-        lostAtMs: clean ? undefined : event.nowMs - state.evictAfterMs,
-        resources: clean ? {} : book.resources,
+        online: false, unclean: !clean, fenced: false, reported: false, leaving: false, everSeen: true, lostInViewId: event.viewId, ...(clean ? {leftCleanly: true} : {}),
+        // Only an agreed quorate view without it bounds when it was last heard (the membership waited
+        // for it to settle); a view formed alone (after a pause) does not: the lost time is then set
+        // when this node becomes DC (found by the whole-cluster simulator).
+        lostAtMs: clean || !event.quorate ? undefined : event.nowMs - state.evictAfterMs,
+        resources: clean ? {} : unknown ? possiblyActive(state.config, book.resources) : book.resources,
       }
     }
   }
@@ -139,21 +166,56 @@ function onView(state: OrchestratorState, event: Extract<OrchestratorEvent, {typ
     return
   }
   if (state.transition) {
-    // Actions sent to nodes that left will never report: count them as failed.
+    // Actions sent to nodes that left will never report: count them as failed. A
+    // start in flight there may have happened: the node holds that resource until
+    // fenced or the safety delay passed (found by the whole-cluster simulator: a
+    // start dispatched just before its node left was started again elsewhere at once).
     const status = {...state.transition.status}
     for (const action of state.transition.actions) {
-      if (status[action.id] === 'dispatched' && action.op !== 'fence' && !members.has(action.node)) status[action.id] = 'failed'
+      if (status[action.id] !== 'dispatched' || action.op === 'fence' || members.has(action.node)) continue
+      status[action.id] = 'failed'
+      const book = state.nodes[action.node]
+      if ((action.op === 'start' || action.op === 'migrate_from') && action.resource && book?.unclean) {
+        const before = book.resources[action.resource]
+        state.nodes[action.node] = {...book, resources: {...book.resources, [action.resource]: {role: 'started', failCount: before?.failCount ?? 0}}}
+      }
     }
     state.transition = {...state.transition, status, aborted: true}
   }
   if (!wasActive) {
-    // A new DC knows nothing of what the previous one ran: ask every member.
+    // A new DC knows nothing of what the previous one ran: ask every member. A node
+    // that is not a member and did not leave cleanly may hold anything (the previous
+    // DC may have started resources there; this one may never have seen it: Pacemaker
+    // fences such nodes at startup): it holds every resource until fenced or the safety
+    // delay from its loss (or from now) passed. Found by the whole-cluster simulator:
+    // a DC just restarted took the VIP while a paused host it had never seen held it.
     state.transition = undefined
+    for (const [name, book] of Object.entries(state.nodes)) {
+      if (book.online || book.leftCleanly || book.fenced) continue
+      state.nodes[name] = {...book, unclean: true, lostAtMs: book.lostAtMs ?? event.nowMs, resources: possiblyActive(state.config, book.resources)}
+    }
     requestReports(state, out)
   } else {
     const joined = event.members.filter((n) => state.nodes[n] && !state.nodes[n].reported)
     if (joined.length > 0) out.push({type: 'request-report', nodes: joined})
   }
+}
+
+/** Every single-instance resource possibly active (as 'started'), fail counts kept. */
+function possiblyActive(config: ResourceConfig | undefined, known: NodeReport): NodeReport {
+  const out: NodeReport = {...known}
+  if (!config) return out
+  const cloned = new Set<string>()
+  for (const clone of config.clones) {
+    cloned.add(clone.child)
+    for (const member of config.groups.find((g) => g.id === clone.child)?.members ?? []) cloned.add(member)
+  }
+  for (const r of config.resources) {
+    if (cloned.has(r.id) || isFenceDevice(r.agent)) continue
+    const before = known[r.id]
+    if (before?.role !== 'started' && before?.role !== 'failed') out[r.id] = {role: 'started', failCount: before?.failCount ?? 0}
+  }
+  return out
 }
 
 function requestReports(state: OrchestratorState, out: OrchestratorOutput[]): void {
@@ -285,6 +347,7 @@ function dispatchRunnable(state: OrchestratorState, transition: TransitionBook, 
 }
 
 function grantLeaves(state: OrchestratorState, out: OrchestratorOutput[]): void {
+  if (!state.active) return
   for (const [name, book] of Object.entries(state.nodes)) {
     if (!book.leaving || book.leaveGranted || !book.online || !book.reported || hasActive(book.resources)) continue
     const busy = state.transition && state.transition.actions.some((a) => a.node === name && state.transition!.status[a.id] === 'dispatched')

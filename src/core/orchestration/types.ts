@@ -26,6 +26,12 @@ export interface NodeBook {
   leaving: boolean
   /** The node was told it may leave (once). */
   leaveGranted?: boolean
+  /** It left after announcing a clean leave holding nothing: not unclean, nothing to fence or seed. */
+  leftCleanly?: boolean
+  /** This node saw it online at some time (a DC knows nothing of a node it never saw). */
+  everSeen?: boolean
+  /** The view in which it went offline here: a member's record of a later clean leave is newer knowledge. */
+  lostInViewId?: number
   resources: NodeReport
 }
 
@@ -68,6 +74,18 @@ export type OrchestratorEvent =
   | {type: 'result', node: string, transitionId: number, actionId: string, ok: boolean, resources: NodeReport}
   | {type: 'fence-result', node: string, transitionId: number, actionId: string, ok: boolean}
   | {type: 'leave-request', node: string}
+  /**
+   * A member announced it is leaving with this final report (after its resources
+   * were moved away or stopped): every node, DC or not, records it, so whichever
+   * node is DC when it goes sees a clean leave.
+   */
+  | {type: 'leaving', node: string, resources: NodeReport}
+  /**
+   * What a member knows of nodes that are gone: the view each went in, and whether it
+   * had announced a clean leave. The latest view wins over this DC's own knowledge: a
+   * clean leave it never saw is not held or fenced; an unclean one is held again.
+   */
+  | {type: 'departed', records: Array<{node: string, viewId: number, clean: boolean}>}
   | {type: 'cleanup', resource: string, node?: string}
   /**
    * What the previous DC knew of nodes that are gone (from its last status): a new DC

@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict'
+import {emptyConfig} from '../../src/core/config/defaults.js'
+import {
+  CONTROLLER_DEFAULTS, initialController, nextDeadline, parsePeerMessage, reportFromWire, reportToWire, stepController,
+  type ControllerEvent, type ControllerOutput, type ControllerState, type ControllerView,
+} from '../../src/core/controller/index.js'
+import {ManualClock, wallTimeOf} from '../../src/daemon/clock.js'
+
+const NODES = [1, 2, 3].map((id) => ({id, name: `n${id}`, votes: 1}))
+
+function controller(selfId = 2): ControllerState {
+  return initialController({
+    ...CONTROLLER_DEFAULTS, selfId, nodes: NODES, tokenMs: 300, heartbeatMs: 50, evictAfterMs: 350, requestIdPrefix: `t${selfId}`,
+  })
+}
+
+function run(state: ControllerState, ...events: ControllerEvent[]): {state: ControllerState, outputs: ControllerOutput[]} {
+  const outputs: ControllerOutput[] = []
+  for (const event of events) {
+    const step = stepController(state, event)
+    state = step.state
+    outputs.push(...step.outputs)
+  }
+  return {state, outputs}
+}
+
+const view = (viewId: number, members: number[], quorate: boolean): ControllerView => ({viewId, members, quorate, dc: quorate ? Math.min(...members) : null, expectedVotes: 3})
+const of = <T extends ControllerOutput['type']>(outputs: ControllerOutput[], type: T) => outputs.filter((o): o is Extract<ControllerOutput, {type: T}> => o.type === type)
+
+describe('node controller', () => {
+  it('drops malformed, foreign-version and unknown messages, counted, without a crash or a change', () => {
+    let state = run(controller(), {type: 'view', nowMs: 0, view: view(1, [1, 2, 3], true), reachable: [1, 3]}).state
+    const bad: unknown[] = [null, 42, 'x', {v: 2, ch: 'dc', viewId: 1, m: {t: 'report-request'}}, {ch: 'nope'}, {ch: 'dc', viewId: -1, m: {t: 'report-request'}},
+      {ch: 'dc', viewId: 1, m: {t: 'action', transitionId: 1, action: {id: 'a', op: 'rm -rf', node: 'n2', reason: '', dependsOn: []}}},
+      {ch: 'node', m: {t: 'report', full: true, epoch: 1, resources: {r: {role: 'weird', failCount: 0}}}}, {ch: 'repl', m: {type: 'append'}},
+      {ch: 'dc', viewId: 1, m: {t: '__proto__'}}]
+    for (const message of bad) {
+      const step = stepController(state, {type: 'peer', nowMs: 1, from: 1, message})
+      assert.ok(!step.outputs.some((o) => o.type !== 'log'), JSON.stringify(message))
+      state = step.state
+    }
+    const total = Object.values(state.drops).reduce((a, b) => a + b, 0)
+    assert.equal(total, bad.length)
+    assert.equal(parsePeerMessage({ch: 'dc', viewId: 3, m: {t: 'report-request'}}).ok, true, 'a message without v is version 1')
+  })
+
+  it('obeys only the DC of its quorate view, in that view', () => {
+    const state = run(controller(), {type: 'view', nowMs: 0, view: view(4, [1, 2, 3], true), reachable: [1, 3]}).state
+    const action = {id: 'vip_start_n2', op: 'start', resource: 'vip', node: 'n2', reason: 'x', dependsOn: []}
+    const fromDc = stepController(state, {type: 'peer', nowMs: 1, from: 1, message: {v: 1, ch: 'dc', viewId: 4, m: {t: 'action', transitionId: 1, action}}})
+    assert.equal(of(fromDc.outputs, 'lrm-execute').length, 1)
+    const otherNode = stepController(state, {type: 'peer', nowMs: 1, from: 3, message: {v: 1, ch: 'dc', viewId: 4, m: {t: 'action', transitionId: 1, action}}})
+    assert.equal(of(otherNode.outputs, 'lrm-execute').length, 0)
+    const oldView = stepController(state, {type: 'peer', nowMs: 1, from: 1, message: {v: 1, ch: 'dc', viewId: 3, m: {t: 'action', transitionId: 1, action}}})
+    assert.equal(of(oldView.outputs, 'lrm-execute').length, 0)
+    assert.equal(oldView.state.drops['not-my-dc'], 1)
+  })
+
+  it('no-quorum-policy=stop: stops at once when no majority is reachable', () => {
+    const {outputs} = run(controller(), {type: 'view', nowMs: 0, view: view(1, [1, 2, 3], true), reachable: [1, 3]}, {type: 'view', nowMs: 10, view: view(2, [2], false), reachable: []})
+    assert.deepEqual(of(outputs, 'lrm-stop-all').map((o) => o.reason), ['no quorum'])
+  })
+
+  it('no-quorum-policy=stop: a transient with a closed majority waits at most one token from its first view, whatever views follow', () => {
+    const closed = {1: [2, 3], 3: [1, 2]}
+    let {state, outputs} = run(controller(), {type: 'view', nowMs: 0, view: view(1, [1, 2, 3], true), reachable: [1, 3]}, {type: 'view', nowMs: 100, view: view(1, [1, 2, 3], false), reachable: [1, 3], peerFresh: closed})
+    assert.equal(of(outputs, 'lrm-stop-all').length, 0)
+    assert.equal(nextDeadline(state), 125, 'looks at reachability every half heartbeat')
+    ;({state, outputs} = run(state, {type: 'view', nowMs: 300, view: view(2, [1, 2], false), reachable: [1, 3], peerFresh: closed}, {type: 'tick', nowMs: 350, reachable: [1, 3], peerFresh: closed}))
+    assert.equal(of(outputs, 'lrm-stop-all').length, 0)
+    ;({state, outputs} = run(state, {type: 'tick', nowMs: 400, reachable: [1, 3], peerFresh: closed}))
+    assert.deepEqual(of(outputs, 'lrm-stop-all').map((o) => o.reason), ['no quorum'], 'given up at 100 + token, not pushed back by view 2')
+    // Something that finishes starting after the stop is stopped too.
+    ;({outputs} = run(state, {type: 'action-done', nowMs: 420, transitionId: 1, actionId: 'a', ok: true, resources: {vip: {role: 'started', failCount: 0}}}))
+    assert.equal(of(outputs, 'lrm-stop-all').length, 1)
+  })
+
+  it('no-quorum-policy=stop: a reachable majority that reaches a node this one cannot reach is not waited out (one-way cut)', () => {
+    // n2 reaches n1 only; n1 reaches n3 too, which n2 cannot reach: n1 and n3 may form a view without n2.
+    let {state, outputs} = run(controller(), {type: 'view', nowMs: 0, view: view(1, [1, 2, 3], true), reachable: [1, 3]}, {type: 'view', nowMs: 100, view: view(1, [1, 2, 3], false), reachable: [1], peerFresh: {1: [2, 3]}})
+    assert.equal(of(outputs, 'lrm-stop-all').length, 0, 'half a heartbeat for the reports to catch up')
+    ;({state, outputs} = run(state, {type: 'tick', nowMs: 125, reachable: [1], peerFresh: {1: [2, 3]}}))
+    assert.deepEqual(of(outputs, 'lrm-stop-all').map((o) => o.reason), ['no quorum'])
+  })
+
+  it('no-quorum-policy=stop: a peer that does not report this node fresh (one-way link) is no clique', () => {
+    // n2 hears n1 and n3; n1 does not list n2 (it does not hear it): n1 and n3 may go on without n2.
+    let {state, outputs} = run(controller(), {type: 'view', nowMs: 0, view: view(1, [1, 2, 3], true), reachable: [1, 3]},
+      {type: 'view', nowMs: 100, view: view(1, [1, 2, 3], false), reachable: [1, 3], peerFresh: {1: [3], 3: [1, 2]}})
+    assert.equal(of(outputs, 'lrm-stop-all').length, 0)
+    ;({state, outputs} = run(state, {type: 'tick', nowMs: 125, reachable: [1, 3], peerFresh: {1: [3], 3: [1, 2]}}))
+    assert.equal(of(outputs, 'lrm-stop-all').length, 1)
+  })
+
+  it('clean leave: asks the DC even when holding nothing; after the grant, announces to every member and waits for acks', () => {
+    let {state, outputs} = run(controller(), {type: 'view', nowMs: 0, view: view(1, [1, 2, 3], true), reachable: [1, 3]}, {type: 'shutdown', nowMs: 5, reason: 'SIGTERM', budgetMs: 5000})
+    const asked = of(outputs, 'send').filter((o) => o.to === 1 && o.message.ch === 'node' && o.message.m.t === 'leave-request')
+    assert.equal(asked.length, 1)
+    ;({state, outputs} = run(state, {type: 'tick', nowMs: 1005, reachable: [1, 3]}))
+    assert.equal(of(outputs, 'send').filter((o) => o.message.ch === 'node').length, 1, 'asks again')
+    ;({state, outputs} = run(state, {type: 'peer', nowMs: 1100, from: 1, message: {v: 1, ch: 'dc', viewId: 1, m: {t: 'leave-granted'}}}))
+    assert.equal(of(outputs, 'lrm-stop-all').length, 1)
+    ;({state, outputs} = run(state, {type: 'stopped-all', nowMs: 1101, reason: 'shutdown', durationMs: 1, active: []}))
+    assert.deepEqual(of(outputs, 'send').filter((o) => o.message.ch === 'peer').map((o) => o.to).sort(), [1, 3])
+    ;({state, outputs} = run(state, {type: 'peer', nowMs: 1102, from: 1, message: {v: 1, ch: 'peer', viewId: 1, m: {t: 'leaving-ack'}}}))
+    assert.equal(of(outputs, 'leave-membership').length, 0)
+    ;({outputs} = run(state, {type: 'peer', nowMs: 1103, from: 3, message: {v: 1, ch: 'peer', viewId: 1, m: {t: 'leaving-ack'}}}))
+    assert.deepEqual(of(outputs, 'leave-membership'), [{type: 'leave-membership', clean: true}])
+  })
+
+  it('a member that heard a clean leave records it: the node is not unclean when it goes, even if this node becomes DC', () => {
+    let {state} = run(controller(3), {type: 'view', nowMs: 0, view: view(1, [1, 2, 3], true), reachable: [1, 2]})
+    let outputs: ControllerOutput[]
+    ;({state, outputs} = run(state, {type: 'peer', nowMs: 10, from: 1, message: {v: 1, ch: 'peer', viewId: 1, m: {t: 'leaving', resources: {}}}}))
+    assert.equal(of(outputs, 'send')[0].to, 1)
+    ;({state} = run(state, {type: 'view', nowMs: 20, view: view(2, [2, 3], true), reachable: [2]}))
+    assert.equal(state.orchestrator.nodes.n1.unclean, false)
+    assert.equal(state.orchestrator.nodes.n1.leftCleanly, true)
+  })
+
+  it('retries a write refused during a membership change, within writeRetryMs; never one whose outcome is unknown', () => {
+    let {state, outputs} = run(controller(), {type: 'client-write', nowMs: 0, clientId: 'c1', edit: {op: 'property.set', values: {a: 'b'}} as never})
+    const first = of(outputs, 'replicate')[0]
+    ;({state, outputs} = run(state, {type: 'write-reply', nowMs: 10, requestId: first.requestId, result: {ok: false, error: {code: 'no-quorum', message: 'x', outcome: 'not-applied'}}}))
+    assert.equal(of(outputs, 'write-done').length, 0)
+    ;({state, outputs} = run(state, {type: 'tick', nowMs: 60, reachable: []}))
+    const second = of(outputs, 'replicate')[0]
+    assert.notEqual(second.requestId, first.requestId)
+    ;({outputs} = run(state, {type: 'write-reply', nowMs: 70, requestId: second.requestId, result: {ok: false, error: {code: 'dc-changed', message: 'x', outcome: 'unknown'}}}))
+    assert.equal(of(outputs, 'write-done').length, 1)
+  })
+
+  it('the DC takes a full report probed against an older configuration as partial', () => {
+    let {state} = run(controller(1), {type: 'view', nowMs: 0, view: view(1, [1, 2, 3], true), reachable: [2, 3]})
+    ;({state} = run(state, {type: 'ready', nowMs: 1, viewId: 1, config: {...emptyConfig(), epoch: 5}}))
+    ;({state} = run(state, {type: 'peer', nowMs: 2, from: 2, message: {v: 1, ch: 'node', viewId: 1, m: {t: 'report', full: true, epoch: 4, resources: {}}}}))
+    assert.equal(state.orchestrator.nodes.n2.reported, false)
+    assert.equal(state.drops['stale-report'], 1)
+    ;({state} = run(state, {type: 'peer', nowMs: 3, from: 2, message: {v: 1, ch: 'node', viewId: 1, m: {t: 'report', full: true, epoch: 5, resources: {}}}}))
+    assert.equal(state.orchestrator.nodes.n2.reported, true)
+  })
+
+  it('failure times travel as ages; a wall-clock step moves no monotonic time', () => {
+    const wire = reportToWire({r: {role: 'failed', failCount: 1, lastFailureMs: 1_000, failedOp: 'monitor'}}, 1_500)
+    assert.deepEqual(wire, {r: {role: 'failed', failCount: 1, failedAgoMs: 500, failedOp: 'monitor'}})
+    assert.equal(reportFromWire(wire, 90_000).r.lastFailureMs, 89_500)
+    const clock = new ManualClock(10_000, 1_700_000_000_000)
+    clock.advance(100)
+    clock.stepWall(-3_600_000)
+    assert.equal(clock.now(), 10_100)
+    assert.equal(wallTimeOf(clock, 10_000), 1_700_000_000_000 - 3_600_000)
+  })
+})
