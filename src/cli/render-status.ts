@@ -2,6 +2,7 @@ import type {ClusterStatus, StatusResource} from '../client/status.js'
 import {propertyValue} from '../core/config/defaults.js'
 import type {ResourceConfig} from '../core/config/types.js'
 import {humanizeTimes} from './human-time.js'
+import {renderBalancers} from './render-balancers.js'
 
 const TRUE = /^(true|yes|on|1|y)$/i
 
@@ -85,6 +86,7 @@ export function renderStatus(s: ClusterStatus, options: RenderOptions = {}): str
       : `Stopped${r.targetRole === 'Stopped' ? ' (disabled)' : ''}`
     lines.push(`${indent}* ${r.id}\t(${r.agent}):\t ${state.trim()}${unmanaged ? ` (${unmanaged})` : ''}`)
   }
+  lines.push(...renderBalancers(s))
   if (config) {
     const devices = fenceDevices(config)
     if (devices.length > 0) {

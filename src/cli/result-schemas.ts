@@ -20,7 +20,7 @@ const editResult = {
 const stringMap = {type: 'object', additionalProperties: {type: 'string'}}
 
 const EDIT_COMMANDS = [
-  'resource add vip', 'resource add service', 'resource add mount', 'resource add agent', 'resource remove', 'resource update',
+  'resource add vip', 'resource add balancer', 'resource add service', 'resource add mount', 'resource add agent', 'resource remove', 'resource update',
   'resource meta', 'resource utilization', 'resource enable', 'resource disable', 'resource move', 'resource ban', 'resource clear',
   'resource clone', 'resource group add', 'resource group remove', 'constraint location', 'constraint colocation add',
   'constraint order', 'constraint remove', 'node add', 'node remove', 'node standby', 'node unstandby', 'node maintenance',
@@ -55,6 +55,16 @@ const clusterStatus = {
       type: 'object', additionalProperties: false, required: ['id', 'summary', 'done', 'total'],
       properties: {id: {type: 'integer'}, summary: strings, done: {type: 'integer'}, total: {type: 'integer'}},
     }]},
+    balancers: {type: 'array', items: {
+      type: 'object', additionalProperties: false, required: ['id', 'clone', 'vip', 'port', 'targetPort', 'method', 'node', 'backends', 'applied', 'reloading'],
+      properties: {
+        id: str, clone: str, vip: str, port: str, targetPort: str, method: str, node: strOrNull, applied: strOrNull, reloading: {type: 'boolean'},
+        backends: {type: 'array', items: {
+          type: 'object', additionalProperties: false, required: ['node', 'address', 'state'],
+          properties: {node: str, address: str, state: {enum: ['active', 'adding', 'removing', 'failed']}, health: {enum: ['up', 'down']}, connections: {type: 'integer'}},
+        }},
+      },
+    }},
   },
 }
 
@@ -162,13 +172,29 @@ const MORE_SCHEMAS: Record<string, object> = {
   'uninstall': {type: 'object', additionalProperties: false, required: ['root', 'removed'], properties: {root: str, removed: strings}},
   'resource cleanup': {type: 'object', additionalProperties: false, required: ['resource', 'node'], properties: {resource: str, node: strOrNull}},
   'resource restart': {type: 'object', additionalProperties: false, required: ['resource'], properties: {resource: str}},
-  'demo': {
+  'demo': {oneOf: [{
     type: 'object', additionalProperties: false, required: ['standbyMoveMs', 'crashFailoverMs', 'holders'],
     properties: {
       standbyMoveMs: {type: 'number'}, crashFailoverMs: {type: 'number'},
       holders: {type: 'object', additionalProperties: false, required: ['initial', 'afterStandby', 'afterCrash'], properties: {initial: str, afterStandby: str, afterCrash: str}},
     },
-  },
+  }, {
+    type: 'object', additionalProperties: false, required: ['activeActive'],
+    properties: {activeActive: {
+      type: 'object', additionalProperties: false, required: ['spread', 'killedBackend', 'balancerCrash'],
+      properties: {
+        spread: {type: 'object', additionalProperties: integer},
+        killedBackend: {
+          type: 'object', additionalProperties: false, required: ['node', 'failedRequests', 'lastFailureAfterMs', 'backAfterMs'],
+          properties: {node: str, failedRequests: integer, lastFailureAfterMs: {type: ['number', 'null']}, backAfterMs: {type: ['number', 'null']}},
+        },
+        balancerCrash: {
+          type: 'object', additionalProperties: false, required: ['from', 'to', 'failedRequests', 'gapMs', 'spreadAfter'],
+          properties: {from: str, to: str, failedRequests: integer, gapMs: {type: 'number'}, spreadAfter: {type: 'object', additionalProperties: integer}},
+        },
+      },
+    }},
+  }]},
 }
 
 /** Result schemas by command id (space-separated). Commands that report something but are not listed fail the contract test. */

@@ -37,7 +37,8 @@ export async function statusAndConfig(runDir: string, json: boolean): Promise<{s
 
 export async function fastStatus(options: {json: boolean, full?: boolean, runDir: string}): Promise<number> {
   try {
-    const {status, config} = await statusAndConfig(options.runDir, options.json)
+    let {status, config} = await statusAndConfig(options.runDir, options.json)
+    if (status.balancers) status = await (await import('./balancer-health.js')).withLocalBalancerHealth(status, options.runDir)
     process.stdout.write(options.json ? `${JSON.stringify({status: 'ok', result: status}, null, 2)}\n` : `${renderStatus(status, {config, full: options.full})}\n`)
     return 0
   } catch (error) {

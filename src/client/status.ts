@@ -1,3 +1,4 @@
+import type {BalancerStatus} from '../core/balancer/index.js'
 // What `hactl status` shows: built by the DC from its books and sent to every
 // member, so any node answers at once; a node without a DC (no quorum) answers
 // with what it knows itself.
@@ -52,4 +53,6 @@ export interface ClusterStatus {
   warnings: string[]
   /** Milliseconds since the Unix epoch when the DC built this. */
   generatedAt: number
+  /** Load balancers (ocf:hactl:balancer) and their backends, as the DC sees them. */
+  balancers?: BalancerStatus[]
 }

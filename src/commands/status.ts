@@ -23,6 +23,7 @@ Every call to the daemon gives up after 10 s (HACTL_TIMEOUT=SECONDS to change) w
     const {flags} = await this.parse(Status)
     const json = this.jsonEnabled()
     let {status, config} = await statusAndConfig(flags['run-dir'], json)
+    if (status.balancers) status = await (await import('../cli/balancer-health.js')).withLocalBalancerHealth(status, flags['run-dir'])
     if (!flags.watch || json) {
       this.say(renderStatus(status, {config, full: flags.full}))
       return status

@@ -21,6 +21,7 @@ import {validateResourceConfig} from '../core/config/validate.js'
 import {parseDurationMs} from '../core/config/durations.js'
 import type {ConfigEdit} from '../core/config/edits.js'
 import type {ResourceConfig} from '../core/config/types.js'
+import {withBalancers} from '../core/balancer/index.js'
 import {CONTROLLER_DEFAULTS, initialController, isActiveDc, nextDeadline, stepController, type ControllerEvent, type ControllerOutput, type ControllerState, type PeerMessage, type PublishedStatus} from '../core/controller/index.js'
 import {clusterState} from '../core/orchestration/index.js'
 import type {ClusterState} from '../core/policy/state.js'
@@ -137,6 +138,8 @@ export class ClusterDaemon {
       fenceDelayMs: twoNodeFenceDelayMs(config, this.self.id),
       requestIdPrefix: `${this.self.id}-${this.clock.wallNow()}`,
     }, this.clock.now())
+    // The DC's balancer hook (src/core/balancer) needs every node's address.
+    this.controller = {...this.controller, orchestrator: withBalancers(this.controller.orchestrator, Object.fromEntries(config.nodes.map((n) => [n.name, n.addrs[0]!])))}
   }
 
   get logger(): Logger {

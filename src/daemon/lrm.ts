@@ -12,6 +12,7 @@ import type {Primitive, ResourceConfig} from '../core/config/types.js'
 import type {HeldInstance} from '../core/guard/index.js'
 import type {InstanceReport, NodeReport} from '../core/orchestration/types.js'
 import type {Action} from '../core/policy/actions.js'
+import type {ParamAction} from '../core/balancer/index.js'
 import type {ActionResult, Executor} from '../agents/index.js'
 import type {Logger} from './logger.js'
 
@@ -128,7 +129,8 @@ export class LocalResourceManager {
     }
     if (action.op === 'stop' || action.op === 'migrate_to') await this.executor.stopRecurringFor(instance)
     const result = await this.track(this.executor.run({
-      resource: instance, agent: primitive.agent, action: action.op, params: primitive.params, meta, timeoutMs: operationTimeoutMs(primitive, action.op),
+      // A balancer's start or reload carries its backends from the DC (src/core/balancer).
+      resource: instance, agent: primitive.agent, action: action.op, params: {...primitive.params, ...(action as ParamAction).params}, meta, timeoutMs: operationTimeoutMs(primitive, action.op),
     }))
     const {ok, report: after} = afterAction(config, this.report[instance], action.op as 'start', result, this.events.now())
     if (ok && after.role === 'started') this.startMonitors(config, instance)

@@ -4,6 +4,7 @@ import type {ClusterStatus, StatusFailure, StatusResource} from '../client/statu
 import type {BootstrapConfig} from '../core/config/bootstrap-types.js'
 import type {ResourceConfig} from '../core/config/types.js'
 import {isFenceDevice} from '../core/orchestration/index.js'
+import {balancerStatus, isBalancer} from '../core/balancer/index.js'
 import type {NodeReport, OrchestratorState} from '../core/orchestration/types.js'
 import type {ViewEvent} from './membership-service.js'
 
@@ -102,5 +103,6 @@ export function buildStatus(input: StatusInput): ClusterStatus {
     settled: source === 'dc' && t === undefined && !orchestrator.dirty && Object.values(orchestrator.nodes).every((b) => !b.online || b.reported),
     warnings,
     generatedAt: input.wallNowMs,
+    ...(source === 'dc' && config.resources.some(isBalancer) ? {balancers: balancerStatus(orchestrator)} : {}),
   }
 }

@@ -26,6 +26,8 @@ export interface TestClusterOptions {
   setup?: string[]
   /** Extra environment of the daemons. */
   env?: Record<string, string>
+  /** Hosts (namespaces) on the bridge, at least `nodes`: the others run no daemon (clients). */
+  hosts?: number
 }
 
 /** Directories of clusters not yet destroyed: removed on exit too (Ctrl-C ends in process.exit). */
@@ -41,7 +43,7 @@ export class TestCluster {
   private constructor(readonly net: TestNet, readonly dir: string, private readonly options: TestClusterOptions) {}
 
   static async create(options: TestClusterOptions): Promise<TestCluster> {
-    const net = await TestNet.create({nodes: options.nodes})
+    const net = await TestNet.create({nodes: Math.max(options.nodes, options.hosts ?? 0)})
     const dir = await mkdtemp(join(tmpdir(), `hactl-${net.run}-`))
     const cluster = new TestCluster(net, dir, options)
     liveDirs.add(dir)

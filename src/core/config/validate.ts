@@ -1,5 +1,6 @@
 import {alertProblem} from './alerts.js'
 import {PROPERTIES, RESOURCE_META, type PropertySpec} from './defaults.js'
+import {balancerProblem} from '../balancer/config.js'
 import {parseDurationMs} from './durations.js'
 import {ConfigError, show} from './errors.js'
 import {checkSchema} from './schema-check.js'
@@ -177,6 +178,8 @@ export function validateResourceConfig(document: unknown): ResourceConfig {
   checkGroupsAndClones(config, kinds)
   const nodes = new Set(config.nodes.map((n) => n.name))
   config.constraints.forEach((c, i) => checkConstraint(c, i, kinds, nodes))
+  const balancer = balancerProblem(config)
+  if (balancer) fail(balancer)
   const alerts = alertProblem(config) // alerts (issue 13)
   if (alerts !== undefined) fail(alerts)
   return config

@@ -72,7 +72,13 @@ const isObject = (v: unknown): v is Fields => typeof v === 'object' && v !== nul
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0
 const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200
 const ROLES = new Set(['started', 'stopped', 'failed', 'unknown'])
-const OPS = new Set(['start', 'stop', 'monitor', 'migrate_to', 'migrate_from', 'fence'])
+// reload: a balancer's new backend set from the DC (src/core/balancer), with params.
+const OPS = new Set(['start', 'stop', 'monitor', 'migrate_to', 'migrate_from', 'fence', 'reload'])
+
+/** An action's parameter overrides (a balancer's backends): a few short strings. */
+function isParams(v: unknown): boolean {
+  return isObject(v) && Object.keys(v).length <= 8 && Object.entries(v).every(([k, x]) => /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(k) && typeof x === 'string' && x.length <= 8192)
+}
 
 function isWireReport(v: unknown): v is WireReport {
   if (!isObject(v)) return false
@@ -89,6 +95,7 @@ function isAction(v: unknown): v is Action {
     && Array.isArray(v.dependsOn) && v.dependsOn.every(isName)
     && (v.resource === undefined || isName(v.resource)) && (v.intervalMs === undefined || isCount(v.intervalMs))
     && (v.op === 'fence' || v.resource !== undefined)
+    && (v.params === undefined || isParams(v.params))
 }
 
 function isStatus(v: unknown): v is PublishedStatus {

@@ -22,6 +22,7 @@ import type {Action} from '../policy/actions.js'
 import {schedule} from '../policy/schedule.js'
 import type {ClusterState, InstanceState, NodeState} from '../policy/state.js'
 import {summarize} from '../policy/summary.js'
+import {balancerReloads, balancerResult, balancerStartParams, reloadInFlight} from '../balancer/index.js'
 import type {NodeBook, NodeReport, OrchestratorEvent, OrchestratorOutput, OrchestratorState, TransitionBook} from './types.js'
 
 export * from './types.js'
@@ -64,7 +65,7 @@ export function stepOrchestrator(previous: OrchestratorState, event: Orchestrato
       state.dirty = true
       break
     }
-    case 'result': onResult(state, event); break
+    case 'result': if (!balancerResult(state, event)) onResult(state, event); break
     case 'fence-result': onFenceResult(state, event); break
     case 'seed':
       for (const [name, resources] of Object.entries(event.nodes)) {
@@ -114,6 +115,7 @@ export function stepOrchestrator(previous: OrchestratorState, event: Orchestrato
     }
   }
   advance(state, out)
+  balancerReloads(state, out)
   return {state, outputs: out}
 }
 
@@ -321,7 +323,7 @@ function advance(state: OrchestratorState, out: OrchestratorOutput[]): void {
   if (result.transition.actions.length === 0) return
   const status: TransitionBook['status'] = {}
   for (const action of result.transition.actions) status[action.id] = 'pending'
-  const book: TransitionBook = {id: state.nextTransitionId++, actions: result.transition.actions, status, aborted: false, summary: summarize(result)}
+  const book: TransitionBook = {id: state.nextTransitionId++, actions: balancerStartParams(state, result.transition.actions), status, aborted: false, summary: summarize(result)}
   state.transition = book
   out.push({type: 'transition', id: book.id, summary: book.summary, actions: book.actions.length})
   dispatchRunnable(state, book, out)
@@ -334,6 +336,7 @@ function dispatchRunnable(state: OrchestratorState, transition: TransitionBook, 
     if (status[action.id] !== 'pending') continue
     if (!action.dependsOn.every((d) => status[d] === 'done' || status[d] === undefined)) continue
     if (action.op !== 'fence' && !state.nodes[action.node]?.online) continue
+    if (reloadInFlight(state, action.resource)) continue
     status[action.id] = 'dispatched'
     changed = true
     out.push(action.op === 'fence'

@@ -252,6 +252,14 @@ export class DaemonMetrics {
       },
     })
     new Gauge({
+      name: 'hactl_balancer_backend', help: 'Each backend of each load balancer (ocf:hactl:balancer) with its state as the DC sees it (active, adding, removing, failed): 1.',
+      labelNames: ['balancer', 'backend', 'state'], registers,
+      collect() {
+        this.reset()
+        for (const b of self.statusNow().balancers ?? []) for (const backend of b.backends) this.set({balancer: b.id, backend: backend.node, state: backend.state}, 1)
+      },
+    })
+    new Gauge({
       name: 'hactl_failovers_pending', help: 'Instances lost and not yet running elsewhere (as this node knows).', registers,
       collect() {
         this.set(Object.keys(self.failovers.lost).length)
