@@ -19,7 +19,8 @@ const FORBIDDEN_MODULES = new Set([
 ])
 
 const RULES: Array<[RegExp, string]> = [
-  [/\bDate\b(?!\s*\.\s*UTC\b)/, 'Date (the clock): inject the time'],
+  // Calendar arithmetic on a given time (new Date(ms), Date.parse, Date.UTC) is pure; reading the clock is not.
+  [/\bDate\b(?!\s*\.\s*(?:UTC|parse)\b)(?!\s*\(\s*[^)\s])/, 'Date (the clock): inject the time'],
   [/\bMath\s*(\.\s*random\b|\[)/, 'Math.random: inject a seeded random source'],
   [/\bperformance\b/, 'performance (the clock): inject the time'],
   [/\bhrtime\b/, 'process.hrtime (the clock)'],
@@ -165,7 +166,7 @@ describe('the pure core stays pure', () => {
   describe('the scanner', () => {
     const flagged = (source: string) => violations(source).map((v) => v.rule)
     const bad = [
-      'const t = Date.now()', 'const d = new Date()', 'const {now} = Date', "import {readFile} from 'node:fs/promises'", 'import x from "fs"',
+      'const t = Date.now()', 'const d = new Date()', 'const d = new Date ( )', 'const s = Date()', 'const {now} = Date', "import {readFile} from 'node:fs/promises'", 'import x from "fs"',
       "export * from 'node:os'", "const m = await import('node:net')", "const cp = require('child_process')", 'globalThis.setTimeout(f, 1)',
       "Math['random']()", 'Math . random()', 'setTimeout(f, 1)', 'const e = process.env.X', 'performance.now()', "import {setTimeout} from 'timers/promises'",
       'const r = /\'/; const t = Date.now()', 'const s = `${Date.now()}`', 'const s = `a ${`b ${Math.random()}`} c`', "import {randomBytes} from 'node:crypto'; randomBytes(4)",
@@ -177,6 +178,7 @@ describe('the pure core stays pure', () => {
       '// never calls Math.random or Date.now()', '/* setTimeout(process.exit) */', "const s = 'Date.now() and process'", 'const s = `Math.random() ${x} setTimeout`',
       'const t = Date.UTC(2024, 0, 1)', 'x.process(y)', "import {createHmac} from 'node:crypto'", "import {a} from './fs.js'", 'const re = /Date.now()/g',
       'const half = a / 2 / b', "const text = 'it\\'s // not a comment'; const y = 1",
+      'const d = new Date(ms)', "const t = Date.parse('2026-12-24T18:00:00Z')",
     ]
     for (const source of good) it(`passes: ${source}`, () => assert.deepEqual(flagged(source), []))
   })
