@@ -174,6 +174,13 @@ export class TestNet {
    * What the tests' fence agent (test/fence/fence_netns) does, from this process.
    */
   async powerOff(node: number, timeoutMs = 10_000): Promise<void> {
+    // A host that loses power has no processes, no addresses and no link at the same
+    // instant: kill everything, then at once take its addresses and ports away, and
+    // only then wait for the killed processes to be reaped (which can take a while on
+    // a busy machine, and must not look like the host still holding its addresses).
+    await this.signalHost(node, 'SIGKILL')
+    await this.ip(this.ns(node), ['addr', 'flush', 'scope', 'global'])
+    for (let link = 0; link < this.links; link++) await this.setLinkUp(node, link, false)
     const deadline = Date.now() + timeoutMs
     for (;;) {
       const pids = await this.signalHost(node, 'SIGKILL')
@@ -181,8 +188,8 @@ export class TestNet {
       if (Date.now() > deadline) throw new Error(`host n${node}: processes ${pids.join(' ')} still there ${timeoutMs} ms after SIGKILL`)
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
+    // Anything a dying process added meanwhile goes too.
     await this.ip(this.ns(node), ['addr', 'flush', 'scope', 'global'])
-    for (let link = 0; link < this.links; link++) await this.setLinkUp(node, link, false)
   }
 
   /** A host boots (after powerOff or a fence): its addresses and multicast route are back, its links plugged in. */
