@@ -295,8 +295,12 @@ export class ClusterDaemon {
       case 'lrm-stop-all': {
         const started = this.clock.now()
         const reason = output.reason
-        // Lost quorum: the addresses go first, in the guard (no agent fork); then the agents stop everything.
-        if (reason === 'no quorum') this.guard.strip()
+        // Lost quorum: the addresses go first, in the guard (no agent fork); starts under way are
+        // cancelled (they would finish later, unguarded by the budget); then the agents stop everything.
+        if (reason === 'no quorum') {
+          this.guard.strip()
+          this.lrm.cancelStarts()
+        }
         void this.lrm.stopAll(reason).then(() => this.step({type: 'stopped-all', nowMs: this.clock.now(), reason, durationMs: this.clock.now() - started, active: this.lrm.activeInstances()}))
         break
       }

@@ -59,8 +59,11 @@ export interface MemoryResourceWorld {
   /** Runs `run` after `ms` on the daemon's event loop (dropped if the daemon dies first). */
   later(ms: number, run: () => void): void
   now(): number
-  /** Runs an agent operation on the host; `done` is called on the daemon's event loop when it ended. */
-  operate(instance: string, agent: string, op: 'start' | 'stop', done: (ok: boolean) => void): void
+  /**
+   * Runs an agent operation on the host; `done` is called on the daemon's event loop
+   * when it ended. Returns how to cancel it (kill its agent): `done` then says 'cancelled'.
+   */
+  operate(instance: string, agent: string, op: 'start' | 'stop', done: (outcome: 'ok' | 'failed' | 'cancelled') => void): () => void
   /** What a probe finds on the host, and how long probing takes. */
   probe(instance: string): 'running' | 'stopped' | 'failed'
   probeLatencyMs(): number
@@ -74,6 +77,7 @@ export class MemoryExecutor implements ResourceExecutor {
   private busy = 0
   private idleWaiters: Array<() => void> = []
   private changeHandler: ((update: NodeReport) => void) | undefined
+  private readonly cancels = new Set<() => void>()
 
   constructor(private readonly world: MemoryResourceWorld) {}
 
@@ -109,12 +113,20 @@ export class MemoryExecutor implements ResourceExecutor {
     const op: ActionOp = action.op
     const hostOp = op === 'start' || op === 'migrate_from' ? 'start' : 'stop'
     this.busy++
-    this.world.operate(instance, primitive.agent, hostOp, (ok) => {
-      const result = afterAction(config, this.report[instance], op, {status: 'done', ocfCode: ok ? 0 : 1}, this.world.now())
+    const cancel = this.world.operate(instance, primitive.agent, hostOp, (outcome) => {
+      this.cancels.delete(cancel)
+      const agentResult = outcome === 'cancelled' ? {status: 'cancelled', ocfCode: null} : {status: 'done', ocfCode: outcome === 'ok' ? 0 : 1}
+      const result = afterAction(config, this.report[instance], op, agentResult, this.world.now())
       this.report[instance] = result.report
       this.settle()
       done(result.ok, {[instance]: result.report})
     })
+    if (hostOp === 'start') this.cancels.add(cancel)
+  }
+
+  /** Kills the agents of starts under way (the node lost quorum), as the LRM does. */
+  cancelStarts(): void {
+    for (const cancel of [...this.cancels]) cancel()
   }
 
   fullReport(done: (epoch: number, resources: NodeReport) => void): void {

@@ -60,6 +60,7 @@ export class LocalResourceManager {
   private readonly activating = new Set<string>()
   /** In the order they became active, so the guard stops a group in reverse. */
   private holdOrder: string[] = []
+  private readonly cancellable = new Set<AbortController>()
 
   constructor(private readonly executor: Executor, private readonly logger: Logger, private readonly events: LrmEvents) {}
 
@@ -128,10 +129,15 @@ export class LocalResourceManager {
       }
     }
     if (action.op === 'stop' || action.op === 'migrate_to') await this.executor.stopRecurringFor(instance)
+    // A start can be cancelled (its agent killed) when the node loses quorum: it must not run on.
+    const cancel = ACTIVATING.has(action.op) ? new AbortController() : undefined
+    if (cancel) this.cancellable.add(cancel)
     const result = await this.track(this.executor.run({
       // A balancer's start or reload carries its backends from the DC (src/core/balancer).
       resource: instance, agent: primitive.agent, action: action.op, params: {...primitive.params, ...(action as ParamAction).params}, meta, timeoutMs: operationTimeoutMs(primitive, action.op),
-    }))
+    }, cancel?.signal)).finally(() => {
+      if (cancel) this.cancellable.delete(cancel)
+    })
     const {ok, report: after} = afterAction(config, this.report[instance], action.op as 'start', result, this.events.now())
     if (ok && after.role === 'started') this.startMonitors(config, instance)
     if (!ok) this.logFailure(instance, action.op, result)
@@ -203,6 +209,11 @@ export class LocalResourceManager {
   }
 
   /** no-quorum-policy=stop, and shutdown without a DC: stop everything active here, groups in reverse. */
+  /** Kills the agents of starts under way (the node lost quorum): they end as cancelled, the instance failed (maybe half started). */
+  cancelStarts(): void {
+    for (const cancel of this.cancellable) cancel.abort()
+  }
+
   async stopAll(reason: string): Promise<void> {
     const config = this.config
     if (!config) return

@@ -43,11 +43,14 @@ describe('daemon ports: the deadline scheduler and the in-memory versions', () =
     const active = new Set<string>()
     const exec = new MemoryExecutor({
       later: (_ms, run) => later.push(run), now: () => 5,
-      operate: (instance, _agent, op, done) => later.push(() => {
-        if (op === 'start') active.add(instance)
-        else active.delete(instance)
-        done(instance !== 'bad')
-      }),
+      operate: (instance, _agent, op, done) => {
+        later.push(() => {
+          if (op === 'start') active.add(instance)
+          else active.delete(instance)
+          done(instance !== 'bad' ? 'ok' : 'failed')
+        })
+        return () => {}
+      },
       probe: (instance) => active.has(instance) ? 'running' : 'stopped', probeLatencyMs: () => 1,
     })
     const add = (id: string) => ({id, agent: 'ocf:hactl:dummy', params: {}, meta: {}, operations: [], utilization: {}})

@@ -39,8 +39,9 @@
  *  4. `lrm-*` outputs run asynchronously; feed their result back (`action-done`,
  *     `local-report` with full=true after `lrm-full-report`, `cleanup-done`,
  *     `stopped-all`). A monitor failure is fed as a `local-report` with full=false.
- *     `lrm-stop-all` must stop everything the node holds, including what an action
- *     in flight starts: the controller asks again when such an action finishes.
+ *     `lrm-stop-all` must stop everything the node holds; for 'no quorum' it first
+ *     removes the addresses (the guard's strip) and cancels starts under way (their
+ *     agents killed), and the controller asks again when such an action has ended.
  *  5. `replicate` is a replication `clientWrite` with that requestId; feed its
  *     `reply` back as `write-reply`, replication's `ready` as `ready` and
  *     `configChanged` as `committed`. `replication-message` goes to replication

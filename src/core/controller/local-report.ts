@@ -39,12 +39,15 @@ export type ActionOp = 'start' | 'stop' | 'migrate_to' | 'migrate_from'
 /**
  * A dispatched start, stop or migration finished. Success sets the role; failure
  * marks the instance failed and counts: a failed start counts INFINITY unless
- * start-failure-is-fatal=false (Pacemaker's rule), anything else one more.
+ * start-failure-is-fatal=false (Pacemaker's rule), anything else one more; an
+ * operation this node cancelled (quorum lost) leaves it failed without counting.
  */
 export function afterAction(config: ResourceConfig, previous: InstanceReport | undefined, op: ActionOp, outcome: AgentOutcome, nowMs: number): {ok: boolean, report: InstanceReport} {
   const ok = outcome.status === 'done' && outcome.ocfCode === 0
   const before = previous ?? {role: 'stopped', failCount: 0}
   if (ok) return {ok, report: {...before, role: op === 'stop' || op === 'migrate_to' ? 'stopped' : 'started'}}
+  // Cancelled by this node (it lost quorum): maybe half done, so failed (to be stopped), but not the resource's fault.
+  if (outcome.status === 'cancelled') return {ok, report: {...before, role: 'failed', failedOp: op}}
   const fatal = op === 'start' && booleanProperty(config, 'start-failure-is-fatal')
   return {ok, report: {role: 'failed', failCount: fatal ? INFINITY : Math.min(INFINITY, before.failCount + 1), lastFailureMs: nowMs, failedOp: op}}
 }

@@ -90,7 +90,11 @@ export function stepOrchestrator(previous: OrchestratorState, event: Orchestrato
     case 'departed':
       for (const {node: name, viewId, clean} of event.records) {
         const book = state.nodes[name]
-        if (!book || book.online || (book.lostInViewId ?? -1) >= viewId) continue
+        if (!book || book.online) continue
+        // The latest knowledge wins; of two accounts of the same departure, the announced
+        // clean leave (one member heard it, another only saw the node go).
+        const own = book.lostInViewId ?? -1
+        if (own > viewId || (own === viewId && (!clean || book.leftCleanly))) continue
         state.nodes[name] = clean
           ? {...book, lostInViewId: viewId, unclean: false, leftCleanly: true, fenced: false, lostAtMs: undefined, resources: {}}
           : {...book, lostInViewId: viewId, unclean: !book.fenced, leftCleanly: false, lostAtMs: book.lostAtMs ?? state.nowMs,

@@ -288,11 +288,11 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
   // ---- resources on a host, and the guard ----
 
   let opSeq = 0
-  // Within the no-quorum stop budget (150 ms) even for a start in flight when quorum
-  // goes: a start runs to its end before the stop (see the README's limits).
+  // Stops within the no-quorum stop budget (150 ms); starts as long as they like: one
+  // under way when quorum goes is cancelled (its agent killed), then stopped.
   const latency = (agent: string, op: 'start' | 'stop') => agent.endsWith(':vip')
     ? random.int(0, 3)
-    : op === 'start' ? random.int(5, 40) : random.int(2, 40)
+    : op === 'start' ? random.int(5, 500) : random.int(2, 60)
 
   const guardStep = (h: Host, event: GuardEvent) => {
     const {state, outputs} = stepGuard(h.guard, event)
@@ -337,8 +337,17 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
     atHost(h, Math.max(0, h.guard.lastFeedMs + h.guard.leaseMs - mono(h)), () => guardStep(h, {type: 'tick', nowMs: mono(h)}))
   }
 
-  const operate = (h: Host, d: Daemon, instance: string, agent: string, op: 'start' | 'stop', done: (ok: boolean) => void) => {
+  const operate = (h: Host, d: Daemon, instance: string, agent: string, op: 'start' | 'stop', done: (outcome: 'ok' | 'failed' | 'cancelled') => void): () => void => {
     const id = ++opSeq
+    let finished = false
+    const finish = (outcome: 'ok' | 'failed' | 'cancelled') => {
+      if (finished) return
+      finished = true
+      if (h.daemon === d) runOnDaemon(h, d, () => {
+        if (op === 'stop') hold(h)
+        done(outcome)
+      })
+    }
     if (op === 'start') {
       count1('starts')
       if (!d.ctl.view?.quorate) fail(`${h.name} starts ${instance} without quorum (view ${d.ctl.view?.viewId ?? 0})`)
@@ -359,12 +368,15 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
         else r.phase = ok ? 'running' : 'failed'
       }
       check()
-      const daemon = h.daemon
-      if (daemon === d) runOnDaemon(h, d, () => {
-        if (op === 'stop') hold(h)
-        done(ok)
-      })
+      finish(ok ? 'ok' : 'failed')
     })
+    // Killing the agent of a start leaves the instance maybe half started: active until stopped.
+    return () => {
+      const r = h.resources.get(instance)
+      if (finished || r?.op !== id) return
+      h.resources.set(instance, {...r, phase: 'failed', op: ++opSeq})
+      finish('cancelled')
+    }
   }
 
   // ---- a daemon: membership + replication + controller ----
@@ -528,7 +540,10 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
       case 'lrm-full-report': d.exec.fullReport((epoch, resources) => controllerStep(h, d, {type: 'local-report', nowMs: mono(h), full: true, epoch, resources})); break
       case 'lrm-cleanup': d.exec.cleanup(output.resource, () => controllerStep(h, d, {type: 'cleanup-done', nowMs: mono(h)})); break
       case 'lrm-stop-all': {
-        if (output.reason === 'no quorum') guardStep(h, {type: 'strip', nowMs: mono(h)})
+        if (output.reason === 'no quorum') {
+          guardStep(h, {type: 'strip', nowMs: mono(h)})
+          d.exec.cancelStarts()
+        }
         const started = mono(h)
         d.exec.stopAll(output.reason, (active) => controllerStep(h, d, {type: 'stopped-all', nowMs: mono(h), reason: output.reason, durationMs: mono(h) - started, active}))
         break
