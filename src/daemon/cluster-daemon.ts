@@ -238,11 +238,12 @@ export class ClusterDaemon {
    * latter (its own module, another change): read from its machine, and without it
    * the controller never waits a non-quorate view out (safe, less available).
    */
-  private reachability(): {reachable: number[], peerFresh?: Record<number, number[]>} {
+  private reachability(): {reachable: number[], peerFresh?: Record<number, number[]>, heardAgoMs?: Record<number, number>} {
     if (!this.membership) return {reachable: []}
     const reachable = this.membership.snapshot().reachable
-    const machine = (this.membership as unknown as {machine?: {peerFreshIds?: (now: number) => Record<number, number[]>}}).machine
-    return {reachable, peerFresh: machine?.peerFreshIds?.(performance.now())}
+    const machine = (this.membership as unknown as {machine?: {peerFreshIds?: (now: number) => Record<number, number[]>, peerHeardAgo?: (now: number) => Record<number, number>}}).machine
+    const now = performance.now()
+    return {reachable, peerFresh: machine?.peerFreshIds?.(now), heardAgoMs: machine?.peerHeardAgo?.(now)}
   }
 
   private step(event: ControllerEvent): void {

@@ -11,12 +11,13 @@ describe('agents: hactl agent list / describe', function () {
   it('lists the hactl agents and ClusterLabs\' agents, in a table and as JSON', async () => {
     const text = await hactl(['agent', 'list', '--provider', 'hactl'])
     assert.equal(text.exitCode, 0, text.stderr)
-    assert.match(text.stdout, /^AGENT +PATH\nocf:hactl:dummy +\S+\/resource-agents\/ocf\/hactl\/dummy\n/)
+    assert.match(text.stdout, /^AGENT +PATH\n/)
+    assert.match(text.stdout, /^ocf:hactl:dummy +\S+\/resource-agents\/ocf\/hactl\/dummy$/m)
     const {exitCode, envelope} = await hactlJson(['agent', 'list'])
     assert.equal(exitCode, 0)
     assert.ok(ajv.validate(AGENT_RESULT_SCHEMAS['agent list']!, envelope.result), ajv.errorsText())
     const ids = envelope.result.map((a: {id: string}) => a.id)
-    for (const id of ['ocf:hactl:vip', 'ocf:hactl:service', 'ocf:hactl:mount', 'ocf:hactl:dummy']) assert.ok(ids.includes(id), id)
+    for (const id of ['ocf:hactl:vip', 'ocf:hactl:service', 'ocf:hactl:mount', 'ocf:hactl:dummy', 'ocf:hactl:balancer']) assert.ok(ids.includes(id), id)
   })
 
   it('describes an agent\'s parameters from its meta-data', async () => {

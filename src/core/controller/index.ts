@@ -231,7 +231,7 @@ class Step {
 
   // ---- membership ----
 
-  onView(view: ControllerView, reachable: number[], peerFresh: Record<number, number[]> | undefined): void {
+  onView(view: ControllerView, reachable: number[], peerFresh: Record<number, number[]> | undefined, heardAgoMs?: Record<number, number>): void {
     const s = this.s
     if (view.viewId < s.maxViewId) {
       this.log('error', 'view-went-back', {view: view.viewId, seen: s.maxViewId})
@@ -242,9 +242,11 @@ class Step {
     s.view = view
     if (view.viewId !== previous?.viewId || view.dc !== this.self || !view.quorate) s.dcReady = false
     const names = (ids: number[]) => ids.map((id) => this.name(id) ?? String(id))
+    const heardAtMs: Record<string, number> = {}
+    for (const [id, ago] of Object.entries(heardAgoMs ?? {})) heardAtMs[this.name(Number(id)) ?? id] = s.nowMs - ago
     this.orchestrate({
       type: 'view', nowMs: s.nowMs, viewId: view.viewId, members: names(view.members), quorate: view.quorate,
-      active: s.dcReady && view.quorate && view.dc === this.self,
+      active: s.dcReady && view.quorate && view.dc === this.self, heardAtMs,
     })
     if (!isActiveDc(s)) s.reportRetryAtMs = null
     this.noQuorumPolicy(view, reachable, peerFresh)
@@ -667,7 +669,7 @@ class Step {
     if (s.leave.phase === 'left') return
     switch (event.type) {
       case 'tick': this.onTick(event.reachable, event.peerFresh); break
-      case 'view': this.onView(event.view, event.reachable, event.peerFresh); break
+      case 'view': this.onView(event.view, event.reachable, event.peerFresh, event.heardAgoMs); break
       case 'ready': this.onReady(event.viewId, event.config); break
       case 'committed': this.onCommitted(event.config); break
       case 'write-reply': this.onWriteReply(event.requestId, event.result); break

@@ -131,7 +131,8 @@ export type ControllerEvent =
    * unknown, and a non-quorate view is then never waited out).
    */
   | {type: 'tick', nowMs: number, reachable: number[], peerFresh?: Record<number, number[]>}
-  | {type: 'view', nowMs: number, view: ControllerView, reachable: number[], peerFresh?: Record<number, number[]>}
+  /** heardAgoMs: how long ago this node last heard each peer (membership), for lost-node times. */
+  | {type: 'view', nowMs: number, view: ControllerView, reachable: number[], peerFresh?: Record<number, number[]>, heardAgoMs?: Record<number, number>}
   /** Replication: this node is the DC of `viewId` and `config` may be planned on. */
   | {type: 'ready', nowMs: number, viewId: number, config: ResourceConfig}
   /** Replication: a configuration was committed. */

@@ -173,6 +173,17 @@ export class MembershipMachine {
     return out
   }
 
+  /**
+   * How long ago (ms) each peer was last heard from, for the DC's lost-node times:
+   * a view without a node may be agreed soon after it was last heard when the node
+   * itself said it left the old view, so the view's time alone does not bound it.
+   */
+  peerHeardAgo(now: number): Record<number, number> {
+    const out: Record<number, number> = {}
+    for (const [id, record] of this.peers) if (Number.isFinite(record.heardAt)) out[id] = Math.max(0, now - record.heardAt)
+    return out
+  }
+
   /** Ids of peers whose link is fresh now (for observability). */
   freshPeers(now: number): number[] {
     return [...this.peers.keys()].filter((id) => this.isFresh(id, now)).sort((a, b) => a - b)

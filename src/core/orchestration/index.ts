@@ -32,7 +32,11 @@ export * from './types.js'
  * agrees on a view without it (token + its settle time). A node lost in a view
  * agreed at time T was therefore last heard no later than T - evictAfterMs: taking
  * that as its lostAtMs is never earlier than the truth, so the safety delay counted
- * from it is never short.
+ * from it is never short. Except when the node itself told the others it had left the
+ * old view (it was gathering or agreeing on a new one): then the view may be agreed
+ * moments after it was last heard, so the DC also takes its own last-heard time of
+ * the node (heardAtMs) when that is later (the whole-cluster simulator found a DC
+ * recovering a node's resources 130 ms after it last heard the node).
  */
 export function initialOrchestrator(nodeNames: string[], tokenTimeoutMs: number, evictAfterMs = tokenTimeoutMs): OrchestratorState {
   const nodes: Record<string, NodeBook> = {}
@@ -159,7 +163,7 @@ function onView(state: OrchestratorState, event: Extract<OrchestratorEvent, {typ
         // Only an agreed quorate view without it bounds when it was last heard (the membership waited
         // for it to settle); a view formed alone (after a pause) does not: the lost time is then set
         // when this node becomes DC (found by the whole-cluster simulator).
-        lostAtMs: clean || !event.quorate ? undefined : event.nowMs - state.evictAfterMs,
+        lostAtMs: clean || !event.quorate ? undefined : Math.max(event.nowMs - state.evictAfterMs, event.heardAtMs?.[name] ?? -Infinity),
         resources: clean ? {} : unknown ? possiblyActive(state.config, book.resources) : book.resources,
       }
     }

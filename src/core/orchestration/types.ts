@@ -68,7 +68,8 @@ export type OrchestratorEvent =
   | {type: 'tick', nowMs: number}
   | {type: 'config', config: ResourceConfig}
   /** A new agreed view; `active` when this node is its DC and replication is ready. */
-  | {type: 'view', nowMs: number, viewId: number, members: string[], quorate: boolean, active: boolean}
+  /** heardAtMs: when this node last heard each node (its own membership), on the same clock as nowMs. */
+  | {type: 'view', nowMs: number, viewId: number, members: string[], quorate: boolean, active: boolean, heardAtMs?: Record<string, number>}
   /** A node's full report (after its probes) or an update of some instances. */
   | {type: 'report', node: string, resources: NodeReport, full: boolean}
   | {type: 'result', node: string, transitionId: number, actionId: string, ok: boolean, resources: NodeReport}
