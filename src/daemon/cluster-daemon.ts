@@ -238,6 +238,13 @@ export class ClusterDaemon {
    * latter (its own module, another change): read from its machine, and without it
    * the controller never waits a non-quorate view out (safe, less available).
    */
+  /** The members' incarnations (a restarted daemon is a new member), read as reachability() reads. */
+  private incarnations(): Record<number, number> | undefined {
+    const machine = (this.membership as unknown as {machine?: {status?: () => {members: Array<{id: number, inc: number}>}}}).machine
+    const members = machine?.status?.().members
+    return members ? Object.fromEntries(members.map((m) => [m.id, m.inc])) : undefined
+  }
+
   private reachability(): {reachable: number[], peerFresh?: Record<number, number[]>, heardAgoMs?: Record<number, number>} {
     if (!this.membership) return {reachable: []}
     const reachable = this.membership.snapshot().reachable
@@ -356,7 +363,7 @@ export class ClusterDaemon {
     })
     this.step({
       type: 'view', nowMs: this.clock.now(), ...this.reachability(),
-      view: {viewId: view.viewId, quorate: view.quorate, dc: view.dc, members: view.members.map((m) => m.id), expectedVotes: view.expectedVotes},
+      view: {viewId: view.viewId, quorate: view.quorate, dc: view.dc, members: view.members.map((m) => m.id), expectedVotes: view.expectedVotes, incarnations: this.incarnations()},
     })
   }
 

@@ -73,7 +73,7 @@ export function initialController(options: ControllerOptions, nowMs = 0): Contro
     orchestrator: initialOrchestrator(options.nodes.map((n) => n.name), options.tokenMs, options.evictAfterMs),
     noQuorumWait: null, noQuorumStopped: false, actionsInFlight: 0, leave: {phase: 'none'}, writes: {}, nextRequest: 1,
     reporting: null, reportRetryAtMs: null, statusDueAtMs: null, statusRefreshAtMs: null, lastStatus: null, lastState: null,
-    fences: [], drops: {},
+    fences: [], drops: {}, incarnations: {},
   }
 }
 
@@ -242,6 +242,15 @@ class Step {
     s.view = view
     if (view.viewId !== previous?.viewId || view.dc !== this.self || !view.quorate) s.dcReady = false
     const names = (ids: number[]) => ids.map((id) => this.name(id) ?? String(id))
+    // A member whose daemon restarted is a new node: what its previous run announced (a leave) is void.
+    for (const [id, inc] of Object.entries(view.incarnations ?? {})) {
+      const before = s.incarnations[Number(id)]
+      if (before !== undefined && before !== inc && Number(id) !== this.self) {
+        const node = this.name(Number(id))
+        if (node) this.orchestrate({type: 'restarted', node})
+      }
+      s.incarnations = {...s.incarnations, [id]: inc}
+    }
     const heardAtMs: Record<string, number> = {}
     for (const [id, ago] of Object.entries(heardAgoMs ?? {})) heardAtMs[this.name(Number(id)) ?? id] = s.nowMs - ago
     this.orchestrate({

@@ -57,6 +57,8 @@ export interface ControllerView {
   dc: number | null
   members: number[]
   expectedVotes: number
+  /** Each member's incarnation, when known: a new one is a restarted daemon. */
+  incarnations?: Record<number, number>
 }
 
 /**
@@ -122,6 +124,8 @@ export interface ControllerState {
   fences: Array<{node: string, transitionId: number, actionId: string, atMs: number}>
   /** Messages dropped on receipt, by reason. */
   drops: Record<string, number>
+  /** The last incarnation seen of each node. */
+  incarnations: Record<number, number>
 }
 
 export type ControllerEvent =

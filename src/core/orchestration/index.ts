@@ -91,6 +91,15 @@ export function stepOrchestrator(previous: OrchestratorState, event: Orchestrato
       state.dirty = true
       break
     }
+    case 'restarted': {
+      const book = state.nodes[event.node]
+      if (!book?.online) break
+      state.nodes[event.node] = {...book, leaving: false, leaveGranted: undefined, leftCleanly: undefined, reported: false,
+        resources: book.leaving && !hasActive(book.resources) ? {} : book.resources}
+      state.dirty = true
+      if (state.active) out.push({type: 'request-report', nodes: [event.node]})
+      break
+    }
     case 'departed':
       for (const {node: name, viewId, clean} of event.records) {
         const book = state.nodes[name]

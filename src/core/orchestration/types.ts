@@ -86,6 +86,8 @@ export type OrchestratorEvent =
    * had announced a clean leave. The latest view wins over this DC's own knowledge: a
    * clean leave it never saw is not held or fenced; an unclean one is held again.
    */
+  /** A member's daemon restarted (a new incarnation): what its previous run announced no longer holds. */
+  | {type: 'restarted', node: string}
   | {type: 'departed', records: Array<{node: string, viewId: number, clean: boolean}>}
   | {type: 'cleanup', resource: string, node?: string}
   /**
