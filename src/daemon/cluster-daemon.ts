@@ -32,6 +32,7 @@ import {systemClock, wallTimeOf, type MonotonicClock} from './clock.js'
 import {ControlServer} from './control-server.js'
 import {Fencer} from './fencer.js'
 import {exitFatal} from './fatal.js'
+import {sdNotify} from './sd-notify.js'
 import {GuardLink} from './guard-link.js'
 import {guardLeaseMs} from '../core/guard/index.js'
 import type {Fields, Logger} from './logger.js'
@@ -228,6 +229,9 @@ export class ClusterDaemon {
     this.replicationActiveAt = this.clock.now()
     this.armReplicationTick()
     this.logger.log('notice', 'daemon-started', {node: this.self.name, id: this.self.id, cluster: this.config.cluster_name, epoch: this.controller.config?.epoch ?? 0})
+    // Type=notify: READY once this node has joined a view with others, or after two
+    // tokens alone (a first node must not wait for quorum to be "started").
+    this.readyTimer = setTimeout(() => this.notifyReady('running, no other node heard yet'), 2 * this.config.totem.token)
   }
 
   // ---- the controller ----
@@ -346,7 +350,20 @@ export class ClusterDaemon {
 
   // ---- membership ----
 
+  private readyTimer: NodeJS.Timeout | undefined
+  private readySent = false
+
+  private notifyReady(status: string): void {
+    if (this.readySent) return
+    this.readySent = true
+    clearTimeout(this.readyTimer)
+    void sdNotify({ready: true, status}).then((r) => {
+      if (r && !r.ok) this.logger.log('warning', 'sd-notify-failed', {reason: r.reason})
+    })
+  }
+
   private onView(view: ViewEvent): void {
+    if (view.phase === 'usable' && view.members.length > 1) this.notifyReady(`joined view ${view.viewId} with ${view.members.length} nodes`)
     this.view = view
     this.logger.log('notice', 'view', {
       view: view.viewId, phase: view.phase, quorate: view.quorate, dc: view.dc === null ? null : this.names.get(view.dc),
@@ -541,6 +558,8 @@ export class ClusterDaemon {
   private async close(): Promise<void> {
     if (this.closing) return
     this.closing = true
+    clearTimeout(this.readyTimer)
+    void sdNotify({stopping: true})
     this.scheduler.stop()
     await this.lrm.stopAll('shutdown')
     await this.guard?.release()
