@@ -6,6 +6,7 @@
 // the input as it was). Fed by a Logger tap: 'transition' (the daemon gives the
 // orchestrator's input and actions), 'action-result', 'transition-complete'; 'view'
 // and failed actions seen in between become the trigger.
+import {Coalesced} from './coalesced.js'
 import {mkdir, readdir, readFile, rm} from 'node:fs/promises'
 import {join} from 'node:path'
 import {actionFailed, emptyHistory, recordTransition, transitionDone, type History, type PlanInput} from '../core/history/index.js'
@@ -53,8 +54,7 @@ export class HistoryStore {
   private lastInput: PlanInput | undefined
   private seen: string[] = []
   private readonly inputs: Array<{n: number, text: string}> = []
-  private saving: Promise<void> | undefined
-  private saveAgain = false
+  private readonly saver = new Coalesced(() => this.writeAll())
 
   constructor(private readonly source: HistorySource, private readonly logger: Logger) {}
 
@@ -112,37 +112,29 @@ export class HistoryStore {
     void this.save()
   }
 
-  private async save(): Promise<void> {
-    if (this.saving) {
-      this.saveAgain = true
-      return this.saving
+  private save(): Promise<void> {
+    return this.saver.run()
+  }
+
+  private async writeAll(): Promise<void> {
+    try {
+      const dir = join(this.source.stateDir, INPUTS_DIR)
+      for (let input = this.inputs.shift(); input; input = this.inputs.shift()) {
+        await mkdir(dir, {recursive: true, mode: 0o700})
+        await writeFileAtomic(join(dir, `${input.n}.json`), input.text, 0o600)
+      }
+      await writeFileAtomic(join(this.source.stateDir, HISTORY_FILE), JSON.stringify(this.history), 0o600)
+      // Inputs of records no longer kept.
+      const kept = new Set(this.history.records.map((r) => `${r.n}.json`))
+      for (const file of await readdir(dir).catch(() => [] as string[])) {
+        if (/^\d+\.json$/.test(file) && !kept.has(file)) await rm(join(dir, file), {force: true})
+      }
+    } catch (error) {
+      this.logger.log('warning', 'history-not-saved', {error: String((error as Error).message)})
     }
-    this.saving = (async () => {
-      do {
-        this.saveAgain = false
-        try {
-          const dir = join(this.source.stateDir, INPUTS_DIR)
-          for (let input = this.inputs.shift(); input; input = this.inputs.shift()) {
-            await mkdir(dir, {recursive: true, mode: 0o700})
-            await writeFileAtomic(join(dir, `${input.n}.json`), input.text, 0o600)
-          }
-          await writeFileAtomic(join(this.source.stateDir, HISTORY_FILE), JSON.stringify(this.history), 0o600)
-          // Inputs of records no longer kept.
-          const kept = new Set(this.history.records.map((r) => `${r.n}.json`))
-          for (const file of await readdir(dir).catch(() => [] as string[])) {
-            if (/^\d+\.json$/.test(file) && !kept.has(file)) await rm(join(dir, file), {force: true})
-          }
-        } catch (error) {
-          this.logger.log('warning', 'history-not-saved', {error: String((error as Error).message)})
-        }
-      } while (this.saveAgain || this.inputs.length > 0)
-    })().finally(() => {
-      this.saving = undefined
-    })
-    return this.saving
   }
 
   async stop(): Promise<void> {
-    await this.saving
+    await this.saver.idle()
   }
 }

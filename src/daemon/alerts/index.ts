@@ -5,6 +5,7 @@
 // order (a recipient sees events in order); a run that fails is retried with
 // backoff until it exits 0 or the retry limit passes, and each delivery is recorded (stateDir/alert-history.json,
 // `hactl alert history`). Runs never block the daemon and never throw into it.
+import {Coalesced} from '../coalesced.js'
 import {execa} from 'execa'
 import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
@@ -80,8 +81,7 @@ export class AlertDispatcher {
   private running = 0
   private readonly timers = new Set<NodeJS.Timeout>()
   private history: AlertDelivery[] = []
-  private saving: Promise<void> | undefined
-  private saveAgain = false
+  private readonly saver = new Coalesced(() => this.writeHistory())
   private stopped = false
   /** Members of the last quorate view this node saw (node events are against it). */
   private quorateMembers: readonly string[] | null = null
@@ -230,29 +230,21 @@ export class AlertDispatcher {
     void this.save()
   }
 
-  private async save(): Promise<void> {
-    if (this.saving) {
-      this.saveAgain = true
-      return this.saving
-    }
-    this.saving = (async () => {
-      do {
-        this.saveAgain = false
-        const text = JSON.stringify({version: 1, sequence: this.sequence, deliveries: this.history})
-        await writeFileAtomic(join(this.source.stateDir, ALERT_HISTORY_FILE), text, 0o600).catch((error) => {
-          this.logger.log('warning', 'alert-history-not-saved', {error: String((error as Error).message)})
-        })
-      } while (this.saveAgain)
-    })().finally(() => {
-      this.saving = undefined
+  private save(): Promise<void> {
+    return this.saver.run()
+  }
+
+  private async writeHistory(): Promise<void> {
+    const text = JSON.stringify({version: 1, sequence: this.sequence, deliveries: this.history})
+    await writeFileAtomic(join(this.source.stateDir, ALERT_HISTORY_FILE), text, 0o600).catch((error) => {
+      this.logger.log('warning', 'alert-history-not-saved', {error: String((error as Error).message)})
     })
-    return this.saving
   }
 
   async stop(): Promise<void> {
     this.stopped = true
     for (const timer of this.timers) clearTimeout(timer)
     this.timers.clear()
-    await this.saving
+    await this.saver.idle()
   }
 }
