@@ -6,27 +6,16 @@ import assert from 'node:assert/strict'
 import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import type {AddressEvent} from '../../src/lab/address-watch.js'
+import {holderTimeline, intervalsWhere, type Interval} from '../../src/lab/chaos/analysis.js'
 import {TestCluster} from '../lib/cluster.js'
 import {requireNetns} from '../lib/netns.js'
 
 const VIP = '10.213.0.100'
 
-/** Intervals (ms) during which two or more nodes held the address, from ordered add/remove events. */
-function twoHolderIntervals(events: AddressEvent[], initial: number[]): Array<{fromMs: number, toMs: number, nodes: number[]}> {
-  const holding = new Set(initial)
-  const out: Array<{fromMs: number, toMs: number, nodes: number[]}> = []
-  let since: number | null = null
-  for (const e of [...events].sort((a, b) => a.atMs - b.atMs)) {
-    if (e.added) holding.add(e.node)
-    else holding.delete(e.node)
-    if (holding.size >= 2 && since === null) since = e.atMs
-    if (holding.size < 2 && since !== null) {
-      out.push({fromMs: since, toMs: e.atMs, nodes: [...holding]})
-      since = null
-    }
-  }
-  if (since !== null) out.push({fromMs: since, toMs: Infinity, nodes: [...holding]})
-  return out
+/** Intervals during which two or more nodes held the address (the campaign's own checker). */
+function twoHolderIntervals(events: AddressEvent[], initial: number[]): Array<Interval & {holders: number[]}> {
+  const ordered = [...events].sort((x, y) => x.atMs - y.atMs)
+  return intervalsWhere(holderTimeline(initial, ordered, 0), Infinity, (holders) => holders.length >= 2)
 }
 
 async function oneHolder(cluster: TestCluster, among: number[]): Promise<number> {
