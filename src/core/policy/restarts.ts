@@ -34,14 +34,17 @@ export function cascadeRestarts(model: Model, planner: Planner, plans: InstanceP
     }
     for (const {first, then, interleave} of orders) {
       // Any start of the first, not only a move: Pacemaker makes the dependent's start required, so it
-      // restarts. Except a clone's new instances: only instances that stop and start again count there.
+      // restarts. A clone first seen from a dependent that is not a clone counts only its instances on the
+      // dependent's node (Pacemaker asks the clone for its flags on that node).
       const isClone = first.length > 0 && model.units[model.instances[first[0]].unit].clone >= 0
-      const moving = first.filter((i) => plans[i].startEntry !== undefined && (!isClone || disrupted(plans[i])))
+      const thenClone = then.length > 0 && model.units[model.instances[then[0]].unit].clone >= 0
+      const moving = first.filter((i) => plans[i].startEntry !== undefined)
       if (moving.length === 0) continue
       for (const t of then) {
         if (!steady(model, model.instances[t], plans[t])) continue
         // Interleaved clones: only the instance on the same node depends on the one that restarts.
-        const cause = interleave ? moving.find((i) => plans[i].target === plans[t].target || plans[i].stops.some((s) => s.node === model.nodes[plans[t].target].name)) : moving[0]
+        const onNode = interleave || (isClone && !thenClone)
+        const cause = onNode ? moving.find((i) => plans[i].target === plans[t].target || (interleave && plans[i].stops.some((s) => s.node === model.nodes[plans[t].target].name))) : moving[0]
         if (cause === undefined) continue
         planner.restart(model.instances[t], plans[t], `required ${model.instances[cause].id} start`)
         changed = true
