@@ -1,6 +1,6 @@
 // The differential test from the command line:
 //   npm run pacemaker-diff -- [--seeds N] [--from S]   many seeds, the disagreement rate
-//   npm run pacemaker-diff -- --seed N [--shrink] [--cib]   one seed: its difference, shrunk, or its CIB
+//   npm run pacemaker-diff -- --seed N [--shrink] [--cib]   one seed: its difference, shrunk, or its CIB (shrunk with both)
 import type {ResourceConfig} from '../../src/core/config/types.js'
 import type {ClusterState} from '../../src/core/policy/state.js'
 import {configToCib} from '../../src/core/cib/write.js'
@@ -56,12 +56,12 @@ function main(): void {
     const one = arg('seed')
     if (one !== undefined) {
       const c = generate(Number(one))
-      if (process.argv.includes('--cib')) {
-        process.stdout.write(configToCib(c.config, c.state))
-        return
-      }
       let {config, state} = c
       if (process.argv.includes('--shrink')) ({config, state} = shrink(config, state))
+      if (process.argv.includes('--cib')) {
+        process.stdout.write(configToCib(config, state))
+        return
+      }
       const r = compare(config, state)
       console.log(`seed ${one}: ${r.verdict}`)
       if (r.pacemaker && r.hactl && r.verdict === 'differ') console.log(describeDifference(r.pacemaker, r.hactl))

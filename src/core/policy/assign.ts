@@ -298,6 +298,9 @@ class Assigner {
     const on = this.primaryNodes(c)
     if (on === null) return
     const mandatory = c.score >= INFINITY || c.score <= MINUS_INFINITY
+    // A clone that gets an instance on every node that can host one leaves out its finite positive
+    // colocations: they would only choose which instance goes where (Pacemaker keeps negative and INFINITY ones).
+    if (!mandatory && c.score > 0 && unit.clone >= 0 && this.everyNodeGetsOne(unit.clone)) return
     // A finite colocation with a clone acts instance by instance, each dropped on its own when it leaves no node.
     if (mandatory || c.primaries.length === 1) return this.applyOn(unit, scores, c, on)
     for (const p of c.primaries) {
@@ -309,7 +312,7 @@ class Assigner {
 
   private applyOn(unit: Unit, scores: Float64Array, c: Colocation, primaryOn: Uint8Array): void {
     const anyOn = primaryOn.includes(1)
-    const on = c.byAttribute ? sameKey(c, primaryOn) : primaryOn
+    const on = c.byAttribute && !this.exactNodes(c) ? sameKey(c, primaryOn) : primaryOn
     if (!anyOn && c.score < 0) return
     const work = Float64Array.from(scores)
     const values = new Float64Array(this.n)
@@ -343,6 +346,11 @@ class Assigner {
     const work = Float64Array.from(scores)
     this.merge(unit, work, d, c.score / INFINITY, new Set([unit.index]), c)
     for (let n = 0; n < this.n; n++) if (work[n] < 0 && scores[n] >= 0) scores[n] = work[n]
+  }
+
+  /** An INFINITY colocation with a clone confines the dependent to the instances' own nodes, whatever its node attribute (as Pacemaker 2.1 does). */
+  private exactNodes(c: Colocation): boolean {
+    return c.score >= INFINITY && this.model.units[c.primaries[0]].clone >= 0
   }
 
   /** Does the clone run an instance on every node that can host one (clone-max at least that many)? */

@@ -49,7 +49,8 @@ export function enforceRunnable(model: Model, assigned: Assignment, colocations:
     for (const c of mandatory) {
       const where = nodesOf(assignment, c.primaries)
       // With a node attribute, every node with the same value counts as where the primary runs.
-      if (c.byAttribute) c.nodeKey.forEach((key, n) => {
+      // (Not for an INFINITY colocation with a clone: its instances' own nodes, as in assignment.)
+      if (c.byAttribute && !(c.score >= INFINITY && model.units[c.primaries[0]].clone >= 0)) c.nodeKey.forEach((key, n) => {
         if (key !== undefined && [...where].some((w) => c.nodeKey[w] === key)) where.add(n)
       })
       for (const u of c.dependents) {
