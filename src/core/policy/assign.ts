@@ -53,6 +53,10 @@ class Assigner {
   private readonly n: number
   /** A group being assigned that fits on no node in full: only its first member must fit, the others run while they fit. */
   private partial = -1
+  /** Units whose primaries are being assigned: their scores with the colocations met so far. */
+  private readonly busyScores = new Map<number, Float64Array>()
+  /** What the unit being assigned needs on its node with what is colocated with it (null: its own needs). */
+  private need: {utilization: Record<string, number>} | null = null
   /** A node the unit being assigned takes when it is as good as the best one. */
   private prefer = -1
 
@@ -160,7 +164,17 @@ class Assigner {
     this.status[u] = BUSY
     // A unit that must stop goes nowhere: it does not pull its primaries ahead of their turn.
     const stopping = this.model.units[u].stopWhy !== '' && this.model.units[u].pinnedTo < 0
-    if (!stopping) for (const c of this.colocations.asDependent[u]) for (const p of c.primaries) this.assignAny(p)
+    if (!stopping && this.colocations.asDependent[u].length > 0) {
+      // While its primaries are assigned one by one, the colocations already met shape its own scores, and
+      // so what it adds to the next primary's (Pacemaker's order of colocations; see colocation.ts).
+      const scores = Float64Array.from(this.base.scores[u])
+      this.busyScores.set(u, scores)
+      for (const c of this.colocations.asDependent[u]) {
+        for (const p of c.primaries) this.assignAny(p)
+        this.applyPrimary(this.model.units[u], scores, c, false)
+      }
+      this.busyScores.delete(u)
+    }
     this.status[u] = this.decide(this.model.units[u], inPlaceOnly) ? DONE : TODO
   }
 
@@ -218,8 +232,10 @@ class Assigner {
     }
     const scores = this.scoresOf(unit)
     if (this.model.trace?.units.has(u)) this.finalScores.set(u, scores)
+    this.need = this.model.strategy === 'default' ? null : this.chainNeed(unit, scores)
     this.partial = this.model.strategy !== 'default' && unit.instances.length > 1 && !this.model.nodes.some((node) => scores[node.index] >= 0 && node.cannotHost === '' && lacking(this.capacity, node.index, unit) === '') ? u : -1
     const best = this.pick(unit, scores)
+    this.need = null
     if (best < 0) {
       this.partial = -1
       return this.unplace(unit, this.whyNowhere(unit, scores))
@@ -230,6 +246,48 @@ class Assigner {
     this.partial = -1
     const why = unit.current >= 0 && unit.current !== best ? this.whyLeft(unit, scores, best) : ''
     this.place(unit, best, members, why)
+  }
+
+  /**
+   * What the unit and the units still to be assigned that are tied to it by INFINITY colocations (either
+   * way, along chains) need together, when some node it may use can hold all that: it then goes only to
+   * such a node. Null when nothing is tied to it or no node can hold the sum (then only its own needs count).
+   * As Pacemaker: a clone does not count a dependent that is not a clone, and a clone counts one instance.
+   */
+  private chainNeed(unit: Unit, scores: Float64Array): {utilization: Record<string, number>} | null {
+    const seen = new Set<number>([unit.index])
+    const clones = new Set<number>(unit.clone >= 0 ? [unit.clone] : [])
+    const total: Record<string, number> = {...unit.utilization}
+    let others = 0
+    const visit = (u: number, origin: Unit): void => {
+      const from = this.model.units[u]
+      const next: number[] = []
+      for (const c of this.colocations.asDependent[u]) if (c.score >= INFINITY) next.push(...c.primaries)
+      for (const c of this.colocations.asPrimary[u]) {
+        if (c.score < INFINITY) continue
+        if (from.clone >= 0 && this.model.units[c.dependents[0]].clone < 0) continue
+        next.push(...c.dependents)
+      }
+      for (const v of next) {
+        if (seen.has(v) || v === origin.index) continue
+        seen.add(v)
+        const other = this.model.units[v]
+        if (other.clone >= 0) {
+          if (clones.has(other.clone)) continue
+          clones.add(other.clone)
+        }
+        if (this.status[v] !== DONE) {
+          others++
+          for (const [name, need] of Object.entries(other.utilization)) total[name] = (total[name] ?? 0) + need
+        }
+        visit(v, origin)
+      }
+    }
+    visit(unit.index, unit)
+    if (others === 0) return null
+    const need = {utilization: total}
+    for (const node of this.model.nodes) if (scores[node.index] >= 0 && node.cannotHost === '' && lacking(this.capacity, node.index, need) === '') return need
+    return null
   }
 
   /** How many leading members fit on the node one after another. */
@@ -294,7 +352,7 @@ class Assigner {
    * score adds where the primary runs, -INFINITY bans. A finite colocation that would leave no node is
    * dropped: finite scores are preferences, never bans.
    */
-  private applyPrimary(unit: Unit, scores: Float64Array, c: Colocation): void {
+  private applyPrimary(unit: Unit, scores: Float64Array, c: Colocation, explains = true): void {
     const on = this.primaryNodes(c)
     if (on === null) return
     const mandatory = c.score >= INFINITY || c.score <= MINUS_INFINITY
@@ -302,15 +360,15 @@ class Assigner {
     // colocations: they would only choose which instance goes where (Pacemaker keeps negative and INFINITY ones).
     if (!mandatory && c.score > 0 && unit.clone >= 0 && this.everyNodeGetsOne(unit.clone)) return
     // A finite colocation with a clone acts instance by instance, each dropped on its own when it leaves no node.
-    if (mandatory || c.primaries.length === 1) return this.applyOn(unit, scores, c, on)
+    if (mandatory || c.primaries.length === 1) return this.applyOn(unit, scores, c, on, explains)
     for (const p of c.primaries) {
       const one = new Uint8Array(this.n)
       if (this.node[p] >= 0 && this.running[p] >= this.model.units[p].instances.length) one[this.node[p]] = 1
-      this.applyOn(unit, scores, c, one)
+      this.applyOn(unit, scores, c, one, explains)
     }
   }
 
-  private applyOn(unit: Unit, scores: Float64Array, c: Colocation, primaryOn: Uint8Array): void {
+  private applyOn(unit: Unit, scores: Float64Array, c: Colocation, primaryOn: Uint8Array, explains = true): void {
     const anyOn = primaryOn.includes(1)
     const on = c.byAttribute && !this.exactNodes(c) ? sameKey(c, primaryOn) : primaryOn
     if (!anyOn && c.score < 0) return
@@ -325,7 +383,7 @@ class Assigner {
     const mandatory = c.score >= INFINITY || c.score <= MINUS_INFINITY
     if (!mandatory && !this.anyAvailable(work, unit)) return
     scores.set(work)
-    if (!this.model.trace?.units.has(unit.index)) return
+    if (!explains || !this.model.trace?.units.has(unit.index)) return
     const label = `colocation ${c.id} (${c.dependentName} with ${c.primaryName}, ${c.score})`
     for (let n = 0; n < this.n; n++) {
       if (values[n] !== 0) note(this.model, unit.index, n, values[n], values[n] <= MINUS_INFINITY && c.score >= INFINITY ? `${label}: ${c.primaryName} is not here` : label)
@@ -370,7 +428,7 @@ class Assigner {
     if (seen.has(d)) return
     seen.add(d)
     const id = via.id
-    const theirs = this.base.scores[d]
+    const theirs = this.busyScores.get(d) ?? this.base.scores[d]
     const work = Float64Array.from(scores)
     for (let n = 0; n < this.n; n++) {
       // The dependent's best score among the nodes that count as the same place (the same node attribute value).
@@ -401,6 +459,7 @@ class Assigner {
     if (scores[n] < 0) return false
     if (unit.clone >= 0 && this.perClone[unit.clone][n] >= this.model.clones[unit.clone].nodeMax) return false
     if (this.model.strategy === 'default') return true
+    if (this.need !== null && lacking(this.capacity, n, this.need) !== '') return false
     return lacking(this.capacity, n, this.partial === unit.index ? memberUtilization(this.model, unit)[0] : unit) === ''
   }
 

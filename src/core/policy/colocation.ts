@@ -43,5 +43,12 @@ export function indexColocations(model: Model): ColocationIndex {
     for (const d of dependents) asDependent[d].push(colocation)
     for (const p of primaries) asPrimary[p].push(colocation)
   }
+  // Pacemaker applies a dependent's colocations (and assigns their primaries) in this order: the primary's
+  // priority, clones before groups before primitives, then the primary's id.
+  const kind = (name: string) => (model.config.clones.some((x) => x.id === name) ? 2 : model.config.groups.some((x) => x.id === name) ? 1 : 0)
+  const priority = (c: Colocation) => model.units[c.primaries[0]].priority
+  for (const list of asDependent) {
+    if (list.length > 1) list.sort((a, b) => priority(b) - priority(a) || kind(b.primaryName) - kind(a.primaryName) || (a.primaryName < b.primaryName ? -1 : a.primaryName > b.primaryName ? 1 : 0))
+  }
   return {all, asDependent, asPrimary}
 }
