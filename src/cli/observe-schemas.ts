@@ -23,7 +23,7 @@ const transitionRecord = {
   type: 'object', additionalProperties: false,
   required: ['n', 'transitionId', 'dc', 'atMs', 'epoch', 'trigger', 'summary', 'actions', 'outcome', 'failedActions'],
   properties: {
-    n: integer, transitionId: integer, dc: str, atMs: integer, epoch: integer, trigger: strings, summary: strings,
+    n: integer, key: str, transitionId: integer, dc: str, atMs: integer, epoch: integer, trigger: strings, summary: strings,
     actions: {type: 'array', items: action}, outcome: {enum: ['running', 'complete', 'superseded', 'actions-failed']},
     failedActions: strings, completedAtMs: integer,
     input: {type: 'object', required: ['config', 'nodes', 'state'], properties: {config: {type: 'object'}, nodes: strings, state: {type: 'object'}}},

@@ -15,7 +15,7 @@ import {applyEdit} from '../../src/core/config/edits.js'
 import {ConfigError} from '../../src/core/config/errors.js'
 import {validateBootstrap} from '../../src/core/config/bootstrap.js'
 import type {ResourceConfig} from '../../src/core/config/types.js'
-import {actionFailed, emptyHistory, recordTransition, replay, transitionDone, type PlanInput} from '../../src/core/history/index.js'
+import {actionFailed, emptyHistory, mergeRecord, parseHistoryMessage, recordTransition, replay, transitionDone, type PlanInput} from '../../src/core/history/index.js'
 import {parseListenAddress} from '../../src/core/metrics/address.js'
 import {emptyFailoverBook, instanceFailed, nodesLost, observePlacement, refineLoss} from '../../src/core/metrics/failover.js'
 import {planningConfig} from '../../src/core/orchestration/index.js'
@@ -239,6 +239,88 @@ describe('observability: history store (real files)', () => {
     } finally {
       await rm(dir, {recursive: true, force: true})
     }
+  })
+})
+
+describe('observability: history replicated to members (real files)', () => {
+  it('the DC sends each record to the members; after it dies the new DC lists and replays them, and goes on numbering', async () => {
+    const dirs = [await mkdtemp(join(tmpdir(), 'hactl-hist-dc-')), await mkdtemp(join(tmpdir(), 'hactl-hist-m-')), await mkdtemp(join(tmpdir(), 'hactl-hist-j-'))]
+    try {
+      const config = configWith({op: 'node.add', name: 'n1'}, {op: 'node.add', name: 'n2'}, {op: 'node.add', name: 'n3'},
+        {op: 'resource.add', resource: {id: 'vip', agent: 'ocf:hactl:dummy', params: {}, meta: {}, utilization: {}, operations: []}})
+      const nodes = ['n1', 'n2', 'n3']
+      let state: ClusterState = {nowMs: 1, quorate: true, tokenTimeoutMs: 1000, nodes: {n1: {online: true}, n2: {online: true}, n3: {online: true}}, resources: {}}
+      let transition: {id: number, actions: ReturnType<typeof schedule>['transition']['actions']} | undefined = {id: 1, actions: schedule(planningConfig(config, nodes), state).transition.actions}
+      const stores: HistoryStore[] = []
+      const loggers = [quiet(), quiet(), quiet()]
+      let clock = 1000
+      // What the daemon does: a JSON round trip (the wire) to the named nodes, or to all others.
+      const send = (self: number) => (to: string[] | undefined, message: unknown) => {
+        for (const target of to ?? nodes.filter((_, i) => i !== self)) stores[nodes.indexOf(target)]?.receive(nodes[self], JSON.parse(JSON.stringify(message)))
+      }
+      for (let i = 0; i < 2; i++) {
+        const dc = i === 0
+        stores.push(new HistoryStore({nodeName: nodes[i], stateDir: dirs[i], now: () => clock, send: send(i), planInput: () => dc && transition ? {config, nodes, state, transition} : undefined}, loggers[i]))
+        await stores[i].load()
+        loggers[i].tap(stores[i].tap)
+      }
+      loggers[0].log('notice', 'transition', {id: 1, summary: '* Start vip ( n1 )'})
+      clock += 10
+      loggers[0].log('info', 'transition-complete', {id: 1})
+      clock += 10
+      state = {...state, resources: {vip: {nodes: {n1: {role: 'started'}}}}, nodes: {...state.nodes, n2: {online: false}}}
+      transition = {id: 2, actions: schedule(planningConfig(config, nodes), state).transition.actions}
+      loggers[0].log('notice', 'view', {view: 4, left: ['n2'], joined: []})
+      loggers[0].log('notice', 'transition', {id: 2, summary: ''})
+      clock += 10
+      // n3 joins: the DC of the new view sends it the whole history.
+      stores.push(new HistoryStore({nodeName: 'n3', stateDir: dirs[2], now: () => clock, planInput: () => undefined}, loggers[2]))
+      await stores[2].load()
+      loggers[0].log('notice', 'view', {view: 5, dc: 'n1', quorate: true, left: [], joined: ['n3'], members: nodes})
+      await stores[0].stop()
+      await stores[1].stop()
+      await stores[2].stop()
+
+      const member = await readHistory(dirs[1])
+      assert.deepEqual(member.records.map((r) => [r.n, r.dc, r.transitionId, r.outcome]), [[1, 'n1', 1, 'complete'], [2, 'n1', 2, 'running']])
+      for (const r of member.records) assert.equal(replay(r, (await readInput(dirs[1], r.n))!).identical, true, `member replays #${r.n}`)
+      const joiner = await readHistory(dirs[2])
+      assert.deepEqual(joiner.records.map((r) => [r.n, r.transitionId]), [[1, 1], [2, 2]], 'the joiner got the history')
+      for (const r of joiner.records) assert.equal(replay(r, (await readInput(dirs[2], r.n))!).identical, true, `joiner replays #${r.n}`)
+
+      // n1 dies; n2 becomes DC (restarted: it loads what it was sent) and plans: its record is #3, the running one superseded.
+      const logger = quiet()
+      state = {...state, nodes: {n1: {online: false, unclean: true, fenced: true}, n2: {online: true}, n3: {online: true}}}
+      transition = {id: 1, actions: schedule(planningConfig(config, nodes), state).transition.actions}
+      const newDc = new HistoryStore({nodeName: 'n2', stateDir: dirs[1], now: () => clock, planInput: () => ({config, nodes, state, transition})}, logger)
+      await newDc.load()
+      logger.tap(newDc.tap)
+      logger.log('notice', 'transition', {id: 1, summary: '* Move vip ( n1 -> n2 )'})
+      await newDc.stop()
+      const after = await readHistory(dirs[1])
+      assert.deepEqual(after.records.map((r) => [r.n, r.dc, r.outcome]), [[1, 'n1', 'complete'], [2, 'n1', 'superseded'], [3, 'n2', 'running']])
+      assert.ok(after.records[2].trigger.includes('node n1 lost'), `the trigger is against the former DC's last input: ${after.records[2].trigger}`)
+    } finally {
+      for (const dir of dirs) await rm(dir, {recursive: true, force: true})
+    }
+  })
+
+  it('a malformed message is dropped and logged; an older unknown record is left out; updates keep the number', () => {
+    assert.equal(parseHistoryMessage({t: 'history', records: [{key: 'x'}], inputs: {}}), undefined)
+    assert.equal(parseHistoryMessage({t: 'history', records: [], inputs: []}), undefined)
+    assert.equal(parseHistoryMessage('nope'), undefined)
+    const record = {key: 'n1:1:1', transitionId: 1, dc: 'n1', atMs: 100, epoch: 1, trigger: [], summary: [], actions: [], outcome: 'running' as const, failedActions: []}
+    assert.ok(parseHistoryMessage({t: 'history', records: [record], inputs: {}}))
+    let h = mergeRecord(emptyHistory(), record).history
+    h = mergeRecord(h, {...record, outcome: 'complete'}).history
+    assert.deepEqual(h.records.map((r) => [r.n, r.outcome]), [[1, 'complete']])
+    const older = mergeRecord(h, {...record, key: 'n3:1:9', atMs: 50})
+    assert.equal(older.n, undefined)
+    assert.equal(older.history, h)
+    const lines: string[] = []
+    const store = new HistoryStore({nodeName: 'n2', stateDir: '/nonexistent', now: () => 0, planInput: () => undefined}, createLogger({}, (line) => lines.push(line)))
+    store.receive('n1', {t: 'history', records: 'all', inputs: {}})
+    assert.ok(lines.some((l) => l.includes('history-message-dropped')), lines.join('\n'))
   })
 })
 
