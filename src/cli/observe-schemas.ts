@@ -56,3 +56,40 @@ export const OBSERVE_RESULT_SCHEMAS: Record<string, object> = {
   'history': {type: 'array', items: transitionRecord},
   'simulate': {anyOf: [POLICY_RESULT_SCHEMAS.simulate, replayResult]},
 }
+
+/**
+ * Streams that are not one --json envelope: `hactl status --watch --json` writes one
+ * event per line (src/client/watch-events.ts). Each schema checks one line;
+ * `status`: the schema of hactl status's result, for the snapshot.
+ */
+export function streamSchemas(status: object): Record<string, object> {
+  const node = {type: 'string', minLength: 1}
+  const event = (type: string, required: string[], properties: Record<string, object>) => ({
+    type: 'object', additionalProperties: false, required: ['seq', 'at', 'type', ...required],
+    properties: {seq: {type: 'integer', minimum: 1}, at: integer, type: {const: type}, ...properties},
+  })
+  return {
+    'status-watch': {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      $id: 'https://hactl.dev/schemas/status-watch.json',
+      title: 'hactl status --watch --json: one line (NDJSON)',
+      oneOf: [
+        event('status', ['status'], {status}),
+        event('node-joined', ['node'], {node}),
+        event('node-lost', ['node', 'unclean'], {node, unclean: {type: 'boolean'}}),
+        event('node-left', ['node'], {node}),
+        event('fence', ['node'], {node}),
+        event('node-cleared', ['node'], {node}),
+        event('resource-started', ['resource', 'node'], {resource: str, node}),
+        event('resource-stopped', ['resource', 'node'], {resource: str, node}),
+        event('resource-failed', ['resource', 'node', 'op', 'failCount'], {resource: str, node, op: str, failCount: integer}),
+        event('transition', ['id', 'summary', 'total'], {id: integer, summary: strings, total: integer}),
+        event('transition-complete', ['id'], {id: integer}),
+        event('dc', ['dc', 'previous'], {dc: {type: ['string', 'null']}, previous: {type: ['string', 'null']}}),
+        event('quorum', ['quorate'], {quorate: {type: 'boolean'}}),
+        event('config', ['epoch'], {epoch: integer}),
+        event('error', ['error'], {error: {type: 'object', required: ['code', 'message'], additionalProperties: false, properties: {code: str, message: str}}}),
+      ],
+    },
+  }
+}

@@ -23,6 +23,9 @@ import {schedule} from '../../src/core/policy/schedule.js'
 import type {ClusterState} from '../../src/core/policy/state.js'
 import {AlertDispatcher} from '../../src/daemon/alerts/index.js'
 import {HistoryStore, readHistory, readInput} from '../../src/daemon/history-store.js'
+import {nodesToCheck, watchEvents, WatchSequence} from '../../src/client/watch-events.js'
+import {Ajv2020} from 'ajv/dist/2020.js'
+import {ROOT} from '../lib/cli.js'
 import {createLogger, type Fields} from '../../src/daemon/logger.js'
 import {DaemonMetrics, type MetricsSource} from '../../src/daemon/metrics/registry.js'
 import {MetricsServer} from '../../src/daemon/metrics/server.js'
@@ -545,5 +548,35 @@ describe('observability: the CLI (real subprocess, offline with -f)', function (
     const alerts = await hactlJson(['alert', 'history', '--state-dir', dir])
     assert.equal(alerts.exitCode, 0)
     await checkContract('alert history', alerts.envelope)
+  })
+})
+
+describe('observability: status --watch --json events (pure, against schemas/status-watch.json)', () => {
+  it('a crash failover: node lost, fenced, resource moved, transition begun and ended; every line fits the schema', async () => {
+    const validate = new Ajv2020({strict: false}).compile(JSON.parse(await readFile(join(ROOT, 'schemas/status-watch.json'), 'utf8')))
+    const base = statusOf([{id: 'vip', agent: 'ocf:hactl:vip', group: null, nodes: ['n1'], role: 'started', targetRole: 'Started'}])
+    const s0: ClusterStatus = {...base, failures: []}
+    const lost: ClusterStatus = {...s0, dc: 'n2', viewId: 4, generatedAt: 10, nodes: [{...s0.nodes[0], online: false, unclean: true}, s0.nodes[1]],
+      resources: [{...s0.resources[0], nodes: []}], transition: {id: 1, summary: ['* Fence n1', '* Move vip ( n1 -> n2 )'], done: 0, total: 2}, settled: false}
+    const moved: ClusterStatus = {...lost, generatedAt: 20, nodes: [{...lost.nodes[0], unclean: false}, lost.nodes[1]],
+      resources: [{...s0.resources[0], nodes: ['n2']}], transition: null, settled: true}
+    assert.deepEqual(nodesToCheck(s0, lost), ['n1'])
+    assert.deepEqual(nodesToCheck(lost, moved), ['n1'])
+    const seq = new WatchSequence()
+    const lines = [seq.stamp({type: 'status', status: s0}, 0)]
+    for (const e of watchEvents(s0, lost, new Map([['n1', false]]))) lines.push(seq.stamp(e, 10))
+    for (const e of watchEvents(lost, moved, new Map([['n1', true]]))) lines.push(seq.stamp(e, 20))
+    assert.deepEqual(lines.map((l) => [l.seq, l.type]), [[1, 'status'], [2, 'node-lost'], [3, 'resource-stopped'], [4, 'transition'], [5, 'dc'],
+      [6, 'fence'], [7, 'transition-complete'], [8, 'resource-started']])
+    for (const line of lines) assert.ok(validate(JSON.parse(JSON.stringify(line))), `${JSON.stringify(line)}: ${JSON.stringify(validate.errors)}`)
+    // Without fencing: the safety delay clears the node; a clean leave is a leave; a failure counted once.
+    assert.deepEqual(watchEvents(lost, moved, new Map([['n1', false]])).map((e) => e.type), ['node-cleared', 'transition-complete', 'resource-started'])
+    const left: ClusterStatus = {...s0, nodes: [s0.nodes[0], {...s0.nodes[1], online: false}]}
+    assert.deepEqual(watchEvents(s0, left).map((e) => e.type), ['node-left'])
+    const failed: ClusterStatus = {...s0, failures: [{resource: 'vip', node: 'n1', op: 'monitor', failCount: 1, lastFailureMs: 5}]}
+    assert.deepEqual(watchEvents(s0, failed), [{type: 'resource-failed', resource: 'vip', node: 'n1', op: 'monitor', failCount: 1}])
+    assert.deepEqual(watchEvents(failed, failed), [])
+    assert.ok(!validate({seq: 0, at: 1, type: 'fence', node: 'n1'}), 'seq starts at 1')
+    assert.ok(!validate({seq: 1, at: 1, type: 'nonsense'}))
   })
 })
