@@ -43,7 +43,7 @@ const delivery = {
   type: 'object', additionalProperties: false,
   required: ['sequence', 'alert', 'recipient', 'kind', 'node', 'summary', 'atMs', 'attempts', 'outcome', 'lastExit'],
   properties: {
-    sequence: integer, alert: str, recipient: str, kind: {enum: ['node', 'fencing', 'resource']}, node: str, summary: str, atMs: integer,
+    sequence: integer, alert: str, recipient: str, kind: {enum: ['node', 'fencing', 'resource', 'attribute']}, node: str, summary: str, atMs: integer,
     attempts: integer, outcome: {enum: ['delivered', 'failed', 'dropped', 'pending']}, lastExit: {type: ['integer', 'null']}, lastError: str, doneAtMs: integer,
   },
 }

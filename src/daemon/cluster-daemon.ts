@@ -212,6 +212,9 @@ export class ClusterDaemon {
       // The monotonic clock: failover durations are measured against the orchestrator's lostAtMs.
       nodeName: this.self.name, bootstrap: this.config, stateDir: this.options.stateDir, now: () => this.clock.now(),
       status: () => this.status(), config: () => this.controller.config, membership: () => this.membership?.snapshot(), lastDcStatus: () => this.dcStatus,
+      transientAttributes: () => isActiveDc(this.controller)
+        ? Object.fromEntries(Object.entries(this.controller.orchestrator.nodes).filter(([, b]) => b.online).map(([n, b]) => [n, {...(b as {attributes?: Record<string, string>}).attributes}]))
+        : undefined,
       send: (to, message) => this.peers.sendMany(to ? to.flatMap((n) => this.ids.get(n) ?? []) : (this.view?.members ?? []).map((m) => m.id).filter((id) => id !== this.self.id), message),
       planInput: () => {
         const o = this.controller.orchestrator

@@ -14,6 +14,8 @@ export interface ObservedDaemon extends MetricsSource {
   planInput(): (PlanInput & {transition?: {id: number, actions: Action[]}}) | undefined
   /** Sends to the named peers, or to every other member of the view (undefined): the history's replication. */
   send?(to: string[] | undefined, message: {v: 1, ch: 'obs', m: unknown}): void
+  /** On the active DC: the transient attributes of every node that is up (undefined elsewhere). */
+  transientAttributes?(): Record<string, Record<string, string>> | undefined
 }
 
 export interface Observability {
@@ -62,6 +64,13 @@ export async function startObservability(observed: ObservedDaemon, logger: Logge
     nodeIds: new Map(daemon.bootstrap.nodes.map((n) => [n.name, n.id])), viewId: () => daemon.membership()?.view.viewId ?? 0,
     failures: () => daemon.status().failures,
     priorFailures: () => [...(daemon.lastDcStatus()?.failures ?? []), ...daemon.status().failures],
+    // Configured (hactl node attribute) and transient attributes, of the nodes up, as the DC sees them.
+    nodeAttributes: () => {
+      const transient = observed.transientAttributes?.()
+      if (!transient) return undefined
+      const declared = daemon.config()?.nodes ?? []
+      return Object.fromEntries(Object.entries(transient).map(([node, attrs]) => [node, {...declared.find((d) => d.name === node)?.attributes, ...attrs}]))
+    },
   }, logger)
   await alerts.load()
   const untapAlerts = logger.tap(alerts.tap)

@@ -8,7 +8,7 @@ import {request} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {ClusterStatus} from '../../src/client/status.js'
-import {alertEnvironment, eventsOf, monitorFailures, nextSequence, nodeEvents, retryDelayMs, selectAlerts, type AlertEvent} from '../../src/core/alerts/index.js'
+import {alertEnvironment, attributeEvents, eventsOf, monitorFailures, nextSequence, nodeEvents, retryDelayMs, selectAlerts, type AlertEvent} from '../../src/core/alerts/index.js'
 import type {AlertEntry} from '../../src/core/config/alerts.js'
 import {emptyConfig} from '../../src/core/config/defaults.js'
 import {applyEdit} from '../../src/core/config/edits.js'
@@ -113,6 +113,21 @@ describe('observability: alerts (pure)', () => {
       CRM_alert_target_rc: '0', CRM_alert_status: '0',
     })
     assert.ok(env.CRM_alert_version.length > 0)
+  })
+
+  it('attribute events: changed, added and removed values on nodes up at both looks; the first look says nothing', () => {
+    const ids = new Map([['n1', 1], ['n2', 2]])
+    assert.deepEqual(attributeEvents(undefined, {n1: {a: '1'}}, ids), [])
+    assert.deepEqual(attributeEvents({n1: {a: '1', b: '2'}, n3: {x: '1'}}, {n1: {a: '2', c: '3'}, n2: {z: '1'}}, ids).map((e) => e.kind === 'attribute' && [e.node, e.nodeId, e.name, e.value]),
+      [['n1', 1, 'a', '2'], ['n1', 1, 'c', '3'], ['n1', 1, 'b', null]])
+    const [event] = attributeEvents({n1: {}}, {n1: {'master-db': '10'}}, ids)
+    const env = alertEnvironment(event, {recipient: 'r', sequence: 1, timestamp: 't', epochMs: 0})
+    assert.equal(env.CRM_alert_kind, 'attribute')
+    assert.equal(env.CRM_alert_attribute_name, 'master-db')
+    assert.equal(env.CRM_alert_attribute_value, '10')
+    assert.equal(env.CRM_alert_nodeid, '1')
+    assert.deepEqual(selectAlerts([{...fileAlert, select: ['nodes']}], event), [])
+    assert.equal(selectAlerts([{...fileAlert, select: ['attributes']}, fileAlert], event).length, 2)
   })
 
   it('daemon events become alert events on the DC of the view only', () => {
@@ -474,6 +489,50 @@ describe('observability: alert delivery (real agents)', function () {
     assert.deepEqual(lines, ['7000001 node n1 lost x', '7000002 node n3 member x'])
     const saved = JSON.parse(await readFile(join(dir, 'alert-history.json'), 'utf8'))
     assert.deepEqual(saved.deliveries.map((d: {sequence: number, attempts: number, outcome: string}) => [d.sequence, d.attempts, d.outcome]), [[7000001, 3, 'delivered'], [7000002, 1, 'delivered']])
+  })
+
+  it('attribute changes the DC sees (configured or transient) reach an agent selecting attributes: Pacemaker\'s alert_file.sh.sample line', async function () {
+    const sample = '/usr/share/pacemaker/alerts/alert_file.sh.sample'
+    if (!(await readFile(sample).then(() => true, () => false))) {
+      if (process.env.CI === 'true') throw new Error(`${sample} is missing (Debian pacemaker-common), CI=true`)
+      this.skip()
+    }
+    const out = join(dir, 'attrs.log')
+    const config = configWith({op: 'alert.add', alert: {id: 'file', path: sample, recipients: [{id: 'r', value: out}], select: ['attributes']}})
+    let attrs: Record<string, Record<string, string>> | undefined = {n1: {rack: 'a'}, n2: {}}
+    const logger = quiet()
+    const dispatcher = new AlertDispatcher({
+      nodeName: 'n1', stateDir: dir, config: () => config, nodeIds: new Map([['n1', 1], ['n2', 2]]), viewId: () => 3, now: () => Date.now(), failures: () => [], priorFailures: () => [],
+      nodeAttributes: () => attrs,
+    }, logger)
+    logger.tap(dispatcher.tap)
+    logger.log('info', 'dispatch', {})
+    attrs = {n1: {rack: 'b'}, n2: {'master-db': '100'}}
+    logger.log('info', 'dispatch', {})
+    attrs = {n1: {rack: 'b'}, n2: {}}
+    logger.log('info', 'dispatch', {})
+    // Not DC any more, then DC again: the first look is a baseline, no alert.
+    attrs = undefined
+    logger.log('info', 'dispatch', {})
+    attrs = {n1: {rack: 'c'}, n2: {}}
+    logger.log('info', 'dispatch', {})
+    attrs = {n1: {rack: 'd'}, n2: {}}
+    logger.log('info', 'dispatch', {})
+    const deadline = Date.now() + 20_000
+    let lines: string[] = []
+    while (Date.now() < deadline) {
+      lines = (await readFile(out, 'utf8').catch(() => '')).split('\n').filter(Boolean)
+      if (lines.length >= 4) break
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    await dispatcher.stop()
+    // Delivered in sequence order per recipient: 'c' (seen on a first look) would come before 'd'.
+    assert.deepEqual(lines.map((l) => l.replace(/^\S+ /, '')), [
+      "Attribute 'rack' on node 'n1' was updated to 'b'",
+      "Attribute 'master-db' on node 'n2' was updated to '100'",
+      "Attribute 'master-db' on node 'n2' was updated to ''",
+      "Attribute 'rack' on node 'n1' was updated to 'd'",
+    ])
   })
 
   it('gives up after the limit and records the failure; a missing agent is a failure, not a crash', async () => {
