@@ -53,6 +53,11 @@ export function nodesToCheck(previous: ClusterStatus, next: ClusterStatus): stri
  * `fenced`: for the nodes of nodesToCheck, whether the DC fenced them (absent: unknown).
  */
 export function watchEvents(previous: ClusterStatus, next: ClusterStatus, fenced: ReadonlyMap<string, boolean> = new Map()): WatchEventBody[] {
+  return [...placementEvents(previous, next, fenced), ...clusterEvents(previous, next)]
+}
+
+/** Nodes, transitions and resources: only meaningful between two statuses built by a DC. */
+export function placementEvents(previous: ClusterStatus, next: ClusterStatus, fenced: ReadonlyMap<string, boolean> = new Map()): WatchEventBody[] {
   const out: WatchEventBody[] = []
   const before = new Map(previous.nodes.map((n) => [n.name, n]))
   for (const n of next.nodes) {
@@ -83,10 +88,51 @@ export function watchEvents(previous: ClusterStatus, next: ClusterStatus, fenced
   }
   for (const [id, nodes] of now) for (const node of nodes) if (!was.get(id)?.has(node)) out.push({type: 'resource-started', resource: id, node})
   if (next.transition && previous.transition?.id !== next.transition.id) out.push({type: 'transition', id: next.transition.id, summary: next.transition.summary, total: next.transition.total})
+  return out
+}
+
+/** The DC, quorum and configuration epoch: between any two statuses. */
+export function clusterEvents(previous: ClusterStatus, next: ClusterStatus): WatchEventBody[] {
+  const out: WatchEventBody[] = []
   if (previous.dc !== next.dc) out.push({type: 'dc', dc: next.dc, previous: previous.dc})
   if (previous.quorate !== next.quorate) out.push({type: 'quorum', quorate: next.quorate})
   if (previous.epoch !== next.epoch) out.push({type: 'config', epoch: next.epoch})
   return out
+}
+
+/**
+ * Follows the statuses a node answers with. Placement (nodes, resources,
+ * transitions) is compared between statuses built by a DC only: a node without
+ * quorum knows only its own resources, and a node that has just entered a new view
+ * answers from its own knowledge until the new DC's status arrives (a status with
+ * quorum but not from a DC is skipped). The DC, quorum and epoch are compared with
+ * whatever was seen last.
+ */
+export class WatchFollower {
+  private last: ClusterStatus
+  private lastDc: ClusterStatus | undefined
+
+  constructor(first: ClusterStatus) {
+    this.last = first
+    this.lastDc = first.source === 'dc' ? first : undefined
+  }
+
+  /** The nodes whose fencing to ask the DC about before next(status). */
+  toCheck(next: ClusterStatus): string[] {
+    return next.source === 'dc' && this.lastDc ? nodesToCheck(this.lastDc, next) : []
+  }
+
+  next(status: ClusterStatus, fenced: ReadonlyMap<string, boolean> = new Map()): WatchEventBody[] {
+    if (status.source !== 'dc' && status.quorate) return []
+    const out: WatchEventBody[] = []
+    if (status.source === 'dc') {
+      if (this.lastDc) out.push(...placementEvents(this.lastDc, status, fenced))
+      this.lastDc = status
+    }
+    out.push(...clusterEvents(this.last, status))
+    this.last = status
+    return out
+  }
 }
 
 /** Numbers events for the stream. */

@@ -53,7 +53,7 @@ Every call to the daemon gives up after 10 s (HACTL_TIMEOUT=SECONDS to change) w
 
   /** --watch --json: a status snapshot, then typed events (src/client/watch-events.ts), one JSON object per line, until interrupted. */
   private async streamEvents(runDir: string, first: ClusterStatus): Promise<never> {
-    const {watchEvents, nodesToCheck, WatchSequence} = await import('../client/watch-events.js')
+    const {WatchFollower, WatchSequence} = await import('../client/watch-events.js')
     const {callDaemon} = await import('../client/client.js')
     const {normalizeError} = await import('../cli/errors.js')
     // A reader that went away (| head) ends the stream quietly.
@@ -61,19 +61,18 @@ Every call to the daemon gives up after 10 s (HACTL_TIMEOUT=SECONDS to change) w
     const seq = new WatchSequence()
     const write = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`)
     write(seq.stamp({type: 'status', status: first}, first.generatedAt))
-    let previous = first
+    const follower = new WatchFollower(first)
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, 250))
       try {
         const next = await callDaemon(runDir, 'status', {})
-        const check = nodesToCheck(previous, next)
+        const check = follower.toCheck(next)
         const fenced = new Map<string, boolean>()
         if (check.length > 0) {
           const state = await callDaemon(runDir, 'cluster.state', {}).catch(() => undefined)
           for (const node of check) if (state?.nodes[node]) fenced.set(node, state.nodes[node].fenced === true)
         }
-        for (const event of watchEvents(previous, next, fenced)) write(seq.stamp(event, next.generatedAt))
-        previous = next
+        for (const event of follower.next(next, fenced)) write(seq.stamp(event, next.generatedAt))
       } catch (error) {
         const {code, message, exitCode} = normalizeError(error)
         write(seq.stamp({type: 'error', error: {code, message}}, Date.now()))

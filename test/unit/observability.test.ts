@@ -23,7 +23,7 @@ import {schedule} from '../../src/core/policy/schedule.js'
 import type {ClusterState} from '../../src/core/policy/state.js'
 import {AlertDispatcher} from '../../src/daemon/alerts/index.js'
 import {HistoryStore, readHistory, readInput} from '../../src/daemon/history-store.js'
-import {nodesToCheck, watchEvents, WatchSequence} from '../../src/client/watch-events.js'
+import {nodesToCheck, watchEvents, WatchFollower, WatchSequence} from '../../src/client/watch-events.js'
 import {Ajv2020} from 'ajv/dist/2020.js'
 import {ROOT} from '../lib/cli.js'
 import {createLogger, type Fields} from '../../src/daemon/logger.js'
@@ -635,6 +635,14 @@ describe('observability: status --watch --json events (pure, against schemas/sta
     const failed: ClusterStatus = {...s0, failures: [{resource: 'vip', node: 'n1', op: 'monitor', failCount: 1, lastFailureMs: 5}]}
     assert.deepEqual(watchEvents(s0, failed), [{type: 'resource-failed', resource: 'vip', node: 'n1', op: 'monitor', failCount: 1}])
     assert.deepEqual(watchEvents(failed, failed), [])
+    // A node between views answers from its own knowledge: skipped while quorate; without quorum only the quorum and DC change.
+    const follower = new WatchFollower(s0)
+    const between: ClusterStatus = {...s0, source: 'local', resources: [], nodes: [{...s0.nodes[0], online: false}, s0.nodes[1]]}
+    assert.deepEqual(follower.next(between), [])
+    assert.deepEqual(follower.toCheck(lost), ['n1'])
+    assert.deepEqual(follower.next(lost, new Map([['n1', false]])).map((e) => e.type), ['node-lost', 'resource-stopped', 'transition', 'dc'])
+    assert.deepEqual(follower.next({...between, quorate: false, dc: null}).map((e) => e.type), ['dc', 'quorum'])
+    assert.deepEqual(follower.next(moved, new Map([['n1', true]])).map((e) => e.type), ['fence', 'transition-complete', 'resource-started', 'dc', 'quorum'])
     assert.ok(!validate({seq: 0, at: 1, type: 'fence', node: 'n1'}), 'seq starts at 1')
     assert.ok(!validate({seq: 1, at: 1, type: 'nonsense'}))
   })
