@@ -12,6 +12,9 @@ const check = process.argv.includes('--check')
 const wanted = new Map(Object.entries(RESULT_SCHEMAS).map(([id, result]) => [
   `${id.replaceAll(' ', '-')}.json`, `${JSON.stringify(envelopeSchema(id, result), null, 2)}\n`,
 ]))
+// Streams (one schema per line, not an envelope): status --watch --json.
+const {streamSchemas} = await import(join(root, 'dist/cli/observe-schemas.js'))
+for (const [id, schema] of Object.entries(streamSchemas(RESULT_SCHEMAS.status))) wanted.set(`${id}.json`, `${JSON.stringify(schema, null, 2)}\n`)
 await mkdir(dir, {recursive: true})
 const present = (await readdir(dir)).filter((f) => f.endsWith('.json'))
 const stale = []

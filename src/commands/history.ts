@@ -5,8 +5,8 @@ import {stateDirFlag} from '../cli/flags.js'
 import type {TransitionRecord} from '../core/history/index.js'
 
 export default class History extends HactlCommand<TransitionRecord[]> {
-  static override summary = 'The transitions this node planned as DC, with what triggered them, their actions and outcome.'
-  static override description = 'Kept in the state directory (the last 50), each with the policy engine\'s whole input: hactl simulate --replay N plans it again. After a DC change, earlier transitions are on the former DC.'
+  static override summary = 'The DC\'s transitions, with what triggered them, their actions and outcome.'
+  static override description = 'Kept in the state directory of every node (the last 50), each with the policy engine\'s whole input: hactl simulate --replay N plans it again. The DC sends each transition record to every member of its view, and its whole history to a node that joins, so after a DC change the new DC (any node) still lists the earlier transitions and their DC. Numbers (N) are each node\'s own.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json --last 5']
   static override flags = {
     'state-dir': stateDirFlag,

@@ -11,12 +11,13 @@ export default class Status extends HactlCommand<ClusterStatus> {
 Cluster-wide states are shown at the top and in the warnings: "*** Resource management is DISABLED ***" with maintenance-mode=true, "(unmanaged)" after each resource that the cluster does not manage now (maintenance-mode, is-managed=false, its node in maintenance), fencing enabled without a fence device, and fencing disabled. Fence devices are listed on their own, never as started resources.
 --full adds node attributes and utilization, fail counts per node (the Migration Summary) and the inactive resources.
 On a pipe, --watch writes the whole status once and then only the lines that changed, each with its time (UTC); on a terminal it redraws the screen.
+--watch --json streams NDJSON for scripts until interrupted: one JSON object per line, each with "seq" (1, 2, … in the stream), "at" (ms since the epoch) and "type": first a "status" snapshot, then one event per change: node-joined, node-lost, node-left, fence, node-cleared, resource-started, resource-stopped, resource-failed, transition, transition-complete, dc, quorum, config; a last "error" line (then exit 3) if the daemon stops answering. Schema: schemas/status-watch.json; see hactl-observability(7).
 Every call to the daemon gives up after 10 s (HACTL_TIMEOUT=SECONDS to change) with exit 3.`
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --full', '<%= config.bin %> <%= command.id %> --json', '<%= config.bin %> <%= command.id %> --watch']
   static override flags = {
     'run-dir': runDirFlag,
     full: Flags.boolean({summary: 'Also node attributes, fail counts per node and inactive resources (crm_mon -A -f -r).'}),
-    watch: Flags.boolean({summary: 'Redraw whenever the status changes (Ctrl-C to leave); plain changed lines on a pipe.'}),
+    watch: Flags.boolean({summary: 'Redraw whenever the status changes (Ctrl-C to leave); plain changed lines on a pipe; with --json, NDJSON events.'}),
   }
 
   async run(): Promise<ClusterStatus> {
@@ -24,7 +25,8 @@ Every call to the daemon gives up after 10 s (HACTL_TIMEOUT=SECONDS to change) w
     const json = this.jsonEnabled()
     let {status, config} = await statusAndConfig(flags['run-dir'], json)
     if (status.balancers) status = await (await import('../cli/balancer-health.js')).withLocalBalancerHealth(status, flags['run-dir'])
-    if (!flags.watch || json) {
+    if (flags.watch && json) return this.streamEvents(flags['run-dir'], status)
+    if (!flags.watch) {
       this.say(renderStatus(status, {config, full: flags.full}))
       return status
     }
@@ -46,6 +48,36 @@ Every call to the daemon gives up after 10 s (HACTL_TIMEOUT=SECONDS to change) w
       }
       await new Promise((resolve) => setTimeout(resolve, 250))
       ;({status, config} = await statusAndConfig(flags['run-dir'], false))
+    }
+  }
+
+  /** --watch --json: a status snapshot, then typed events (src/client/watch-events.ts), one JSON object per line, until interrupted. */
+  private async streamEvents(runDir: string, first: ClusterStatus): Promise<never> {
+    const {WatchFollower, WatchSequence} = await import('../client/watch-events.js')
+    const {callDaemon} = await import('../client/client.js')
+    const {normalizeError} = await import('../cli/errors.js')
+    // A reader that went away (| head) ends the stream quietly.
+    process.stdout.on('error', () => process.exit(0))
+    const seq = new WatchSequence()
+    const write = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`)
+    write(seq.stamp({type: 'status', status: first}, first.generatedAt))
+    const follower = new WatchFollower(first)
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 250))
+      try {
+        const next = await callDaemon(runDir, 'status', {})
+        const check = follower.toCheck(next)
+        const fenced = new Map<string, boolean>()
+        if (check.length > 0) {
+          const state = await callDaemon(runDir, 'cluster.state', {}).catch(() => undefined)
+          for (const node of check) if (state?.nodes[node]) fenced.set(node, state.nodes[node].fenced === true)
+        }
+        for (const event of follower.next(next, fenced)) write(seq.stamp(event, next.generatedAt))
+      } catch (error) {
+        const {code, message, exitCode} = normalizeError(error)
+        write(seq.stamp({type: 'error', error: {code, message}}, Date.now()))
+        process.exit(exitCode)
+      }
     }
   }
 }

@@ -187,7 +187,11 @@ export class ClusterDaemon {
       peers: this.config.nodes.filter((n) => n.id !== this.self.id).map((n) => ({id: n.id, host: n.addrs[0], port: this.config.port + 1})),
       clusterId: this.config.cluster_id, key, logger: this.logger,
     })
-    this.peers.on('message', (from, message) => this.step({type: 'peer', nowMs: this.clock.now(), from, message}))
+    this.peers.on('message', (from, message) => {
+      // observability hook (issue 13): the DC's transition records, replicated to every member
+      if ((message as {ch?: unknown} | null)?.ch === 'obs') return this.observability?.receive(this.names.get(from) ?? String(from), message)
+      this.step({type: 'peer', nowMs: this.clock.now(), from, message})
+    })
     await this.peers.start()
     this.control = new ControlServer(socketPath(this.options.runDir), {
       'config.get': async () => this.controller.config ?? this.replication.record.config,
@@ -208,6 +212,10 @@ export class ClusterDaemon {
       // The monotonic clock: failover durations are measured against the orchestrator's lostAtMs.
       nodeName: this.self.name, bootstrap: this.config, stateDir: this.options.stateDir, now: () => this.clock.now(),
       status: () => this.status(), config: () => this.controller.config, membership: () => this.membership?.snapshot(), lastDcStatus: () => this.dcStatus,
+      transientAttributes: () => isActiveDc(this.controller)
+        ? Object.fromEntries(Object.entries(this.controller.orchestrator.nodes).filter(([, b]) => b.online).map(([n, b]) => [n, {...(b as {attributes?: Record<string, string>}).attributes}]))
+        : undefined,
+      send: (to, message) => this.peers.sendMany(to ? to.flatMap((n) => this.ids.get(n) ?? []) : (this.view?.members ?? []).map((m) => m.id).filter((id) => id !== this.self.id), message),
       planInput: () => {
         const o = this.controller.orchestrator
         return isActiveDc(this.controller) && o.config ? {config: o.config, nodes: Object.keys(o.nodes), state: clusterState(o), transition: o.transition} : undefined

@@ -12,9 +12,15 @@ export interface ObservedDaemon extends MetricsSource {
   readonly stateDir: string
   /** On the active DC: the policy engine's input as the orchestrator holds it, and the transition under way. */
   planInput(): (PlanInput & {transition?: {id: number, actions: Action[]}}) | undefined
+  /** Sends to the named peers, or to every other member of the view (undefined): the history's replication. */
+  send?(to: string[] | undefined, message: {v: 1, ch: 'obs', m: unknown}): void
+  /** On the active DC: the transient attributes of every node that is up (undefined elsewhere). */
+  transientAttributes?(): Record<string, Record<string, string>> | undefined
 }
 
 export interface Observability {
+  /** A peer message on the 'obs' channel (the DC's transition records). */
+  receive(from: string, message: unknown): void
   stop(): Promise<void>
 }
 
@@ -58,15 +64,31 @@ export async function startObservability(observed: ObservedDaemon, logger: Logge
     nodeIds: new Map(daemon.bootstrap.nodes.map((n) => [n.name, n.id])), viewId: () => daemon.membership()?.view.viewId ?? 0,
     failures: () => daemon.status().failures,
     priorFailures: () => [...(daemon.lastDcStatus()?.failures ?? []), ...daemon.status().failures],
+    // Configured (hactl node attribute) and transient attributes, of the nodes up, as the DC sees them.
+    nodeAttributes: () => {
+      const transient = observed.transientAttributes?.()
+      if (!transient) return undefined
+      const declared = daemon.config()?.nodes ?? []
+      return Object.fromEntries(Object.entries(transient).map(([node, attrs]) => [node, {...declared.find((d) => d.name === node)?.attributes, ...attrs}]))
+    },
   }, logger)
   await alerts.load()
   const untapAlerts = logger.tap(alerts.tap)
   parts.push({stop: async () => { untapAlerts(); await alerts.stop() }})
-  const history = new HistoryStore(daemon, logger)
+  const send = observed.send
+  const history = new HistoryStore({
+    nodeName: daemon.nodeName, stateDir: daemon.stateDir, now: () => daemon.now(), planInput: () => daemon.planInput(),
+    send: send && ((to, m) => send(to, {v: 1, ch: 'obs', m})),
+  }, logger)
   await history.load()
   const untapHistory = logger.tap(history.tap)
   parts.push({stop: async () => { untapHistory(); await history.stop() }})
   return {
+    receive(from, message) {
+      const m = (message as {m?: unknown} | null)?.m
+      if ((m as {t?: unknown} | null)?.t === 'history') history.receive(from, m)
+      else logger.log('warning', 'obs-message-dropped', {from, reason: 'unknown-type'})
+    },
     async stop() {
       for (const part of parts.reverse()) await part.stop().catch(() => undefined)
     },

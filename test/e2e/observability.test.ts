@@ -5,11 +5,16 @@
 // checks through Prometheus' HTTP API that the failover histogram, the view-change
 // counter and the fence attempts moved, that the alert agent wrote the node-lost,
 // fencing and resource lines with increasing sequence numbers,
-// that an agent failing twice was retried until it succeeded, and that the new DC's
-// `hactl history` holds the failover's transitions, each replayed identically.
+// that an agent failing twice was retried until it succeeded, that `hactl status
+// --watch --json` on a survivor streamed the node-lost, fence and resource events
+// (each line checked against schemas/status-watch.json), that a node attribute
+// change reached the agent as an attribute alert, and that the new DC's `hactl
+// history` holds the failover's transitions and those the dead DC planned before
+// (replicated), each replayed identically — on the other survivor as well.
 // Bounds are protocol timeouts with generous margins, never performance figures.
 import assert from 'node:assert/strict'
-import {execa} from 'execa'
+import {execa, type ResultPromise} from 'execa'
+import {Ajv2020} from 'ajv/dist/2020.js'
 import {chmod, mkdir, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -42,6 +47,7 @@ describe('e2e: observability — Prometheus, alert agents, history', function ()
   this.timeout(150_000)
   let cluster: TestCluster
   let dir: string
+  let watch: ResultPromise | undefined
 
   /** An instant query through Prometheus' HTTP API (it listens on loopback in node 3's namespace). */
   async function query(expr: string): Promise<Array<{metric: Record<string, string>, value: [number, string]}>> {
@@ -94,6 +100,7 @@ describe('e2e: observability — Prometheus, alert agents, history', function ()
   })
 
   after(async () => {
+    watch?.kill('SIGKILL')
     await cluster?.destroy()
   })
 
@@ -136,13 +143,28 @@ describe('e2e: observability — Prometheus, alert agents, history', function ()
     const listed = await cluster.cli(2, ['alert', 'list', '--json'])
     assert.deepEqual(listed.json.result.map((a: {id: string}) => a.id), ['file', 'flaky'], 'the alerts reached every node')
     await checkContract('alert list', listed.json)
-    // The VIP on the DC, so the crash takes both.
+    // The VIP on the DC, so the crash takes both; moved there from another node, so
+    // the agent also sees a stop (a crashed node runs no stop).
     const dc = (await cluster.status(1)).dc as string
     const dcNode = Number(dc.slice(1))
-    const moved = await cluster.cli(1, ['resource', 'move', 'vip', dc])
-    assert.equal(moved.exitCode, 0, moved.stderr)
-    await cluster.waitFor(async () => (await cluster.holders(VIP)).join() === String(dcNode), 20_000, `${VIP} on ${dc}`)
+    await cluster.waitFor(async () => (await cluster.holders(VIP)).length === 1, 20_000, `${VIP} started`)
+    const other = [1, 2, 3].find((n) => n !== dcNode)!
+    for (const target of (await cluster.holders(VIP))[0] === dcNode ? [other, dcNode] : [dcNode]) {
+      const moved = await cluster.cli(1, ['resource', 'move', 'vip', `n${target}`])
+      assert.equal(moved.exitCode, 0, moved.stderr)
+      await cluster.waitFor(async () => (await cluster.holders(VIP)).join() === String(target), 20_000, `${VIP} on n${target}`)
+    }
     await cluster.waitQuorate()
+    // A node attribute changed (hactl node attribute): an attribute alert to the agent (the "file" alert selects every kind).
+    const attribute = await cluster.cli(1, ['node', 'attribute', `n${other}`, 'rack=r7'])
+    assert.equal(attribute.exitCode, 0, attribute.stderr)
+    await cluster.waitFor(async () => (await readFile(alertLog, 'utf8').catch(() => '')).includes(`Attribute 'rack' on node 'n${other}' was updated to 'r7'`), 20_000, 'the attribute alert line')
+    // A script following the cluster from a survivor: NDJSON events until interrupted.
+    const watcher = [1, 2, 3].find((n) => n !== dcNode)!
+    watch = execa(process.execPath, [BIN, 'status', '--watch', '--json', '--run-dir', cluster.runDir(watcher)], {reject: false})
+    let streamed = ''
+    watch.stdout?.on('data', (chunk: Buffer) => { streamed += chunk.toString() })
+    await cluster.waitFor(() => streamed.includes('\n'), 15_000, 'the watch stream\'s first line (the status snapshot)')
     const survivors = [1, 2, 3].filter((n) => n !== dcNode)
     const survivorInstances = survivors.map((n) => `${cluster.net.addr(n)}:9664`).join('|')
     await cluster.waitFor(async () => (await scalar(`sum(hactl_membership_view_changes_total{instance=~"${survivorInstances}"})`)) !== undefined, 15_000, 'view changes scraped')
@@ -175,6 +197,8 @@ describe('e2e: observability — Prometheus, alert agents, history', function ()
       return lines.some((l) => l.includes(`Node '${dc}' is now 'lost'`)) && lines.some((l) => l.includes(`Fencing Operation reboot of ${dc} by ${newDc}: OK`))
         && lines.some((l) => l.includes(`Resource operation 'start' for 'vip' on 'n${holder}': ok`))
     }, 20_000, 'alert_file.sh.sample wrote the node-lost, fencing and start lines')
+    assert.ok(lines.some((l) => /Resource operation 'stop' for 'vip' on 'n\d': ok/.test(l)), `a stop line for the VIP (the move before):\n${lines.join('\n')}`)
+    assert.ok(lines.some((l) => l.includes(`Attribute 'rack' on node 'n${other}' was updated to 'r7'`)), 'the attribute line')
     const sequences = lines.map((l) => Number(/^(\d+)\./.exec(l)?.[1]))
     assert.ok(sequences.every((s) => Number.isInteger(s) && s > 0), `every line has a sequence number:\n${lines.join('\n')}`)
     for (let i = 1; i < sequences.length; i++) assert.ok(sequences[i] > sequences[i - 1], `sequence numbers increase:\n${lines.join('\n')}`)
@@ -209,6 +233,37 @@ describe('e2e: observability — Prometheus, alert agents, history', function ()
     }
     const text = await local(newDcNode, ['history'])
     assert.match(text.stdout, /trigger: /)
+    // Replicated: the transitions the dead DC planned before it died are on the new DC too, and replay there.
+    assert.ok(records.some((r) => (r as unknown as {dc: string}).dc === dc && r.actions.some((a) => a.op === 'start' && a.resource === 'vip')),
+      `the new DC lists the former DC's transitions: ${JSON.stringify(records.map((r) => [r.n, (r as unknown as {dc: string}).dc, r.actions.map((a) => a.op)]))}`)
+    const byDc = (rs: Array<{dc: string}>) => new Set(rs.map((r) => r.dc))
+    assert.ok(byDc(records as unknown as Array<{dc: string}>).has(newDc), 'and its own')
+    const otherSurvivor = survivors.find((n) => n !== newDcNode)!
+    const elsewhere = await local(otherSurvivor, ['history', '--json'])
+    assert.equal(elsewhere.exitCode, 0, elsewhere.stderr)
+    const keys = (rs: Array<{key?: string}>) => rs.map((r) => r.key).filter(Boolean)
+    for (const key of keys(records as unknown as Array<{key?: string}>).slice(-5)) assert.ok(keys(elsewhere.json.result).includes(key), `record ${key} on n${otherSurvivor} as well`)
+    for (const r of (elsewhere.json.result as Array<{n: number}>).slice(-5)) {
+      const replay = await local(otherSurvivor, ['simulate', '--replay', String(r.n), '--json'])
+      assert.equal(replay.json?.result?.identical, true, `n${otherSurvivor} replays #${r.n}: ${replay.stderr}${replay.stdout.slice(0, 500)}`)
+    }
+
+    // status --watch --json: the failover as events, seq increasing, every line per schemas/status-watch.json.
+    await cluster.waitFor(() => streamed.includes(`"type":"resource-started","resource":"vip","node":"n${holder}"`), 20_000, 'the watch stream shows the VIP started on the survivor')
+    watch!.kill('SIGINT')
+    await watch!
+    watch = undefined
+    const events = streamed.split('\n').filter(Boolean).map((l) => JSON.parse(l) as {seq: number, at: number, type: string, node?: string, resource?: string})
+    const validate = new Ajv2020({strict: false}).compile(JSON.parse(await readFile(new URL('../../schemas/status-watch.json', import.meta.url), 'utf8')))
+    for (const e of events) assert.ok(validate(e), `${JSON.stringify(e).slice(0, 300)} breaks schemas/status-watch.json: ${JSON.stringify(validate.errors)}`)
+    assert.equal(events[0]?.type, 'status', 'a snapshot first')
+    events.forEach((e, i) => assert.equal(e.seq, i + 1, 'seq 1, 2, …'))
+    const kinds = events.map((e) => `${e.type} ${e.node ?? ''} ${e.resource ?? ''}`.trim())
+    const lostIndex = kinds.indexOf(`node-lost ${dc}`)
+    const fenceIndex = kinds.indexOf(`fence ${dc}`)
+    const startIndex = kinds.indexOf(`resource-started n${holder} vip`)
+    assert.ok(lostIndex > 0 && fenceIndex >= lostIndex && startIndex > lostIndex, `node lost, fenced, VIP started elsewhere:\n${kinds.join('\n')}`)
+    assert.ok(kinds.includes('dc'), `the DC change:\n${kinds.join('\n')}`)
   })
 
   it('every query of the Grafana dashboard (contrib/grafana/hactl.json) is valid PromQL here; the failover and view-change panels have data', async () => {

@@ -8,14 +8,14 @@ import {request} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {ClusterStatus} from '../../src/client/status.js'
-import {alertEnvironment, eventsOf, monitorFailures, nextSequence, nodeEvents, retryDelayMs, selectAlerts, type AlertEvent} from '../../src/core/alerts/index.js'
+import {alertEnvironment, attributeEvents, eventsOf, monitorFailures, nextSequence, nodeEvents, retryDelayMs, selectAlerts, type AlertEvent} from '../../src/core/alerts/index.js'
 import type {AlertEntry} from '../../src/core/config/alerts.js'
 import {emptyConfig} from '../../src/core/config/defaults.js'
 import {applyEdit} from '../../src/core/config/edits.js'
 import {ConfigError} from '../../src/core/config/errors.js'
 import {validateBootstrap} from '../../src/core/config/bootstrap.js'
 import type {ResourceConfig} from '../../src/core/config/types.js'
-import {actionFailed, emptyHistory, recordTransition, replay, transitionDone, type PlanInput} from '../../src/core/history/index.js'
+import {actionFailed, emptyHistory, mergeRecord, parseHistoryMessage, recordTransition, replay, transitionDone, type PlanInput} from '../../src/core/history/index.js'
 import {parseListenAddress} from '../../src/core/metrics/address.js'
 import {emptyFailoverBook, instanceFailed, nodesLost, observePlacement, refineLoss} from '../../src/core/metrics/failover.js'
 import {planningConfig} from '../../src/core/orchestration/index.js'
@@ -23,6 +23,9 @@ import {schedule} from '../../src/core/policy/schedule.js'
 import type {ClusterState} from '../../src/core/policy/state.js'
 import {AlertDispatcher} from '../../src/daemon/alerts/index.js'
 import {HistoryStore, readHistory, readInput} from '../../src/daemon/history-store.js'
+import {nodesToCheck, watchEvents, WatchFollower, WatchSequence} from '../../src/client/watch-events.js'
+import {Ajv2020} from 'ajv/dist/2020.js'
+import {ROOT} from '../lib/cli.js'
 import {createLogger, type Fields} from '../../src/daemon/logger.js'
 import {DaemonMetrics, type MetricsSource} from '../../src/daemon/metrics/registry.js'
 import {MetricsServer} from '../../src/daemon/metrics/server.js'
@@ -110,6 +113,21 @@ describe('observability: alerts (pure)', () => {
       CRM_alert_target_rc: '0', CRM_alert_status: '0',
     })
     assert.ok(env.CRM_alert_version.length > 0)
+  })
+
+  it('attribute events: changed, added and removed values on nodes up at both looks; the first look says nothing', () => {
+    const ids = new Map([['n1', 1], ['n2', 2]])
+    assert.deepEqual(attributeEvents(undefined, {n1: {a: '1'}}, ids), [])
+    assert.deepEqual(attributeEvents({n1: {a: '1', b: '2'}, n3: {x: '1'}}, {n1: {a: '2', c: '3'}, n2: {z: '1'}}, ids).map((e) => e.kind === 'attribute' && [e.node, e.nodeId, e.name, e.value]),
+      [['n1', 1, 'a', '2'], ['n1', 1, 'c', '3'], ['n1', 1, 'b', null]])
+    const [event] = attributeEvents({n1: {}}, {n1: {'master-db': '10'}}, ids)
+    const env = alertEnvironment(event, {recipient: 'r', sequence: 1, timestamp: 't', epochMs: 0})
+    assert.equal(env.CRM_alert_kind, 'attribute')
+    assert.equal(env.CRM_alert_attribute_name, 'master-db')
+    assert.equal(env.CRM_alert_attribute_value, '10')
+    assert.equal(env.CRM_alert_nodeid, '1')
+    assert.deepEqual(selectAlerts([{...fileAlert, select: ['nodes']}], event), [])
+    assert.equal(selectAlerts([{...fileAlert, select: ['attributes']}, fileAlert], event).length, 2)
   })
 
   it('daemon events become alert events on the DC of the view only', () => {
@@ -239,6 +257,88 @@ describe('observability: history store (real files)', () => {
     } finally {
       await rm(dir, {recursive: true, force: true})
     }
+  })
+})
+
+describe('observability: history replicated to members (real files)', () => {
+  it('the DC sends each record to the members; after it dies the new DC lists and replays them, and goes on numbering', async () => {
+    const dirs = [await mkdtemp(join(tmpdir(), 'hactl-hist-dc-')), await mkdtemp(join(tmpdir(), 'hactl-hist-m-')), await mkdtemp(join(tmpdir(), 'hactl-hist-j-'))]
+    try {
+      const config = configWith({op: 'node.add', name: 'n1'}, {op: 'node.add', name: 'n2'}, {op: 'node.add', name: 'n3'},
+        {op: 'resource.add', resource: {id: 'vip', agent: 'ocf:hactl:dummy', params: {}, meta: {}, utilization: {}, operations: []}})
+      const nodes = ['n1', 'n2', 'n3']
+      let state: ClusterState = {nowMs: 1, quorate: true, tokenTimeoutMs: 1000, nodes: {n1: {online: true}, n2: {online: true}, n3: {online: true}}, resources: {}}
+      let transition: {id: number, actions: ReturnType<typeof schedule>['transition']['actions']} | undefined = {id: 1, actions: schedule(planningConfig(config, nodes), state).transition.actions}
+      const stores: HistoryStore[] = []
+      const loggers = [quiet(), quiet(), quiet()]
+      let clock = 1000
+      // What the daemon does: a JSON round trip (the wire) to the named nodes, or to all others.
+      const send = (self: number) => (to: string[] | undefined, message: unknown) => {
+        for (const target of to ?? nodes.filter((_, i) => i !== self)) stores[nodes.indexOf(target)]?.receive(nodes[self], JSON.parse(JSON.stringify(message)))
+      }
+      for (let i = 0; i < 2; i++) {
+        const dc = i === 0
+        stores.push(new HistoryStore({nodeName: nodes[i], stateDir: dirs[i], now: () => clock, send: send(i), planInput: () => dc && transition ? {config, nodes, state, transition} : undefined}, loggers[i]))
+        await stores[i].load()
+        loggers[i].tap(stores[i].tap)
+      }
+      loggers[0].log('notice', 'transition', {id: 1, summary: '* Start vip ( n1 )'})
+      clock += 10
+      loggers[0].log('info', 'transition-complete', {id: 1})
+      clock += 10
+      state = {...state, resources: {vip: {nodes: {n1: {role: 'started'}}}}, nodes: {...state.nodes, n2: {online: false}}}
+      transition = {id: 2, actions: schedule(planningConfig(config, nodes), state).transition.actions}
+      loggers[0].log('notice', 'view', {view: 4, left: ['n2'], joined: []})
+      loggers[0].log('notice', 'transition', {id: 2, summary: ''})
+      clock += 10
+      // n3 joins: the DC of the new view sends it the whole history.
+      stores.push(new HistoryStore({nodeName: 'n3', stateDir: dirs[2], now: () => clock, planInput: () => undefined}, loggers[2]))
+      await stores[2].load()
+      loggers[0].log('notice', 'view', {view: 5, dc: 'n1', quorate: true, left: [], joined: ['n3'], members: nodes})
+      await stores[0].stop()
+      await stores[1].stop()
+      await stores[2].stop()
+
+      const member = await readHistory(dirs[1])
+      assert.deepEqual(member.records.map((r) => [r.n, r.dc, r.transitionId, r.outcome]), [[1, 'n1', 1, 'complete'], [2, 'n1', 2, 'running']])
+      for (const r of member.records) assert.equal(replay(r, (await readInput(dirs[1], r.n))!).identical, true, `member replays #${r.n}`)
+      const joiner = await readHistory(dirs[2])
+      assert.deepEqual(joiner.records.map((r) => [r.n, r.transitionId]), [[1, 1], [2, 2]], 'the joiner got the history')
+      for (const r of joiner.records) assert.equal(replay(r, (await readInput(dirs[2], r.n))!).identical, true, `joiner replays #${r.n}`)
+
+      // n1 dies; n2 becomes DC (restarted: it loads what it was sent) and plans: its record is #3, the running one superseded.
+      const logger = quiet()
+      state = {...state, nodes: {n1: {online: false, unclean: true, fenced: true}, n2: {online: true}, n3: {online: true}}}
+      transition = {id: 1, actions: schedule(planningConfig(config, nodes), state).transition.actions}
+      const newDc = new HistoryStore({nodeName: 'n2', stateDir: dirs[1], now: () => clock, planInput: () => ({config, nodes, state, transition})}, logger)
+      await newDc.load()
+      logger.tap(newDc.tap)
+      logger.log('notice', 'transition', {id: 1, summary: '* Move vip ( n1 -> n2 )'})
+      await newDc.stop()
+      const after = await readHistory(dirs[1])
+      assert.deepEqual(after.records.map((r) => [r.n, r.dc, r.outcome]), [[1, 'n1', 'complete'], [2, 'n1', 'superseded'], [3, 'n2', 'running']])
+      assert.ok(after.records[2].trigger.includes('node n1 lost'), `the trigger is against the former DC's last input: ${after.records[2].trigger}`)
+    } finally {
+      for (const dir of dirs) await rm(dir, {recursive: true, force: true})
+    }
+  })
+
+  it('a malformed message is dropped and logged; an older unknown record is left out; updates keep the number', () => {
+    assert.equal(parseHistoryMessage({t: 'history', records: [{key: 'x'}], inputs: {}}), undefined)
+    assert.equal(parseHistoryMessage({t: 'history', records: [], inputs: []}), undefined)
+    assert.equal(parseHistoryMessage('nope'), undefined)
+    const record = {key: 'n1:1:1', transitionId: 1, dc: 'n1', atMs: 100, epoch: 1, trigger: [], summary: [], actions: [], outcome: 'running' as const, failedActions: []}
+    assert.ok(parseHistoryMessage({t: 'history', records: [record], inputs: {}}))
+    let h = mergeRecord(emptyHistory(), record).history
+    h = mergeRecord(h, {...record, outcome: 'complete'}).history
+    assert.deepEqual(h.records.map((r) => [r.n, r.outcome]), [[1, 'complete']])
+    const older = mergeRecord(h, {...record, key: 'n3:1:9', atMs: 50})
+    assert.equal(older.n, undefined)
+    assert.equal(older.history, h)
+    const lines: string[] = []
+    const store = new HistoryStore({nodeName: 'n2', stateDir: '/nonexistent', now: () => 0, planInput: () => undefined}, createLogger({}, (line) => lines.push(line)))
+    store.receive('n1', {t: 'history', records: 'all', inputs: {}})
+    assert.ok(lines.some((l) => l.includes('history-message-dropped')), lines.join('\n'))
   })
 })
 
@@ -391,6 +491,50 @@ describe('observability: alert delivery (real agents)', function () {
     assert.deepEqual(saved.deliveries.map((d: {sequence: number, attempts: number, outcome: string}) => [d.sequence, d.attempts, d.outcome]), [[7000001, 3, 'delivered'], [7000002, 1, 'delivered']])
   })
 
+  it('attribute changes the DC sees (configured or transient) reach an agent selecting attributes: Pacemaker\'s alert_file.sh.sample line', async function () {
+    const sample = '/usr/share/pacemaker/alerts/alert_file.sh.sample'
+    if (!(await readFile(sample).then(() => true, () => false))) {
+      if (process.env.CI === 'true') throw new Error(`${sample} is missing (Debian pacemaker-common), CI=true`)
+      this.skip()
+    }
+    const out = join(dir, 'attrs.log')
+    const config = configWith({op: 'alert.add', alert: {id: 'file', path: sample, recipients: [{id: 'r', value: out}], select: ['attributes']}})
+    let attrs: Record<string, Record<string, string>> | undefined = {n1: {rack: 'a'}, n2: {}}
+    const logger = quiet()
+    const dispatcher = new AlertDispatcher({
+      nodeName: 'n1', stateDir: dir, config: () => config, nodeIds: new Map([['n1', 1], ['n2', 2]]), viewId: () => 3, now: () => Date.now(), failures: () => [], priorFailures: () => [],
+      nodeAttributes: () => attrs,
+    }, logger)
+    logger.tap(dispatcher.tap)
+    logger.log('info', 'dispatch', {})
+    attrs = {n1: {rack: 'b'}, n2: {'master-db': '100'}}
+    logger.log('info', 'dispatch', {})
+    attrs = {n1: {rack: 'b'}, n2: {}}
+    logger.log('info', 'dispatch', {})
+    // Not DC any more, then DC again: the first look is a baseline, no alert.
+    attrs = undefined
+    logger.log('info', 'dispatch', {})
+    attrs = {n1: {rack: 'c'}, n2: {}}
+    logger.log('info', 'dispatch', {})
+    attrs = {n1: {rack: 'd'}, n2: {}}
+    logger.log('info', 'dispatch', {})
+    const deadline = Date.now() + 20_000
+    let lines: string[] = []
+    while (Date.now() < deadline) {
+      lines = (await readFile(out, 'utf8').catch(() => '')).split('\n').filter(Boolean)
+      if (lines.length >= 4) break
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    await dispatcher.stop()
+    // Delivered in sequence order per recipient: 'c' (seen on a first look) would come before 'd'.
+    assert.deepEqual(lines.map((l) => l.replace(/^\S+ /, '')), [
+      "Attribute 'rack' on node 'n1' was updated to 'b'",
+      "Attribute 'master-db' on node 'n2' was updated to '100'",
+      "Attribute 'master-db' on node 'n2' was updated to ''",
+      "Attribute 'rack' on node 'n1' was updated to 'd'",
+    ])
+  })
+
   it('gives up after the limit and records the failure; a missing agent is a failure, not a crash', async () => {
     const config = configWith({op: 'alert.add', alert: {id: 'gone', path: join(dir, 'missing'), recipients: []}})
     const logger = quiet()
@@ -463,5 +607,43 @@ describe('observability: the CLI (real subprocess, offline with -f)', function (
     const alerts = await hactlJson(['alert', 'history', '--state-dir', dir])
     assert.equal(alerts.exitCode, 0)
     await checkContract('alert history', alerts.envelope)
+  })
+})
+
+describe('observability: status --watch --json events (pure, against schemas/status-watch.json)', () => {
+  it('a crash failover: node lost, fenced, resource moved, transition begun and ended; every line fits the schema', async () => {
+    const validate = new Ajv2020({strict: false}).compile(JSON.parse(await readFile(join(ROOT, 'schemas/status-watch.json'), 'utf8')))
+    const base = statusOf([{id: 'vip', agent: 'ocf:hactl:vip', group: null, nodes: ['n1'], role: 'started', targetRole: 'Started'}])
+    const s0: ClusterStatus = {...base, failures: []}
+    const lost: ClusterStatus = {...s0, dc: 'n2', viewId: 4, generatedAt: 10, nodes: [{...s0.nodes[0], online: false, unclean: true}, s0.nodes[1]],
+      resources: [{...s0.resources[0], nodes: []}], transition: {id: 1, summary: ['* Fence n1', '* Move vip ( n1 -> n2 )'], done: 0, total: 2}, settled: false}
+    const moved: ClusterStatus = {...lost, generatedAt: 20, nodes: [{...lost.nodes[0], unclean: false}, lost.nodes[1]],
+      resources: [{...s0.resources[0], nodes: ['n2']}], transition: null, settled: true}
+    assert.deepEqual(nodesToCheck(s0, lost), ['n1'])
+    assert.deepEqual(nodesToCheck(lost, moved), ['n1'])
+    const seq = new WatchSequence()
+    const lines = [seq.stamp({type: 'status', status: s0}, 0)]
+    for (const e of watchEvents(s0, lost, new Map([['n1', false]]))) lines.push(seq.stamp(e, 10))
+    for (const e of watchEvents(lost, moved, new Map([['n1', true]]))) lines.push(seq.stamp(e, 20))
+    assert.deepEqual(lines.map((l) => [l.seq, l.type]), [[1, 'status'], [2, 'node-lost'], [3, 'resource-stopped'], [4, 'transition'], [5, 'dc'],
+      [6, 'fence'], [7, 'transition-complete'], [8, 'resource-started']])
+    for (const line of lines) assert.ok(validate(JSON.parse(JSON.stringify(line))), `${JSON.stringify(line)}: ${JSON.stringify(validate.errors)}`)
+    // Without fencing: the safety delay clears the node; a clean leave is a leave; a failure counted once.
+    assert.deepEqual(watchEvents(lost, moved, new Map([['n1', false]])).map((e) => e.type), ['node-cleared', 'transition-complete', 'resource-started'])
+    const left: ClusterStatus = {...s0, nodes: [s0.nodes[0], {...s0.nodes[1], online: false}]}
+    assert.deepEqual(watchEvents(s0, left).map((e) => e.type), ['node-left'])
+    const failed: ClusterStatus = {...s0, failures: [{resource: 'vip', node: 'n1', op: 'monitor', failCount: 1, lastFailureMs: 5}]}
+    assert.deepEqual(watchEvents(s0, failed), [{type: 'resource-failed', resource: 'vip', node: 'n1', op: 'monitor', failCount: 1}])
+    assert.deepEqual(watchEvents(failed, failed), [])
+    // A node between views answers from its own knowledge: skipped while quorate; without quorum only the quorum and DC change.
+    const follower = new WatchFollower(s0)
+    const between: ClusterStatus = {...s0, source: 'local', resources: [], nodes: [{...s0.nodes[0], online: false}, s0.nodes[1]]}
+    assert.deepEqual(follower.next(between), [])
+    assert.deepEqual(follower.toCheck(lost), ['n1'])
+    assert.deepEqual(follower.next(lost, new Map([['n1', false]])).map((e) => e.type), ['node-lost', 'resource-stopped', 'transition', 'dc'])
+    assert.deepEqual(follower.next({...between, quorate: false, dc: null}).map((e) => e.type), ['dc', 'quorum'])
+    assert.deepEqual(follower.next(moved, new Map([['n1', true]])).map((e) => e.type), ['fence', 'transition-complete', 'resource-started', 'dc', 'quorum'])
+    assert.ok(!validate({seq: 0, at: 1, type: 'fence', node: 'n1'}), 'seq starts at 1')
+    assert.ok(!validate({seq: 1, at: 1, type: 'nonsense'}))
   })
 })

@@ -11,8 +11,10 @@ export type AlertEvent =
   | {kind: 'node', node: string, nodeId: number | null, desc: 'member' | 'lost'}
   | {kind: 'fencing', node: string, task: string, rc: number, desc: string}
   | {kind: 'resource', node: string, rsc: string, task: string, intervalMs: number, rc: number, targetRc: number, status: number, desc: string}
+  /** A node attribute changed (value null: removed). */
+  | {kind: 'attribute', node: string, nodeId: number | null, name: string, value: string | null, desc: string}
 
-const SELECT: Record<AlertEvent['kind'], AlertKind> = {node: 'nodes', fencing: 'fencing', resource: 'resources'}
+const SELECT: Record<AlertEvent['kind'], AlertKind> = {node: 'nodes', fencing: 'fencing', resource: 'resources', attribute: 'attributes'}
 
 /** The alerts that receive an event (no select: all kinds, as Pacemaker). */
 export function selectAlerts(alerts: readonly AlertEntry[], event: AlertEvent): AlertEntry[] {
@@ -78,6 +80,12 @@ export function alertEnvironment(event: AlertEvent, meta: {recipient: string, se
       env.CRM_alert_rc = String(event.rc)
       env.CRM_alert_target_rc = String(event.targetRc)
       env.CRM_alert_status = String(event.status)
+      break
+    case 'attribute':
+      if (event.nodeId !== null) env.CRM_alert_nodeid = String(event.nodeId)
+      env.CRM_alert_attribute_name = event.name
+      // Removed: empty, as an unset attribute reads in the sample agents.
+      env.CRM_alert_attribute_value = event.value ?? ''
       break
   }
   return env
@@ -178,4 +186,30 @@ export function eventsOf(event: string, fields: Fields, self: string, ids: Reado
     default:
       return []
   }
+}
+
+/** Node attributes as the DC sees them: node -> name -> value (configured and transient, of nodes that are up). */
+export type NodeAttributes = Readonly<Record<string, Readonly<Record<string, string>>>>
+
+/**
+ * Attribute events between two views of the node attributes (`before` undefined:
+ * the first look, e.g. on becoming DC — nothing to say). Only nodes present in both
+ * count: a node that goes down takes its transient attributes along without an
+ * alert (Pacemaker's lifetime=reboot), one that comes up is a node event.
+ */
+export function attributeEvents(before: NodeAttributes | undefined, after: NodeAttributes, ids: ReadonlyMap<string, number>): AlertEvent[] {
+  if (before === undefined) return []
+  const out: AlertEvent[] = []
+  for (const [node, now] of Object.entries(after)) {
+    const was = before[node]
+    if (was === undefined) continue
+    const nodeId = ids.get(node) ?? null
+    for (const [name, value] of Object.entries(now)) {
+      if (was[name] !== value) out.push({kind: 'attribute', node, nodeId, name, value, desc: `Attribute ${name} on ${node} set to ${value}`})
+    }
+    for (const name of Object.keys(was)) {
+      if (!Object.hasOwn(now, name)) out.push({kind: 'attribute', node, nodeId, name, value: null, desc: `Attribute ${name} on ${node} removed`})
+    }
+  }
+  return out
 }

@@ -23,6 +23,12 @@ export type TransitionOutcome = 'running' | 'complete' | 'superseded' | 'actions
 export interface TransitionRecord {
   /** The history's own number, 1, 2, … on this node (`hactl simulate --replay N`). */
   n: number
+  /**
+   * The record's name across the cluster: the DC, its daemon's run and the transition
+   * id (`n1:1764140000000:7`). The DC sends every record to every member, which keeps
+   * it under its own n; the key finds the copy an update is for.
+   */
+  key?: string
   /** The orchestrator's transition id, and the DC that ran it. */
   transitionId: number
   dc: string
@@ -119,4 +125,72 @@ export function replay(record: TransitionRecord, input: PlanInput): Replay {
   const onlyRecorded = record.actions.filter((x) => !b.has(canonical(x))).map((x) => x.id)
   const onlyReplayed = replayed.filter((x) => !a.has(canonical(x))).map((x) => x.id)
   return {n: record.n, identical: onlyRecorded.length === 0 && onlyReplayed.length === 0 && record.actions.length === replayed.length, recorded: record.actions, replayed, onlyRecorded, onlyReplayed}
+}
+
+// ---- replication (issue 13): the DC sends each record to every member ----
+
+/** A record as it travels: everything but the receiver's own number. */
+export type WireRecord = Omit<TransitionRecord, 'n' | 'input'> & {key: string}
+
+/** What the DC sends members: records new or changed, and the input of those that are new. */
+export interface HistoryMessage {
+  t: 'history'
+  records: WireRecord[]
+  /** By record key: the policy engine's input, sent once with the record's first copy. */
+  inputs: Record<string, PlanInput>
+}
+
+/** Records kept per message: a sync sends the whole history, an update one or two. */
+export const MAX_WIRE_RECORDS = 200
+
+const OUTCOMES = new Set<string>(['running', 'complete', 'superseded', 'actions-failed'])
+type Obj = Record<string, unknown>
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isInt = (v: unknown): v is number => Number.isSafeInteger(v)
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string')
+
+function isWireRecord(v: unknown): v is WireRecord {
+  return isObj(v) && typeof v.key === 'string' && v.key.length > 0 && v.key.length <= 300 && isInt(v.transitionId) && typeof v.dc === 'string'
+    && isInt(v.atMs) && isInt(v.epoch) && isStrings(v.trigger) && isStrings(v.summary) && Array.isArray(v.actions) && v.actions.every(isObj)
+    && typeof v.outcome === 'string' && OUTCOMES.has(v.outcome) && isStrings(v.failedActions) && (v.completedAtMs === undefined || isInt(v.completedAtMs))
+}
+
+function isPlanInput(v: unknown): v is PlanInput {
+  return isObj(v) && isObj(v.config) && isInt(v.config.epoch) && isStrings(v.nodes) && isObj(v.state) && isObj(v.state.nodes) && isObj(v.state.resources)
+}
+
+/** Checks a history message from a peer (authenticated, but checked all the same); undefined when malformed. */
+export function parseHistoryMessage(raw: unknown): HistoryMessage | undefined {
+  if (!isObj(raw) || raw.t !== 'history' || !Array.isArray(raw.records) || raw.records.length > MAX_WIRE_RECORDS || !raw.records.every(isWireRecord)) return undefined
+  if (!isObj(raw.inputs) || !Object.entries(raw.inputs).every(([key, input]) => key !== '__proto__' && isPlanInput(input))) return undefined
+  return {t: 'history', records: raw.records, inputs: raw.inputs as Record<string, PlanInput>}
+}
+
+/** A record as the DC sends it. */
+export function toWire(record: TransitionRecord): WireRecord | undefined {
+  if (record.key === undefined) return undefined
+  const {n: _n, input: _input, ...rest} = record
+  return {...rest, key: record.key}
+}
+
+/**
+ * Takes a record from the DC: an update of one this node holds (same key) replaces
+ * its fields and keeps its number; a new one is added under the next number if it is
+ * newer than every record held (a sync after a restart brings the missed ones; an
+ * older unknown record would break the order of the numbers and is left out), and
+ * marks the one still running as superseded, as the DC did. Returns the history and
+ * the record's number here (undefined when left out).
+ */
+export function mergeRecord(history: History, record: WireRecord, limit = DEFAULT_HISTORY_LIMIT): {history: History, n: number | undefined, added: boolean} {
+  const at = history.records.findIndex((r) => r.key === record.key)
+  if (at >= 0) {
+    const records = history.records.slice()
+    records[at] = {...record, n: records[at].n}
+    return {history: {...history, records}, n: records[at].n, added: false}
+  }
+  const last = history.records[history.records.length - 1]
+  if (last && last.atMs > record.atMs) return {history, n: undefined, added: false}
+  const records = history.records.map((r) => r.outcome === 'running' ? {...r, outcome: 'superseded' as const} : r)
+  records.push({...record, n: history.next})
+  return {history: {next: history.next + 1, records: records.slice(Math.max(0, records.length - limit))}, n: history.next, added: true}
 }

@@ -12,7 +12,7 @@ import {join} from 'node:path'
 import type {AlertEntry} from '../../core/config/alerts.js'
 import {parseDurationMs} from '../../core/config/durations.js'
 import type {ResourceConfig} from '../../core/config/types.js'
-import {alertEnvironment, DEFAULT_RETRY, eventsOf, formatTimestamp, monitorFailures, nextSequence, nodeEvents, retryDelayMs, selectAlerts, type AlertEvent, type KnownFailure, type RetryPolicy, type SequenceState} from '../../core/alerts/index.js'
+import {alertEnvironment, attributeEvents, DEFAULT_RETRY, eventsOf, formatTimestamp, monitorFailures, nextSequence, nodeEvents, retryDelayMs, selectAlerts, type AlertEvent, type KnownFailure, type NodeAttributes, type RetryPolicy, type SequenceState} from '../../core/alerts/index.js'
 import {writeFileAtomic} from '../../store/atomic-file.js'
 import type {Fields, Level, Logger} from '../logger.js'
 
@@ -60,14 +60,20 @@ export interface AlertSource {
   failures(): KnownFailure[]
   /** When this node becomes DC: the failures known before (the former DC's last status, this node's own). */
   priorFailures(): KnownFailure[]
+  /** On the active DC only: every up node's attributes, configured and transient (undefined elsewhere). */
+  nodeAttributes?(): NodeAttributes | undefined
   now(): number
 }
+
+/** How often the DC compares node attributes while an alert selects them (a change is also seen at any logged event). */
+export const ATTRIBUTE_CHECK_MS = 1_000
 
 function describe(event: AlertEvent): string {
   switch (event.kind) {
     case 'node': return `node ${event.node} ${event.desc}`
     case 'fencing': return `fencing ${event.desc}`
     case 'resource': return `${event.rsc} ${event.task}${event.intervalMs ? ` (${event.intervalMs}ms)` : ''} on ${event.node}: ${event.desc}`
+    case 'attribute': return event.value === null ? `attribute ${event.name} on ${event.node} removed` : `attribute ${event.name} on ${event.node} = ${event.value}`
   }
 }
 
@@ -87,6 +93,9 @@ export class AlertDispatcher {
   private quorateMembers: readonly string[] | null = null
   /** Failures already alerted or already known when this node became DC. */
   private seenFailures: Record<string, number> = {}
+  /** The node attributes at the last look, as DC (undefined: not DC, or not looked yet). */
+  private attributes: NodeAttributes | undefined
+  private attributeTimer: NodeJS.Timeout | undefined
 
   constructor(private readonly source: AlertSource, private readonly logger: Logger, private readonly retry: RetryPolicy = DEFAULT_RETRY) {}
 
@@ -116,7 +125,11 @@ export class AlertDispatcher {
       this.quorateMembers = found.members
       events.push(...found.events)
     }
-    if (alerts.length === 0) return
+    if (alerts.length === 0) {
+      this.attributes = undefined
+      return
+    }
+    events.push(...this.attributeChanges(alerts))
     if (event === 'transition') {
       const intervalOf = (instance: string) => {
         const at = instance.lastIndexOf(':')
@@ -129,6 +142,33 @@ export class AlertDispatcher {
     }
     const viewId = event === 'view' && typeof fields.view === 'number' ? fields.view : this.source.viewId()
     for (const e of events) this.submit(e, selectAlerts(alerts, e), viewId)
+  }
+
+  /**
+   * Attribute events since the last look (on the DC, while an alert selects them):
+   * at every logged event, and every ATTRIBUTE_CHECK_MS (a commit of `hactl node
+   * attribute` or a transient attribute in a report is not logged).
+   */
+  private attributeChanges(alerts: readonly AlertEntry[]): AlertEvent[] {
+    const wanted = this.source.nodeAttributes !== undefined && alerts.some((a) => !a.select || a.select.length === 0 || a.select.includes('attributes'))
+    const now = wanted ? this.source.nodeAttributes!() : undefined
+    if (wanted && !this.attributeTimer && !this.stopped) {
+      this.attributeTimer = setInterval(() => this.checkAttributes(), ATTRIBUTE_CHECK_MS)
+      this.attributeTimer.unref()
+    } else if (!wanted && this.attributeTimer) {
+      clearInterval(this.attributeTimer)
+      this.attributeTimer = undefined
+    }
+    const before = this.attributes
+    this.attributes = now
+    return now === undefined ? [] : attributeEvents(before, now, this.source.nodeIds)
+  }
+
+  private checkAttributes(): void {
+    if (this.stopped) return
+    const alerts = this.source.config()?.alerts ?? []
+    const viewId = this.source.viewId()
+    for (const e of this.attributeChanges(alerts)) this.submit(e, selectAlerts(alerts, e), viewId)
   }
 
   private submit(event: AlertEvent, alerts: AlertEntry[], viewId: number): void {
@@ -243,6 +283,7 @@ export class AlertDispatcher {
 
   async stop(): Promise<void> {
     this.stopped = true
+    clearInterval(this.attributeTimer)
     for (const timer of this.timers) clearTimeout(timer)
     this.timers.clear()
     await this.saver.idle()
