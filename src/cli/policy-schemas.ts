@@ -71,6 +71,19 @@ const whyResult = {
         }},
       },
     }},
+    roles: {
+      type: 'object', additionalProperties: false, required: ['clone', 'promotedMax', 'promotedNodeMax', 'instances'],
+      properties: {
+        clone: str, promotedMax: integer, promotedNodeMax: integer,
+        instances: {type: 'array', items: {
+          type: 'object', additionalProperties: false, required: ['instance', 'node', 'role', 'score', 'reason', 'terms'],
+          properties: {
+            instance: str, node: strOrNull, role: {enum: ['Promoted', 'Unpromoted', 'Stopped']}, score: {type: ['integer', 'null']}, reason: str,
+            terms: {type: 'array', items: {type: 'object', additionalProperties: false, required: ['score', 'source'], properties: {score: integer, source: str}}},
+          },
+        }},
+      },
+    },
   },
 }
 

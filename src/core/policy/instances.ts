@@ -42,7 +42,11 @@ function applyFailure(model: Model, inst: Instance, f: Failure): void {
     case 'ignore': return
     case 'demote':
       // A Promoted failure with on-fail=demote: demoted where it runs, no restart, not promoted again in this transition.
-      if (failedHere) inst.noPromoteWhy = `${f.op} failed in the Promoted role on ${model.nodes[f.node].name} (on-fail=demote)`
+      // It stays Unpromoted there while the failure counts (until cleanup or failure-timeout), so it does not flap back.
+      if (failedHere || f.count > 0) {
+        inst.noPromoteWhy = `${f.op} failed in the Promoted role on ${model.nodes[f.node].name} (on-fail=demote)`
+        inst.noPromoteOn = f.node
+      }
       return
     case 'stop':
       inst.stopWhy = `${f.op} failed on ${model.nodes[f.node].name} (on-fail=stop)`

@@ -40,6 +40,8 @@ export interface Instance {
   promotedOn: number
   /** Why it may not be promoted in this transition (on-fail=demote after a Promoted failure); '' when it may. */
   noPromoteWhy: string
+  /** The node noPromoteWhy is about. */
+  noPromoteOn: number
 }
 
 /** What the engine places: a primitive, a group, or one clone instance. */

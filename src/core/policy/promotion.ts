@@ -81,7 +81,7 @@ function cannotPromote(model: Model, unit: number, node: number, running: Int32A
   if (node < 0 || running[unit] < u.instances.length) return 'not running'
   for (const i of u.instances) {
     const inst = model.instances[i]
-    if (inst.noPromoteWhy !== '') return inst.noPromoteWhy
+    if (inst.noPromoteWhy !== '' && inst.noPromoteOn === node) return inst.noPromoteWhy
     if (!inst.managed) return inst.promotedOn === node ? '' : `unmanaged: ${inst.unmanagedWhy}`
     if (!inst.active.includes(node) && (!model.canStart || model.nodes[node].cannotHost !== '')) return 'cannot start'
   }
@@ -196,7 +196,9 @@ export function chooseRoles(ctx: RoleContext, clone: number): RoleDecision {
     promoted[k] = 1
     count++
     perNode.set(c.node, (perNode.get(c.node) ?? 0) + 1)
-    why.set(u, pinnedPromoted && c.score === undefined ? 'keeps its role (cannot move)' : `promotion score ${formatScore(c.score ?? 0)} on ${model.nodes[c.node].name}`)
+    // The reason names the score and, when something besides the agent's score counted, what did.
+    const others = [...new Set(c.terms.filter((t) => !t.source.startsWith('promotion score ')).map((t) => t.source))]
+    why.set(u, pinnedPromoted && c.score === undefined ? 'keeps its role (cannot move)' : `promotion score ${formatScore(c.score ?? 0)} on ${model.nodes[c.node].name}${others.length === 0 ? '' : ` (${others.join(', ')})`}`)
   }
   return {promoted, why, candidates}
 }

@@ -4,6 +4,7 @@
 // demote before stop, start before promote, a clone's promotes after all its
 // starts and demotes, its stops after all its demotes, and order constraints
 // that name promote or demote.
+import {formatScore} from '../config/scores.js'
 import type {OrderAction} from '../config/types.js'
 import {act, interleaved, monitorsOf, unitInstances, type Action, type Change, type ChangeRole, type InstancePlan, type Planner} from './actions.js'
 import type {Assignment} from './assign.js'
@@ -22,7 +23,12 @@ function roleReason(model: Model, assignment: Assignment, inst: Instance, promot
   if (promoted || decision === undefined) return own
   if (/^promoted-(node-)?max/.test(own)) {
     const winner = model.clones[clone].units.find((u) => assignment.promoted[u])
-    if (winner !== undefined) return `${model.units[winner].id} is promoted instead (${decision.why.get(winner) ?? ''})`
+    const theirs = decision.candidates.find((c) => c.unit === winner)
+    const mine = decision.candidates.find((c) => c.unit === inst.unit)
+    if (winner !== undefined && theirs?.score !== undefined) {
+      const node = model.nodes[theirs.node].name
+      return `higher promotion score of ${model.units[winner].id} on ${node} (${formatScore(theirs.score)}${mine?.score === undefined ? '' : ` > ${formatScore(mine.score)}`})`
+    }
   }
   return own
 }
