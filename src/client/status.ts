@@ -22,6 +22,8 @@ export interface StatusResource {
   nodes: string[]
   role: 'started' | 'stopped' | 'failed' | 'unmanaged'
   targetRole: string
+  /** An instance of a promotable clone: the nodes where it runs Promoted (elsewhere in nodes it runs Unpromoted). */
+  promotedOn?: string[]
 }
 
 export interface StatusFailure {
