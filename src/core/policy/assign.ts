@@ -452,24 +452,17 @@ class Assigner {
 
   private merge(unit: Unit, scores: Float64Array, d: number, factor: number, seen: Set<number>, via: Colocation): void {
     if (seen.has(d)) return
+    const members = this.base.members[d]
+    if (members) return this.mergeGroup(unit, scores, d, members, factor, seen, via)
     seen.add(d)
     const id = via.id
     const theirs = this.busyScores.get(d) ?? this.base.scores[d]
     const work = Float64Array.from(scores)
-    for (let n = 0; n < this.n; n++) {
-      // The dependent's best score among the nodes that count as the same place (the same node attribute value).
-      let score = via.byAttribute || this.model.nodes[n].cannotHost !== '' ? MINUS_INFINITY : theirs[n]
-      if (via.byAttribute) for (let m = 0; m < this.n; m++) {
-        if (this.model.nodes[m].cannotHost !== '' || theirs[m] <= score) continue
-        if (m === n || (via.nodeKey[n] !== undefined && via.nodeKey[m] === via.nodeKey[n])) score = theirs[m]
-      }
-      if (factor < 0 && score < 0) continue // A dislike of a node the dependent dislikes does not become a liking.
-      const exact = factor * score
-      let weight = exact < 0 ? Math.ceil(exact - 0.5) : Math.floor(exact + 0.5)
-      if (weight === 0 && score !== 0) weight = factor > 0 ? 1 : -1
-      work[n] = addScores(work[n], weight)
+    this.addScaled(work, theirs, factor, via)
+    if (!this.anyAvailable(work, unit)) {
+      seen.delete(d)
+      return
     }
-    if (!this.anyAvailable(work, unit)) return
     const sign = factor < 0 ? -1 : 1
     for (const c2 of this.colocations.asPrimary[d]) {
       const d2 = this.dependentOf(c2)
@@ -479,6 +472,68 @@ class Assigner {
       for (let n = 0; n < this.n; n++) if (work[n] !== scores[n]) note(this.model, unit.index, n, work[n] - scores[n], `dependent ${this.model.units[d].id} (colocation ${id})`)
     }
     scores.set(work)
+    seen.delete(d)
+  }
+
+  /**
+   * A group as a dependent, as Pacemaker merges it: its first member's scores (the group's locations count
+   * for it alone) by the factor, then each next member's at full strength (the group's internal INFINITY
+   * colocations), each dropped with what follows when it would leave no node; then the group's own
+   * dependents, which Pacemaker reaches twice (through the last member, and from the group).
+   */
+  private mergeGroup(unit: Unit, scores: Float64Array, d: number, members: Float64Array[], factor: number, seen: Set<number>, via: Colocation): void {
+    seen.add(d)
+    const sign = factor < 0 ? -1 : 1
+    const busy = this.busyScores.get(d)
+    const first = busy === undefined ? members[0] : members[0].map((x, n) => addScores(x, busy[n] - this.base.scores[d][n]))
+    const dependents = () => {
+      for (const c2 of this.colocations.asPrimary[d]) {
+        const d2 = this.dependentOf(c2)
+        if (d2 >= 0 && d2 !== d) this.merge(unit, work, d2, (sign * c2.score) / INFINITY, seen, c2)
+      }
+    }
+    const chain = (k: number, into: Float64Array): boolean => {
+      const next = Float64Array.from(into)
+      this.addScaled(next, k === 0 ? first : members[k], k === 0 ? factor : sign, k === 0 ? via : null)
+      if (!this.anyAvailable(next, unit)) return false
+      if (k + 1 < members.length) chain(k + 1, next)
+      else {
+        const saved = work
+        work = next
+        dependents()
+        work = saved
+      }
+      into.set(next)
+      return true
+    }
+    let work = Float64Array.from(scores)
+    if (!chain(0, work)) {
+      seen.delete(d)
+      return
+    }
+    dependents()
+    if (this.model.trace?.units.has(unit.index)) {
+      for (let n = 0; n < this.n; n++) if (work[n] !== scores[n]) note(this.model, unit.index, n, work[n] - scores[n], `dependent ${this.model.units[d].id} (colocation ${via.id})`)
+    }
+    scores.set(work)
+    seen.delete(d)
+  }
+
+  /** Adds factor × the dependent's score (its best among the nodes that count as the same place), rounded as Pacemaker does. */
+  private addScaled(work: Float64Array, theirs: Float64Array, factor: number, via: Colocation | null): void {
+    for (let n = 0; n < this.n; n++) {
+      // The dependent's best score among the nodes that count as the same place (the same node attribute value).
+      let score = via?.byAttribute || this.model.nodes[n].cannotHost !== '' ? MINUS_INFINITY : theirs[n]
+      if (via?.byAttribute) for (let m = 0; m < this.n; m++) {
+        if (this.model.nodes[m].cannotHost !== '' || theirs[m] <= score) continue
+        if (m === n || (via.nodeKey[n] !== undefined && via.nodeKey[m] === via.nodeKey[n])) score = theirs[m]
+      }
+      if (factor < 0 && score < 0) continue // A dislike of a node the dependent dislikes does not become a liking.
+      const exact = factor * score
+      let weight = exact < 0 ? Math.ceil(exact - 0.5) : Math.floor(exact + 0.5)
+      if (weight === 0 && score !== 0) weight = factor > 0 ? 1 : -1
+      work[n] = addScores(work[n], weight)
+    }
   }
 
   private fits(unit: Unit, n: number, scores: Float64Array): boolean {

@@ -20,6 +20,11 @@ export interface BaseScores {
   here: Float64Array
   /** When a date expression of a location rule next changes (-1: none). */
   recheckAtMs: number
+  /**
+   * Per group unit: each member's own scores as Pacemaker keeps them (the group's locations count for the
+   * first member only), for the colocation influence of a group; null for single units.
+   */
+  members: (Float64Array[] | null)[]
 }
 
 function describeLocation(c: LocationConstraint): string {
@@ -59,9 +64,18 @@ class UnitScorer {
   /** The score where the unit runs now, without its node's unavailability (Pacemaker's weight there). */
   here = 0
   tail: Int32Array | null
+  readonly members: Float64Array[] | null
   constructor(private readonly model: Model, private readonly unit: Unit, buffer: Float64Array, nodeCount: number, private readonly causes: Map<number, string>) {
     this.score = buffer.subarray(unit.index * nodeCount, (unit.index + 1) * nodeCount)
     this.tail = unit.instances.length > 1 ? new Int32Array(nodeCount).fill(unit.instances.length) : null
+    this.members = unit.instances.length > 1 && unit.clone < 0 ? unit.instances.map(() => new Float64Array(nodeCount)) : null
+  }
+
+  /** A member's own score (all: every member; the unit's score is added to separately). */
+  addMember(node: number, value: number, member: number | 'all'): void {
+    if (this.members === null) return
+    if (member === 'all') for (const m of this.members) m[node] = addScores(m[node], value)
+    else this.members[member][node] = addScores(this.members[member][node], value)
   }
 
   add(node: number, value: number, source: string, member = 0, explains = true): void {
@@ -88,7 +102,11 @@ function scoreUnit(model: Model, unit: Unit, locations: Map<string, LocationCons
   const s = new UnitScorer(model, unit, buffer, nodes.length, causes)
   // Opt-in: per member, the nodes a location constraint admits it to (one on the group or clone admits every member).
   const allowed = symmetric ? null : unit.instances.map(() => new Uint8Array(nodes.length))
-  for (const node of nodes) if (node.cannotHost !== '') s.add(node.index, MINUS_INFINITY, node.cannotHost, 0, false)
+  for (const node of nodes) {
+    if (node.cannotHost === '') continue
+    s.add(node.index, MINUS_INFINITY, node.cannotHost, 0, false)
+    s.addMember(node.index, MINUS_INFINITY, 'all')
+  }
   for (const name of unit.names) {
     for (const c of locations.get(name) ?? []) {
       const score = parseScore(c.score) ?? 0
@@ -96,6 +114,7 @@ function scoreUnit(model: Model, unit: Unit, locations: Map<string, LocationCons
       for (const node of nodes) {
         if (c.node !== undefined ? c.node !== node.name : !ruleMatches(c.rule!, node, model.state.nowMs)) continue
         s.add(node.index, score, describeLocation(c), member)
+        s.addMember(node.index, score, member)
         if (allowed && score >= 0) {
           const whole = unit.instances.length === 1 || name === unit.names[0] || (unit.clone >= 0 && name === model.clones[unit.clone].id)
           if (whole) for (const a of allowed) a[node.index] = 1
@@ -111,16 +130,26 @@ function scoreUnit(model: Model, unit: Unit, locations: Map<string, LocationCons
     if (inst.stopWhy !== '' && member < stopsFrom) stopsFrom = member
     // Stickiness and thresholds are looked up only where they can matter: most instances run nowhere and never failed.
     const stickiness = inst.active.length === 0 || member >= stopsFrom ? 0 : stickinessOf(model, unit, member)
-    if (stickiness !== 0) for (const n of inst.active) s.add(n, stickiness, `stickiness of ${inst.id}`)
+    if (stickiness !== 0) for (const n of inst.active) {
+      s.add(n, stickiness, `stickiness of ${inst.id}`)
+      s.addMember(n, stickiness, member)
+    }
     const limit = inst.failCounts.size === 0 ? 0 : threshold(model, unit, member)
     for (const [n, count] of inst.failCounts) {
-      if (count >= limit) s.add(n, MINUS_INFINITY, `${inst.id} failed ${count} times (migration-threshold ${formatScore(limit)})`, member)
+      if (count >= limit) {
+        s.add(n, MINUS_INFINITY, `${inst.id} failed ${count} times (migration-threshold ${formatScore(limit)})`, member)
+        s.addMember(n, MINUS_INFINITY, member)
+      }
     }
   })
   if (allowed) {
     // A member not admitted to a node keeps the group there to the members before it (the first: not at all).
     allowed.forEach((a, member) => {
-      for (const node of nodes) if (!a[node.index]) s.add(node.index, MINUS_INFINITY, 'symmetric-cluster=false and no location constraint allows this node', member, member > 0)
+      for (const node of nodes) {
+        if (a[node.index]) continue
+        s.add(node.index, MINUS_INFINITY, 'symmetric-cluster=false and no location constraint allows this node', member, member > 0)
+        s.addMember(node.index, MINUS_INFINITY, member)
+      }
     })
   }
   return s
@@ -131,6 +160,7 @@ export function locationScores(model: Model): BaseScores {
   const symmetric = booleanProperty(model.config, 'symmetric-cluster')
   const scores: Float64Array[] = []
   const tailBans: (Int32Array | null)[] = []
+  const members: (Float64Array[] | null)[] = []
   const here = new Float64Array(model.units.length)
   const causes = new Map<number, string>()
   // One buffer for all units: 640,000 scores in one allocation instead of 10,000.
@@ -139,6 +169,7 @@ export function locationScores(model: Model): BaseScores {
     const s = scoreUnit(model, unit, locations, symmetric, causes, buffer)
     scores.push(s.score)
     tailBans.push(s.tail)
+    members.push(s.members)
     here[unit.index] = unit.current < 0 ? MINUS_INFINITY - 1 : s.here
   }
   let recheckAtMs = -1
@@ -147,5 +178,5 @@ export function locationScores(model: Model): BaseScores {
     const t = nextRuleChange(c.rule, model.state.nowMs)
     if (t >= 0 && (recheckAtMs < 0 || t < recheckAtMs)) recheckAtMs = t
   }
-  return {scores, tailBans, causes, here, recheckAtMs}
+  return {scores, tailBans, causes, here, recheckAtMs, members}
 }
