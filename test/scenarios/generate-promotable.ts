@@ -26,6 +26,8 @@ interface Def {
   nodeState?: Record<string, NodeState>
   quorate?: boolean
   dbOps?: Primitive['operations']
+  /** Nodes in standby (configured). */
+  standby?: string[]
 }
 
 const ROLE_MONITORS: Primitive['operations'] = [
@@ -41,7 +43,7 @@ const promoteThenVip: Constraint = {id: 'promote-db-then-vip', type: 'order', fi
 
 function build(def: Def): {config: ResourceConfig, state: ClusterState} {
   const names = def.nodes ?? ['n1', 'n2', 'n3']
-  const nodes = names.map((name): NodeEntry => ({name, attributes: {}, utilization: {}, standby: false, maintenance: false}))
+  const nodes = names.map((name): NodeEntry => ({name, attributes: {}, utilization: {}, standby: def.standby?.includes(name) ?? false, maintenance: false}))
   const config: ResourceConfig = {
     epoch: 1, properties: def.props ?? {}, nodes, resources: [db(def.dbOps), ...(def.rs ?? [])], groups: [],
     clones: [{id: 'db-clone', child: 'db', meta: {promotable: 'true', ...def.clone}}], constraints: def.cs ?? [],
@@ -66,7 +68,8 @@ export const scenarios: Record<string, Def> = {
   'promotable-highest-score-wins': {state: {'db:0': {n1: up('promoted')}, 'db:1': {n2: up()}, 'db:2': {n3: up()}}, scores: {n1: '5', n2: '5', n3: '100'}},
   // Equal scores: the instance Promoted now stays Promoted (no needless switchover).
   'promotable-tie-keeps-promoted': {state: {'db:0': {n1: up()}, 'db:1': {n2: up('promoted')}, 'db:2': {n3: up()}}, scores: {n1: '10', n2: '10', n3: '10'}},
-  // The Promoted monitor failed on n1 with on-fail=demote: n1 is demoted without a restart and n2 is promoted.
+  // The Promoted monitor failed on n1 with on-fail=demote: demoted without a restart, and promoted again as it is
+  // still the best (crm_simulate's Re-promote).
   'promotable-demote-on-fail': {
     dbOps: [{name: 'monitor', interval: '10s', role: 'Promoted', onFail: 'demote'}, {name: 'monitor', interval: '11s', role: 'Unpromoted'}],
     state: {'db:0': {n1: {role: 'failed', failCount: 1, lastFailureMs: 0, failedOp: 'monitor', failedRole: 'Promoted'}}, 'db:1': {n2: up()}, 'db:2': {n3: up()}},
@@ -105,6 +108,25 @@ export const scenarios: Record<string, Def> = {
   'promotable-no-quorum': {quorate: false, state: {'db:0': {n1: up('promoted')}, 'db:1': {n2: up()}, 'db:2': {n3: up()}}, scores: {n1: '10', n2: '5', n3: '5'}},
   // A negative promotion score means "not here": n3 (-1) is not promoted although it is the only one with a score above n1's absent one.
   'promotable-negative-score': {state: allUnpromoted, scores: {n2: '-10', n3: '-1'}},
+  // "promote db-clone then start vip" without a colocation: vip, running where it stays, is not restarted by the promote (as in Pacemaker).
+  'promotable-order-no-restart': {rs: [vip], cs: [promoteThenVip], state: {...allUnpromoted, vip: {n3: up()}}, scores: {n1: '5', n2: '10', n3: '5'}},
+  // "Promoted db-clone with fs INFINITY": the Promoted instance goes where fs runs (n3), although n2 has the higher score.
+  'promotable-promoted-with-resource': {
+    rs: [{...vip, id: 'fs'}], cs: [{id: 'fs-on-n3', type: 'location', resource: 'fs', node: 'n3', score: 100}, {id: 'db-promoted-with-fs', type: 'colocation', resource: 'db-clone', withResource: 'fs', score: 'INFINITY', rscRole: 'Promoted'}],
+    state: {...allUnpromoted, fs: {n3: up()}}, scores: {n1: '5', n2: '10', n3: '5'},
+  },
+  // The Promoted instance's node goes into standby: it is demoted, then stopped, and the best other one (n3) is promoted.
+  'promotable-standby-primary': {standby: ['n1'], state: {'db:0': {n1: up('promoted')}, 'db:1': {n2: up()}, 'db:2': {n3: up()}}, scores: {n1: '10', n2: '5', n3: '7'}},
+  // Equal scores: the VIP's own preference for n3 pulls the promotion there (colocation influence).
+  'promotable-vip-pulls-promotion': {
+    rs: [vip], cs: [vipWithPromoted, {id: 'vip-prefers-n3', type: 'location', resource: 'vip', node: 'n3', score: 100}],
+    state: allUnpromoted, scores: {n1: '5', n2: '5', n3: '5'},
+  },
+  // Two instances per node, two Promoted at most but one per node (promoted-node-max 1).
+  'promotable-node-max': {
+    nodes: ['n1', 'n2'], clone: {'clone-max': '4', 'clone-node-max': '2', 'promoted-max': '2'},
+    state: {'db:0': {n1: up()}, 'db:1': {n2: up()}, 'db:2': {n1: up()}, 'db:3': {n2: up()}}, scores: {n1: '10', n2: '5'},
+  },
 }
 
 for (const [name, def] of Object.entries(scenarios)) {

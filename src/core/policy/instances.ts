@@ -41,12 +41,9 @@ function applyFailure(model: Model, inst: Instance, f: Failure): void {
   switch (f.onFail) {
     case 'ignore': return
     case 'demote':
-      // A Promoted failure with on-fail=demote: demoted where it runs, no restart, not promoted again in this transition.
-      // It stays Unpromoted there while the failure counts (until cleanup or failure-timeout), so it does not flap back.
-      if (failedHere || f.count > 0) {
-        inst.noPromoteWhy = `${f.op} failed in the Promoted role on ${model.nodes[f.node].name} (on-fail=demote)`
-        inst.noPromoteOn = f.node
-      }
+      // A Promoted failure with on-fail=demote: demoted where it runs, no restart; it may be promoted again
+      // at once if it is still the best (Pacemaker's Re-promote).
+      if (failedHere) inst.demoteWhy = `${f.op} failed in the Promoted role on ${model.nodes[f.node].name} (on-fail=demote)`
       return
     case 'stop':
       inst.stopWhy = `${f.op} failed on ${model.nodes[f.node].name} (on-fail=stop)`

@@ -81,11 +81,11 @@ function cannotPromote(model: Model, unit: number, node: number, running: Int32A
   if (node < 0 || running[unit] < u.instances.length) return 'not running'
   for (const i of u.instances) {
     const inst = model.instances[i]
-    if (inst.noPromoteWhy !== '' && inst.noPromoteOn === node) return inst.noPromoteWhy
     if (!inst.managed) return inst.promotedOn === node ? '' : `unmanaged: ${inst.unmanagedWhy}`
     if (!inst.active.includes(node) && (!model.canStart || model.nodes[node].cannotHost !== '')) return 'cannot start'
   }
-  if (!model.canStart && u.pinned !== 'frozen') return model.quorumWhy
+  // Without quorum nothing is promoted; a frozen instance keeps the role it has.
+  if (!model.canStart && !(u.pinned === 'frozen' && model.instances[u.instances[0]].promotedOn === node)) return model.quorumWhy
   return ''
 }
 

@@ -51,8 +51,8 @@ export function planRoles(model: Model, assignment: Assignment, planner: Planner
     const stopsThere = was >= 0 ? plan.stops.filter((s) => s.node === name(was)) : []
     const change = lastChange(planner, inst.id)
     // Demote: it leaves the Promoted role, or stops (or restarts) where it is Promoted.
-    if (was >= 0 && (stopsThere.length > 0 || !next || target !== was)) {
-      const reason = stopsThere.length > 0 ? stopsThere[0].reason : roleReason(model, assignment, inst, false)
+    if (was >= 0 && (stopsThere.length > 0 || !next || target !== was || inst.demoteWhy !== '')) {
+      const reason = stopsThere.length > 0 ? stopsThere[0].reason : inst.demoteWhy !== '' ? inst.demoteWhy : roleReason(model, assignment, inst, false)
       plan.demote = act('demote', inst.id, name(was), reason)
       for (const stop of stopsThere) stop.dependsOn.push(plan.demote.id)
     }
@@ -78,17 +78,21 @@ export function planRoles(model: Model, assignment: Assignment, planner: Planner
 function describe(planner: Planner, inst: Instance, plan: InstancePlan, change: Change | undefined, wasPromoted: boolean, next: boolean, name: (n: number) => string): void {
   const toRole: ChangeRole = plan.target < 0 ? 'Stopped' : next ? 'Promoted' : 'Unpromoted'
   if (change === undefined) {
-    if (plan.promote) planner.changes.push({kind: 'Promote', resource: inst.id, to: plan.promote.node, fromRole: 'Unpromoted', toRole: 'Promoted', reason: plan.promote.reason})
+    // Demoted and promoted again in place (on-fail=demote, still the best): crm_simulate's Re-promote.
+    if (plan.promote && plan.demote) planner.changes.push({kind: 'Promote', resource: inst.id, to: plan.promote.node, fromRole: 'Promoted', toRole: 'Promoted', reason: plan.demote.reason})
+    else if (plan.promote) planner.changes.push({kind: 'Promote', resource: inst.id, to: plan.promote.node, fromRole: 'Unpromoted', toRole: 'Promoted', reason: plan.promote.reason})
     else if (plan.demote) planner.changes.push({kind: 'Demote', resource: inst.id, from: plan.demote.node, fromRole: 'Promoted', toRole: 'Unpromoted', reason: plan.demote.reason})
     return
   }
-  if (change.kind === 'Start' && next) {
-    change.kind = 'Promote'
-    change.fromRole = 'Stopped'
-    change.toRole = 'Promoted'
+  if (change.kind === 'Start') {
+    if (next) {
+      change.kind = 'Promote'
+      change.fromRole = 'Stopped'
+      change.toRole = 'Promoted'
+    }
     return
   }
-  if (!wasPromoted && !next) return
+  // Stops, moves, restarts and recoveries show the role on both sides, as crm_simulate does.
   change.fromRole = wasPromoted ? 'Promoted' : 'Unpromoted'
   if (change.kind !== 'Stop') change.toRole = toRole
   void name
