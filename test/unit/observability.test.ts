@@ -511,9 +511,14 @@ describe('observability: alert delivery (real agents)', function () {
     logger.log('info', 'dispatch', {})
     attrs = {n1: {rack: 'b'}, n2: {}}
     logger.log('info', 'dispatch', {})
-    // Not DC any more, then DC again: the first look is a baseline, no alert.
+    // Not the active DC for a moment: the last look is kept ('e' is alerted)...
     attrs = undefined
     logger.log('info', 'dispatch', {})
+    attrs = {n1: {rack: 'e'}, n2: {}}
+    logger.log('info', 'dispatch', {})
+    // ...but once another node became DC, the first look is a baseline: no alert for 'c'.
+    attrs = undefined
+    logger.log('notice', 'view', {view: 4, phase: 'usable', quorate: true, dc: 'n2', members: ['n1', 'n2'], left: [], joined: []})
     attrs = {n1: {rack: 'c'}, n2: {}}
     logger.log('info', 'dispatch', {})
     attrs = {n1: {rack: 'd'}, n2: {}}
@@ -522,7 +527,7 @@ describe('observability: alert delivery (real agents)', function () {
     let lines: string[] = []
     while (Date.now() < deadline) {
       lines = (await readFile(out, 'utf8').catch(() => '')).split('\n').filter(Boolean)
-      if (lines.length >= 4) break
+      if (lines.length >= 5) break
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
     await dispatcher.stop()
@@ -531,6 +536,7 @@ describe('observability: alert delivery (real agents)', function () {
       "Attribute 'rack' on node 'n1' was updated to 'b'",
       "Attribute 'master-db' on node 'n2' was updated to '100'",
       "Attribute 'master-db' on node 'n2' was updated to ''",
+      "Attribute 'rack' on node 'n1' was updated to 'e'",
       "Attribute 'rack' on node 'n1' was updated to 'd'",
     ])
   })
