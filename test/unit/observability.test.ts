@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import {execa} from 'execa'
 import {chmod, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {request} from 'node:http'
+import {createServer, type Socket} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {ClusterStatus} from '../../src/client/status.js'
@@ -511,9 +512,14 @@ describe('observability: alert delivery (real agents)', function () {
     logger.log('info', 'dispatch', {})
     attrs = {n1: {rack: 'b'}, n2: {}}
     logger.log('info', 'dispatch', {})
-    // Not DC any more, then DC again: the first look is a baseline, no alert.
+    // Not the active DC for a moment: the last look is kept ('e' is alerted)...
     attrs = undefined
     logger.log('info', 'dispatch', {})
+    attrs = {n1: {rack: 'e'}, n2: {}}
+    logger.log('info', 'dispatch', {})
+    // ...but once another node became DC, the first look is a baseline: no alert for 'c'.
+    attrs = undefined
+    logger.log('notice', 'view', {view: 4, phase: 'usable', quorate: true, dc: 'n2', members: ['n1', 'n2'], left: [], joined: []})
     attrs = {n1: {rack: 'c'}, n2: {}}
     logger.log('info', 'dispatch', {})
     attrs = {n1: {rack: 'd'}, n2: {}}
@@ -522,7 +528,7 @@ describe('observability: alert delivery (real agents)', function () {
     let lines: string[] = []
     while (Date.now() < deadline) {
       lines = (await readFile(out, 'utf8').catch(() => '')).split('\n').filter(Boolean)
-      if (lines.length >= 4) break
+      if (lines.length >= 5) break
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
     await dispatcher.stop()
@@ -531,6 +537,7 @@ describe('observability: alert delivery (real agents)', function () {
       "Attribute 'rack' on node 'n1' was updated to 'b'",
       "Attribute 'master-db' on node 'n2' was updated to '100'",
       "Attribute 'master-db' on node 'n2' was updated to ''",
+      "Attribute 'rack' on node 'n1' was updated to 'e'",
       "Attribute 'rack' on node 'n1' was updated to 'd'",
     ])
   })
@@ -645,5 +652,70 @@ describe('observability: status --watch --json events (pure, against schemas/sta
     assert.deepEqual(follower.next(moved, new Map([['n1', true]])).map((e) => e.type), ['fence', 'transition-complete', 'resource-started', 'dc', 'quorum'])
     assert.ok(!validate({seq: 0, at: 1, type: 'fence', node: 'n1'}), 'seq starts at 1')
     assert.ok(!validate({seq: 1, at: 1, type: 'nonsense'}))
+  })
+})
+
+describe('observability: status --watch --json, the real CLI against a socket serving canned statuses', function () {
+  this.timeout(60_000)
+
+  it('streams a snapshot then typed events, asks the cluster state about a lost node, ends with an error line and exit 3 when the daemon goes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hactl-watch-'))
+    const sockets: Socket[] = []
+    const vip = (node: string | null): ClusterStatus['resources'] => [{id: 'vip', agent: 'ocf:hactl:vip', group: null, nodes: node ? [node] : [], role: node ? 'started' : 'stopped', targetRole: 'Started'}]
+    const up = {...statusOf(vip('n1')), failures: []}
+    const lostNode = {...up.nodes[0], online: false, unclean: true}
+    // What the daemon answers, poll after poll; then it goes away.
+    const script: ClusterStatus[] = [
+      up, up,
+      {...up, dc: 'n2', generatedAt: 2, nodes: [lostNode, up.nodes[1]], resources: vip(null), transition: {id: 1, summary: ['* Move vip ( n1 -> n2 )'], done: 0, total: 2}, settled: false},
+      {...up, dc: 'n2', generatedAt: 3, nodes: [{...lostNode, unclean: false}, up.nodes[1]], resources: vip('n2')},
+    ]
+    let served = 0
+    let stateAsked = 0
+    const server = createServer((socket) => {
+      sockets.push(socket)
+      socket.on('error', () => undefined)
+      let buffered = ''
+      socket.on('data', (chunk) => {
+        buffered += chunk.toString()
+        for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
+          const request = JSON.parse(buffered.slice(0, end)) as {id: number, method: string}
+          buffered = buffered.slice(end + 1)
+          if (request.method === 'cluster.state') {
+            stateAsked++
+            const fenced = served >= 4
+            const state = {nowMs: 1, quorate: true, tokenTimeoutMs: 1000, resources: {}, nodes: {n1: {online: false, unclean: !fenced, fenced}, n2: {online: true}}}
+            socket.write(`${JSON.stringify({id: request.id, ok: true, result: state})}\n`)
+            continue
+          }
+          if (served >= script.length) {
+            for (const s of sockets) s.destroy()
+            server.close()
+            return
+          }
+          socket.write(`${JSON.stringify({id: request.id, ok: true, result: script[served++]})}\n`)
+        }
+      })
+    })
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject)
+        server.listen(join(dir, 'hactl.sock'), () => resolve())
+      })
+      const result = await hactl(['status', '--watch', '--json', '--run-dir', dir], {HACTL_TIMEOUT: '5'})
+      assert.equal(result.exitCode, 3, result.stderr)
+      const validate = new Ajv2020({strict: false}).compile(JSON.parse(await readFile(join(ROOT, 'schemas/status-watch.json'), 'utf8')))
+      const lines = result.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as {seq: number, type: string, node?: string, resource?: string})
+      for (const line of lines) assert.ok(validate(line), `${JSON.stringify(line)}: ${JSON.stringify(validate.errors)}`)
+      assert.deepEqual(lines.map((l) => [l.seq, l.type, l.resource ?? l.node ?? '']), [
+        [1, 'status', ''], [2, 'node-lost', 'n1'], [3, 'resource-stopped', 'vip'], [4, 'transition', ''], [5, 'dc', ''],
+        [6, 'fence', 'n1'], [7, 'transition-complete', ''], [8, 'resource-started', 'vip'], [9, 'error', ''],
+      ])
+      assert.equal(stateAsked, 2, 'the cluster state is asked only when a node\'s presence changed')
+    } finally {
+      for (const s of sockets) s.destroy()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await rm(dir, {recursive: true, force: true})
+    }
   })
 })

@@ -65,7 +65,7 @@ export interface AlertSource {
   now(): number
 }
 
-/** How often the DC compares node attributes while an alert selects them (a change is also seen at any logged event). */
+/** How often the DC compares node attributes (a change is also seen at any logged event). */
 export const ATTRIBUTE_CHECK_MS = 1_000
 
 function describe(event: AlertEvent): string {
@@ -100,6 +100,11 @@ export class AlertDispatcher {
   constructor(private readonly source: AlertSource, private readonly logger: Logger, private readonly retry: RetryPolicy = DEFAULT_RETRY) {}
 
   async load(): Promise<void> {
+    // Commits and reports are not logged: a look every ATTRIBUTE_CHECK_MS (on the DC only).
+    if (this.source.nodeAttributes && !this.attributeTimer) {
+      this.attributeTimer = setInterval(() => this.checkAttributes(), ATTRIBUTE_CHECK_MS)
+      this.attributeTimer.unref()
+    }
     try {
       const saved = JSON.parse(await readFile(join(this.source.stateDir, ALERT_HISTORY_FILE), 'utf8')) as {deliveries?: AlertDelivery[], sequence?: SequenceState}
       this.history = Array.isArray(saved.deliveries) ? saved.deliveries.slice(-HISTORY_LIMIT) : []
@@ -125,11 +130,10 @@ export class AlertDispatcher {
       this.quorateMembers = found.members
       events.push(...found.events)
     }
-    if (alerts.length === 0) {
-      this.attributes = undefined
-      return
-    }
-    events.push(...this.attributeChanges(alerts))
+    if (event === 'view' && typeof fields.dc === 'string' && fields.dc !== this.source.nodeName) this.attributes = undefined
+    const changed = this.attributeChanges()
+    if (alerts.length === 0) return
+    events.push(...changed)
     if (event === 'transition') {
       const intervalOf = (instance: string) => {
         const at = instance.lastIndexOf(':')
@@ -145,30 +149,27 @@ export class AlertDispatcher {
   }
 
   /**
-   * Attribute events since the last look (on the DC, while an alert selects them):
-   * at every logged event, and every ATTRIBUTE_CHECK_MS (a commit of `hactl node
-   * attribute` or a transient attribute in a report is not logged).
+   * Attribute events since the last look on the DC: at every logged event, and every
+   * ATTRIBUTE_CHECK_MS (a commit of `hactl node attribute` or a transient attribute
+   * in a report is not logged). The last look is kept while this node is not the
+   * active DC for a moment (a view change it stays DC across); it is forgotten when
+   * another node becomes DC, which alerts what changes meanwhile.
    */
-  private attributeChanges(alerts: readonly AlertEntry[]): AlertEvent[] {
-    const wanted = this.source.nodeAttributes !== undefined && alerts.some((a) => !a.select || a.select.length === 0 || a.select.includes('attributes'))
-    const now = wanted ? this.source.nodeAttributes!() : undefined
-    if (wanted && !this.attributeTimer && !this.stopped) {
-      this.attributeTimer = setInterval(() => this.checkAttributes(), ATTRIBUTE_CHECK_MS)
-      this.attributeTimer.unref()
-    } else if (!wanted && this.attributeTimer) {
-      clearInterval(this.attributeTimer)
-      this.attributeTimer = undefined
-    }
+  private attributeChanges(): AlertEvent[] {
+    const now = this.source.nodeAttributes?.()
+    if (now === undefined) return []
     const before = this.attributes
     this.attributes = now
-    return now === undefined ? [] : attributeEvents(before, now, this.source.nodeIds)
+    return attributeEvents(before, now, this.source.nodeIds)
   }
 
   private checkAttributes(): void {
     if (this.stopped) return
+    const events = this.attributeChanges()
     const alerts = this.source.config()?.alerts ?? []
+    if (events.length === 0 || alerts.length === 0) return
     const viewId = this.source.viewId()
-    for (const e of this.attributeChanges(alerts)) this.submit(e, selectAlerts(alerts, e), viewId)
+    for (const e of events) this.submit(e, selectAlerts(alerts, e), viewId)
   }
 
   private submit(event: AlertEvent, alerts: AlertEntry[], viewId: number): void {
