@@ -103,30 +103,31 @@ class Assigner {
     if (this.model.strategy === 'default') {
       return order.sort((a, b) => units[b].priority - units[a].priority || units[a].order - units[b].order)
     }
-    // A clone is compared by its own scores: what all its instances share, without an instance's stickiness.
-    // A group is compared by its last member: nodes where a later member cannot run count as -INFINITY.
-    const vectors = units.map((u) => {
-      const tail = this.base.tailBans[u.index]
-      if (tail === null) return this.base.scores[u.index]
-      const v = Float64Array.from(this.base.scores[u.index])
-      for (let n = 0; n < this.n; n++) if (tail[n] < u.instances.length) v[n] = MINUS_INFINITY
-      return v
-    })
+    // Pacemaker compares each resource's allowed node weights (unavailability is not a weight there) with
+    // what its colocations add, followed along chains (see orderVector).
+    const raw = this.base.raw!
     const cloneCurrent = this.model.clones.map((c) => c.units.map((u) => units[u].current).find((n) => n >= 0) ?? -1)
-    for (const clone of this.model.clones) {
-      const shared = Float64Array.from(this.base.scores[clone.units[0]])
-      for (const u of clone.units) for (let n = 0; n < this.n; n++) shared[n] = Math.min(shared[n], this.base.scores[u][n])
-      for (const u of clone.units) vectors[u] = shared
+    const cloneRaw = this.model.clones.map((clone) => {
+      const shared = Float64Array.from(raw[clone.units[0]])
+      for (const u of clone.units) for (let n = 0; n < this.n; n++) shared[n] = Math.min(shared[n], raw[u][n])
+      return shared
+    })
+    const own = (u: number) => (units[u].clone >= 0 ? cloneRaw[units[u].clone] : raw[u])
+    const vectors: Float64Array[] = new Array<Float64Array>(units.length)
+    for (const u of order) {
+      const clone = units[u].clone
+      if (clone >= 0 && vectors[this.model.clones[clone].units[0]] !== undefined) vectors[u] = vectors[this.model.clones[clone].units[0]]
+      else vectors[u] = this.orderVector(u, own)
     }
     const here = units.map((u) => {
+      if (vectors[u.index] === undefined) return MINUS_INFINITY
       const current = u.clone >= 0 ? cloneCurrent[u.clone] : u.current
-      if (current < 0) return MINUS_INFINITY
-      // On a node that can no longer host it Pacemaker still counts its score there (unavailability is not a score).
-      if (u.clone < 0 && this.model.nodes[current].cannotHost !== '') return this.base.here[u.index]
-      return vectors[u.index][current]
+      return current < 0 ? MINUS_INFINITY : vectors[u.index][current]
     })
+    // Nodes that can host first, then (balanced) the most free capacity, then node order.
     const nodes = Array.from({length: this.n}, (_, i) => i)
-    if (this.model.strategy === 'balanced') nodes.sort((a, b) => -compareFree(this.capacity, a, b) || a - b)
+    const hosts = (n: number) => (this.model.nodes[n].cannotHost === '' ? 0 : 1)
+    nodes.sort((a, b) => hosts(a) - hosts(b) || (this.model.strategy === 'balanced' ? -compareFree(this.capacity, a, b) : 0) || a - b)
     return order.sort((a, b) => {
       if (units[a].priority !== units[b].priority) return units[b].priority - units[a].priority
       if (here[a] !== here[b]) return here[b] - here[a]
@@ -137,6 +138,50 @@ class Assigner {
       }
       return units[a].order - units[b].order
     })
+  }
+
+  /**
+   * A unit's weights for the processing order, as Pacemaker computes them: a primitive's own; a group's
+   * last member's with each earlier member's added at full strength (the group's internal colocations);
+   * a clone's shared ones; then what the primaries of its colocations add (their best score on an available
+   * node, by the colocation's score / INFINITY), along chains, each dropped with what follows when it leaves
+   * no node available.
+   */
+  private orderVector(u: number, own: (u: number) => Float64Array): Float64Array {
+    const unit = this.model.units[u]
+    const members = this.base.members[u]
+    const work = Float64Array.from(members ? members[members.length - 1] : own(u))
+    const path = new Set<number>([u])
+    if (members) {
+      const chain = (k: number, into: Float64Array): void => {
+        if (k < 0) return
+        const next = Float64Array.from(into)
+        this.addScaled(next, members[k], 1, null)
+        if (!this.anyAvailable(next)) return
+        chain(k - 1, next)
+        into.set(next)
+      }
+      chain(members.length - 2, work)
+    }
+    if (this.anyAvailable(work)) for (const c of this.colocations.asDependent[unit.index]) this.forward(work, c, c.score / INFINITY, path, own)
+    return work
+  }
+
+  /** Adds a colocation's primary's weights (and its own primaries', along chains) for the processing order. */
+  private forward(work: Float64Array, c: Colocation, factor: number, path: Set<number>, own: (u: number) => Float64Array): void {
+    const p = c.primaries[0]
+    if (p === undefined || path.has(p)) return
+    path.add(p)
+    const members = this.base.members[p]
+    const next = Float64Array.from(work)
+    // A group as a primary counts by its first member (with the group's locations).
+    this.addScaled(next, members ? members[0] : own(p), factor, c)
+    if (this.anyAvailable(next)) {
+      const sign = factor < 0 ? -1 : 1
+      for (const c2 of this.colocations.asDependent[p]) this.forward(next, c2, (sign * c2.score) / INFINITY, path, own)
+      work.set(next)
+    }
+    path.delete(p)
   }
 
   private assignAny(u: number): void {
@@ -252,7 +297,13 @@ class Assigner {
     }
     const scores = this.scoresOf(unit)
     if (this.model.trace?.units.has(u)) this.finalScores.set(u, scores)
-    this.need = this.model.strategy === 'default' ? null : this.chainNeed(unit, scores)
+    this.need = null
+    if (this.model.strategy !== 'default') {
+      const chain = this.chainNeed(unit, scores)
+      this.need = chain.need
+      // No node holds the whole chain: the node with the most free capacity is preferred when as good as the best.
+      if (chain.mostFree >= 0 && this.prefer < 0) this.prefer = chain.mostFree
+    }
     this.partial = this.model.strategy !== 'default' && unit.instances.length > 1 && !this.model.nodes.some((node) => scores[node.index] >= 0 && node.cannotHost === '' && lacking(this.capacity, node.index, unit) === '') ? u : -1
     const best = this.pick(unit, scores)
     this.need = null
@@ -274,7 +325,7 @@ class Assigner {
    * such a node. Null when nothing is tied to it or no node can hold the sum (then only its own needs count).
    * As Pacemaker: a clone does not count a dependent that is not a clone, and a clone counts one instance.
    */
-  private chainNeed(unit: Unit, scores: Float64Array): {utilization: Record<string, number>} | null {
+  private chainNeed(unit: Unit, scores: Float64Array): {need: {utilization: Record<string, number>} | null, mostFree: number} {
     const seen = new Set<number>([unit.index])
     const clones = new Set<number>(unit.clone >= 0 ? [unit.clone] : [])
     const total: Record<string, number> = {...unit.utilization}
@@ -304,10 +355,16 @@ class Assigner {
       }
     }
     visit(unit.index, unit)
-    if (others === 0) return null
+    // A group's later members are colocated with its first: they are part of its chain.
+    if (others === 0 && unit.instances.length === 1) return {need: null, mostFree: -1}
     const need = {utilization: total}
-    for (const node of this.model.nodes) if (scores[node.index] >= 0 && node.cannotHost === '' && lacking(this.capacity, node.index, need) === '') return need
-    return null
+    let mostFree = -1
+    for (const node of this.model.nodes) {
+      if (scores[node.index] < 0 || node.cannotHost !== '') continue
+      if (lacking(this.capacity, node.index, need) === '') return {need: others === 0 ? null : need, mostFree: -1}
+      if (mostFree < 0 || compareFree(this.capacity, node.index, mostFree) > 0) mostFree = node.index
+    }
+    return {need: null, mostFree}
   }
 
   /** How many leading members fit on the node one after another. */

@@ -21,10 +21,15 @@ export interface BaseScores {
   /** When a date expression of a location rule next changes (-1: none). */
   recheckAtMs: number
   /**
-   * Per group unit: each member's own scores as Pacemaker keeps them (the group's locations count for the
+   * Per group unit: each member's own scores as Pacemaker keeps them, without node unavailability (the group's locations count for the
    * first member only), for the colocation influence of a group; null for single units.
    */
   members: (Float64Array[] | null)[]
+  /**
+   * With a placement strategy: per unit, its scores without its nodes' unavailability (Pacemaker's allowed
+   * node weights, which its processing order compares); null with the default strategy.
+   */
+  raw: Float64Array[] | null
 }
 
 function describeLocation(c: LocationConstraint): string {
@@ -65,8 +70,10 @@ class UnitScorer {
   here = 0
   tail: Int32Array | null
   readonly members: Float64Array[] | null
-  constructor(private readonly model: Model, private readonly unit: Unit, buffer: Float64Array, nodeCount: number, private readonly causes: Map<number, string>) {
+  readonly raw: Float64Array | null
+  constructor(private readonly model: Model, private readonly unit: Unit, buffer: Float64Array, nodeCount: number, private readonly causes: Map<number, string>, rawBuffer: Float64Array | null) {
     this.score = buffer.subarray(unit.index * nodeCount, (unit.index + 1) * nodeCount)
+    this.raw = rawBuffer === null ? null : rawBuffer.subarray(unit.index * nodeCount, (unit.index + 1) * nodeCount)
     this.tail = unit.instances.length > 1 ? new Int32Array(nodeCount).fill(unit.instances.length) : null
     this.members = unit.instances.length > 1 && unit.clone < 0 ? unit.instances.map(() => new Float64Array(nodeCount)) : null
   }
@@ -82,11 +89,13 @@ class UnitScorer {
     const key = this.unit.index * this.score.length + node
     if (explains && value <= MINUS_INFINITY && !this.causes.has(key)) this.causes.set(key, source)
     if (member > 0 && value <= MINUS_INFINITY && this.tail) {
+      if (this.raw !== null) this.raw[node] = addScores(this.raw[node], value)
       if (member < this.tail[node]) this.tail[node] = member
       note(this.model, this.unit.index, node, value, `${source} (member ${this.model.instances[this.unit.instances[member]].id} only)`)
       return
     }
     this.score[node] = addScores(this.score[node], value)
+    if (this.raw !== null && !(explains === false && source === this.model.nodes[node].cannotHost)) this.raw[node] = addScores(this.raw[node], value)
     if (node === this.unit.current && !(explains === false && source === this.model.nodes[node].cannotHost)) this.here = addScores(this.here, value)
     note(this.model, this.unit.index, node, value, source)
   }
@@ -97,15 +106,14 @@ function memberOf(model: Model, unit: Unit, name: string): number {
   return k < 0 || unit.names[0] === name ? 0 : k
 }
 
-function scoreUnit(model: Model, unit: Unit, locations: Map<string, LocationConstraint[]>, symmetric: boolean, causes: Map<number, string>, buffer: Float64Array): UnitScorer {
+function scoreUnit(model: Model, unit: Unit, locations: Map<string, LocationConstraint[]>, symmetric: boolean, causes: Map<number, string>, buffer: Float64Array, rawBuffer: Float64Array | null): UnitScorer {
   const nodes = model.nodes
-  const s = new UnitScorer(model, unit, buffer, nodes.length, causes)
+  const s = new UnitScorer(model, unit, buffer, nodes.length, causes, rawBuffer)
   // Opt-in: per member, the nodes a location constraint admits it to (one on the group or clone admits every member).
   const allowed = symmetric ? null : unit.instances.map(() => new Uint8Array(nodes.length))
   for (const node of nodes) {
     if (node.cannotHost === '') continue
     s.add(node.index, MINUS_INFINITY, node.cannotHost, 0, false)
-    s.addMember(node.index, MINUS_INFINITY, 'all')
   }
   for (const name of unit.names) {
     for (const c of locations.get(name) ?? []) {
@@ -165,8 +173,11 @@ export function locationScores(model: Model): BaseScores {
   const causes = new Map<number, string>()
   // One buffer for all units: 640,000 scores in one allocation instead of 10,000.
   const buffer = new Float64Array(model.units.length * model.nodes.length)
+  const rawBuffer = model.strategy === 'default' ? null : new Float64Array(model.units.length * model.nodes.length)
+  const raw: Float64Array[] | null = rawBuffer === null ? null : []
   for (const unit of model.units) {
-    const s = scoreUnit(model, unit, locations, symmetric, causes, buffer)
+    const s = scoreUnit(model, unit, locations, symmetric, causes, buffer, rawBuffer)
+    if (raw !== null) raw.push(s.raw!)
     scores.push(s.score)
     tailBans.push(s.tail)
     members.push(s.members)
@@ -178,5 +189,5 @@ export function locationScores(model: Model): BaseScores {
     const t = nextRuleChange(c.rule, model.state.nowMs)
     if (t >= 0 && (recheckAtMs < 0 || t < recheckAtMs)) recheckAtMs = t
   }
-  return {scores, tailBans, causes, here, recheckAtMs, members}
+  return {scores, tailBans, causes, here, recheckAtMs, members, raw}
 }

@@ -89,73 +89,34 @@ export function enforceRunnable(model: Model, assigned: Assignment, colocations:
 
 /**
  * Before assignment: a unit that must stay stopped (target-role, on-fail=stop, …) makes the units that
- * need it (mandatory order, mandatory colocation) stay stopped too, so they do not hold a node for nothing.
+ * need it through a mandatory colocation stay stopped too (they have nowhere to go). Orders do not: as in
+ * Pacemaker, a unit whose mandatory order's first must stay stopped is still assigned, and only its start
+ * is blocked (enforceRunnable).
  */
 export function propagateStops(model: Model, colocations: ColocationIndex): Model['units'] {
   // Copy on write: most clusters stop nothing this way, and 10,000 copies would be garbage.
   const units = [...model.units]
   const stopped = (names: number[]) => names.length > 0 && names.every((u) => units[u].stopWhy !== '' && units[u].pinnedTo < 0)
-  const orders = model.config.constraints.flatMap((c) => (c.type === 'order' && c.kind === 'mandatory' && c.firstAction === 'start' && c.thenAction === 'start'
-    ? [{c, first: model.unitsByName.get(c.first) ?? [], then: model.unitsByName.get(c.then) ?? []}] : []))
   const mandatory = colocations.all.filter((c) => c.score >= INFINITY)
-  for (let round = 0; round <= orders.length + mandatory.length; round++) {
+  for (let round = 0; round <= mandatory.length; round++) {
     let changed = false
     const mark = (u: number, why: string) => {
       if (units[u].stopWhy !== '') return
       units[u] = {...units[u], stopWhy: why}
       changed = true
     }
-    for (const {c, first, then} of orders) if (stopped(first)) for (const u of then) mark(u, `${c.first} cannot start (mandatory order ${c.id})`)
     for (const c of mandatory) if (stopped(c.primaries)) for (const u of c.dependents) mark(u, `colocated with ${c.primaryName}, which cannot run (${c.id})`)
     if (!changed) break
   }
   return units
 }
 
-function mandatoryOrders(model: Model): Array<{c: {id: string, first: string}, first: number[], then: number[]}> {
-  return model.config.constraints.flatMap((c) => (c.type === 'order' && c.kind === 'mandatory' && c.firstAction === 'start' && c.thenAction === 'start'
-    ? [{c, first: model.unitsByName.get(c.first) ?? [], then: model.unitsByName.get(c.then) ?? []}] : []))
-}
-
-/** Is the unit still kept from running by what it needs (a mandatory order's first, a mandatory colocation's primary)? */
-function stillBlocked(model: Model, orders: ReturnType<typeof mandatoryOrders>, assignment: Assignment, colocations: ColocationIndex, u: number): boolean {
-  for (const {c, first, then} of orders) if (then.includes(u) && first.length > 0 && !runsAnywhere(assignment, first, model, c.first)) return true
-  return colocations.asDependent[u].some((c) => c.score <= -INFINITY || (c.score >= INFINITY && !runsAnywhere(assignment, c.primaries)))
-}
-
 /**
- * Assigns, then stops what cannot run, and assigns again without the stopped units until nothing more
- * stops. A unit stopped only after assignment (its mandatory order's first cannot run) would otherwise
- * have held a node for nothing: its anti-colocations, capacity and tie-breaks acted on a placement that
- * never happens, and the next run, which no longer sees it there, would place the others differently.
- * When leaving such a unit out lets what it needs run after all (a loop of orders and colocations), it
- * is assigned again like any other and never left out again: it then keeps the node it cannot start on,
- * as in Pacemaker. Each unit is left out at most once and taken back at most once, so this ends.
+ * Assigns every unit, then stops what cannot run (a mandatory order's first that cannot run, a mandatory
+ * colocation's primary that does not run). As in Pacemaker, orders play no part in assignment: a unit
+ * that cannot start because of one still takes its node, its capacity and its place in anti-colocations.
  */
 export function assignRunnable(model: Model, base: BaseScores, colocations: ColocationIndex): {model: Model, assignment: Assignment} {
-  const orders = mandatoryOrders(model)
-  const marks = new Map<number, string>()
-  const released = new Set<number>()
-  let current = model
-  for (;;) {
-    const assigned = assign(current, base, colocations)
-    const assignment = enforceRunnable(current, assigned, colocations)
-    const invalid = [...marks.keys()].filter((u) => !stillBlocked(current, orders, assignment, colocations, u))
-    const stopped: number[] = []
-    if (invalid.length === 0) {
-      for (let u = 0; u < assignment.node.length; u++) {
-        if (assigned.running[u] > 0 && assignment.running[u] === 0 && current.units[u].stopWhy === '' && !released.has(u)) stopped.push(u)
-      }
-      if (stopped.length === 0) return {model: current, assignment}
-    }
-    for (const u of invalid) {
-      marks.delete(u)
-      released.add(u)
-    }
-    for (const u of stopped) marks.set(u, assignment.why[u])
-    const units = [...model.units]
-    for (const [u, why] of marks) units[u] = {...units[u], stopWhy: why}
-    current = {...model, units}
-    current = {...current, units: propagateStops(current, colocations)}
-  }
+  const assigned = assign(model, base, colocations)
+  return {model, assignment: enforceRunnable(model, assigned, colocations)}
 }
