@@ -14,6 +14,7 @@ import {isFrozen, type Model} from './model.js'
 import {nextState} from './next-state.js'
 import {nodeEligibility} from './nodes.js'
 import {orderActions} from './orderings.js'
+import {addPromotionScores} from './promotion.js'
 import {assignRunnable, propagateStops} from './runnable.js'
 import type {ClusterState} from './state.js'
 import {unpack} from './unpack.js'
@@ -91,6 +92,7 @@ export function scheduleInternals(config: ResourceConfig, state: ClusterState, t
   const colocations = indexColocations(model)
   model = {...model, units: propagateStops(model, colocations)}
   const base = locationScores(model)
+  addPromotionScores(model, base)
   const runnable = assignRunnable(model, base, colocations)
   model = runnable.model
   const assignment = runnable.assignment
