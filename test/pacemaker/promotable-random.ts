@@ -11,7 +11,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {configToCib} from '../../src/core/cib/write.js'
-import {childElements, parseXml, type XmlElement} from '../../src/core/cib/xml.js'
+import {childElements, parseXml} from '../../src/core/cib/xml.js'
 import type {Constraint, NodeEntry, Primitive, ResourceConfig} from '../../src/core/config/types.js'
 import {validateResourceConfig} from '../../src/core/config/validate.js'
 import {schedule, type ClusterState} from '../../src/core/policy/index.js'
@@ -89,11 +89,6 @@ export function cleanupPromotable(): void {
   dir = undefined
 }
 
-function walk(e: XmlElement, visit: (e: XmlElement) => void): void {
-  visit(e)
-  for (const c of e.children) walk(c, visit)
-}
-
 export function pacemakerRoles(c: PromotableCase): RoleOutcome {
   dir ??= mkdtempSync(join(tmpdir(), 'hactl-pcmk-roles-'))
   const file = join(dir, 'cib.xml')
@@ -109,17 +104,34 @@ export function pacemakerRoles(c: PromotableCase): RoleOutcome {
     if (e.stdout?.includes('<revised_cluster_status>')) xml = e.stdout
     else throw new Error(`crm_simulate failed: ${(e.stderr ?? '').split('\n').filter(Boolean).slice(-3).join(' | ')}`)
   }
-  const revised = parseXml(xml).children.find((x) => x.name === 'revised_cluster_status')
-  if (!revised) throw new Error('crm_simulate printed no revised cluster status')
-  const out: RoleOutcome = {db: [], vip: '-'}
-  walk(revised, (e) => {
-    if (e.name !== 'resource' || e.attributes.active !== 'true') return
-    const on = childElements(e, 'node').map((n) => n.attributes.name)
-    if (e.attributes.id === 'db') for (const n of on) out.db.push(`${n}=${e.attributes.role}`)
-    if (e.attributes.id === 'vip') out.vip = on.join(',') || '-'
-  })
-  out.db.sort()
-  return out
+  // What runs afterwards: what ran before (on live nodes), then the transition's actions applied in turn
+  // (its revised status lists a failed instance where it failed, and orphans).
+  const root = parseXml(xml)
+  const transition = root.children.find((x) => x.name === 'transition')
+  if (!transition) throw new Error('crm_simulate printed no transition')
+  const db = new Map<string, string>()
+  const vip = new Set<string>()
+  for (const [id, entry] of Object.entries(c.state.resources)) {
+    for (const [node, r] of Object.entries(entry.nodes)) {
+      if (c.state.nodes[node]?.online === false || !['started', 'promoted', 'failed'].includes(r.role)) continue
+      if (id === 'vip') vip.add(node)
+      else db.set(node, r.role === 'promoted' || (r.role === 'failed' && r.failedRole === 'Promoted') ? 'Promoted' : 'Unpromoted')
+    }
+  }
+  for (const a of childElements(transition, 'rsc_action')) {
+    const {op, node} = a.attributes
+    const id = (a.attributes.resource ?? '').replace(/:\d+$/, '')
+    if (id === 'vip') {
+      if (op === 'start') vip.add(node)
+      if (op === 'stop') vip.delete(node)
+    } else if (id === 'db') {
+      if (op === 'start') db.set(node, 'Unpromoted')
+      if (op === 'stop') db.delete(node)
+      if (op === 'promote') db.set(node, 'Promoted')
+      if (op === 'demote' && db.has(node)) db.set(node, 'Unpromoted')
+    }
+  }
+  return {db: [...db].map(([n, r]) => `${n}=${r}`).sort(), vip: [...vip].sort().join(',') || '-'}
 }
 
 export function hactlRoles(c: PromotableCase): RoleOutcome {
