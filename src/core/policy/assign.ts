@@ -166,7 +166,7 @@ class Assigner {
 
   /** A promotable clone's instances are placed: choose which run Promoted (after what its Promoted instances are colocated with). */
   private decideRoles(c: number): void {
-    for (const col of this.colocations.byRole[c]) if (col.rscRole !== undefined) for (const p of col.primaries) if (this.status[p] === TODO) this.assignAny(p)
+    for (const col of this.colocations.byRole?.[c] ?? []) if (col.rscRole !== undefined) for (const p of col.primaries) if (this.status[p] === TODO) this.assignAny(p)
     const decision = chooseRoles({
       model: this.model, base: this.base, colocations: this.colocations, node: this.node, running: this.running, promoted: this.promoted,
       primaryNodes: (col) => this.primaryNodes(col),

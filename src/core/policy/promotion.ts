@@ -119,7 +119,7 @@ function candidate(ctx: RoleContext, clone: number, unit: number, locations: Loc
   for (const c of locations) if (matches(c)) add(parseScore(c.score) ?? 0, `${describe(c)} (role Promoted)`)
   // The instance's own priority decides whether it may be promoted at all (Pacemaker's priority).
   const priority = score
-  for (const c of ctx.colocations.byRole[clone]) {
+  for (const c of (ctx.colocations.byRole?.[clone] ?? [])) {
     const label = `colocation ${c.id} (${c.rscRole ?? ''} ${c.dependentName} with ${c.withRole ?? ''} ${c.primaryName}, ${formatScore(c.score)})`.replace(/\( /, '(').replace(/with {2}/, 'with ')
     if (c.rscRole === 'Promoted') {
       // This clone's Promoted instances follow (or avoid) the primary.
@@ -232,5 +232,27 @@ export function addPromotionScores(model: Model, base: BaseScores): void {
         for (const t of terms) if (t.score > 0) note(model, u, node.index, t.score, t.source)
       }
     }
+  }
+}
+
+/**
+ * Phase 5c: colocations with a role. "R with Promoted CLONE" places R where the Promoted instances run
+ * (it stays a colocation of R) but its influence acts on promotion, not on where the instances run;
+ * "Promoted CLONE with R" acts on promotion only (Pacemaker). byRole lists both per clone.
+ */
+export function withRoles(model: Model, index: ColocationIndex): ColocationIndex {
+  const byRole: Colocation[][] = model.clones.map(() => [])
+  const roleful = index.all.filter((c) => c.rscRole !== undefined || c.withRole !== undefined)
+  if (roleful.length === 0) return {...index, byRole}
+  for (const c of roleful) {
+    const clone = model.units[(c.rscRole !== undefined ? c.dependents : c.primaries)[0]].clone
+    byRole[clone].push(c)
+  }
+  const placing = (c: Colocation) => c.rscRole === undefined
+  return {
+    all: index.all.filter(placing),
+    asDependent: index.asDependent.map((list) => list.filter(placing)),
+    asPrimary: index.asPrimary.map((list) => list.filter((c) => placing(c) && c.withRole === undefined)),
+    byRole,
   }
 }
