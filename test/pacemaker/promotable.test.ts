@@ -25,6 +25,9 @@ const KNOWN: Record<string, string> = {
   'promotable-failover-vip': 'Move vs Start of a resource whose node is down; instance renumbering',
   // Not a policy difference: the CIB export records one history per primitive and node, so two instances of an anonymous clone on one node read as one.
   'promotable-node-max': 'two instances of an anonymous clone on one node cannot be told apart in the exported status',
+  // hactl holds a lost node's resources until the safety delay (fencing disabled); Pacemaker, told stonith-enabled=false, recovers at once.
+  'promotable-primary-lost-held': 'the safety delay: nothing is promoted while the lost primary may still run',
+  'promotable-primary-lost-recovered': 'Move vs Start of a resource whose node is lost; instance renumbering',
 }
 
 function haveCrmSimulate(): boolean {
