@@ -237,8 +237,8 @@ export function addPromotionScores(model: Model, base: BaseScores): void {
 
 /**
  * Phase 5c: colocations with a role. "R with Promoted CLONE" places R where the Promoted instances run
- * (it stays a colocation of R) but its influence acts on promotion, not on where the instances run;
- * "Promoted CLONE with R" acts on promotion only (Pacemaker). byRole lists both per clone.
+ * (it stays a colocation of R), and R's preferences pull both where the instances run and which is
+ * promoted; "Promoted CLONE with R" acts on promotion only (Pacemaker). byRole lists both per clone.
  */
 export function withRoles(model: Model, index: ColocationIndex): ColocationIndex {
   const byRole: Colocation[][] = model.clones.map(() => [])
@@ -252,7 +252,8 @@ export function withRoles(model: Model, index: ColocationIndex): ColocationIndex
   return {
     all: index.all.filter(placing),
     asDependent: index.asDependent.map((list) => list.filter(placing)),
-    asPrimary: index.asPrimary.map((list) => list.filter((c) => placing(c) && c.withRole === undefined)),
+    // "R with Promoted CLONE": R's preferences pull the clone's instances too (Pacemaker's influence ignores the role).
+    asPrimary: index.asPrimary.map((list) => list.filter(placing)),
     byRole,
   }
 }
