@@ -141,6 +141,12 @@ export const scenarios: Record<string, Def> = {
     state: {'db:0': {n1: up('promoted')}, 'db:1': {n2: up()}, 'db:2': {n3: up()}, vip: {n1: up()}},
     scores: {n1: '10', n2: '5', n3: '8'}, nodeState: {n1: {online: false, unclean: true, lostAtMs: 0}},
   },
+  // The promote of n1's instance failed (on-fail restart): it is recovered (demote, stop, start) as Unpromoted and the
+  // best other instance (n2) is promoted, as Pacemaker does.
+  'promotable-promote-fails': {
+    state: {'db:0': {n1: {role: 'failed', failCount: 1, lastFailureMs: 0, failedOp: 'promote'}}, 'db:1': {n2: up()}, 'db:2': {n3: up()}},
+    scores: {n1: '10', n2: '10', n3: '1'},
+  },
 }
 
 for (const [name, def] of Object.entries(scenarios)) {

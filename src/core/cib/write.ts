@@ -135,11 +135,14 @@ function status(config: ResourceConfig, state: ClusterState): string {
       if (r === undefined) continue
       const ops: string[] = []
       const digest = Object.keys(r.params).length === 0 ? EMPTY_PARAMS_DIGEST : undefined
-      const promoted = record.role === 'promoted' || (record.role === 'failed' && record.failedRole === 'Promoted')
+      // A failed promote or demote is recorded as that operation failing (rc 1); a failed Promoted monitor as rc 9.
+      const failedRoleOp = record.role === 'failed' && (record.failedOp === 'promote' || record.failedOp === 'demote') ? record.failedOp : undefined
+      const promoted = record.role === 'promoted' || (record.role === 'failed' && record.failedRole === 'Promoted' && failedRoleOp === undefined)
       if (promoted) ops.push(historyOp(rsc, node.name, 'promote', 0, 0, call++, 'last_0', digest))
       else if (record.role === 'started' || record.role === 'failed') ops.push(historyOp(rsc, node.name, 'start', 0, 0, call++, 'last_0', digest))
       else ops.push(historyOp(rsc, node.name, 'monitor', 0, 7, call++, 'last_0', digest))
-      if (record.role === 'failed') ops.push(historyOp(rsc, node.name, 'monitor', 10000, promoted ? 9 : 7, call++, 'last_failure_0'))
+      if (failedRoleOp !== undefined) ops.push(historyOp(rsc, node.name, failedRoleOp, 0, 1, call++, 'last_failure_0', digest))
+      else if (record.role === 'failed') ops.push(historyOp(rsc, node.name, 'monitor', 10000, promoted ? 9 : 7, call++, 'last_failure_0'))
       if ((record.failCount ?? 0) > 0) {
         const opName = record.failedOp ?? 'monitor'
         const interval = opName === 'monitor' ? 10000 : 0

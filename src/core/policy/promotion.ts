@@ -83,6 +83,7 @@ function cannotPromote(model: Model, unit: number, node: number, running: Int32A
   if (node < 0 || running[unit] < u.instances.length) return 'not running'
   for (const i of u.instances) {
     const inst = model.instances[i]
+    if (inst.noPromoteWhy !== '') return inst.noPromoteWhy
     if (!inst.managed) return inst.promotedOn === node ? '' : `unmanaged: ${inst.unmanagedWhy}`
     if (!inst.active.includes(node) && (!model.canStart || model.nodes[node].cannotHost !== '')) return 'cannot start'
   }
