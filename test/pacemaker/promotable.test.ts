@@ -12,6 +12,7 @@ import {fileURLToPath} from 'node:url'
 import {configToCib} from '../../src/core/cib/write.js'
 import {validateResourceConfig} from '../../src/core/config/validate.js'
 import {schedule, summarize, validateClusterState} from '../../src/core/policy/index.js'
+import {cleanupPromotable, comparePromotable, generatePromotable} from './promotable-random.js'
 
 const scenarios = fileURLToPath(new URL('../scenarios/', import.meta.url))
 
@@ -24,6 +25,9 @@ const KNOWN: Record<string, string> = {
   'promotable-failover-vip': 'Move vs Start of a resource whose node is down; instance renumbering',
   // Not a policy difference: the CIB export records one history per primitive and node, so two instances of an anonymous clone on one node read as one.
   'promotable-node-max': 'two instances of an anonymous clone on one node cannot be told apart in the exported status',
+  // hactl holds a lost node's resources until the safety delay (fencing disabled); Pacemaker, told stonith-enabled=false, recovers at once.
+  'promotable-primary-lost-held': 'the safety delay: nothing is promoted while the lost primary may still run',
+  'promotable-primary-lost-recovered': 'Move vs Start of a resource whose node is lost; instance renumbering',
 }
 
 function haveCrmSimulate(): boolean {
@@ -81,4 +85,26 @@ describe('promotable clones against crm_simulate', function () {
       else assert.deepEqual(ours, theirs)
     })
   }
+
+  // Random promotable clones (promotable-random.ts): the roles per node and the VIP's node after the transition.
+  const SEEDS = Number(process.env.PACEMAKER_PROMOTABLE_SEEDS ?? 100)
+  const THRESHOLD = 0.9
+  it(`agrees on the roles with Pacemaker on at least ${THRESHOLD * 100} % of ${SEEDS} random promotable clones`, function () {
+    if (!haveCrmSimulate()) {
+      if (process.env.CI === 'true') assert.fail('crm_simulate is missing: install pacemaker-cli-utils')
+      this.skip()
+    }
+    const differ: string[] = []
+    try {
+      for (let seed = 1; seed <= SEEDS; seed++) {
+        const r = comparePromotable(generatePromotable(seed))
+        if (!r.agree) differ.push(`seed ${seed}: ${r.detail}`)
+      }
+    } finally {
+      cleanupPromotable()
+    }
+    const rate = (SEEDS - differ.length) / SEEDS
+    console.log(`      ${SEEDS - differ.length} of ${SEEDS} agree (${(100 * rate).toFixed(1)} %)`)
+    assert.ok(rate >= THRESHOLD, `agreement ${(100 * rate).toFixed(1)} % is below ${THRESHOLD * 100} %:\n${differ.join('\n')}`)
+  })
 })

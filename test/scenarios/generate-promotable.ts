@@ -28,6 +28,7 @@ interface Def {
   dbOps?: Primitive['operations']
   /** Nodes in standby (configured). */
   standby?: string[]
+  nowMs?: number
 }
 
 const ROLE_MONITORS: Primitive['operations'] = [
@@ -56,7 +57,7 @@ function build(def: Def): {config: ResourceConfig, state: ClusterState} {
   }
   const resources: ClusterState['resources'] = {}
   for (const [id, byNode] of Object.entries(def.state ?? {})) resources[id] = {nodes: byNode}
-  return {config, state: {nowMs: 0, quorate: def.quorate ?? true, nodes: nodeState, resources}}
+  return {config, state: {nowMs: def.nowMs ?? 0, quorate: def.quorate ?? true, nodes: nodeState, resources}}
 }
 
 export const scenarios: Record<string, Def> = {
@@ -126,6 +127,25 @@ export const scenarios: Record<string, Def> = {
   'promotable-node-max': {
     nodes: ['n1', 'n2'], clone: {'clone-max': '4', 'clone-node-max': '2', 'promoted-max': '2'},
     state: {'db:0': {n1: up()}, 'db:1': {n2: up()}, 'db:2': {n1: up()}, 'db:3': {n2: up()}}, scores: {n1: '10', n2: '5'},
+  },
+  // The Promoted instance's node was lost uncleanly (no fencing): it may still run Promoted, so nothing is promoted
+  // elsewhere (never two primaries) until the safety delay has passed.
+  'promotable-primary-lost-held': {
+    rs: [vip], cs: [vipWithPromoted, promoteThenVip], nowMs: 1_000,
+    state: {'db:0': {n1: up('promoted')}, 'db:1': {n2: up()}, 'db:2': {n3: up()}, vip: {n1: up()}},
+    scores: {n1: '10', n2: '5', n3: '8'}, nodeState: {n1: {online: false, unclean: true, lostAtMs: 0}},
+  },
+  // The same after the safety delay: n3, the best replica left, is promoted and the VIP follows.
+  'promotable-primary-lost-recovered': {
+    rs: [vip], cs: [vipWithPromoted, promoteThenVip], nowMs: 10_000,
+    state: {'db:0': {n1: up('promoted')}, 'db:1': {n2: up()}, 'db:2': {n3: up()}, vip: {n1: up()}},
+    scores: {n1: '10', n2: '5', n3: '8'}, nodeState: {n1: {online: false, unclean: true, lostAtMs: 0}},
+  },
+  // The promote of n1's instance failed (on-fail restart): it is recovered (demote, stop, start) as Unpromoted and the
+  // best other instance (n2) is promoted, as Pacemaker does.
+  'promotable-promote-fails': {
+    state: {'db:0': {n1: {role: 'failed', failCount: 1, lastFailureMs: 0, failedOp: 'promote'}}, 'db:1': {n2: up()}, 'db:2': {n3: up()}},
+    scores: {n1: '10', n2: '10', n3: '1'},
   },
 }
 

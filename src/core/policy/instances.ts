@@ -38,6 +38,8 @@ function locate(model: Model, inst: Instance): Instance {
 function applyFailure(model: Model, inst: Instance, f: Failure): void {
   if (f.count > 0 && f.onFail !== 'ignore') inst.failCounts.set(f.node, f.count)
   const failedHere = f.record.role === 'failed' && inst.active.includes(f.node)
+  // A failed promote is recovered Unpromoted; another instance may be promoted meanwhile (Pacemaker).
+  if (failedHere && f.op === 'promote') inst.noPromoteWhy = `promote failed on ${model.nodes[f.node].name}`
   switch (f.onFail) {
     case 'ignore': return
     case 'demote':

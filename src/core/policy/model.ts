@@ -40,6 +40,8 @@ export interface Instance {
   promotedOn: number
   /** Why it must be demoted where it is Promoted, even if it stays Promoted (on-fail=demote after a Promoted failure); '' when not. */
   demoteWhy: string
+  /** Why it may not be promoted in this transition (its promote failed: recovered Unpromoted, as Pacemaker); '' when it may. */
+  noPromoteWhy: string
 }
 
 /** What the engine places: a primitive, a group, or one clone instance. */
