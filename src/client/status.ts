@@ -20,7 +20,8 @@ export interface StatusResource {
   group: string | null
   /** Nodes where it is active (more than one only for clones or a multiple-active problem). */
   nodes: string[]
-  role: 'started' | 'stopped' | 'failed' | 'unmanaged'
+  /** promoted / unpromoted: an instance of a promotable clone, running in that role. */
+  role: 'started' | 'promoted' | 'unpromoted' | 'stopped' | 'failed' | 'unmanaged'
   targetRole: string
 }
 

@@ -68,12 +68,15 @@ export function buildStatus(input: StatusInput): ClusterStatus {
     const base = id.includes(':') && !config.resources.some((r) => r.id === id) ? id.slice(0, id.lastIndexOf(':')) : id
     const primitive = config.resources.find((r) => r.id === base)
     const group = config.groups.find((g) => g.members.includes(base))?.id ?? null
-    const where = Object.entries(reports).filter(([, r]) => r[id]?.role === 'started' || r[id]?.role === 'failed')
+    const where = Object.entries(reports).filter(([, r]) => r[id]?.role === 'started' || r[id]?.role === 'promoted' || r[id]?.role === 'failed')
     const failed = where.some(([, r]) => r[id].role === 'failed')
+    // A promotable clone's instance runs Promoted or Unpromoted ('started' in the reports).
+    const promotable = config.clones.some((c) => c.child === base && /^(true|yes|on|1)$/i.test(c.meta.promotable ?? ''))
+    const running = where.some(([, r]) => r[id].role === 'promoted') ? 'promoted' : promotable ? 'unpromoted' : 'started'
     const meta = {...config.groups.find((g) => g.id === group)?.meta, ...primitive?.meta}
     return {
       id, agent: primitive?.agent ?? 'orphan', group, nodes: where.map(([name]) => name).sort(),
-      role: meta['is-managed'] === 'false' ? 'unmanaged' : failed ? 'failed' : where.length > 0 ? 'started' : 'stopped',
+      role: meta['is-managed'] === 'false' ? 'unmanaged' : failed ? 'failed' : where.length > 0 ? running : 'stopped',
       targetRole: meta['target-role'] ?? 'Started',
     }
   })
