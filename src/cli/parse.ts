@@ -1,5 +1,6 @@
 import {isIP} from 'node:net'
 import {parseDurationMs} from '../core/config/durations.js'
+import {normalRole} from '../core/config/roles.js'
 import {parseScore} from '../core/config/scores.js'
 import type {NameValues, Operation, ScoreText} from '../core/config/types.js'
 import {inputError} from './errors.js'
@@ -19,7 +20,7 @@ export function parsePairs(args: string[], what: string): NameValues {
   return out
 }
 
-const OPERATION_FIELDS = new Set(['interval', 'timeout', 'on-fail'])
+const OPERATION_FIELDS = new Set(['interval', 'timeout', 'on-fail', 'role'])
 
 /** `--op "monitor interval=10s timeout=20s on-fail=restart OCF_CHECK_LEVEL=10"` to an Operation. */
 export function parseOperation(text: string): Operation {
@@ -34,6 +35,11 @@ export function parseOperation(text: string): Operation {
   }
   if (fields.timeout !== undefined) op.timeout = fields.timeout
   if (fields['on-fail'] !== undefined) op.onFail = fields['on-fail']
+  if (fields.role !== undefined) {
+    const role = normalRole(fields.role)
+    if (role === undefined) throw inputError(`--op ${name} role=${JSON.stringify(fields.role)} is not Promoted, Unpromoted or Started (Master and Slave are accepted)`)
+    if (role !== 'Started') op.role = role
+  }
   const extra = Object.fromEntries(Object.entries(fields).filter(([k]) => !OPERATION_FIELDS.has(k)))
   if (Object.keys(extra).length > 0) op.extra = extra
   return op

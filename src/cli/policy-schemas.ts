@@ -12,8 +12,16 @@ const action = {
   additionalProperties: false,
   required: ['id', 'op', 'node', 'reason', 'dependsOn'],
   properties: {
-    id: str, op: {enum: ['start', 'stop', 'monitor', 'migrate_to', 'migrate_from', 'fence']}, resource: str, node: str,
-    intervalMs: integer, reason: str, dependsOn: {type: 'array', items: str},
+    id: str, op: {enum: ['start', 'stop', 'monitor', 'migrate_to', 'migrate_from', 'fence', 'promote', 'demote', 'notify']}, resource: str, node: str,
+    intervalMs: integer, role: {enum: ['Promoted', 'Unpromoted']},
+    notify: {
+      type: 'object', additionalProperties: false, required: ['type', 'operation', 'env'],
+      properties: {
+        type: {enum: ['pre', 'post']}, operation: {enum: ['start', 'stop', 'promote', 'demote']},
+        env: {type: 'object', propertyNames: {pattern: '^OCF_RESKEY_CRM_meta_notify_[a-z_]+$'}, additionalProperties: str},
+      },
+    },
+    reason: str, dependsOn: {type: 'array', items: str},
   },
 }
 
@@ -22,7 +30,8 @@ const change = {
   additionalProperties: false,
   required: ['kind', 'resource', 'reason'],
   properties: {
-    kind: {enum: ['Fence', 'Start', 'Stop', 'Move', 'Migrate', 'Recover', 'Restart', 'Hold']}, resource: str, from: str, to: str, reason: str, untilMs: integer,
+    kind: {enum: ['Fence', 'Start', 'Stop', 'Move', 'Migrate', 'Recover', 'Restart', 'Hold', 'Promote', 'Demote']}, resource: str, from: str, to: str, reason: str, untilMs: integer,
+    fromRole: {enum: ['Stopped', 'Unpromoted', 'Promoted']}, toRole: {enum: ['Stopped', 'Unpromoted', 'Promoted']},
   },
 }
 
@@ -33,7 +42,7 @@ const simulateResult = {
   properties: {
     placement: {type: 'array', items: {
       type: 'object', additionalProperties: false, required: ['resource', 'node', 'status'],
-      properties: {resource: str, node: strOrNull, status: {enum: ['started', 'stopped', 'unmanaged', 'held', 'frozen']}, reason: str},
+      properties: {resource: str, node: strOrNull, status: {enum: ['started', 'stopped', 'unmanaged', 'held', 'frozen']}, role: {enum: ['Promoted', 'Unpromoted']}, reason: str},
     }},
     transition: {type: 'object', additionalProperties: false, required: ['actions'], properties: {actions: {type: 'array', items: action}}},
     changes: {type: 'array', items: change},
@@ -62,6 +71,19 @@ const whyResult = {
         }},
       },
     }},
+    roles: {
+      type: 'object', additionalProperties: false, required: ['clone', 'promotedMax', 'promotedNodeMax', 'instances'],
+      properties: {
+        clone: str, promotedMax: integer, promotedNodeMax: integer,
+        instances: {type: 'array', items: {
+          type: 'object', additionalProperties: false, required: ['instance', 'node', 'role', 'score', 'reason', 'terms'],
+          properties: {
+            instance: str, node: strOrNull, role: {enum: ['Promoted', 'Unpromoted', 'Stopped']}, score: {type: ['integer', 'null']}, reason: str,
+            terms: {type: 'array', items: {type: 'object', additionalProperties: false, required: ['score', 'source'], properties: {score: integer, source: str}}},
+          },
+        }},
+      },
+    },
   },
 }
 

@@ -82,8 +82,8 @@ export function renderStatus(s: ClusterStatus, options: RenderOptions = {}): str
     const indent = r.group === null ? '  ' : '    '
     const unmanaged = unmanagedWhy(r, config, maintenanceNodes)
     const where = r.nodes.join(' ')
-    const state = r.role === 'failed' ? `FAILED ${where}` : r.role === 'promoted' ? `Promoted ${where}` : r.role === 'unpromoted' ? `Unpromoted ${where}`
-      : r.role === 'started' || (r.role === 'unmanaged' && r.nodes.length > 0) ? `Started ${where}`
+    const running = r.promotedOn === undefined ? 'Started' : r.nodes.every((n) => r.promotedOn!.includes(n)) ? 'Promoted' : 'Unpromoted'
+    const state = r.role === 'failed' ? `FAILED ${r.promotedOn?.length ? 'Promoted ' : ''}${where}` : r.role === 'started' || (r.role === 'unmanaged' && r.nodes.length > 0) ? `${running} ${where}`
       : `Stopped${r.targetRole === 'Stopped' ? ' (disabled)' : ''}`
     lines.push(`${indent}* ${r.id}\t(${r.agent}):\t ${state.trim()}${unmanaged ? ` (${unmanaged})` : ''}`)
   }

@@ -45,7 +45,7 @@ const clusterStatus = {
     }},
     resources: {type: 'array', items: {
       type: 'object', additionalProperties: false, required: ['id', 'agent', 'group', 'nodes', 'role', 'targetRole'],
-      properties: {id: str, agent: str, group: strOrNull, nodes: strings, role: {enum: ['started', 'promoted', 'unpromoted', 'stopped', 'failed', 'unmanaged']}, targetRole: str},
+      properties: {id: str, agent: str, group: strOrNull, nodes: strings, role: {enum: ['started', 'stopped', 'failed', 'unmanaged']}, targetRole: str, promotedOn: strings},
     }},
     failures: {type: 'array', items: {
       type: 'object', additionalProperties: false, required: ['resource', 'node', 'op', 'failCount', 'lastFailureMs'],

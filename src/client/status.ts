@@ -20,9 +20,10 @@ export interface StatusResource {
   group: string | null
   /** Nodes where it is active (more than one only for clones or a multiple-active problem). */
   nodes: string[]
-  /** promoted / unpromoted: an instance of a promotable clone, running in that role. */
-  role: 'started' | 'promoted' | 'unpromoted' | 'stopped' | 'failed' | 'unmanaged'
+  role: 'started' | 'stopped' | 'failed' | 'unmanaged'
   targetRole: string
+  /** An instance of a promotable clone: the nodes where it runs Promoted (elsewhere in nodes it runs Unpromoted). */
+  promotedOn?: string[]
 }
 
 export interface StatusFailure {

@@ -563,7 +563,7 @@ export class ClusterDaemon {
     } else if (node === this.self.name) {
       value = this.attributes.get(p.name)
     } else {
-      const state = this.clusterState().nodes[node] as {attributes?: Record<string, string>} | undefined
+      const state = this.clusterState().nodes[node]
       value = state?.attributes?.[p.name]
     }
     return {node, name: p.name, lifetime: p.lifetime, value: value ?? null}
@@ -574,7 +574,7 @@ export class ClusterDaemon {
     checkAttribute(name)
     const values: Record<string, string> = {}
     for (const [node, state] of Object.entries(this.clusterState().nodes)) {
-      const value = node === this.self.name ? this.attributes.get(name) : (state as {attributes?: Record<string, string>}).attributes?.[name]
+      const value = node === this.self.name ? this.attributes.get(name) : state.attributes?.[name]
       if (value !== undefined) values[node] = value
     }
     const own = this.attributes.get(name)

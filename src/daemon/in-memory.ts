@@ -109,7 +109,8 @@ export class MemoryExecutor implements ResourceExecutor {
     const instance = action.resource
     const primitive = config && instance ? primitiveOf(config, instance) : undefined
     if (!config || !primitive || !instance) return this.world.later(0, () => done(false, {}))
-    if (action.op === 'monitor' || action.op === 'fence') return this.world.later(0, () => done(true, {}))
+    // promote/demote/notify (issue 12): the in-memory host has no roles yet; the daemon half of issue 12 executes them.
+    if (action.op === 'monitor' || action.op === 'fence' || action.op === 'promote' || action.op === 'demote' || action.op === 'notify') return this.world.later(0, () => done(true, {}))
     const op: ActionOp = action.op
     const hostOp = op === 'start' || op === 'migrate_from' ? 'start' : 'stop'
     this.busy++

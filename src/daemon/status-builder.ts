@@ -1,5 +1,6 @@
 // Builds what `hactl status` shows from the DC's books (or, without a DC, from
 // this node's own knowledge). Pure: the clocks come with the input; times shown are wall-clock.
+import {isPromotable} from '../core/config/roles.js'
 import type {ClusterStatus, StatusFailure, StatusResource} from '../client/status.js'
 import type {BootstrapConfig} from '../core/config/bootstrap-types.js'
 import type {ResourceConfig} from '../core/config/types.js'
@@ -70,15 +71,15 @@ export function buildStatus(input: StatusInput): ClusterStatus {
     const group = config.groups.find((g) => g.members.includes(base))?.id ?? null
     const where = Object.entries(reports).filter(([, r]) => r[id]?.role === 'started' || r[id]?.role === 'promoted' || r[id]?.role === 'failed')
     const failed = where.some(([, r]) => r[id].role === 'failed')
-    // A promotable clone's instance runs Promoted or Unpromoted ('started' in the reports).
-    const promotable = config.clones.some((c) => c.child === base && /^(true|yes|on|1)$/i.test(c.meta.promotable ?? ''))
-    const running = where.some(([, r]) => r[id].role === 'promoted') ? 'promoted' : promotable ? 'unpromoted' : 'started'
     const meta = {...config.groups.find((g) => g.id === group)?.meta, ...primitive?.meta}
-    return {
+    const out: StatusResource = {
       id, agent: primitive?.agent ?? 'orphan', group, nodes: where.map(([name]) => name).sort(),
-      role: meta['is-managed'] === 'false' ? 'unmanaged' : failed ? 'failed' : where.length > 0 ? running : 'stopped',
+      role: meta['is-managed'] === 'false' ? 'unmanaged' : failed ? 'failed' : where.length > 0 ? 'started' : 'stopped',
       targetRole: meta['target-role'] ?? 'Started',
     }
+    // Instances of promotable clones (issue 12): where they run Promoted; elsewhere they run Unpromoted.
+    if (id !== base && config.clones.some((c) => isPromotable(c) && (c.child === base || c.child === group))) out.promotedOn = where.filter(([, r]) => r[id].role === 'promoted').map(([name]) => name).sort()
+    return out
   })
   const failures: StatusFailure[] = []
   for (const [node, report] of Object.entries(reports)) {

@@ -27,6 +27,16 @@ function config(extra: Partial<ResourceConfig> = {}): ResourceConfig {
 const fence = {id: 'ipmi', agent: 'fence:fence_ipmilan', params: {pcmk_host_list: 'n1,n2', password: 'x'}, meta: {}, operations: [], utilization: {}}
 
 describe('cli: hactl status text', () => {
+  it('promotable clones: Promoted and Unpromoted instead of Started', () => {
+    const resources = [
+      {id: 'db:0', agent: 'ocf:pacemaker:Stateful', group: null, nodes: ['n1'], role: 'started' as const, targetRole: 'Started', promotedOn: ['n1']},
+      {id: 'db:1', agent: 'ocf:pacemaker:Stateful', group: null, nodes: ['n2'], role: 'started' as const, targetRole: 'Started', promotedOn: []},
+    ]
+    const text = renderStatus(status({resources, failures: []}), {config: config()})
+    assert.match(text, /\* db:0\t\(ocf:pacemaker:Stateful\):\t Promoted n1$/m)
+    assert.match(text, /\* db:1\t\(ocf:pacemaker:Stateful\):\t Unpromoted n2$/m)
+  })
+
   it('maintenance-mode: the banner and every resource (unmanaged)', () => {
     const text = renderStatus(status(), {config: config({properties: {'maintenance-mode': 'true'}})})
     assert.match(text, /\*\*\* Resource management is DISABLED \*\*\*/)

@@ -25,6 +25,15 @@ export default class ResourceWhy extends HactlCommand<Explanation> {
         for (const t of n.terms) this.say(`    ${String(formatScore(t.score)).padStart(9)}  ${t.source}`)
       }
     }
+    const roles = explanation.roles
+    if (roles) {
+      this.say(`Roles of ${roles.clone} (promoted-max ${roles.promotedMax}, promoted-node-max ${roles.promotedNodeMax}):`)
+      for (const r of roles.instances) {
+        const score = r.score === null ? 'cannot be promoted' : `promotion score ${formatScore(r.score)}`
+        this.say(`  ${r.instance} ${r.role}${r.node === null ? '' : ` on ${r.node}`}: ${score}${r.reason === '' ? '' : ` (${r.reason})`}`)
+        for (const t of r.terms) this.say(`    ${String(formatScore(t.score)).padStart(9)}  ${t.source}`)
+      }
+    }
     return explanation
   }
 }

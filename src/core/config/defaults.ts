@@ -31,7 +31,7 @@ export const PROPERTIES: Record<string, PropertySpec> = {
 
 /** Meta attributes of resources that hactl knows. Others are kept and passed through. */
 export const RESOURCE_META: Record<string, PropertySpec> = {
-  'target-role': {default: 'Started', kind: 'enum', values: ['Started', 'Stopped', 'Promoted', 'Unpromoted'], description: 'The state the cluster keeps the resource in.'},
+  'target-role': {default: 'Started', kind: 'enum', values: ['Started', 'Stopped', 'Promoted', 'Unpromoted', 'Master', 'Slave'], description: 'The state the cluster keeps the resource in (Unpromoted: a promotable clone is never promoted; Master/Slave are the old names).'},
   'is-managed': {default: 'true', kind: 'boolean', description: 'false: the cluster never starts or stops the resource.'},
   'resource-stickiness': {default: '', kind: 'score', description: 'Preference to stay where it runs; the cluster default when unset.'},
   'priority': {default: '0', kind: 'integer', description: 'Resources with higher priority are placed first when not all can run.'},
@@ -44,6 +44,12 @@ export const RESOURCE_META: Record<string, PropertySpec> = {
   'interleave': {default: 'false', kind: 'boolean', description: 'Clone ordering is per node instead of for the whole clone.'},
   'globally-unique': {default: 'false', kind: 'boolean', description: 'Clone copies are distinct.'},
   'ordered': {default: 'true', kind: 'boolean', description: 'Group members start in order.'},
+  'promotable': {default: 'false', kind: 'boolean', description: 'A clone whose instances run in two roles, Unpromoted and Promoted (hactl resource promotable).'},
+  'promoted-max': {default: '1', kind: 'integer', description: 'Promoted instances of a promotable clone in the cluster.'},
+  'promoted-node-max': {default: '1', kind: 'integer', description: 'Promoted instances of a promotable clone on one node.'},
+  'master-max': {default: '1', kind: 'integer', description: 'Old name of promoted-max.'},
+  'master-node-max': {default: '1', kind: 'integer', description: 'Old name of promoted-node-max.'},
+  'notify': {default: 'false', kind: 'boolean', description: 'Clone instances are told before and after every start, stop, promote and demote of the clone (notify action).'},
   'critical': {default: 'true', kind: 'boolean', description: 'Colocation dependencies of this resource are mandatory.'},
 }
 

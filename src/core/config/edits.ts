@@ -5,7 +5,7 @@ import {ConfigError, show} from './errors.js'
 import {formatScore, parseScore} from './scores.js'
 import {parseDurationMs} from './durations.js'
 import type {
-  Clone, Constraint, Group, LocationRule, NameValues, NodeEntry, Operation, OrderAction, OrderKind, Primitive, ResourceConfig, ScoreText,
+  Clone, Constraint, ConstraintRole, Group, LocationRule, NameValues, NodeEntry, Operation, OrderAction, OrderKind, Primitive, ResourceConfig, ScoreText,
 } from './types.js'
 import {validateResourceConfig} from './validate.js'
 import {applyAlertEdit, type AlertEdit} from './alerts.js'
@@ -18,14 +18,15 @@ export type ConfigEdit =
   /** Removes the operations of that name (and, when given, that interval). */
   | {op: 'resource.op.remove', id: string, name: string, interval?: string}
   | {op: 'resource.utilization', id: string, utilization: NameValues}
-  | {op: 'resource.move', id: string, node: string}
+  /** promoted: the constraint is for the Promoted role (`resource move CLONE NODE --promoted`, as pcs). */
+  | {op: 'resource.move', id: string, node: string, promoted?: boolean}
   | {op: 'resource.ban', id: string, node: string}
   | {op: 'resource.clear', id: string, node?: string}
   | {op: 'group.add', group: string, members: string[]}
   | {op: 'group.remove', group: string, members?: string[]}
   | {op: 'clone.add', id: string, child: string, meta: NameValues}
-  | {op: 'constraint.location', resource: string, score: ScoreText, node?: string, rule?: LocationRule, id?: string}
-  | {op: 'constraint.colocation', resource: string, withResource: string, score: ScoreText, id?: string}
+  | {op: 'constraint.location', resource: string, score: ScoreText, node?: string, rule?: LocationRule, id?: string, role?: ConstraintRole}
+  | {op: 'constraint.colocation', resource: string, withResource: string, score: ScoreText, id?: string, rscRole?: ConstraintRole, withRole?: ConstraintRole}
   | {op: 'constraint.order', first: string, firstAction: OrderAction, then: string, thenAction: OrderAction, kind: OrderKind, symmetrical: boolean, id?: string}
   | {op: 'constraint.remove', id: string}
   | {op: 'node.add', name: string}
@@ -216,7 +217,7 @@ function edit(config: ResourceConfig, change: ConfigEdit): ResourceConfig {
       // Like pcs: one cli-prefer constraint per resource, replaced by the next move.
       const id = `cli-prefer-${change.id}`
       const others = {...config, constraints: config.constraints.filter((c) => c.id !== id)}
-      return addConstraint(others, {id, type: 'location', resource: change.id, node: change.node, score: 'INFINITY'})
+      return addConstraint(others, {id, type: 'location', resource: change.id, node: change.node, score: 'INFINITY', ...(change.promoted ? {role: 'Promoted' as const} : {})})
     }
     case 'resource.ban': {
       requireResource(config, change.id)
@@ -246,15 +247,20 @@ function edit(config: ResourceConfig, change: ConfigEdit): ResourceConfig {
       const stem = change.node === undefined ? `location-${change.resource}` : `location-${change.resource}-${change.node}`
       const id = change.id ?? freshId(config, stem)
       const score = normalScore(change.score)
+      const role = change.role === undefined || change.role === 'Started' ? {} : {role: change.role}
       return addConstraint(config, change.node === undefined
-        ? {id, type: 'location', resource: change.resource, score, rule: change.rule}
-        : {id, type: 'location', resource: change.resource, score, node: change.node})
+        ? {id, type: 'location', resource: change.resource, score, rule: change.rule, ...role}
+        : {id, type: 'location', resource: change.resource, score, node: change.node, ...role})
     }
     case 'constraint.colocation': {
       requireResource(config, change.resource)
       requireResource(config, change.withResource)
       const id = change.id ?? freshId(config, `colocation-${change.resource}-${change.withResource}`)
-      return addConstraint(config, {id, type: 'colocation', resource: change.resource, withResource: change.withResource, score: normalScore(change.score)})
+      const roles = {
+        ...(change.rscRole === undefined || change.rscRole === 'Started' ? {} : {rscRole: change.rscRole}),
+        ...(change.withRole === undefined || change.withRole === 'Started' ? {} : {withRole: change.withRole}),
+      }
+      return addConstraint(config, {id, type: 'colocation', resource: change.resource, withResource: change.withResource, score: normalScore(change.score), ...roles})
     }
     case 'constraint.order': {
       requireResource(config, change.first)
@@ -318,9 +324,9 @@ function mergeOperations(base: Operation[], changes: Operation[]): Operation[] {
     // 0, 0s and 0ms are one interval.
     const at = out.findIndex((o) => o.name === op.name && (o.interval === op.interval || (parseDurationMs(o.interval) ?? NaN) === parseDurationMs(op.interval)))
     if (at >= 0) out[at] = op
-    else if (op.name === 'monitor' && out.some((o) => o.name === 'monitor')) {
+    else if (op.name === 'monitor' && out.some((o) => o.name === 'monitor' && o.role === op.role)) {
       // pcs replaces the monitor when the interval changes; keep one recurring monitor per role.
-      out[out.findIndex((o) => o.name === 'monitor')] = op
+      out[out.findIndex((o) => o.name === 'monitor' && o.role === op.role)] = op
     } else out.push(op)
   }
   return out

@@ -11,6 +11,7 @@ const NAME_VALUES = {
 // A pattern applies to strings only, so integers pass and other strings are named in the error.
 const SCORE = {type: ['integer', 'string'], pattern: '^([+-]?INFINITY|[+-]?[0-9]+)$'}
 const ORDER_ACTION = {enum: ['start', 'stop', 'promote', 'demote']}
+const ROLE = {enum: ['Started', 'Promoted', 'Unpromoted']}
 const SPEC_FIELD = {type: 'string', pattern: '^[0-9]{1,4}(-[0-9]{1,4})?$'}
 const ATTRIBUTE_RULE = {
   type: 'object', required: ['attribute', 'operation'], additionalProperties: false,
@@ -96,6 +97,7 @@ export const resourceConfigSchema = {
                 interval: {type: 'string', maxLength: 32},
                 timeout: {type: 'string', maxLength: 32},
                 onFail: {enum: ['restart', 'ignore', 'stop', 'block', 'standby', 'fence', 'demote']},
+                role: {enum: ['Promoted', 'Unpromoted']},
                 extra: NAME_VALUES,
               },
             },
@@ -132,13 +134,13 @@ export const resourceConfigSchema = {
           {
             properties: {
               id: ID, type: {const: 'location'}, resource: ID, score: SCORE, node: ID,
-              rule: RULE,
+              rule: RULE, role: ROLE,
             },
             required: ['resource', 'score'],
             additionalProperties: false,
           },
           {
-            properties: {id: ID, type: {const: 'colocation'}, resource: ID, withResource: ID, score: SCORE, nodeAttribute: {type: 'string', minLength: 1, maxLength: 64}},
+            properties: {id: ID, type: {const: 'colocation'}, resource: ID, withResource: ID, score: SCORE, nodeAttribute: {type: 'string', minLength: 1, maxLength: 64}, rscRole: ROLE, withRole: ROLE},
             required: ['resource', 'withResource', 'score'],
             additionalProperties: false,
           },

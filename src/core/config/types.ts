@@ -25,11 +25,18 @@ export interface Operation {
   /** Duration text: "10s", "500ms", "1m", "0" for non-recurring. */
   interval: string
   timeout?: string
-  /** restart | ignore | stop | block | standby | fence */
+  /** restart | ignore | stop | block | standby | fence | demote */
   onFail?: string
+  /** The role this operation is for (recurring monitors of promotable clones); absent: every role. Master/Slave are read as Promoted/Unpromoted. */
+  role?: OperationRole
   /** Other op attributes from `--op "monitor interval=10s OCF_CHECK_LEVEL=10"`. */
   extra?: NameValues
 }
+
+/** The roles of a promotable clone's instances, Pacemaker 2.1's names. */
+export type OperationRole = 'Promoted' | 'Unpromoted'
+/** A constraint's role filter: Started (the default) means any running instance. */
+export type ConstraintRole = 'Started' | 'Promoted' | 'Unpromoted'
 
 export interface Primitive {
   id: string
@@ -102,6 +109,8 @@ export interface LocationConstraint {
   /** Exactly one of node or rule is set. */
   node?: string
   rule?: RuleExpression
+  /** Only for instances in this role (Pacemaker's role): Promoted acts on the choice of the promoted instances, not on placement. */
+  role?: ConstraintRole
 }
 
 export interface ColocationConstraint {
@@ -113,6 +122,10 @@ export interface ColocationConstraint {
   score: ScoreText
   /** Together (or apart) means on nodes with the same value of this node attribute, not the same node (Pacemaker's node-attribute). */
   nodeAttribute?: string
+  /** The dependent's role (rsc-role): Promoted or Unpromoted acts on the dependent promotable clone's roles, not its placement. */
+  rscRole?: ConstraintRole
+  /** The primary's role (with-rsc-role): the dependent goes where the primary's instances in this role run. */
+  withRole?: ConstraintRole
 }
 
 export type OrderKind = 'mandatory' | 'optional'

@@ -4,6 +4,7 @@ import {balancerProblem} from '../balancer/config.js'
 import {parseDurationMs} from './durations.js'
 import {ConfigError, show} from './errors.js'
 import {checkSchema} from './schema-check.js'
+import {promotableCloneOf} from './roles.js'
 import {resourceConfigSchema} from './schema.js'
 import {parseScore} from './scores.js'
 import type {Constraint, ResourceConfig, RuleExpression} from './types.js'
@@ -73,6 +74,14 @@ function checkResources(config: ResourceConfig): void {
     r.operations.forEach((op, j) => {
       if (parseDurationMs(op.interval) === undefined) fail(`${where}.operations[${j}].interval is ${show(op.interval)}: expected a duration such as 10s`)
       if (op.timeout !== undefined && parseDurationMs(op.timeout) === undefined) fail(`${where}.operations[${j}].timeout is ${show(op.timeout)}: expected a duration such as 20s`)
+      // Pacemaker: on-fail=demote is for promote and for recurring monitors in the Promoted role only.
+      if (op.onFail === 'demote' && !(op.name === 'promote' || (op.name === 'monitor' && op.role === 'Promoted' && (parseDurationMs(op.interval) ?? 0) > 0))) {
+        fail(`${where}.operations[${j}].onFail is "demote": only a promote or a recurring monitor with role Promoted may demote on failure`)
+      }
+      // Monitors are told apart by their interval: one per role needs its own (Pacemaker refuses duplicates).
+      const ms = parseDurationMs(op.interval) ?? 0
+      const twin = r.operations.findIndex((o, k) => k < j && o.name === op.name && ms > 0 && parseDurationMs(o.interval) === ms && (o.role !== undefined || op.role !== undefined))
+      if (twin >= 0) fail(`${where}.operations[${j}] ${op.name} interval=${op.interval} repeats the interval of operations[${twin}]: give each role's monitor its own interval (e.g. 10s and 11s)`)
     })
   })
 }
@@ -102,8 +111,12 @@ function checkGroupsAndClones(config: ResourceConfig, kinds: Map<string, string>
   })
 }
 
-function checkConstraint(c: Constraint, i: number, kinds: Map<string, string>, nodes: Set<string>): void {
+function checkConstraint(c: Constraint, i: number, kinds: Map<string, string>, nodes: Set<string>, config: ResourceConfig): void {
   const where = `constraints[${i}]`
+  // A role (or a promote/demote action) only means something for a promotable clone (or what it clones).
+  const promotable = (field: string, id: string, what: string) => {
+    if (promotableCloneOf(config, id) === undefined) fail(`${where}.${field}: ${what} needs a promotable clone, and ${show(id)} is not one (hactl resource promotable)`)
+  }
   const known = (field: string, id: string) => {
     if (!kinds.has(id)) fail(`${where}.${field} ${show(id)} is not a configured resource`)
   }
@@ -117,6 +130,7 @@ function checkConstraint(c: Constraint, i: number, kinds: Map<string, string>, n
       if ((c.node === undefined) === (c.rule === undefined)) fail(`${where} needs exactly one of node and rule`)
       // An undeclared node is allowed (it may join later), as in Pacemaker; a rule needs a value unless it tests existence.
       if (c.rule) checkRule(c.rule, `${where}.rule`)
+      if (c.role !== undefined && c.role !== 'Started') promotable('resource', c.resource, `role ${c.role}`)
       if (c.node !== undefined && nodes.size > 0 && !nodes.has(c.node)) {
         // Declared nodes exist: catch typos early.
         fail(`${where}.node ${show(c.node)} is not a declared node (declared: ${[...nodes].join(', ')})`)
@@ -127,11 +141,15 @@ function checkConstraint(c: Constraint, i: number, kinds: Map<string, string>, n
       known('withResource', c.withResource)
       score(c.score)
       if (c.resource === c.withResource) fail(`${where} colocates ${show(c.resource)} with itself`)
+      if (c.rscRole !== undefined && c.rscRole !== 'Started') promotable('resource', c.resource, `role ${c.rscRole}`)
+      if (c.withRole !== undefined && c.withRole !== 'Started') promotable('withResource', c.withResource, `role ${c.withRole}`)
       break
     case 'order':
       known('first', c.first)
       known('then', c.then)
       if (c.first === c.then) fail(`${where} orders ${show(c.first)} after itself`)
+      if (c.firstAction === 'promote' || c.firstAction === 'demote') promotable('first', c.first, `action ${c.firstAction}`)
+      if (c.thenAction === 'promote' || c.thenAction === 'demote') promotable('then', c.then, `action ${c.thenAction}`)
       break
   }
 }
@@ -140,7 +158,7 @@ function checkConstraint(c: Constraint, i: number, kinds: Map<string, string>, n
 /** Operation defaults hactl knows: their kinds, as for an op's own attributes. */
 export const OP_DEFAULTS: Record<string, PropertySpec> = {
   timeout: {default: '20s', kind: 'duration', description: 'Timeout of operations that set none.'},
-  'on-fail': {default: '', kind: 'enum', values: ['restart', 'ignore', 'stop', 'block', 'standby', 'fence'], description: 'What a failed operation does when it sets no on-fail.'},
+  'on-fail': {default: '', kind: 'enum', values: ['restart', 'ignore', 'stop', 'block', 'standby', 'fence', 'demote'], description: 'What a failed operation does when it sets no on-fail (demote: for promotes and Promoted monitors; other operations restart).'},
 }
 
 function checkDefaults(config: ResourceConfig): void {
@@ -177,7 +195,7 @@ export function validateResourceConfig(document: unknown): ResourceConfig {
   checkDefaults(config)
   checkGroupsAndClones(config, kinds)
   const nodes = new Set(config.nodes.map((n) => n.name))
-  config.constraints.forEach((c, i) => checkConstraint(c, i, kinds, nodes))
+  config.constraints.forEach((c, i) => checkConstraint(c, i, kinds, nodes, config))
   const balancer = balancerProblem(config)
   if (balancer) fail(balancer)
   const alerts = alertProblem(config) // alerts (issue 13)

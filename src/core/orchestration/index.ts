@@ -311,7 +311,7 @@ export function clusterState(state: OrchestratorState): ClusterState {
     if (book.fenced) node.fenced = true
     if (book.leaving) node.standby = true
     // Transient attributes of nodes that are up (a lost node's are gone with it, as Pacemaker's lifetime=reboot).
-    if (book.online && book.attributes && Object.keys(book.attributes).length > 0) (node as NodeState & {attributes?: Record<string, string>}).attributes = {...book.attributes}
+    if (book.online && book.attributes && Object.keys(book.attributes).length > 0) node.attributes = {...book.attributes}
     nodes[name] = node
     for (const [id, report] of Object.entries(book.resources)) {
       const entry = resources[id] ?? (resources[id] = {nodes: {}})

@@ -4,8 +4,17 @@ import {parseDurationMs} from '../config/durations.js'
 import type {Assignment} from './assign.js'
 import {isFrozen, isTrue, type Instance, type Model} from './model.js'
 import {cascadeRestarts} from './restarts.js'
+import {planRoles} from './roles.js'
 
-export type ActionOp = 'start' | 'stop' | 'monitor' | 'migrate_to' | 'migrate_from' | 'fence'
+export type ActionOp = 'start' | 'stop' | 'monitor' | 'migrate_to' | 'migrate_from' | 'fence' | 'promote' | 'demote' | 'notify'
+
+/** What a clone notification tells its instances (Pacemaker's notify action, clone meta notify=true). */
+export interface NotifyInfo {
+  type: 'pre' | 'post'
+  operation: 'start' | 'stop' | 'promote' | 'demote'
+  /** OCF_RESKEY_CRM_meta_notify_* variables, space-separated lists as Pacemaker passes them. */
+  env: Record<string, string>
+}
 
 export interface Action {
   id: string
@@ -15,11 +24,18 @@ export interface Action {
   node: string
   /** Recurring monitors only. */
   intervalMs?: number
+  /** Recurring monitors of a promotable clone's instance: the role they check (the role after the transition). */
+  role?: 'Promoted' | 'Unpromoted'
+  /** Notify actions only. */
+  notify?: NotifyInfo
   reason: string
   dependsOn: string[]
 }
 
-export type ChangeKind = 'Fence' | 'Start' | 'Stop' | 'Move' | 'Migrate' | 'Recover' | 'Restart' | 'Hold'
+export type ChangeKind = 'Fence' | 'Start' | 'Stop' | 'Move' | 'Migrate' | 'Recover' | 'Restart' | 'Hold' | 'Promote' | 'Demote'
+
+/** A role in a summary line: Stopped, or running as Unpromoted or Promoted. */
+export type ChangeRole = 'Stopped' | 'Unpromoted' | 'Promoted'
 
 export interface Change {
   kind: ChangeKind
@@ -30,6 +46,9 @@ export interface Change {
   reason: string
   /** For Hold: when the engine should run again. */
   untilMs?: number
+  /** A promotable clone's instance: its role before and after (Promote: Unpromoted or Stopped -> Promoted). */
+  fromRole?: ChangeRole
+  toRole?: ChangeRole
 }
 
 /** The actions of one instance, by role in the orderings. */
@@ -42,6 +61,9 @@ export interface InstancePlan {
   monitors: Action[]
   restart: boolean
   restartWhy: string
+  /** A promotable clone's instance: the demote before its stops (or alone), the promote after its start (or alone). */
+  demote?: Action
+  promote?: Action
 }
 
 export interface ActionPlan {
@@ -53,9 +75,10 @@ export interface ActionPlan {
 /** What an action is for when nothing more specific applies: every action states a reason. */
 const DEFAULT_REASON: Record<ActionOp, string> = {
   start: 'assigned to this node', stop: 'no longer wanted here', monitor: 'recurring monitor', migrate_to: 'moving', migrate_from: 'moving', fence: 'node must be fenced',
+  promote: 'chosen to be promoted', demote: 'no longer promoted', notify: 'clone notification',
 }
 
-function act(op: ActionOp, resource: string | undefined, node: string, why: string, intervalMs?: number): Action {
+export function act(op: ActionOp, resource: string | undefined, node: string, why: string, intervalMs?: number): Action {
   const reason = why === '' ? DEFAULT_REASON[op] : why
   const id = op === 'fence' ? `fence_${node}` : intervalMs === undefined ? `${resource}_${op}_${node}` : `${resource}_${op}_${intervalMs}_${node}`
   // Key order is the JSON output's: id, op, resource, node, interval, reason, dependencies (literal shapes: no spreads in a hot path).
@@ -75,12 +98,24 @@ function intervalMs(text: string): number {
   return ms
 }
 
-function monitorsOf(inst: Instance, node: string, reason: string): Action[] {
+/**
+ * The recurring monitors of an instance on a node. A promotable clone's instance runs the monitors
+ * of its role (ops without a role serve every role, as in Pacemaker); `role` is the role it will have.
+ */
+export function monitorsOf(inst: Instance, node: string, reason: string, role?: 'Promoted' | 'Unpromoted'): Action[] {
   const out: Action[] = []
   for (const op of inst.primitive.operations) {
     if (op.name !== 'monitor') continue
     const ms = intervalMs(op.interval)
-    if (ms > 0) out.push(act('monitor', inst.id, node, reason, ms))
+    if (ms <= 0) continue
+    if (role === undefined) {
+      if (op.role !== 'Promoted') out.push(act('monitor', inst.id, node, reason, ms))
+      continue
+    }
+    if (op.role !== undefined && op.role !== role) continue
+    const monitor = act('monitor', inst.id, node, reason, ms)
+    monitor.role = role
+    out.push(monitor)
   }
   return out
 }
@@ -262,5 +297,6 @@ export function planActions(model: Model, assignment: Assignment): ActionPlan {
   }
   const plans = model.instances.map((inst) => planner.plan(inst, target[inst.index], {unit: instanceWhy(model, assignment, inst, target[inst.index])}))
   cascadeRestarts(model, planner, plans)
+  planRoles(model, assignment, planner, plans)
   return {plans, fences, changes: planner.changes}
 }

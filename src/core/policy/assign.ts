@@ -10,6 +10,7 @@ import {addScores, formatScore, INFINITY, MINUS_INFINITY} from '../config/scores
 import type {Colocation, ColocationIndex} from './colocation.js'
 import type {BaseScores} from './location.js'
 import {note, type Model, type Unit} from './model.js'
+import {chooseRoles, type RoleDecision} from './promotion.js'
 import {compareFree, consume, initialCapacity, lacking, memberUtilization, type Capacity} from './utilization.js'
 
 export interface Assignment {
@@ -21,6 +22,10 @@ export interface Assignment {
   why: string[]
   /** Per unit: final scores (for explain), only for traced units. */
   finalScores: Map<number, Float64Array>
+  /** Per unit of a promotable clone: runs in the Promoted role (1) after the transition. */
+  promoted: Uint8Array
+  /** Per promotable clone index: how its Promoted instances were chosen. */
+  roles: Map<number, RoleDecision>
 }
 
 /** The nodes that count as where the primary runs: its nodes, or all nodes with the same value of the colocation's node attribute. */
@@ -45,6 +50,8 @@ class Assigner {
   readonly running: Int32Array
   readonly why: string[]
   readonly finalScores = new Map<number, Float64Array>()
+  readonly promoted: Uint8Array
+  readonly roles = new Map<number, RoleDecision>()
   private readonly status: Uint8Array
   private readonly cloneDone: Uint8Array
   private readonly allocated: Int32Array
@@ -62,6 +69,7 @@ class Assigner {
     this.node = new Int32Array(units).fill(-1)
     this.running = new Int32Array(units)
     this.why = new Array<string>(units).fill('')
+    this.promoted = new Uint8Array(units)
     this.status = new Uint8Array(units)
     this.cloneDone = new Uint8Array(model.clones.length)
     this.allocated = new Int32Array(this.n)
@@ -153,6 +161,18 @@ class Assigner {
     const canStay = (u: number) => this.model.units[u].current >= 0 && this.model.nodes[this.model.units[u].current].cannotHost === ''
     for (const u of units) if (canStay(u)) this.assignUnit(u)
     for (const u of units) this.assignUnit(u)
+    if (this.model.clones[c].promotable) this.decideRoles(c)
+  }
+
+  /** A promotable clone's instances are placed: choose which run Promoted (after what its Promoted instances are colocated with). */
+  private decideRoles(c: number): void {
+    for (const col of this.colocations.byRole[c]) if (col.rscRole !== undefined) for (const p of col.primaries) if (this.status[p] === TODO) this.assignAny(p)
+    const decision = chooseRoles({
+      model: this.model, base: this.base, colocations: this.colocations, node: this.node, running: this.running, promoted: this.promoted,
+      primaryNodes: (col) => this.primaryNodes(col),
+    }, c)
+    this.model.clones[c].units.forEach((u, k) => (this.promoted[u] = decision.promoted[k]))
+    this.roles.set(c, decision)
   }
 
   private assignUnit(u: number, inPlaceOnly = false): void {
@@ -273,9 +293,14 @@ class Assigner {
    */
   private primaryNodes(c: Colocation): Uint8Array | null {
     const on = new Uint8Array(this.n)
+    const clone = c.withRole === undefined ? -1 : this.model.units[c.primaries[0]].clone
+    // With a role, the primary counts once its roles are chosen, and only its instances in that role.
+    if (clone >= 0 && !this.roles.has(clone)) return null
     for (const p of c.primaries) {
       if (this.status[p] === BUSY) return null
       const whole = this.model.units[p].instances.length
+      if (c.withRole === 'Promoted' && !this.promoted[p]) continue
+      if (c.withRole === 'Unpromoted' && this.promoted[p]) continue
       if (this.node[p] >= 0 && this.running[p] >= whole) on[this.node[p]] = 1
     }
     return on
@@ -301,6 +326,7 @@ class Assigner {
     // A finite colocation with a clone acts instance by instance, each dropped on its own when it leaves no node.
     if (mandatory || c.primaries.length === 1) return this.applyOn(unit, scores, c, on)
     for (const p of c.primaries) {
+      if ((c.withRole === 'Promoted' && !this.promoted[p]) || (c.withRole === 'Unpromoted' && this.promoted[p])) continue
       const one = new Uint8Array(this.n)
       if (this.node[p] >= 0 && this.running[p] >= this.model.units[p].instances.length) one[this.node[p]] = 1
       this.applyOn(unit, scores, c, one)
@@ -446,7 +472,7 @@ class Assigner {
     if (cause !== undefined) return cause
     for (const c of this.colocations.asDependent[unit.index]) {
       const on = this.primaryNodes(c) ?? new Uint8Array(this.n)
-      if (c.score >= INFINITY && !on[n]) return `colocation with ${c.primaryName}, which ${on.includes(1) ? 'runs elsewhere' : 'cannot run'}`
+      if (c.score >= INFINITY && !on[n]) return `colocation with ${c.withRole === undefined ? '' : `${c.withRole} `}${c.primaryName}, which ${on.includes(1) ? 'runs elsewhere' : c.withRole === undefined ? 'cannot run' : `has no ${c.withRole} instance`}`
       if (c.score <= MINUS_INFINITY && on[n]) return `anti-colocation with ${c.primaryName}`
     }
     if (scores[n] <= MINUS_INFINITY && !booleanProperty(this.model.config, 'symmetric-cluster')) return 'symmetric-cluster=false and no location constraint allows it'
@@ -488,5 +514,5 @@ class Assigner {
 export function assign(model: Model, base: BaseScores, colocations: ColocationIndex): Assignment {
   const assigner = new Assigner(model, base, colocations)
   assigner.run()
-  return {node: assigner.node, running: assigner.running, why: assigner.why, finalScores: assigner.finalScores}
+  return {node: assigner.node, running: assigner.running, why: assigner.why, finalScores: assigner.finalScores, promoted: assigner.promoted, roles: assigner.roles}
 }

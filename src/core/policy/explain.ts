@@ -19,9 +19,22 @@ export interface UnitExplanation {
   nodes: NodeExplanation[]
 }
 
+/** One instance of a promotable clone: its role after the transition and its promotion score. */
+export interface RoleExplanation {
+  instance: string
+  node: string | null
+  role: 'Promoted' | 'Unpromoted' | 'Stopped'
+  /** The promotion score where it runs; null when it cannot be promoted there. */
+  score: number | null
+  reason: string
+  terms: Array<{score: number, source: string}>
+}
+
 export interface Explanation {
   resource: string
   units: UnitExplanation[]
+  /** A promotable clone (or an instance or child of one): how its Promoted instances were chosen. */
+  roles?: {clone: string, promotedMax: number, promotedNodeMax: number, instances: RoleExplanation[]}
 }
 
 /** Explains the placement of a primitive, group, clone or clone instance; undefined when the id is unknown. */
@@ -34,6 +47,7 @@ export function explain(config: ResourceConfig, state: ClusterState, resourceId:
   }
   if (!ids || ids.length === 0) return undefined
   const {model, assignment} = scheduleInternals(config, state, ids)
+  const clone = model.units[ids[0]].clone
   const terms = model.trace!.terms
   const units = ids.map((u): UnitExplanation => {
     const unit = model.units[u]
@@ -46,5 +60,16 @@ export function explain(config: ResourceConfig, state: ClusterState, resourceId:
     })
     return {unit: unit.id, node: node >= 0 ? model.nodes[node].name : null, reason: assignment.why[u], nodes}
   })
-  return {resource: resourceId, units}
+  const out: Explanation = {resource: resourceId, units}
+  const decision = clone >= 0 ? assignment.roles.get(clone) : undefined
+  if (decision !== undefined) {
+    const info = model.clones[clone]
+    const instances = decision.candidates.filter((c) => ids!.includes(c.unit)).map((c): RoleExplanation => {
+      const node = assignment.node[c.unit]
+      const role = node < 0 ? 'Stopped' : assignment.promoted[c.unit] ? 'Promoted' : 'Unpromoted'
+      return {instance: model.units[c.unit].id, node: node < 0 ? null : model.nodes[node].name, role, score: c.score ?? null, reason: decision.why.get(c.unit) ?? '', terms: c.terms}
+    })
+    out.roles = {clone: info.id, promotedMax: info.promotedMax, promotedNodeMax: info.promotedNodeMax, instances}
+  }
+  return out
 }

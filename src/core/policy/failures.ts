@@ -16,10 +16,17 @@ export interface Failure {
   op: string
 }
 
-const ON_FAIL: readonly string[] = ['restart', 'ignore', 'stop', 'block', 'standby', 'fence']
+const ON_FAIL: readonly string[] = ['restart', 'ignore', 'stop', 'block', 'standby', 'fence', 'demote']
 
-export function onFailOf(model: Model, inst: Instance, op: string): OnFail {
-  const configured = inst.primitive.operations.find((o) => o.name === op)?.onFail
+/** Did the instance fail in the Promoted role (a Promoted monitor, or a promote or demote)? */
+export function failedPromoted(record: InstanceOnNode): boolean {
+  return record.failedRole === 'Promoted' || record.failedOp === 'promote' || record.failedOp === 'demote'
+}
+
+export function onFailOf(model: Model, inst: Instance, op: string, role?: 'Promoted' | 'Unpromoted'): OnFail {
+  const ops = inst.primitive.operations.filter((o) => o.name === op)
+  // The operation of the role it failed in, else one without a role, else the first of that name.
+  const configured = (ops.find((o) => role !== undefined && o.role === role) ?? ops.find((o) => o.role === undefined) ?? ops[0])?.onFail
   if (configured !== undefined && ON_FAIL.includes(configured)) return configured as OnFail
   const byDefault = model.config.opDefaults?.['on-fail']
   if (byDefault !== undefined && ON_FAIL.includes(byDefault)) return byDefault as OnFail
@@ -52,7 +59,10 @@ export function collectFailures(model: Model): {failures: Failure[], recheckAtMs
       }
       if (count === 0 && record.role !== 'failed') continue
       const op = record.failedOp ?? 'monitor'
-      failures.push({instance: inst.index, node, record, count, onFail: onFailOf(model, inst, op), op})
+      // on-fail=demote only demotes what failed in the Promoted role; anything else restarts (Pacemaker).
+      let onFail = onFailOf(model, inst, op, record.failedRole ?? (failedPromoted(record) ? 'Promoted' : undefined))
+      if (onFail === 'demote' && !failedPromoted(record)) onFail = 'restart'
+      failures.push({instance: inst.index, node, record, count, onFail, op})
     }
   }
   return {failures, recheckAtMs}

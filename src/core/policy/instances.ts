@@ -2,7 +2,7 @@
 // must stay stopped; and from that, each unit's current node and pins.
 import {booleanProperty} from '../config/booleans.js'
 import {propertyValue} from '../config/defaults.js'
-import type {Failure} from './failures.js'
+import {failedPromoted, type Failure} from './failures.js'
 import {isTrue, type Instance, type Model, type Unit} from './model.js'
 
 function locate(model: Model, inst: Instance): Instance {
@@ -13,7 +13,7 @@ function locate(model: Model, inst: Instance): Instance {
   out.migratable = entry.migratable !== false
   for (const nodeName in entry.nodes) {
     const record = entry.nodes[nodeName]
-    if (record.role !== 'started' && record.role !== 'failed') continue
+    if (record.role !== 'started' && record.role !== 'promoted' && record.role !== 'failed') continue
     const n = model.nodeIndex.get(nodeName)
     if (n === undefined) {
       model.warnings.push(`${inst.id} is active on ${nodeName}, which is not a configured node; ignored`)
@@ -25,6 +25,8 @@ function locate(model: Model, inst: Instance): Instance {
     else if (node.holdUntilMs >= 0) out.heldOn = n
     else if (s.online) out.active.push(n)
     else out.expiredOn.push(n) // Stopped by the node going down, a past fence, or the safety delay.
+    // Running or failed in the Promoted role (a failed promote or demote leaves it Promoted, as in Pacemaker).
+    if ((record.role === 'promoted' || (record.role === 'failed' && failedPromoted(record))) && (s.online || node.holdUntilMs >= 0) && node.fenceWhy === '') out.promotedOn = n
   }
   // Node order, so that every later loop is deterministic.
   out.active.sort((a, b) => a - b)
@@ -38,6 +40,14 @@ function applyFailure(model: Model, inst: Instance, f: Failure): void {
   const failedHere = f.record.role === 'failed' && inst.active.includes(f.node)
   switch (f.onFail) {
     case 'ignore': return
+    case 'demote':
+      // A Promoted failure with on-fail=demote: demoted where it runs, no restart, not promoted again in this transition.
+      // It stays Unpromoted there while the failure counts (until cleanup or failure-timeout), so it does not flap back.
+      if (failedHere || f.count > 0) {
+        inst.noPromoteWhy = `${f.op} failed in the Promoted role on ${model.nodes[f.node].name} (on-fail=demote)`
+        inst.noPromoteOn = f.node
+      }
+      return
     case 'stop':
       inst.stopWhy = `${f.op} failed on ${model.nodes[f.node].name} (on-fail=stop)`
       if (failedHere) inst.failed.push(f.node)

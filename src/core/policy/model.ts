@@ -4,7 +4,7 @@
 import type {Primitive, ResourceConfig} from '../config/types.js'
 import type {ClusterState} from './state.js'
 
-export type OnFail = 'restart' | 'ignore' | 'stop' | 'block' | 'standby' | 'fence'
+export type OnFail = 'restart' | 'ignore' | 'stop' | 'block' | 'standby' | 'fence' | 'demote'
 
 /** One primitive instance: a primitive, a group member, or `child:N` of a clone. */
 export interface Instance {
@@ -36,6 +36,12 @@ export interface Instance {
   migratable: boolean
   /** Unexpired fail counts per node index (only nodes with failures). */
   failCounts: Map<number, number>
+  /** A promotable clone's instance: the node where it runs (or failed) in the Promoted role, -1 when none. */
+  promotedOn: number
+  /** Why it may not be promoted in this transition (on-fail=demote after a Promoted failure); '' when it may. */
+  noPromoteWhy: string
+  /** The node noPromoteWhy is about. */
+  noPromoteOn: number
 }
 
 /** What the engine places: a primitive, a group, or one clone instance. */
@@ -69,6 +75,13 @@ export interface CloneInfo {
   nodeMax: number
   interleave: boolean
   units: number[]
+  /** meta promotable=true: instances run Unpromoted or Promoted. */
+  promotable: boolean
+  /** promoted-max (master-max), 0 with target-role Unpromoted. */
+  promotedMax: number
+  promotedNodeMax: number
+  /** meta notify=true: instances are told before and after each start, stop, promote and demote. */
+  notify: boolean
 }
 
 export interface NodeInfo {

@@ -2,7 +2,7 @@
 // writes it: running it again with nothing changed gives an empty transition.
 import type {InstancePlan} from './actions.js'
 import {isFrozen, type Instance, type Model} from './model.js'
-import type {ClusterState, InstanceOnNode, InstanceState, NodeState} from './state.js'
+import type {ClusterState, InstanceOnNode, InstanceRole, InstanceState, NodeState} from './state.js'
 
 function sortedRecord<T>(entries: Array<[string, T]>): Record<string, T> {
   if (entries.length > 1) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -25,6 +25,7 @@ function nextNodes(model: Model): Record<string, NodeState> {
 
 /** Nothing happens to it and its records already say so: the same object serves (most instances, most of the time). */
 function unchanged(model: Model, inst: Instance, plan: InstancePlan, before: InstanceState): boolean {
+  if (plan.promote !== undefined || plan.demote !== undefined) return false
   if (plan.stops.length > 0 || plan.startEntry !== undefined || plan.target < 0 || inst.active.length !== 1 || inst.active[0] !== plan.target) return false
   for (const name in before.nodes) {
     const role = before.nodes[name].role
@@ -33,35 +34,38 @@ function unchanged(model: Model, inst: Instance, plan: InstancePlan, before: Ins
   return true
 }
 
-function nextInstance(model: Model, index: number, plan: InstancePlan): InstanceState | undefined {
+function nextInstance(model: Model, index: number, plan: InstancePlan, promoted: Uint8Array): InstanceState | undefined {
   const inst = model.instances[index]
   const before = model.state.resources[inst.id]
   if (!inst.managed || inst.heldOn >= 0 || isFrozen(model, inst)) return before
-  if (before === undefined) return plan.target < 0 ? undefined : {nodes: {[model.nodes[plan.target].name]: {role: 'started'}}}
+  // A promotable clone's instance runs Promoted where it was chosen to (promoted is per unit).
+  const clone = model.units[inst.unit].clone
+  const running: InstanceRole = clone >= 0 && model.clones[clone].promotable && promoted[inst.unit] === 1 ? 'promoted' : 'started'
+  if (before === undefined) return plan.target < 0 ? undefined : {nodes: {[model.nodes[plan.target].name]: {role: running}}}
   if (unchanged(model, inst, plan, before)) return before
   const nodes: Array<[string, InstanceOnNode]> = []
   const target = plan.target >= 0 ? model.nodes[plan.target].name : undefined
   const seen = new Set<string>()
   for (const [name, record] of Object.entries(before?.nodes ?? {})) {
     seen.add(name)
-    const role = name === target ? 'started' : record.role === 'unknown' ? 'unknown' : 'stopped'
+    const role: InstanceRole = name === target ? running : record.role === 'unknown' ? 'unknown' : 'stopped'
     const next: InstanceOnNode = {...record, role}
     if (role === 'stopped' && next.failCount === undefined && next.failedOp === undefined) continue
     nodes.push([name, next])
   }
-  if (target !== undefined && !seen.has(target)) nodes.push([target, {role: 'started'}])
+  if (target !== undefined && !seen.has(target)) nodes.push([target, {role: running}])
   if (nodes.length === 0 && before?.migratable === undefined) return undefined
   const out: InstanceState = {nodes: sortedRecord(nodes)}
   if (before?.migratable !== undefined) out.migratable = before.migratable
   return out
 }
 
-export function nextState(model: Model, plans: InstancePlan[]): ClusterState {
+export function nextState(model: Model, plans: InstancePlan[], promoted: Uint8Array): ClusterState {
   const resources: Array<[string, InstanceState]> = []
   const known = new Set<string>()
   model.instances.forEach((inst, i) => {
     known.add(inst.id)
-    const entry = nextInstance(model, i, plans[i])
+    const entry = nextInstance(model, i, plans[i], promoted)
     if (entry) resources.push([inst.id, entry])
   })
   // Instances the configuration no longer has are kept as they are (see warnings).

@@ -9,6 +9,8 @@ import type {Action, ActionPlan, InstancePlan} from './actions.js'
 import {interleaved, unitInstances} from './actions.js'
 import type {ColocationIndex} from './colocation.js'
 import type {Model} from './model.js'
+import {notifications} from './notify.js'
+import {orderRoles, roleActionsAfter, roleActionsBefore} from './roles.js'
 
 function after(later: Action | undefined, earlier: Action | undefined): void {
   if (later && earlier && later !== earlier) later.dependsOn.push(earlier.id)
@@ -109,12 +111,16 @@ export function orderActions(model: Model, plan: ActionPlan, colocations: Coloca
   orderConstraints(model, plans)
   antiColocations(model, plans, colocations)
   utilization(model, plans)
+  orderRoles(model, plans)
   const actions: Action[] = [...fences.values()]
   for (const p of plans) {
     if (p.startEntry && p.startEntry !== p.startDone) actions.push(p.startEntry)
+    actions.push(...roleActionsBefore(p))
     actions.push(...p.stops)
     if (p.startDone) actions.push(p.startDone)
+    actions.push(...roleActionsAfter(p))
     actions.push(...p.monitors)
   }
+  actions.push(...notifications(model, plans))
   return actions
 }

@@ -13,7 +13,7 @@ export function renderSummary(result: ScheduleResult): string {
 }
 
 export function renderPlacement(result: ScheduleResult): string {
-  const rows = result.placement.map((p) => [p.resource, p.node ?? '-', p.status, p.reason ?? ''])
+  const rows = result.placement.map((p) => [p.resource, p.node ?? '-', p.role === undefined ? p.status : `${p.status} ${p.role}`, p.reason ?? ''])
   return ['Placement:', ...column(rows).map((l) => `  ${l}`)].join('\n')
 }
 
@@ -36,7 +36,7 @@ export function renderDot(result: ScheduleResult): string {
   const quote = (s: string) => JSON.stringify(s)
   const lines = ['digraph transition {', '  rankdir=TB;']
   for (const a of result.transition.actions) {
-    const color = a.op === 'stop' ? 'red' : a.op === 'fence' ? 'black' : a.op === 'monitor' ? 'gray' : 'darkgreen'
+    const color = a.op === 'stop' || a.op === 'demote' ? 'red' : a.op === 'fence' ? 'black' : a.op === 'monitor' || a.op === 'notify' ? 'gray' : a.op === 'promote' ? 'blue' : 'darkgreen'
     lines.push(`  ${quote(a.id)} [label=${quote(`${a.id}\\n${a.reason}`)} color=${color}];`)
   }
   for (const a of result.transition.actions) for (const d of a.dependsOn) lines.push(`  ${quote(d)} -> ${quote(a.id)};`)

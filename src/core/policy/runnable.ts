@@ -20,14 +20,24 @@ function runsAnywhere(assignment: Assignment, units: number[], model?: Model, na
     && (model === undefined || name === undefined || assignment.running[u] >= membersNeeded(model, u, name)))
 }
 
-function nodesOf(assignment: Assignment, units: number[]): Set<number> {
+function nodesOf(assignment: Assignment, units: number[], role?: 'Promoted' | 'Unpromoted'): Set<number> {
   const out = new Set<number>()
-  for (const u of units) if (assignment.node[u] >= 0 && assignment.running[u] > 0) out.add(assignment.node[u])
+  for (const u of units) {
+    if ((role === 'Promoted' && !assignment.promoted[u]) || (role === 'Unpromoted' && assignment.promoted[u])) continue
+    if (assignment.node[u] >= 0 && assignment.running[u] > 0) out.add(assignment.node[u])
+  }
   return out
+}
+
+/** Mandatory orders "promote A then …": what follows cannot run while A has no Promoted instance. */
+function promoteOrders(model: Model): Array<{id: string, first: string, firstUnits: number[], then: number[]}> {
+  return model.config.constraints.flatMap((c) => (c.type === 'order' && c.kind === 'mandatory' && c.firstAction === 'promote' && (c.thenAction === 'start' || c.thenAction === 'promote')
+    ? [{id: c.id, first: c.first, firstUnits: model.unitsByName.get(c.first) ?? [], then: model.unitsByName.get(c.then) ?? []}] : []))
 }
 
 function stop(model: Model, assignment: Assignment, u: number, why: string): boolean {
   if (assignment.node[u] < 0 || model.units[u].pinnedTo >= 0) return false
+  if (assignment.promoted[u]) assignment.promoted[u] = 0
   assignment.node[u] = -1
   assignment.running[u] = 0
   assignment.why[u] = why
@@ -35,7 +45,8 @@ function stop(model: Model, assignment: Assignment, u: number, why: string): boo
 }
 
 export function enforceRunnable(model: Model, assigned: Assignment, colocations: ColocationIndex): Assignment {
-  const assignment: Assignment = {...assigned, node: assigned.node.slice(), running: assigned.running.slice(), why: [...assigned.why]}
+  const assignment: Assignment = {...assigned, node: assigned.node.slice(), running: assigned.running.slice(), why: [...assigned.why], promoted: assigned.promoted.slice()}
+  const promotes = promoteOrders(model)
   const orders = model.config.constraints.flatMap((c) => (c.type === 'order' && c.kind === 'mandatory' && c.firstAction === 'start' && c.thenAction === 'start'
     ? [{c, first: model.unitsByName.get(c.first) ?? [], then: model.unitsByName.get(c.then) ?? []}] : []))
   const mandatory = colocations.all.filter((c) => c.score >= INFINITY || c.score <= -INFINITY)
@@ -45,9 +56,13 @@ export function enforceRunnable(model: Model, assigned: Assignment, colocations:
       if (first.length === 0 || runsAnywhere(assignment, first, model, c.first)) continue
       for (const u of then) changed = stop(model, assignment, u, `${c.first} cannot start (mandatory order ${c.id})`) || changed
     }
+    for (const o of promotes) {
+      if (o.firstUnits.length === 0 || nodesOf(assignment, o.firstUnits, 'Promoted').size > 0) continue
+      for (const u of o.then) changed = stop(model, assignment, u, `${o.first} has no Promoted instance (mandatory order ${o.id})`) || changed
+    }
     // Colocation loops can place a dependent before its primary: check every mandatory colocation once all are placed.
     for (const c of mandatory) {
-      const where = nodesOf(assignment, c.primaries)
+      const where = nodesOf(assignment, c.primaries, c.withRole)
       // With a node attribute, every node with the same value counts as where the primary runs.
       if (c.byAttribute) c.nodeKey.forEach((key, n) => {
         if (key !== undefined && [...where].some((w) => c.nodeKey[w] === key)) where.add(n)
@@ -56,7 +71,8 @@ export function enforceRunnable(model: Model, assigned: Assignment, colocations:
         const node = assignment.node[u]
         if (node < 0 || assignment.running[u] === 0) continue
         if (c.score >= INFINITY && !where.has(node)) {
-          const why = where.size === 0 ? `colocated with ${c.primaryName}, which cannot run (${c.id})` : `colocated with ${c.primaryName}, which runs elsewhere (${c.id})`
+          const primary = c.withRole === undefined ? c.primaryName : `${c.withRole} ${c.primaryName}`
+          const why = where.size === 0 ? `colocated with ${primary}, which ${c.withRole === undefined ? 'cannot run' : 'has no such instance'} (${c.id})` : `colocated with ${primary}, which runs elsewhere (${c.id})`
           changed = stop(model, assignment, u, why) || changed
         } else if (c.score <= -INFINITY && where.has(node)) {
           changed = stop(model, assignment, u, `anti-colocation with ${c.primaryName} (${c.id})`) || changed
@@ -65,6 +81,8 @@ export function enforceRunnable(model: Model, assigned: Assignment, colocations:
     }
     if (!changed) break
   }
+  // A Promoted instance that cannot run after all is not promoted (its clone does not choose another in this transition).
+  for (let u = 0; u < assignment.promoted.length; u++) if (assignment.promoted[u] && assignment.node[u] < 0) assignment.promoted[u] = 0
   return assignment
 }
 

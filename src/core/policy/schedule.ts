@@ -25,6 +25,8 @@ export interface PlacementEntry {
   resource: string
   node: string | null
   status: PlacementStatus
+  /** A promotable clone's instance that runs: its role after the transition. */
+  role?: 'Promoted' | 'Unpromoted'
   reason?: string
 }
 
@@ -63,6 +65,10 @@ function placementOf(model: Model, assignment: Assignment, targets: Int32Array):
     const target = targets[inst.index]
     if (target >= 0) {
       const entry: PlacementEntry = {resource: inst.id, node: model.nodes[target].name, status: isFrozen(model, inst) ? 'frozen' : 'started'}
+      if (unit.clone >= 0 && model.clones[unit.clone].promotable) {
+        const frozenPromoted = entry.status === 'frozen' && inst.promotedOn === target
+        entry.role = assignment.promoted[unit.index] === 1 || frozenPromoted ? 'Promoted' : 'Unpromoted'
+      }
       if (entry.status === 'frozen') entry.reason = unit.pinnedWhy
       return entry
     }
@@ -102,7 +108,7 @@ export function scheduleInternals(config: ResourceConfig, state: ClusterState, t
     changes,
     recheckAtMs: minPositive(failureRecheck, holdRecheck, base.recheckAtMs),
     warnings: model.warnings,
-    nextState: nextState(model, plan.plans),
+    nextState: nextState(model, plan.plans, assignment.promoted),
   }
   return {model, base, assignment, result}
 }

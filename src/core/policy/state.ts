@@ -4,7 +4,11 @@
 import {checkSchema} from '../config/schema-check.js'
 import type {ResourceConfig} from '../config/types.js'
 
-export type InstanceRole = 'started' | 'stopped' | 'failed' | 'unknown'
+/**
+ * started: running (for a promotable clone's instance: in the Unpromoted role); promoted: running in
+ * the Promoted role; failed: active and failed, to be recovered.
+ */
+export type InstanceRole = 'started' | 'promoted' | 'stopped' | 'failed' | 'unknown'
 
 /** One resource instance on one node. */
 export interface InstanceOnNode {
@@ -15,6 +19,11 @@ export interface InstanceOnNode {
   lastFailureMs?: number
   /** The operation that failed last (monitor, start, stop, …): selects on-fail. */
   failedOp?: string
+  /**
+   * The role the instance had when it failed (a promotable clone's instance): Promoted selects the
+   * Promoted monitor's on-fail (demote) and demotes before the stop. A failed promote or demote counts as Promoted.
+   */
+  failedRole?: 'Promoted' | 'Unpromoted'
 }
 
 export interface InstanceState {
@@ -34,6 +43,12 @@ export interface NodeState {
   fenced?: boolean
   /** Transient standby (on-fail=standby or a what-if), on top of the configuration's. */
   standby?: boolean
+  /**
+   * Transient node attributes (crm_attribute -l reboot, crm_master, attrd_updater): gone when the node
+   * leaves. `master-P` is the promotion score of primitive P's instance on this node. They also feed
+   * location rules, over the configured node attributes.
+   */
+  attributes?: Record<string, string>
 }
 
 export interface ClusterState {
@@ -68,7 +83,14 @@ export const clusterStateSchema = {
         type: 'object',
         required: ['online'],
         additionalProperties: false,
-        properties: {online: {type: 'boolean'}, unclean: {type: 'boolean'}, lostAtMs: MS, fenced: {type: 'boolean'}, standby: {type: 'boolean'}},
+        properties: {
+          online: {type: 'boolean'}, unclean: {type: 'boolean'}, lostAtMs: MS, fenced: {type: 'boolean'}, standby: {type: 'boolean'},
+          attributes: {
+            type: 'object',
+            propertyNames: {type: 'string', pattern: '^[A-Za-z0-9_#][A-Za-z0-9_.:#-]{0,127}$'},
+            additionalProperties: {type: 'string', maxLength: 4096},
+          },
+        },
       },
     },
     resources: {
@@ -88,10 +110,11 @@ export const clusterStateSchema = {
               required: ['role'],
               additionalProperties: false,
               properties: {
-                role: {enum: ['started', 'stopped', 'failed', 'unknown']},
+                role: {enum: ['started', 'promoted', 'stopped', 'failed', 'unknown']},
                 failCount: {type: 'integer', minimum: 0, maximum: 1_000_000},
                 lastFailureMs: MS,
                 failedOp: {type: 'string', pattern: '^[a-z_-]{1,32}$'},
+                failedRole: {enum: ['Promoted', 'Unpromoted']},
               },
             },
           },

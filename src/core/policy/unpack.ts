@@ -3,6 +3,7 @@
 import {booleanProperty, isTrue} from '../config/booleans.js'
 import {propertyValue} from '../config/defaults.js'
 import type {Clone, Group, Primitive, ResourceConfig} from '../config/types.js'
+import {isPromotable, normalRole, promotedMax, promotedNodeMax} from '../config/roles.js'
 import type {CloneInfo, Instance, Model, NodeInfo, Unit} from './model.js'
 import type {ClusterState} from './state.js'
 
@@ -15,9 +16,11 @@ function parseInts(values: Record<string, string>): Record<string, number> {
   return out
 }
 
-function unpackNodes(config: ResourceConfig): NodeInfo[] {
+function unpackNodes(config: ResourceConfig, state: ClusterState): NodeInfo[] {
   return config.nodes.map((node, index) => ({
-    index, name: node.name, attributes: node.attributes, capacity: parseInts(node.utilization),
+    // Transient attributes (crm_attribute -l reboot, promotion scores) over the configured ones, as Pacemaker merges them for rules.
+    index, name: node.name, attributes: state.nodes[node.name]?.attributes === undefined ? node.attributes : {...node.attributes, ...state.nodes[node.name].attributes},
+    capacity: parseInts(node.utilization),
     cannotHost: '', standbyOnFail: false, online: true, maintenance: node.maintenance, fenceWhy: '', holdUntilMs: -1,
   }))
 }
@@ -46,7 +49,7 @@ function newInstance(b: Builder, id: string, primitive: Primitive, meta: Meta[],
   const index = b.instances.length
   b.instances.push({
     index, id, primitive, meta: metaLookup(...meta, b.defaults), unit, member, active: NONE, failed: NONE, fencedOn: NONE, expiredOn: NONE,
-    heldOn: -1, managed: true, unmanagedWhy: '', stopWhy: '', migratable: true, failCounts: NO_FAILURES,
+    heldOn: -1, managed: true, unmanagedWhy: '', stopWhy: '', migratable: true, failCounts: NO_FAILURES, promotedOn: -1, noPromoteWhy: '', noPromoteOn: -1,
   })
   return index
 }
@@ -102,9 +105,14 @@ function unpackClone(b: Builder, c: Clone, index: number, config: ResourceConfig
   const members = x.groups.has(c.child) ? x.groups.get(c.child)!.members : [c.child]
   const {max, size} = cloneSize(config, state, members, c.meta['clone-max'])
   const nodeMax = Number.parseInt(c.meta['clone-node-max'] ?? '1', 10)
+  const promotable = isPromotable(c)
+  // target-role Unpromoted (Slave) on the clone or what it clones: run, never promote.
+  const childMeta = x.groups.get(c.child)?.meta ?? x.primitives.get(c.child)?.meta ?? {}
+  const targetRole = normalRole(c.meta['target-role'] ?? childMeta['target-role'] ?? 'Started')
   const info: CloneInfo = {
     index, id: c.id, child: c.child, max, nodeMax: Number.isFinite(nodeMax) && nodeMax > 0 ? nodeMax : 1,
     interleave: isTrue(c.meta.interleave), units: [],
+    promotable, promotedMax: promotable && targetRole !== 'Unpromoted' ? promotedMax(c) : 0, promotedNodeMax: promotedNodeMax(c), notify: isTrue(c.meta.notify),
   }
   for (let n = 0; n < size; n++) {
     const suffix = `:${n}`
@@ -162,7 +170,7 @@ export function unpack(config: ResourceConfig, state: ClusterState): Model {
   for (const g of config.groups) if (!cloned.has(g.id)) placeGroup(g.id, {}, -1, '')
   for (const c of config.clones) clones.push(unpackClone(b, c, clones.length, config, state, {primitives, groups, placeGroup, name}))
 
-  const nodes = unpackNodes(config)
+  const nodes = unpackNodes(config, state)
   const instancesByPrimitive = new Map<string, number[]>()
   for (const inst of b.instances) {
     const list = instancesByPrimitive.get(inst.primitive.id)
@@ -173,7 +181,7 @@ export function unpack(config: ResourceConfig, state: ClusterState): Model {
   const known = new Set(b.instances.map((i) => i.id))
   const warnings: string[] = []
   for (const [id, entry] of Object.entries(state.resources)) {
-    const where = Object.entries(entry.nodes).filter(([, r]) => r.role === 'started' || r.role === 'failed').map(([n]) => n)
+    const where = Object.entries(entry.nodes).filter(([, r]) => r.role === 'started' || r.role === 'promoted' || r.role === 'failed').map(([n]) => n)
     // Pacemaker stops such orphans; the state does not say which agent could stop this one, so hactl only reports it.
     if (!known.has(id) && where.length > 0) warnings.push(`${id} is active on ${where.join(', ')} but is not in the configuration: not touched`)
   }

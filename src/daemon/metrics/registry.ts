@@ -36,7 +36,7 @@ const MAX_OPEN_TRANSITIONS = 64
 
 export function placementOf(status: ClusterStatus | undefined): Placement {
   const placement: Record<string, string[]> = {}
-  for (const r of status?.resources ?? []) if ((r.role === 'started' || r.role === 'promoted' || r.role === 'unpromoted') && r.nodes.length > 0) placement[r.id] = r.nodes
+  for (const r of status?.resources ?? []) if (r.role === 'started' && r.nodes.length > 0) placement[r.id] = r.nodes
   return placement
 }
 
@@ -119,7 +119,7 @@ export class DaemonMetrics {
       const values: Array<{labels: string[], value: number}> = []
       for (const r of self.statusNow().resources) {
         const clone = r.id.includes(':') ? r.id.slice(0, r.id.lastIndexOf(':')) : ''
-        const role = r.role === 'started' || r.role === 'promoted' || r.role === 'unpromoted' || r.role === 'failed' ? 'started' : 'stopped'
+        const role = r.role === 'started' || r.role === 'failed' ? 'started' : 'stopped'
         const state = r.role === 'failed' ? 'failed' : r.agent === 'orphan' ? 'orphaned' : r.nodes.length > 0 ? 'active' : 'stopped'
         const managed = r.role === 'unmanaged' ? 'false' : 'true'
         for (const node of r.nodes.length === 0 ? [''] : r.nodes) {
