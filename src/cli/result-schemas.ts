@@ -22,7 +22,7 @@ const stringMap = {type: 'object', additionalProperties: {type: 'string'}}
 const EDIT_COMMANDS = [
   'resource add vip', 'resource add balancer', 'resource add service', 'resource add mount', 'resource add agent', 'resource remove', 'resource update',
   'resource meta', 'resource utilization', 'resource enable', 'resource disable', 'resource move', 'resource ban', 'resource clear',
-  'resource clone', 'resource group add', 'resource group remove', 'constraint location', 'constraint colocation add',
+  'resource clone', 'resource promotable', 'resource group add', 'resource group remove', 'constraint location', 'constraint colocation add',
   'constraint order', 'constraint remove', 'node add', 'node remove', 'node standby', 'node unstandby', 'node maintenance',
   'node unmaintenance', 'node attribute', 'node utilization', 'property set', 'property unset', 'config import',
   'resource op add', 'resource op remove', 'resource relocate run', 'config rollback', 'stonith create', 'stonith remove', 'stonith update',

@@ -20,6 +20,12 @@ function at(text: string, flag: string): {resource: string, node: string, operat
   return {resource: match[1], node: match[2], operation: match[3]}
 }
 
+function attributeWhatIf(text: string): WhatIf {
+  const match = /^([^:=]+):([A-Za-z0-9_#][A-Za-z0-9_.:#-]{0,127})=(.{0,4096})$/.exec(text)
+  if (!match) throw inputError(`--attribute ${JSON.stringify(text)}: expected NODE:NAME=VALUE (e.g. n2:master-db=10)`)
+  return {op: 'attribute', node: match[1], name: match[2], value: match[3]}
+}
+
 function advanceMs(text: string): number {
   const ms = parseDurationMs(text)
   if (ms === undefined) throw inputError(`--advance ${JSON.stringify(text)}: expected a duration such as 10s, 500ms or 2min`)
@@ -35,6 +41,7 @@ export default class Simulate extends HactlCommand<ScheduleResult | ReplayResult
     '<%= config.bin %> -f cluster-config.json <%= command.id %> --fail db@n2:monitor --json',
     '<%= config.bin %> -f cluster-config.json <%= command.id %> --standby n1 --save-state next.json',
     '<%= config.bin %> -f next.json <%= command.id %> --node-fail n2 --advance 5s',
+    '<%= config.bin %> -f cluster-config.json <%= command.id %> --promoted db-clone@n1 --running db-clone@n2 --attribute n2:master-db=10 --node-down n1',
   ]
 
   static override flags = {
@@ -44,12 +51,14 @@ export default class Simulate extends HactlCommand<ScheduleResult | ReplayResult
     'node-up': Flags.string({summary: 'Bring a node online.', ...many}),
     standby: Flags.string({summary: 'Put a node in standby.', ...many}),
     running: Flags.string({summary: 'Say RESOURCE runs on NODE (RESOURCE@NODE).', ...many}),
+    promoted: Flags.string({summary: 'Say a promotable clone (or its instance) runs Promoted on NODE (RESOURCE@NODE).', ...many}),
+    attribute: Flags.string({summary: 'Set a transient node attribute NODE:NAME=VALUE, e.g. a promotion score n2:master-db=10 (empty VALUE removes it).', ...many}),
     fail: Flags.string({summary: 'Make an operation of RESOURCE fail on NODE (RESOURCE@NODE[:OP], OP defaults to monitor).', ...many}),
     'no-quorum': Flags.boolean({summary: 'The partition has no quorum.'}),
     advance: Flags.string({summary: 'Move the clock forward by DURATION (10s, 2min) after the other what-ifs: failure-timeout and the safety delay run out.'}),
     dot: Flags.boolean({summary: 'Print the action graph in Graphviz dot format.', exclusive: ['json']}),
     'save-state': Flags.string({summary: 'Write the configuration with the state after this transition to FILE.'}),
-    replay: Flags.integer({summary: 'Plan transition N of this node\'s history (hactl history) again from its saved input and show it is identical (exit 1 when not).', min: 1, exclusive: ['file', 'node-down', 'node-fail', 'node-up', 'standby', 'running', 'fail', 'no-quorum', 'advance', 'save-state', 'dot']}),
+    replay: Flags.integer({summary: 'Plan transition N of this node\'s history (hactl history) again from its saved input and show it is identical (exit 1 when not).', min: 1, exclusive: ['file', 'node-down', 'node-fail', 'node-up', 'standby', 'running', 'promoted', 'attribute', 'fail', 'no-quorum', 'advance', 'save-state', 'dot']}),
     'state-dir': stateDirFlag,
   }
 
@@ -68,6 +77,8 @@ export default class Simulate extends HactlCommand<ScheduleResult | ReplayResult
       ...flags['node-fail'].map((node): WhatIf => ({op: 'node-fail', node})),
       ...flags.standby.map((node): WhatIf => ({op: 'standby', node})),
       ...flags.running.map((t): WhatIf => ({op: 'running', ...at(t, 'running')})),
+      ...flags.promoted.map((t): WhatIf => ({op: 'promoted', ...at(t, 'promoted')})),
+      ...flags.attribute.map(attributeWhatIf),
       ...flags.fail.map((t): WhatIf => {
         const {resource, node, operation} = at(t, 'fail')
         return {op: 'fail', resource, node, operation: operation ?? 'monitor'}

@@ -105,6 +105,13 @@ export const scenarios: Record<string, Def> = {
   'promotable-no-quorum': {quorate: false, state: {'db:0': {n1: up('promoted')}, 'db:1': {n2: up()}, 'db:2': {n3: up()}}, scores: {n1: '10', n2: '5', n3: '5'}},
   // A negative promotion score means "not here": n3 (-1) is not promoted although it is the only one with a score above n1's absent one.
   'promotable-negative-score': {state: allUnpromoted, scores: {n2: '-10', n3: '-1'}},
+  // "promote db-clone then start vip" without a colocation: vip, running where it stays, restarts after the promote.
+  'promotable-order-restarts-then': {rs: [vip], cs: [promoteThenVip], state: {...allUnpromoted, vip: {n3: up()}}, scores: {n1: '5', n2: '10', n3: '5'}},
+  // "Promoted db-clone with fs INFINITY": the Promoted instance goes where fs runs (n3), although n2 has the higher score.
+  'promotable-promoted-with-resource': {
+    rs: [{...vip, id: 'fs'}], cs: [{id: 'fs-on-n3', type: 'location', resource: 'fs', node: 'n3', score: 100}, {id: 'db-promoted-with-fs', type: 'colocation', resource: 'db-clone', withResource: 'fs', score: 'INFINITY', rscRole: 'Promoted'}],
+    state: {...allUnpromoted, fs: {n3: up()}}, scores: {n1: '5', n2: '10', n3: '5'},
+  },
 }
 
 for (const [name, def] of Object.entries(scenarios)) {

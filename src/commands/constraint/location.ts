@@ -1,9 +1,10 @@
-import {Args} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 import {EditCommand, type EditResult} from '../../cli/edit-command.js'
 import {inputError} from '../../cli/errors.js'
 import {parseNodeScore, parseScoreArg} from '../../cli/parse.js'
 import type {ConfigEdit} from '../../core/config/edits.js'
-import type {LocationRuleOperation, ScoreText} from '../../core/config/types.js'
+import {normalRole} from '../../core/config/roles.js'
+import type {ConstraintRole, LocationRuleOperation, ScoreText} from '../../core/config/types.js'
 
 const RULE_OPERATIONS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'defined', 'not_defined'] as const
 
@@ -20,7 +21,12 @@ export default class ConstraintLocation extends EditCommand {
     '<%= config.bin %> <%= command.id %> web-ip prefers n1=100 n2=50',
     '<%= config.bin %> <%= command.id %> web-ip avoids n3',
     '<%= config.bin %> <%= command.id %> db rule score=500 ssd eq yes',
+    '<%= config.bin %> <%= command.id %> db-clone prefers n1=100 --role Promoted',
   ]
+
+  static override flags = {
+    role: Flags.string({summary: 'Only for the instances of a promotable clone in this role: Promoted (where it is promoted), Unpromoted or Started.'}),
+  }
 
   static override strict = false
   static override args = {
@@ -31,10 +37,16 @@ export default class ConstraintLocation extends EditCommand {
   async run(): Promise<EditResult> {
     const {args, argv, flags} = await this.parse(ConstraintLocation)
     const rest = (argv as string[]).slice(2)
-    if (args.verb === 'rule') return this.applyChange(flags, this.ruleEdit(args.resource, rest), `${args.resource}: added location rule`)
+    let role: ConstraintRole | undefined
+    if (flags.role !== undefined) {
+      role = normalRole(flags.role)
+      if (role === undefined) throw inputError(`--role ${JSON.stringify(flags.role)} is not Promoted, Unpromoted or Started (Master and Slave are accepted)`)
+    }
+    const withRole = (e: ConfigEdit): ConfigEdit => (role === undefined || e.op !== 'constraint.location' ? e : {...e, role})
+    if (args.verb === 'rule') return this.applyChange(flags, withRole(this.ruleEdit(args.resource, rest)), `${args.resource}: added location rule`)
     if (rest.length === 0) throw inputError(`${args.verb} needs at least one NODE[=SCORE]`)
     const targets = rest.map(parseNodeScore)
-    const edits: ConfigEdit[] = targets.map(({node, score}) => ({
+    const edits: ConfigEdit[] = targets.map(({node, score}) => withRole({
       op: 'constraint.location', resource: args.resource, node, score: args.verb === 'avoids' ? negate(score) : score,
     }))
     const nodes = targets.map((t) => t.node).join(', ')

@@ -11,17 +11,19 @@ export default class ResourceMove extends EditCommand {
   static override summary = 'Move a resource to a node (through the location constraint cli-prefer-NAME, INFINITY).'
   static override description = `On the live cluster the command waits for the move, then removes its constraint unless --keep-constraint is given — a forgotten cli-prefer constraint pins the resource for ever, a classic Pacemaker trap. If removing it would make the resource move back (no stickiness, a preference elsewhere), the constraint stays and the command says so; 'hactl status' warns about every leftover constraint.
 With -f the constraint stays in the file until 'hactl resource clear'.`
-  static override examples = ['<%= config.bin %> <%= command.id %> web-ip n2', '<%= config.bin %> <%= command.id %> web-ip n2 --keep-constraint', '<%= config.bin %> -f cluster-config.json <%= command.id %> web-ip n2']
+  static override examples = ['<%= config.bin %> <%= command.id %> web-ip n2', '<%= config.bin %> <%= command.id %> db-clone n1 --promoted', '<%= config.bin %> <%= command.id %> web-ip n2 --keep-constraint', '<%= config.bin %> -f cluster-config.json <%= command.id %> web-ip n2']
   static override args = {name: resourceNameArg, node: Args.string({name: 'NODE', required: true, description: 'Destination node.'})}
   static override flags = {
     wait: waitFlag,
     timeout: timeoutFlag,
     'keep-constraint': Flags.boolean({summary: 'Keep the cli-prefer constraint after the move (the resource stays pinned to NODE).'}),
+    promoted: Flags.boolean({summary: 'A promotable clone: move its Promoted role to NODE (a switchover; the constraint has role Promoted, as pcs writes it).'}),
   }
 
   async run(): Promise<EditResult> {
     const {args, flags} = await this.parse(ResourceMove)
-    const moved = await this.applyChange(flags, {op: 'resource.move', id: args.name, node: args.node}, `moving ${args.name} to ${args.node}`)
+    const moved = await this.applyChange(flags, {op: 'resource.move', id: args.name, node: args.node, ...(flags.promoted ? {promoted: true} : {})},
+      flags.promoted ? `moving the Promoted role of ${args.name} to ${args.node}` : `moving ${args.name} to ${args.node}`)
     if (flags.simulate || flags.file !== undefined) return moved
     if (flags['keep-constraint']) return flags.wait ? this.settle(flags, moved) : moved
     const settled = await this.settle(flags, moved)

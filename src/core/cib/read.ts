@@ -2,6 +2,7 @@
 // `hactl config import --cib`. Pure: text in, configuration and the list of
 // what hactl cannot express out (one line each: element and id).
 import {PROPERTIES} from '../config/defaults.js'
+import {normalRole} from '../config/roles.js'
 import {OP_DEFAULTS} from '../config/validate.js'
 import type {
   Clone, Constraint, DateRule, DateSpec, Group, LocationRuleOperation, RuleExpression, NameValues, NodeEntry, Operation, OrderAction, Primitive, ResourceConfig, ScoreText,
@@ -91,7 +92,7 @@ class Reader {
     else agent = `${klass}:${type}`
     const operations: Operation[] = []
     for (const op of childElements(firstChild(element, 'operations') ?? {name: '', attributes: {}, children: [], text: ''}, 'op')) {
-      const {id: _id, name, interval, timeout, 'on-fail': onFail, ...rest} = op.attributes
+      const {id: _id, name, interval, timeout, 'on-fail': onFail, role, ...rest} = op.attributes
       if (name === undefined) {
         this.skip(op, 'op without name')
         continue
@@ -100,6 +101,12 @@ class Reader {
       const entry: Operation = {name, interval: interval ?? '0'}
       if (timeout !== undefined) entry.timeout = timeout
       if (onFail !== undefined) entry.onFail = onFail
+      if (role !== undefined) {
+        // Master/Slave (Pacemaker < 2.1) are Promoted/Unpromoted; Started means every role.
+        const normal = normalRole(role)
+        if (normal === undefined) this.skip(op, `role ${role} is not Promoted, Unpromoted or Started (ignored)`)
+        else if (normal !== 'Started') entry.role = normal
+      }
       if (Object.keys(rest).length > 0) entry.extra = rest
       operations.push(entry)
     }
@@ -126,10 +133,9 @@ class Reader {
 
   clone(element: XmlElement, resources: Primitive[], groups: Group[]): Clone | undefined {
     const meta = this.nvpairs(element, 'meta_attributes')
-    if (element.name === 'master' || /^(true|on|yes|y|1)$/i.test(meta.promotable ?? '')) {
-      this.skip(element, 'promotable clones are not supported')
-      return undefined
-    }
+    // A <master> (Pacemaker < 2.0) is a clone with promotable=true, as Pacemaker 2 writes it.
+    if (element.name === 'master') meta.promotable = 'true'
+    else if (meta.promotable !== undefined && /^(true|on|yes|y|1)$/i.test(meta.promotable)) meta.promotable = 'true'
     const inner = element.children.find((c) => c.name === 'primitive' || c.name === 'group')
     if (!inner) {
       this.skip(element, 'clone without a primitive or group')
@@ -164,7 +170,9 @@ class Reader {
 
   location(element: XmlElement): Constraint[] {
     const {id, rsc, node} = element.attributes
-    for (const what of ['rsc-pattern', 'role', 'resource-discovery']) {
+    const role = this.role(element, element.attributes.role)
+    if (role === null) return []
+    for (const what of ['rsc-pattern', 'resource-discovery']) {
       if (element.attributes[what] !== undefined) {
         this.skip(element, `${what} is not supported`)
         return []
@@ -176,7 +184,7 @@ class Reader {
     }
     if (node !== undefined) {
       const score = this.score(element)
-      return score === undefined ? [] : [{id, type: 'location', resource: rsc, node, score}]
+      return score === undefined ? [] : [{id, type: 'location', resource: rsc, node, score, ...role}]
     }
     const rules = childElements(element, 'rule')
     if (rules.length === 0) {
@@ -185,14 +193,26 @@ class Reader {
     }
     const out: Constraint[] = []
     rules.forEach((rule, i) => {
-      if (rule.attributes.role !== undefined) return this.skip(rule, 'rule roles are not supported')
+      const ruleRole = rule.attributes.role === undefined ? role : this.role(rule, rule.attributes.role)
+      if (ruleRole === null) return
       const expression = this.rule(rule)
       if (expression === undefined) return
       const score = this.score(rule, 0)
       if (score === undefined) return
-      out.push({id: rules.length === 1 ? id : `${id}-${i + 1}`, type: 'location', resource: rsc, score, rule: expression})
+      out.push({id: rules.length === 1 ? id : `${id}-${i + 1}`, type: 'location', resource: rsc, score, rule: expression, ...ruleRole})
     })
     return out
+  }
+
+  /** A role attribute: {} for none or Started, {role} for Promoted/Unpromoted (Master/Slave read as them), null (listed) when unknown. */
+  role(element: XmlElement, text: string | undefined): {role?: 'Promoted' | 'Unpromoted'} | null {
+    if (text === undefined) return {}
+    const role = normalRole(text)
+    if (role === undefined) {
+      this.skip(element, `role ${text} is not supported`)
+      return null
+    }
+    return role === 'Started' ? {} : {role}
   }
 
   /** A <rule> (and/or of expressions, date expressions and rules), or undefined when hactl cannot express it. */
@@ -319,12 +339,15 @@ class Reader {
       const members = sets[0].resources
       return members.slice(1).map((m, i) => ({id: `${id}-${i + 1}`, type: 'colocation', resource: m, withResource: members[i], score}))
     }
-    for (const what of ['rsc-role', 'with-rsc-role', 'rsc-instance', 'with-rsc-instance']) {
-      if (element.attributes[what] !== undefined && !(what.endsWith('role') && element.attributes[what] === 'Started')) {
+    for (const what of ['rsc-instance', 'with-rsc-instance']) {
+      if (element.attributes[what] !== undefined) {
         this.skip(element, `${what} is not supported`)
         return []
       }
     }
+    const rscRole = this.role(element, element.attributes['rsc-role'])
+    const withRole = this.role(element, element.attributes['with-rsc-role'])
+    if (rscRole === null || withRole === null) return []
     if (rsc === undefined || withRsc === undefined) {
       this.skip(element, 'resource sets are not supported')
       return []
@@ -335,7 +358,10 @@ class Reader {
       return []
     }
     const nodeAttribute = element.attributes['node-attribute']
-    return [{id, type: 'colocation', resource: rsc, withResource: withRsc, score, ...(nodeAttribute === undefined ? {} : {nodeAttribute})}]
+    return [{
+      id, type: 'colocation', resource: rsc, withResource: withRsc, score, ...(nodeAttribute === undefined ? {} : {nodeAttribute}),
+      ...(rscRole.role === undefined ? {} : {rscRole: rscRole.role}), ...(withRole.role === undefined ? {} : {withRole: withRole.role}),
+    }]
   }
 
   order(element: XmlElement): Constraint[] {

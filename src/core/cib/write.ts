@@ -46,7 +46,7 @@ function agentAttrs(agent: string): Record<string, string | undefined> {
 
 function op(r: Primitive, o: Operation): string {
   const interval = o.interval
-  return el('op', {id: `${r.id}-${o.name}-interval-${interval}`, name: o.name, interval, timeout: o.timeout, 'on-fail': o.onFail, ...(o.extra ?? {})})
+  return el('op', {id: `${r.id}-${o.name}-interval-${interval}`, name: o.name, interval, timeout: o.timeout, 'on-fail': o.onFail, role: o.role, ...(o.extra ?? {})})
 }
 
 function primitive(r: Primitive): string {
@@ -66,10 +66,12 @@ function score(text: Constraint extends infer C ? C extends {score: infer S} ? S
 function constraint(c: Constraint): string {
   switch (c.type) {
     case 'location':
-      if (c.node !== undefined) return el('rsc_location', {id: c.id, rsc: c.resource, node: c.node, score: score(c.score)})
-      return el('rsc_location', {id: c.id, rsc: c.resource}, [rule(c.rule!, `${c.id}-rule`, score(c.score))])
+      if (c.node !== undefined) return el('rsc_location', {id: c.id, rsc: c.resource, role: c.role, node: c.node, score: score(c.score)})
+      return el('rsc_location', {id: c.id, rsc: c.resource}, [rule(c.rule!, `${c.id}-rule`, score(c.score), c.role)])
     case 'colocation':
-      return el('rsc_colocation', {id: c.id, rsc: c.resource, 'with-rsc': c.withResource, score: score(c.score), 'node-attribute': c.nodeAttribute})
+      return el('rsc_colocation', {
+        id: c.id, rsc: c.resource, 'with-rsc': c.withResource, score: score(c.score), 'node-attribute': c.nodeAttribute, 'rsc-role': c.rscRole, 'with-rsc-role': c.withRole,
+      })
     case 'order':
       return el('rsc_order', {
         id: c.id, first: c.first, 'first-action': c.firstAction, then: c.then, 'then-action': c.thenAction,
@@ -79,7 +81,7 @@ function constraint(c: Constraint): string {
 }
 
 /** A rule as Pacemaker writes it: <rule> with expressions, date expressions and nested rules. */
-function rule(r: RuleExpression, id: string, ruleScore?: string): string {
+function rule(r: RuleExpression, id: string, ruleScore?: string, role?: string): string {
   const expression = (e: RuleExpression, eid: string): string => {
     if ('booleanOp' in e) return rule(e, eid)
     if ('date' in e) {
@@ -88,8 +90,8 @@ function rule(r: RuleExpression, id: string, ruleScore?: string): string {
     }
     return el('expression', {id: eid, attribute: e.attribute, operation: e.operation, value: e.value})
   }
-  if ('booleanOp' in r) return el('rule', {id, score: ruleScore, 'boolean-op': r.booleanOp}, r.rules.map((e, i) => expression(e, `${id}-${i + 1}`)))
-  return el('rule', {id, score: ruleScore}, [expression(r, `${id}-expr`)])
+  if ('booleanOp' in r) return el('rule', {id, score: ruleScore, role, 'boolean-op': r.booleanOp}, r.rules.map((e, i) => expression(e, `${id}-${i + 1}`)))
+  return el('rule', {id, score: ruleScore, role}, [expression(r, `${id}-expr`)])
 }
 
 function historyOp(rsc: string, node: string, operation: string, interval: number, rc: number, call: number, suffix: string, digest?: string): string {
@@ -130,9 +132,11 @@ function status(config: ResourceConfig, state: ClusterState): string {
       if (r === undefined) continue
       const ops: string[] = []
       const digest = Object.keys(r.params).length === 0 ? EMPTY_PARAMS_DIGEST : undefined
-      if (record.role === 'started' || record.role === 'failed') ops.push(historyOp(rsc, node.name, 'start', 0, 0, call++, 'last_0', digest))
+      const promoted = record.role === 'promoted' || (record.role === 'failed' && record.failedRole === 'Promoted')
+      if (promoted) ops.push(historyOp(rsc, node.name, 'promote', 0, 0, call++, 'last_0', digest))
+      else if (record.role === 'started' || record.role === 'failed') ops.push(historyOp(rsc, node.name, 'start', 0, 0, call++, 'last_0', digest))
       else ops.push(historyOp(rsc, node.name, 'monitor', 0, 7, call++, 'last_0', digest))
-      if (record.role === 'failed') ops.push(historyOp(rsc, node.name, 'monitor', 10000, 7, call++, 'last_failure_0'))
+      if (record.role === 'failed') ops.push(historyOp(rsc, node.name, 'monitor', 10000, promoted ? 9 : 7, call++, 'last_failure_0'))
       if ((record.failCount ?? 0) > 0) {
         const opName = record.failedOp ?? 'monitor'
         const interval = opName === 'monitor' ? 10000 : 0
@@ -142,7 +146,9 @@ function status(config: ResourceConfig, state: ClusterState): string {
       }
       lrm.push(el('lrm_resource', {id: rsc, ...agentAttrs(r.agent)}, ops))
     }
-    const transient = Object.keys(failAttrs).length === 0 ? [] : [el('transient_attributes', {id}, nvset('instance_attributes', `status-${id}`, failAttrs))]
+    // Transient node attributes (promotion scores master-P, crm_attribute -l reboot) with the fail counts.
+    const transientValues = {...(s.attributes ?? {}), ...failAttrs}
+    const transient = Object.keys(transientValues).length === 0 ? [] : [el('transient_attributes', {id}, nvset('instance_attributes', `status-${id}`, transientValues))]
     const membership = online
       ? {in_ccm: 'true', crmd: 'online', join: 'member', expected: 'member'}
       : {in_ccm: 'false', crmd: 'offline', join: 'down', expected: 'down'}

@@ -72,6 +72,30 @@ export function planRoles(model: Model, assignment: Assignment, planner: Planner
     }
     describe(planner, inst, plan, change, was >= 0, next, name)
   }
+  restartAfterPromote(model, planner, plans)
+}
+
+/**
+ * A mandatory "promote A then start B": when A promotes an instance, B (running where it stays) restarts,
+ * as a mandatory "start A then start B" restarts B when A starts (Pacemaker's first-implies-then).
+ */
+function restartAfterPromote(model: Model, planner: Planner, plans: InstancePlan[]): void {
+  for (const c of model.config.constraints) {
+    if (c.type !== 'order' || c.kind !== 'mandatory' || c.firstAction !== 'promote' || c.thenAction !== 'start') continue
+    const first = unitInstances(model, c.first)
+    const then = unitInstances(model, c.then)
+    const interleave = interleaved(model, first, then)
+    const promoting = first.filter((i) => plans[i].promote !== undefined)
+    if (promoting.length === 0) continue
+    for (const t of then) {
+      const inst = model.instances[t]
+      const p = plans[t]
+      const steady = inst.managed && !isFrozen(model, inst) && p.stops.length === 0 && p.startEntry === undefined && p.target >= 0 && inst.active.includes(p.target)
+      if (!steady) continue
+      const cause = interleave ? promoting.find((i) => plans[i].target === p.target) : promoting[0]
+      if (cause !== undefined) planner.restart(inst, p, `required ${model.instances[cause].id} promote`)
+    }
+  }
 }
 
 /** The summary line with roles, as crm_simulate prints them. */

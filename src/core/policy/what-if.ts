@@ -2,6 +2,7 @@
 import {INFINITY} from '../config/scores.js'
 import {booleanProperty} from '../config/booleans.js'
 import type {ResourceConfig} from '../config/types.js'
+import {promotableCloneOf} from '../config/roles.js'
 import type {ClusterState, InstanceOnNode} from './state.js'
 import {unpack} from './unpack.js'
 
@@ -11,6 +12,10 @@ export type WhatIf =
   | {op: 'node-up', node: string}
   | {op: 'standby', node: string}
   | {op: 'running', resource: string, node: string}
+  /** It runs in the Promoted role there (a promotable clone's instance). */
+  | {op: 'promoted', resource: string, node: string}
+  /** A transient node attribute, e.g. a promotion score master-db=10 (an empty value removes it). */
+  | {op: 'attribute', node: string, name: string, value: string}
   | {op: 'fail', resource: string, node: string, operation: string}
   | {op: 'no-quorum'}
   | {op: 'advance', ms: number}
@@ -39,7 +44,7 @@ function instancesFor(config: ResourceConfig, state: ClusterState, resource: str
   const members = (u: number) => unit(u).instances.map((i) => model.instances[i]).filter((i) => model.units[i.unit].names.includes(resource))
   if (unit(units[0]).clone < 0) return members(units[0]).map((i) => i.id)
   // A clone: the instance already on that node, else the lowest one running nowhere.
-  const on = (id: string, n?: string) => Object.entries(state.resources[id]?.nodes ?? {}).some(([name, r]) => (n === undefined || name === n) && (r.role === 'started' || r.role === 'failed'))
+  const on = (id: string, n?: string) => Object.entries(state.resources[id]?.nodes ?? {}).some(([name, r]) => (n === undefined || name === n) && (r.role === 'started' || r.role === 'promoted' || r.role === 'failed'))
   const here = units.find((u) => members(u).some((i) => on(i.id, node)))
   const free = here ?? units.find((u) => members(u).every((i) => !on(i.id)))
   if (free === undefined) throw new WhatIfError(`every instance of ${JSON.stringify(resource)} is already running`)
@@ -64,10 +69,25 @@ export function applyWhatIf(config: ResourceConfig, state: ClusterState, w: What
     case 'standby': return {...state, nodes: {...state.nodes, [w.node]: {...node, standby: true}}}
     case 'running':
       return instancesFor(config, state, w.resource, w.node).reduce((s, id) => setRecord(s, id, w.node, (r) => ({...r, role: 'started'})), state)
+    case 'promoted': {
+      if (promotableCloneOf(config, w.resource.replace(/:\d+$/, '')) === undefined) throw new WhatIfError(`${JSON.stringify(w.resource)} is not a promotable clone or one of its instances`)
+      return instancesFor(config, state, w.resource, w.node).reduce((s, id) => setRecord(s, id, w.node, (r) => ({...r, role: 'promoted'})), state)
+    }
+    case 'attribute': {
+      const attributes = {...node.attributes}
+      if (w.value === '') delete attributes[w.name]
+      else attributes[w.name] = w.value
+      const next = {...node}
+      if (Object.keys(attributes).length > 0) next.attributes = attributes
+      else delete next.attributes
+      return {...state, nodes: {...state.nodes, [w.node]: next}}
+    }
     case 'fail': {
       const fatal = w.operation === 'start' && booleanProperty(config, 'start-failure-is-fatal')
       return instancesFor(config, state, w.resource, w.node).slice(0, 1).reduce((s, id) => setRecord(s, id, w.node, (r) => ({
         ...r, role: 'failed', failCount: fatal ? INFINITY : Math.min(INFINITY, (r.failCount ?? 0) + 1), lastFailureMs: state.nowMs, failedOp: w.operation,
+        // A Promoted instance fails in the Promoted role (its Promoted monitor's on-fail applies).
+        ...(r.role === 'promoted' || w.operation === 'promote' || w.operation === 'demote' ? {failedRole: 'Promoted' as const} : {}),
       })), state)
     }
   }
