@@ -103,7 +103,7 @@ describe('e2e: ocf:pacemaker:Stateful as a promotable clone', function () {
     await cli(1, ['property', 'set', 'resource-stickiness=100'])
     await cli(1, ['resource', 'add', 'agent', 'db', 'ocf:pacemaker:Stateful', '--disabled',
       '--op', 'monitor interval=2s role=Promoted timeout=10s', '--op', 'monitor interval=3s role=Unpromoted timeout=10s'])
-    await cli(1, ['resource', 'clone', 'db', 'promotable=true', 'promoted-max=1'])
+    await cli(1, ['resource', 'promotable', 'db', '--promoted-max', '1'])
     await cli(1, ['resource', 'add', 'vip', 'vip', '--ip', VIP, '--cidr', '24', '--op', 'monitor interval=1s timeout=5s'])
     await cli(1, ['constraint', 'colocation', 'add', 'vip', 'with', 'db-clone', 'INFINITY', '--role', 'Promoted'])
     await cli(1, ['constraint', 'order', 'promote', 'db-clone', 'then', 'start', 'vip'])
