@@ -4,7 +4,8 @@
 
 import {availableParallelism} from 'node:os'
 import {systemClock, type Clock, type RandomSource} from './clock.js'
-import {actionArgument, AgentNameError, defaultLocations, resolveAgent, type AgentLocations, type ResolvedAgent} from './lookup.js'
+import path from 'node:path'
+import {actionArgument, AgentNameError, defaultLocations, PACKAGE_ROOT, resolveAgent, type AgentLocations, type ResolvedAgent} from './lookup.js'
 import {ocfFromExit, ocfFromLsbExit, ocfName, OCF, type ExecStatus} from './ocf-codes.js'
 import {runProcess, type ProcessOutcome} from './process.js'
 
@@ -81,6 +82,12 @@ export interface ExecutorOptions {
 /** Pacemaker's feature set that agents may check in OCF_RESKEY_crm_feature_set. */
 const CRM_FEATURE_SET = '3.19.0'
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+/**
+ * Pacemaker's commands for agents (crm_attribute, crm_master, crm_node), answered by
+ * the local daemon: first in PATH, and HA_SBIN_DIR (ClusterLabs' agents call
+ * ${HA_SBIN_DIR}/crm_attribute).
+ */
+export const PACEMAKER_SHIMS_DIR = path.join(PACKAGE_ROOT, 'resource-agents', 'sbin')
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 interface QueuedTask {
@@ -313,6 +320,8 @@ export class Executor {
     const env: Record<string, string> = {
       PATH: DEFAULT_PATH,
       LC_ALL: 'C',
+      HA_SBIN_DIR: PACEMAKER_SHIMS_DIR,
+      HACTL_NODE: process.execPath,
       ...this.env,
       OCF_RA_VERSION_MAJOR: '1',
       OCF_RA_VERSION_MINOR: '1',
@@ -325,6 +334,7 @@ export class Executor {
       OCF_RESKEY_CRM_meta_interval: String(Math.max(0, Math.round(request.intervalMs ?? 0))),
       OCF_RESKEY_CRM_meta_name: request.action,
     }
+    env.PATH = `${PACEMAKER_SHIMS_DIR}:${env.PATH}`
     for (const [name, value] of Object.entries({...request.params, ...agent.impliedParams})) {
       const problem = checkEnvEntry('parameter', name, value)
       if (problem) return problem

@@ -12,7 +12,7 @@ function notRunning(path: string): UnreachableError {
 }
 
 /** Methods that only read: the daemon answers them from memory at once. */
-const READS: ReadonlySet<ClientMethod> = new Set<ClientMethod>(['status', 'config.get', 'cluster.state', 'membership'])
+const READS: ReadonlySet<ClientMethod> = new Set<ClientMethod>(['status', 'config.get', 'cluster.state', 'membership', 'attribute.query', 'attribute.list', 'node.info'])
 
 /** Default seconds to wait for an answer: reads are answered from memory, writes wait for a majority's fsync. */
 export const DEFAULT_TIMEOUT_S = {read: 10, write: 30, fence: 120} as const

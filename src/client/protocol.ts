@@ -20,6 +20,40 @@ export interface RequestMap {
   'resource.restart': {params: {id: string, node?: string}, result: {resource: string}}
   /** SIGTERM's clean shutdown, asked over the socket (hactl cluster stop). */
   'shutdown': {params: Record<string, never>, result: {stopping: true}}
+  /**
+   * Node attributes for agents (crm_attribute, crm_master): lifetime reboot = the
+   * node's transient attributes (this node's only for writes; gone when it leaves or
+   * restarts), forever = the configuration's node attributes (a replicated edit).
+   */
+  'attribute.update': {params: AttributeParams & {value: string}, result: AttributeResult}
+  'attribute.query': {params: AttributeParams, result: AttributeResult}
+  'attribute.delete': {params: AttributeParams, result: AttributeResult}
+  /** One transient attribute on every node that has it (attrd_updater -Q -A). */
+  'attribute.list': {params: {name: string}, result: {name: string, values: Record<string, string>}}
+  /** What crm_node asks: this node, the members of its view, quorum. */
+  'node.info': {params: Record<string, never>, result: NodeInfo}
+}
+
+export interface AttributeParams {
+  /** Default: this node. */
+  node?: string
+  name: string
+  lifetime: 'reboot' | 'forever'
+}
+
+export interface AttributeResult {
+  node: string
+  name: string
+  lifetime: 'reboot' | 'forever'
+  /** null: not set. */
+  value: string | null
+}
+
+export interface NodeInfo {
+  name: string
+  id: number
+  quorate: boolean
+  nodes: Array<{id: number, name: string, member: boolean}>
 }
 
 export type Method = keyof RequestMap

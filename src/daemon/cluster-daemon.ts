@@ -8,6 +8,7 @@
  * Every machine is stepped on this one event loop on the monotonic clock; one
  * timer (DeadlineScheduler) wakes whichever machine's deadline comes first.
  */
+import {mkdir} from 'node:fs/promises'
 import {networkInterfaces, hostname} from 'node:os'
 import {performance} from 'node:perf_hooks'
 import {join} from 'node:path'
@@ -37,6 +38,8 @@ import {GuardLink} from './guard-link.js'
 import {guardLeaseMs} from '../core/guard/index.js'
 import type {Fields, Logger} from './logger.js'
 import {LocalResourceManager} from './lrm.js'
+import {checkAttribute, TransientAttributes} from './attributes.js'
+import type {AttributeParams, AttributeResult, NodeInfo} from '../client/protocol.js'
 import {MembershipService, type ViewEvent} from './membership-service.js'
 import {PeerNetwork} from './peer-network.js'
 import {DeadlineScheduler} from './scheduler.js'
@@ -122,6 +125,8 @@ export class ClusterDaemon {
   /** Resolves when the daemon has shut down, whoever asked (a signal or `hactl cluster stop`). */
   readonly stopped = new Promise<void>((resolve) => { this.markStopped = resolve })
   private observability: Observability | undefined
+  /** This node's transient attributes (crm_attribute -l reboot, promotion scores). */
+  private readonly attributes = new TransientAttributes()
 
   constructor(config: BootstrapConfig, private readonly options: DaemonOptions) {
     this.config = config
@@ -159,7 +164,13 @@ export class ClusterDaemon {
     validateResourceConfig(stored?.config ?? emptyConfig())
     this.replication = initialState(this.self.id, {record: stored, promisedTerm: this.termFile.read()})
     this.executor = new Executor({
-      env: {HA_RSCTMP: join(this.options.runDir, 'rsctmp')},
+      // HACTL_RUN_DIR: where crm_attribute & co. (resource-agents/sbin) find this daemon's socket.
+      // Several nodes on one machine (tests, demos: a run directory of their own) also get
+      // HA_VARRUN of their own, where ClusterLabs' agents keep state files (Stateful, …).
+      env: {
+        HA_RSCTMP: join(this.options.runDir, 'rsctmp'), HACTL_RUN_DIR: this.options.runDir,
+        ...(this.options.runDir === '/run/hactl' ? {} : {HA_VARRUN: `${join(this.options.runDir, 'varrun')}/`}),
+      },
       // observability hook (issue 13): every agent result, for the operation-duration metrics
       onResult: (r) => this.logger.log('debug', 'agent-op', {resource: r.resource, agent: r.agent, action: r.action, interval_ms: r.intervalMs, result: r.ocfResult ?? r.status, duration_ms: r.durationMs}),
     })
@@ -170,11 +181,12 @@ export class ClusterDaemon {
       feedEveryMs: this.config.totem.heartbeat, logger: this.logger,
     })
     await this.guard.open()
+    if (this.options.runDir !== '/run/hactl') await mkdir(join(this.options.runDir, 'varrun'), {recursive: true})
     this.lrm = new LocalResourceManager(this.executor, this.logger, {
       now: () => this.clock.now(),
       onReport: (update) => this.step({type: 'local-report', nowMs: this.clock.now(), full: false, epoch: this.controller.config?.epoch ?? 0, resources: update}),
       onHoldings: (held) => this.guard.hold(held),
-    })
+    }, this.self.name)
     this.guard.on('tripped', (report: {instances: string[]}) => {
       void this.lrm.guardStopped(report.instances).then((update) => {
         if (Object.keys(update).length > 0) this.step({type: 'local-report', nowMs: this.clock.now(), full: false, epoch: this.controller.config?.epoch ?? 0, resources: update})
@@ -201,6 +213,11 @@ export class ClusterDaemon {
       'membership': async () => this.membership.snapshot(),
       'resource.cleanup': async ({id, node}) => this.cleanup(id, node),
       'resource.restart': async ({id}) => this.restart(id),
+      'attribute.update': async (p) => this.updateAttribute(p, p.value),
+      'attribute.query': async (p) => this.queryAttribute(p),
+      'attribute.delete': async (p) => this.updateAttribute(p, null),
+      'attribute.list': async ({name}) => this.listAttribute(name),
+      'node.info': async () => this.nodeInfo(),
       'shutdown': async () => {
         setImmediate(() => void this.shutdown('requested'))
         return {stopping: true}
@@ -306,7 +323,7 @@ export class ClusterDaemon {
           await this.lrm.idle()
           const epoch = this.controller.config?.epoch ?? 0
           const resources = await this.lrm.probe()
-          this.step({type: 'local-report', nowMs: this.clock.now(), full: true, epoch, resources})
+          this.step({type: 'local-report', nowMs: this.clock.now(), full: true, epoch, resources, attributes: this.attributes.all()})
         })()
         break
       case 'lrm-cleanup':
@@ -515,6 +532,70 @@ export class ClusterDaemon {
     }
     // Settled arrives with a status from the DC (a step); the deadline needs a wake-up of its own.
     this.scheduler.set('settle-wait', next === Infinity ? null : next, () => this.checkSettleWaiters())
+  }
+
+  // ---- node attributes (crm_attribute, crm_master, crm_node) ----
+
+  private attributeNode(node: string | undefined): string {
+    const name = node ?? this.self.name
+    if (!this.ids.has(name)) throw new HactlError('not-found', `node ${JSON.stringify(name)} is not in the cluster (nodes: ${[...this.ids.keys()].join(', ')})`, 2)
+    return name
+  }
+
+  /** Sets (value) or deletes (null) an attribute: transient ones here, permanent ones by a replicated edit. */
+  private async updateAttribute(p: AttributeParams, value: string | null): Promise<AttributeResult> {
+    const node = this.attributeNode(p.node)
+    checkAttribute(p.name, value ?? undefined)
+    if (p.lifetime === 'forever') {
+      await this.write({op: 'node.attribute', name: node, attributes: {[p.name]: value ?? ''}})
+      return {node, name: p.name, lifetime: p.lifetime, value}
+    }
+    if (node !== this.self.name) {
+      throw new HactlError('not-local', `transient attributes of another node (${node}) cannot be written from here; run this on ${node}, or use --lifetime forever`, 1)
+    }
+    const changed = value === null ? this.attributes.delete(p.name) : this.attributes.set(p.name, value)
+    if (changed) {
+      this.logger.log('info', 'attribute-changed', {name: p.name, value: value ?? undefined, deleted: value === null ? true : undefined})
+      this.step({type: 'local-report', nowMs: this.clock.now(), full: false, epoch: this.controller.config?.epoch ?? 0, resources: {}, attributes: this.attributes.all()})
+    }
+    return {node, name: p.name, lifetime: p.lifetime, value}
+  }
+
+  private async queryAttribute(p: AttributeParams): Promise<AttributeResult> {
+    const node = this.attributeNode(p.node)
+    checkAttribute(p.name)
+    let value: string | undefined
+    if (p.lifetime === 'forever') {
+      const config = this.controller.config ?? this.replication.record.config
+      value = config?.nodes.find((n) => n.name === node)?.attributes[p.name]
+    } else if (node === this.self.name) {
+      value = this.attributes.get(p.name)
+    } else {
+      const state = this.clusterState().nodes[node]
+      value = state?.attributes?.[p.name]
+    }
+    return {node, name: p.name, lifetime: p.lifetime, value: value ?? null}
+  }
+
+  /** A transient attribute on every node up: this node's own value, the others' as the DC last had them. */
+  private listAttribute(name: string): {name: string, values: Record<string, string>} {
+    checkAttribute(name)
+    const values: Record<string, string> = {}
+    for (const [node, state] of Object.entries(this.clusterState().nodes)) {
+      const value = node === this.self.name ? this.attributes.get(name) : state.attributes?.[name]
+      if (value !== undefined) values[node] = value
+    }
+    const own = this.attributes.get(name)
+    if (own !== undefined) values[this.self.name] = own
+    return {name, values}
+  }
+
+  private nodeInfo(): NodeInfo {
+    const members = new Set(this.view?.members.map((m) => m.id) ?? [this.self.id])
+    return {
+      name: this.self.name, id: this.self.id, quorate: this.view?.quorate === true,
+      nodes: this.config.nodes.map((n) => ({id: n.id, name: n.name, member: members.has(n.id)})),
+    }
   }
 
   // ---- status ----

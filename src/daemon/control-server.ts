@@ -70,7 +70,19 @@ const PARAMS: ReadonlyMap<string, (p: Record<string, unknown>) => string | undef
   ['resource.cleanup', (p) => typeof p.id !== 'string' || p.id === '' ? `params.id is ${show(p.id)}: expected a resource id` : optionalString(p, 'node') ? undefined : `params.node is ${show(p.node)}: expected a node name`],
   ['resource.restart', (p) => typeof p.id !== 'string' || p.id === '' ? `params.id is ${show(p.id)}: expected a resource id` : optionalString(p, 'node') ? undefined : `params.node is ${show(p.node)}: expected a node name`],
   ['shutdown', () => undefined],
+  ['attribute.update', (p) => attributeProblem(p) ?? (typeof p.value === 'string' ? undefined : `params.value is ${show(p.value)}: expected a string`)],
+  ['attribute.query', attributeProblem],
+  ['attribute.delete', attributeProblem],
+  ['attribute.list', (p) => typeof p.name !== 'string' || p.name === '' ? `params.name is ${show(p.name)}: expected an attribute name` : undefined],
+  ['node.info', () => undefined],
 ])
+
+function attributeProblem(p: Record<string, unknown>): string | undefined {
+  if (typeof p.name !== 'string' || p.name === '') return `params.name is ${show(p.name)}: expected an attribute name`
+  if (!optionalString(p, 'node')) return `params.node is ${show(p.node)}: expected a node name`
+  if (p.lifetime !== 'reboot' && p.lifetime !== 'forever') return `params.lifetime is ${show(p.lifetime)}: expected "reboot" or "forever"`
+  return undefined
+}
 
 /** A key "__proto__" in JSON becomes an own property; drop it so no later merge can turn it into a prototype. */
 function parseJson(line: string): unknown {

@@ -44,6 +44,58 @@ export function heldAddress(primitive: Primitive): {ip: string, prefix?: number}
 /** Operations after which the instance may be active here (it must be guarded before they run). */
 const ACTIVATING = new Set(['start', 'promote', 'demote', 'migrate_from', 'reload', 'reload-agent'])
 
+const TRUE = /^(true|yes|on|1)$/i
+
+/**
+ * The meta attributes Pacemaker gives a clone's instance (OCF_RESKEY_CRM_meta_*):
+ * the clone's own (clone-max, notify, promotable, …) with its defaults filled in,
+ * the instance number, and the old master_* spellings agents still read; then the
+ * primitive's own. Not a clone's instance: the primitive's meta.
+ */
+export function instanceMeta(config: ResourceConfig, instance: string, primitive: Primitive): Record<string, string> {
+  const group = config.groups.find((g) => g.members.includes(primitive.id))?.id
+  const clone = config.clones.find((c) => c.child === primitive.id || (group !== undefined && c.child === group))
+  if (!clone) return {...primitive.meta}
+  const at = instance.lastIndexOf(':')
+  const number = at >= 0 && /^[0-9]+$/.test(instance.slice(at + 1)) ? instance.slice(at + 1) : '0'
+  const meta: Record<string, string> = {
+    'clone-max': String(config.nodes.length || 1), 'clone-node-max': '1', 'globally-unique': 'false', notify: 'false',
+    ...clone.meta, clone: number,
+  }
+  if (TRUE.test(clone.meta.promotable ?? '')) {
+    meta.promotable = 'true'
+    meta['promoted-max'] = clone.meta['promoted-max'] ?? clone.meta['master-max'] ?? '1'
+    meta['promoted-node-max'] = clone.meta['promoted-node-max'] ?? clone.meta['master-node-max'] ?? '1'
+    meta['master-max'] = meta['promoted-max']
+    meta['master-node-max'] = meta['promoted-node-max']
+  }
+  return {...meta, ...primitive.meta}
+}
+
+/** A notify action's meta: notify_type, notify_operation and the notify_* lists the DC computed. */
+function notifyMeta(action: Action): Record<string, string> {
+  const notify = action.notify
+  if (!notify) return {}
+  const meta: Record<string, string> = {notify_type: notify.type, notify_operation: notify.operation}
+  for (const [key, value] of Object.entries(notify.env)) {
+    const name = key.startsWith('OCF_RESKEY_CRM_meta_') ? key.slice('OCF_RESKEY_CRM_meta_'.length) : key.startsWith('notify_') ? key : `notify_${key}`
+    meta[name] = value
+  }
+  return meta
+}
+
+/** Whether an operation applies to an instance in this role (ops without a role serve every role, as in Pacemaker). */
+function forRole(op: Primitive['operations'][number], role: InstanceReport['role']): boolean {
+  const wanted = op.role ?? normalRole(op.extra?.role)
+  if (wanted === undefined) return true
+  return role === 'promoted' ? wanted === 'Promoted' : wanted === 'Unpromoted'
+}
+
+function normalRole(text: string | undefined): 'Promoted' | 'Unpromoted' | undefined {
+  if (text === undefined) return undefined
+  return /^(promoted|master)$/i.test(text) ? 'Promoted' : /^(unpromoted|slave)$/i.test(text) ? 'Unpromoted' : undefined
+}
+
 function operationTimeoutMs(primitive: Primitive, name: string): number {
   const op = primitive.operations.find((o) => o.name === name && (name !== 'monitor' || (parseDurationMs(o.interval) ?? 0) > 0))
     ?? primitive.operations.find((o) => o.name === name)
@@ -62,7 +114,13 @@ export class LocalResourceManager {
   private holdOrder: string[] = []
   private readonly cancellable = new Set<AbortController>()
 
-  constructor(private readonly executor: Executor, private readonly logger: Logger, private readonly events: LrmEvents) {}
+  constructor(private readonly executor: Executor, private readonly logger: Logger, private readonly events: LrmEvents, private readonly nodeName?: string) {}
+
+  /** The meta every action of an instance carries: the clone's, the primitive's, and on_node (Pacemaker's CRM_meta_on_node). */
+  private metaOf(config: ResourceConfig, instance: string, primitive: Primitive): Record<string, string> {
+    const meta = instanceMeta(config, instance, primitive)
+    return this.nodeName === undefined ? meta : {...meta, on_node: this.nodeName}
+  }
 
   setConfig(config: ResourceConfig): void {
     this.config = config
@@ -85,7 +143,7 @@ export class LocalResourceManager {
     await Promise.all(targets.map(async (instance) => {
       const primitive = primitiveOf(config, instance)!
       const result = await this.track(this.executor.run({
-        resource: instance, agent: primitive.agent, action: 'monitor', params: primitive.params, meta: primitive.meta,
+        resource: instance, agent: primitive.agent, action: 'monitor', params: primitive.params, meta: this.metaOf(config, instance, primitive),
         timeoutMs: operationTimeoutMs(primitive, 'monitor'), intervalMs: 0,
       }))
       this.probed.add(instance)
@@ -97,7 +155,7 @@ export class LocalResourceManager {
     if (targets.length > 0) void this.syncHoldings().catch(() => {})
     // Forget instances that are no longer configured and not active.
     for (const id of Object.keys(this.report)) {
-      if (!primitiveOf(config, id) && this.report[id].role !== 'started') delete this.report[id]
+      if (!primitiveOf(config, id) && this.report[id].role !== 'started' && this.report[id].role !== 'promoted') delete this.report[id]
     }
     return this.snapshot()
   }
@@ -115,7 +173,7 @@ export class LocalResourceManager {
       this.startMonitors(config, instance)
       return {ok: true, resources: {}}
     }
-    const meta: Record<string, string> = {...primitive.meta}
+    const meta: Record<string, string> = {...this.metaOf(config, instance, primitive), ...notifyMeta(action)}
     if (action.op === 'migrate_to' || action.op === 'migrate_from') meta.migrate_target = action.node
     if (ACTIVATING.has(action.op)) {
       this.activating.add(instance)
@@ -128,7 +186,8 @@ export class LocalResourceManager {
         return {ok: false, resources: {[instance]: failed}}
       }
     }
-    if (action.op === 'stop' || action.op === 'migrate_to') await this.executor.stopRecurringFor(instance)
+    // Monitors end before a stop, and before a role change (the new role has its own).
+    if (action.op === 'stop' || action.op === 'migrate_to' || action.op === 'promote' || action.op === 'demote') await this.executor.stopRecurringFor(instance)
     // A start can be cancelled (its agent killed) when the node loses quorum: it must not run on.
     const cancel = ACTIVATING.has(action.op) ? new AbortController() : undefined
     if (cancel) this.cancellable.add(cancel)
@@ -139,9 +198,10 @@ export class LocalResourceManager {
       if (cancel) this.cancellable.delete(cancel)
     })
     const {ok, report: after} = afterAction(config, this.report[instance], action.op as 'start', result, this.events.now())
-    if (ok && after.role === 'started') this.startMonitors(config, instance)
-    if (!ok) this.logFailure(instance, action.op, result)
     this.report[instance] = after
+    if (ok && action.op !== 'notify' && (after.role === 'started' || after.role === 'promoted')) this.startMonitors(config, instance)
+    if (!ok) this.logFailure(instance, action.op, result)
+    else if (action.op === 'notify' && !(result.status === 'done' && result.ocfCode === 0)) this.logFailure(instance, action.op, result)
     this.activating.delete(instance)
     void this.syncHoldings().catch(() => {})
     return {ok, resources: {[instance]: after}}
@@ -167,11 +227,18 @@ export class LocalResourceManager {
       const primitive = primitiveOf(config, instance)
       if (!primitive) continue
       const timeoutMs = operationTimeoutMs(primitive, 'stop')
-      const command = this.executor.command({resource: instance, agent: primitive.agent, action: 'stop', params: primitive.params, meta: primitive.meta, timeoutMs})
+      const meta = this.metaOf(config, instance, primitive)
+      const command = this.executor.command({resource: instance, agent: primitive.agent, action: 'stop', params: primitive.params, meta, timeoutMs})
       // An agent that cannot be resolved cannot have been started either; its address (if any) still goes.
       const stop = typeof command === 'string' ? {file: '/bin/true', args: [], env: {}, timeoutMs} : {...command, timeoutMs}
+      // Held Promoted (or being promoted or demoted): the guard demotes before it stops, as a transition would.
+      const role = this.report[instance]?.role
+      const mayBePromoted = role === 'promoted' || (this.activating.has(instance) && meta.promotable === 'true')
+      const demoteTimeoutMs = operationTimeoutMs(primitive, 'demote')
+      const demoteCommand = mayBePromoted ? this.executor.command({resource: instance, agent: primitive.agent, action: 'demote', params: primitive.params, meta, timeoutMs: demoteTimeoutMs}) : undefined
+      const demote = demoteCommand !== undefined && typeof demoteCommand !== 'string' ? {...demoteCommand, timeoutMs: demoteTimeoutMs} : undefined
       const address = heldAddress(primitive)
-      held.push({id: instance, ...(address ? {address} : {}), stop})
+      held.push({id: instance, ...(address ? {address} : {}), ...(demote ? {demote} : {}), stop})
     }
     return held
   }
@@ -241,14 +308,18 @@ export class LocalResourceManager {
     }
   }
 
+  /** The recurring monitors of the instance's current role (Promoted ones expect 8, the others 0). */
   private startMonitors(config: ResourceConfig, instance: string): void {
     const primitive = primitiveOf(config, instance)!
+    const role = this.report[instance]?.role ?? 'started'
+    const meta = this.metaOf(config, instance, primitive)
     for (const op of primitive.operations) {
       const intervalMs = parseDurationMs(op.interval) ?? 0
-      if (op.name !== 'monitor' || intervalMs <= 0) continue
+      if (op.name !== 'monitor' || intervalMs <= 0 || !forRole(op, role)) continue
       const checkLevel = op.extra?.OCF_CHECK_LEVEL === undefined ? undefined : Number(op.extra.OCF_CHECK_LEVEL)
+      const roleMeta = op.role ?? normalRole(op.extra?.role)
       this.executor.startRecurring({
-        resource: instance, agent: primitive.agent, action: 'monitor', params: primitive.params, meta: primitive.meta,
+        resource: instance, agent: primitive.agent, action: 'monitor', params: primitive.params, meta: roleMeta ? {...meta, role: roleMeta} : meta,
         timeoutMs: parseDurationMs(op.timeout ?? '') ?? DEFAULT_TIMEOUT_MS, intervalMs, checkLevel,
       }, (result) => this.onMonitor(instance, result))
     }
@@ -257,6 +328,9 @@ export class LocalResourceManager {
   private onMonitor(instance: string, result: ActionResult): void {
     const failed = afterMonitor(this.report[instance], result, this.events.now())
     if (failed === null) return
+    if (result.status === 'done' && (result.ocfCode === 8 || result.ocfCode === 0)) {
+      this.logger.log('warning', 'role-mismatch', {resource: instance, believed: this.report[instance]?.role, ocf: result.ocfResult})
+    }
     // Stop monitoring a failed instance; the DC's recovery restarts monitors with the start.
     void this.executor.stopRecurringFor(instance)
     this.report[instance] = failed

@@ -138,12 +138,21 @@ function askIp(address: HeldAddress): Promise<{dev: string, prefix: number} | un
   })
 }
 
-function runStop(instance: HeldInstance): Promise<string | null> {
+/** A Promoted instance is demoted first (as a transition would; agents such as Stateful refuse to stop Promoted), then stopped. */
+async function runStop(instance: HeldInstance): Promise<string | null> {
+  if (instance.demote) {
+    const problem = await runCommand('demote', instance.demote)
+    if (problem) log('warning', 'guard-demote-failed', {id: instance.id, reason: problem})
+  }
+  return runCommand('stop', instance.stop)
+}
+
+function runCommand(what: string, command: HeldInstance['stop']): Promise<string | null> {
   return new Promise((resolve) => {
-    execFile(instance.stop.file, instance.stop.args, {env: instance.stop.env, timeout: instance.stop.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024}, (error) => {
+    execFile(command.file, command.args, {env: command.env, timeout: command.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024}, (error) => {
       if (!error) return resolve(null)
       const code = (error as NodeJS.ErrnoException & {code?: unknown}).code
-      resolve(error.killed ? `stop timed out after ${instance.stop.timeoutMs} ms` : `stop failed (${typeof code === 'number' ? `exit ${code}` : String(code ?? error.message)})`)
+      resolve(error.killed ? `${what} timed out after ${command.timeoutMs} ms` : `${what} failed (${typeof code === 'number' ? `exit ${code}` : String(code ?? error.message)})`)
     })
   })
 }

@@ -5,7 +5,7 @@ import {describeAgent, Executor, listAgents, parseMetadata, validateAgentParams,
 import {parseXml} from '../../src/agents/xml.js'
 import {AGENTS_DIR, commandWorks, isRoot, Namespaces, publicAgentsCopy, requireCapability, tempDir} from './helpers.js'
 
-const HACTL_AGENTS = ['balancer', 'dummy', 'mount', 'service', 'vip']
+const HACTL_AGENTS = ['balancer', 'dummy', 'mount', 'pgsql', 'service', 'vip']
 
 describe('agents: OCF compliance of the hactl agents', function () {
   this.timeout(60_000)

@@ -432,13 +432,13 @@ class Step {
     this.out.push({type: 'lrm-full-report'})
   }
 
-  onLocalReport(full: boolean, epoch: number, resources: NodeReport): void {
+  onLocalReport(full: boolean, epoch: number, resources: NodeReport, attributes?: Record<string, string>): void {
     const s = this.s
     // What this node knows of nodes that are gone: a new DC may know less (it never saw them go).
     const departed = full
       ? Object.entries(s.orchestrator.nodes).filter(([, b]) => !b.online && b.lostInViewId !== undefined).map(([node, b]) => ({node, viewId: b.lostInViewId!, clean: b.leftCleanly === true}))
       : []
-    this.toDc({t: 'report', full, epoch, resources: reportToWire(resources, s.nowMs), ...(departed.length > 0 ? {departed} : {})})
+    this.toDc({t: 'report', full, epoch, resources: reportToWire(resources, s.nowMs), ...(departed.length > 0 ? {departed} : {}), ...(attributes ? {attributes} : {})})
     if (full && s.reporting) {
       const again = s.reporting.again
       s.reporting = null
@@ -544,7 +544,7 @@ class Step {
         const full = m.full && m.epoch >= (this.s.orchestrator.config?.epoch ?? 0)
         if (m.full && !full) this.s.drops = {...this.s.drops, 'stale-report': (this.s.drops['stale-report'] ?? 0) + 1}
         if (m.departed) this.orchestrate({type: 'departed', records: m.departed})
-        this.orchestrate({type: 'report', node, resources: reportFromWire(m.resources, this.s.nowMs), full})
+        this.orchestrate({type: 'report', node, resources: reportFromWire(m.resources, this.s.nowMs), full, ...(m.attributes ? {attributes: m.attributes} : {})})
         break
       }
       case 'result': {
@@ -688,7 +688,7 @@ class Step {
         this.toDc({t: 'result', transitionId: event.transitionId, actionId: event.actionId, ok: event.ok, resources: reportToWire(event.resources, s.nowMs)})
         this.followNoQuorumStop(event.resources)
         break
-      case 'local-report': this.onLocalReport(event.full, event.epoch, event.resources); break
+      case 'local-report': this.onLocalReport(event.full, event.epoch, event.resources, event.attributes); break
       case 'cleanup-done': this.fullReport(); break
       case 'stopped-all': this.onStoppedAll(event.reason, event.durationMs, event.active); break
       case 'fence-result': this.orchestrate({type: 'fence-result', node: event.node, transitionId: event.transitionId, actionId: event.actionId, ok: event.ok}); break

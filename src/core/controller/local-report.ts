@@ -19,6 +19,9 @@ export function isRunning(outcome: AgentOutcome): boolean {
   return outcome.status === 'done' && (outcome.ocfCode === 0 || outcome.ocfCode === 190 || outcome.ocfCode === 191)
 }
 
+/** OCF_RUNNING_PROMOTED: the instance runs in the Promoted role. */
+export const OCF_RUNNING_PROMOTED = 8
+
 /** Not running and never was: OCF_NOT_RUNNING, or the agent is not installed here. */
 function isNotRunning(outcome: AgentOutcome): boolean {
   return outcome.status === 'not-installed' || outcome.ocfCode === 7 || outcome.ocfCode === 5
@@ -30,11 +33,23 @@ export type ProbeVerdict = 'running' | 'stopped' | 'failed'
 export function afterProbe(previous: InstanceReport | undefined, outcome: AgentOutcome): {report: InstanceReport, verdict: ProbeVerdict} {
   const failCount = previous?.failCount ?? 0
   if (isRunning(outcome)) return {report: {role: 'started', failCount}, verdict: 'running'}
+  // A promotable clone's instance found Promoted (8); 9 (failed as promoted) is a failure below.
+  if (outcome.status === 'done' && outcome.ocfCode === OCF_RUNNING_PROMOTED) return {report: {role: 'promoted', failCount}, verdict: 'running'}
   if (isNotRunning(outcome)) return {report: {...previous, role: 'stopped', failCount}, verdict: 'stopped'}
   return {report: {role: 'failed', failCount, failedOp: 'probe'}, verdict: 'failed'}
 }
 
-export type ActionOp = 'start' | 'stop' | 'migrate_to' | 'migrate_from'
+export type ActionOp = 'start' | 'stop' | 'migrate_to' | 'migrate_from' | 'promote' | 'demote' | 'notify' | 'reload'
+
+/** The role an instance has after a successful operation (promote: Promoted; demote, start: Unpromoted = started). */
+function roleAfter(op: ActionOp, before: InstanceReport): InstanceReport['role'] {
+  switch (op) {
+  case 'stop': case 'migrate_to': return 'stopped'
+  case 'promote': return 'promoted'
+  case 'demote': case 'start': case 'migrate_from': return 'started'
+  default: return before.role
+  }
+}
 
 /**
  * A dispatched start, stop or migration finished. Success sets the role; failure
@@ -45,7 +60,9 @@ export type ActionOp = 'start' | 'stop' | 'migrate_to' | 'migrate_from'
 export function afterAction(config: ResourceConfig, previous: InstanceReport | undefined, op: ActionOp, outcome: AgentOutcome, nowMs: number): {ok: boolean, report: InstanceReport} {
   const ok = outcome.status === 'done' && outcome.ocfCode === 0
   const before = previous ?? {role: 'stopped', failCount: 0}
-  if (ok) return {ok, report: {...before, role: op === 'stop' || op === 'migrate_to' ? 'stopped' : 'started'}}
+  if (ok) return {ok, report: {...before, role: roleAfter(op, before)}}
+  // A failed notification changes nothing (Pacemaker ignores notify results); the shell logs it.
+  if (op === 'notify') return {ok: true, report: before}
   // Cancelled by this node (it lost quorum): maybe half done, so failed (to be stopped), but not the resource's fault.
   if (outcome.status === 'cancelled') return {ok, report: {...before, role: 'failed', failedOp: op}}
   const fatal = op === 'start' && booleanProperty(config, 'start-failure-is-fatal')
@@ -58,14 +75,17 @@ export function afterAction(config: ResourceConfig, previous: InstanceReport | u
  * the failed instance, one more failure counted.
  */
 export function afterMonitor(current: InstanceReport | undefined, outcome: AgentOutcome, nowMs: number): InstanceReport | null {
-  if (!current || current.role !== 'started') return null
-  if (outcome.status === 'cancelled' || isRunning(outcome)) return null
+  if (!current || (current.role !== 'started' && current.role !== 'promoted')) return null
+  if (outcome.status === 'cancelled') return null
+  // Each role has its success: 8 for a Promoted instance, 0 (or degraded) for a started or
+  // Unpromoted one. The other is a role mismatch: a failure, as in Pacemaker.
+  if (current.role === 'promoted' ? outcome.status === 'done' && outcome.ocfCode === OCF_RUNNING_PROMOTED : isRunning(outcome)) return null
   return {role: 'failed', failCount: Math.min(INFINITY, current.failCount + 1), lastFailureMs: nowMs, failedOp: 'monitor'}
 }
 
 /** Instances this node must stop to hold nothing: started or failed (a failed one may be half active). */
 export function isActive(report: InstanceReport | undefined): boolean {
-  return report !== undefined && (report.role === 'started' || report.role === 'failed')
+  return report !== undefined && (report.role === 'started' || report.role === 'promoted' || report.role === 'failed')
 }
 
 /** `web:2` -> the primitive `web` (clone instance); a plain id is its own primitive. */

@@ -50,7 +50,8 @@ export type ToNode =
 /** From a node to the DC of its view. */
 export type ToDc =
   /** `departed`: nodes this node saw go, the view they went in, and whether they had announced a clean leave. */
-  | {t: 'report', full: boolean, epoch: number, resources: WireReport, departed?: Array<{node: string, viewId: number, clean: boolean}>}
+  /** `attributes`: the node's whole set of transient attributes (promotion scores), when they are sent. */
+  | {t: 'report', full: boolean, epoch: number, resources: WireReport, departed?: Array<{node: string, viewId: number, clean: boolean}>, attributes?: Record<string, string>}
   | {t: 'result', transitionId: number, actionId: string, ok: boolean, resources: WireReport}
   | {t: 'leave-request'}
 
@@ -71,9 +72,26 @@ type Fields = Record<string, unknown>
 const isObject = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v)
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0
 const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200
-const ROLES = new Set(['started', 'stopped', 'failed', 'unknown'])
+const ROLES = new Set(['started', 'promoted', 'stopped', 'failed', 'unknown'])
 // reload: a balancer's new backend set from the DC (src/core/balancer), with params.
-const OPS = new Set(['start', 'stop', 'monitor', 'migrate_to', 'migrate_from', 'fence', 'reload'])
+const OPS = new Set(['start', 'stop', 'monitor', 'migrate_to', 'migrate_from', 'fence', 'reload', 'promote', 'demote', 'notify'])
+
+/** Transient node attributes: bounded names and values (src/daemon/attributes.ts enforces the same limits). */
+export const ATTRIBUTE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$/
+export const ATTRIBUTE_VALUE_MAX = 4096
+export const ATTRIBUTES_MAX = 256
+
+export function isAttributes(v: unknown): v is Record<string, string> {
+  return isObject(v) && Object.keys(v).length <= ATTRIBUTES_MAX
+    && Object.entries(v).every(([k, x]) => ATTRIBUTE_NAME.test(k) && typeof x === 'string' && x.length <= ATTRIBUTE_VALUE_MAX)
+}
+
+/** A notify action's payload: pre/post of an operation, and the OCF_RESKEY_CRM_meta_notify_* values. */
+function isNotify(v: unknown): boolean {
+  return isObject(v) && (v.type === 'pre' || v.type === 'post') && ['start', 'stop', 'promote', 'demote'].includes(v.operation as string)
+    && isObject(v.env) && Object.keys(v.env).length <= 64
+    && Object.entries(v.env).every(([k, x]) => /^[A-Za-z0-9_]{1,64}$/.test(k) && typeof x === 'string' && x.length <= 65536)
+}
 
 /** An action's parameter overrides (a balancer's backends): a few short strings. */
 function isParams(v: unknown): boolean {
@@ -96,6 +114,8 @@ function isAction(v: unknown): v is Action {
     && (v.resource === undefined || isName(v.resource)) && (v.intervalMs === undefined || isCount(v.intervalMs))
     && (v.op === 'fence' || v.resource !== undefined)
     && (v.params === undefined || isParams(v.params))
+    && (v.role === undefined || v.role === 'Promoted' || v.role === 'Unpromoted')
+    && (v.notify === undefined || isNotify(v.notify))
 }
 
 function isStatus(v: unknown): v is PublishedStatus {
@@ -119,7 +139,8 @@ const TO_NODE: Record<ToNode['t'], (m: Fields) => boolean> = {
 const TO_DC: Record<ToDc['t'], (m: Fields) => boolean> = {
   'report': (m) => typeof m.full === 'boolean' && isCount(m.epoch) && isWireReport(m.resources)
     && (m.departed === undefined || (Array.isArray(m.departed) && m.departed.length <= 1000
-      && m.departed.every((e) => isObject(e) && isName(e.node) && isCount(e.viewId) && typeof e.clean === 'boolean'))),
+      && m.departed.every((e) => isObject(e) && isName(e.node) && isCount(e.viewId) && typeof e.clean === 'boolean')))
+    && (m.attributes === undefined || isAttributes(m.attributes)),
   'result': (m) => isCount(m.transitionId) && isName(m.actionId) && typeof m.ok === 'boolean' && isWireReport(m.resources),
   'leave-request': () => true,
 }

@@ -148,7 +148,8 @@ export type ControllerEvent =
   /** The local resource manager finished a dispatched action. */
   | {type: 'action-done', nowMs: number, transitionId: number, actionId: string, ok: boolean, resources: NodeReport}
   /** The LRM's full report (after idle and probes, against config `epoch`), or an update (a monitor failed). */
-  | {type: 'local-report', nowMs: number, full: boolean, epoch: number, resources: NodeReport}
+  /** `attributes`: this node's whole set of transient attributes, sent along when given (full reports, and when one changes). */
+  | {type: 'local-report', nowMs: number, full: boolean, epoch: number, resources: NodeReport, attributes?: Record<string, string>}
   | {type: 'cleanup-done', nowMs: number}
   /** The LRM stopped everything it held (`active`: what is still active, e.g. a stop failed). */
   | {type: 'stopped-all', nowMs: number, reason: string, durationMs: number, active: string[]}

@@ -48,6 +48,8 @@ export interface StopCommand {
 export interface HeldInstance {
   id: string
   address?: HeldAddress
+  /** A promotable clone's instance held Promoted: the guard demotes it first (its outcome does not matter), then stops it. */
+  demote?: StopCommand
   stop: StopCommand
 }
 

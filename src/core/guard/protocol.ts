@@ -1,7 +1,7 @@
 // The guard's socket protocol: one JSON object per line over a Unix stream socket
 // in the run directory. Both sides validate what they read; a line that does not
 // parse into a known message is dropped and counted, never acted on.
-import type {HeldAddress, HeldInstance, TripCause} from './lease.js'
+import type {HeldAddress, HeldInstance, StopCommand, TripCause} from './lease.js'
 import {LEASE_MS_MAX, LEASE_MS_MIN} from './lease.js'
 
 export const GUARD_PROTOCOL_VERSION = 1
@@ -58,16 +58,25 @@ function parseAddress(v: unknown): HeldAddress | undefined | null {
   return v.prefix === undefined ? {ip: v.ip} : {ip: v.ip, prefix: v.prefix}
 }
 
-function parseHeld(v: unknown): HeldInstance | null {
-  if (!isObject(v) || !isString(v.id) || !isObject(v.stop)) return null
-  const {file, args, env, timeoutMs} = v.stop
+function parseCommand(v: unknown): StopCommand | null {
+  if (!isObject(v)) return null
+  const {file, args, env, timeoutMs} = v
   if (!isString(file) || !Array.isArray(args) || !args.every(isString) || !isObject(env) || !Object.values(env).every(isString)) return null
   if (!isCount(timeoutMs) || timeoutMs === 0) return null
-  const address = parseAddress(v.address)
-  if (address === null) return null
   const envCopy: Record<string, string> = Object.create(null)
   for (const [k, value] of Object.entries(env)) envCopy[k] = value as string
-  return {id: v.id, ...(address ? {address} : {}), stop: {file, args: [...args] as string[], env: {...envCopy}, timeoutMs}}
+  return {file, args: [...args] as string[], env: {...envCopy}, timeoutMs}
+}
+
+function parseHeld(v: unknown): HeldInstance | null {
+  if (!isObject(v) || !isString(v.id)) return null
+  const stop = parseCommand(v.stop)
+  if (stop === null) return null
+  const demote = v.demote === undefined ? undefined : parseCommand(v.demote)
+  if (demote === null) return null
+  const address = parseAddress(v.address)
+  if (address === null) return null
+  return {id: v.id, ...(address ? {address} : {}), ...(demote ? {demote} : {}), stop}
 }
 
 /** One line from the daemon; null when it is not a valid message. */

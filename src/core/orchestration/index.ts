@@ -66,6 +66,7 @@ export function stepOrchestrator(previous: OrchestratorState, event: Orchestrato
       const book = state.nodes[event.node]
       if (!book?.online) break
       state.nodes[event.node] = {...book, reported: book.reported || event.full, resources: event.full ? event.resources : {...book.resources, ...event.resources}}
+      if (event.attributes !== undefined && !sameValues(book.attributes ?? {}, event.attributes)) state.nodes[event.node].attributes = {...event.attributes}
       state.dirty = true
       break
     }
@@ -230,7 +231,7 @@ function possiblyActive(config: ResourceConfig | undefined, known: NodeReport): 
   for (const r of config.resources) {
     if (cloned.has(r.id) || isFenceDevice(r.agent)) continue
     const before = known[r.id]
-    if (before?.role !== 'started' && before?.role !== 'failed') out[r.id] = {role: 'started', failCount: before?.failCount ?? 0}
+    if (before?.role !== 'started' && before?.role !== 'promoted' && before?.role !== 'failed') out[r.id] = {role: 'started', failCount: before?.failCount ?? 0}
   }
   return out
 }
@@ -242,7 +243,7 @@ function requestReports(state: OrchestratorState, out: OrchestratorOutput[]): vo
 }
 
 function hasActive(resources: NodeReport): boolean {
-  return Object.values(resources).some((r) => r.role === 'started' || r.role === 'failed' || r.role === 'unknown')
+  return Object.values(resources).some((r) => r.role === 'started' || r.role === 'promoted' || r.role === 'failed' || r.role === 'unknown')
 }
 
 function onResult(state: OrchestratorState, event: Extract<OrchestratorEvent, {type: 'result'}>): void {
@@ -295,6 +296,11 @@ export function planningConfig(config: ResourceConfig, nodeNames: string[]): Res
 }
 
 /** The policy engine's view of the cluster, from the DC's books. */
+function sameValues(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a)
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k])
+}
+
 export function clusterState(state: OrchestratorState): ClusterState {
   const nodes: Record<string, NodeState> = {}
   const resources: Record<string, InstanceState> = {}
@@ -304,6 +310,8 @@ export function clusterState(state: OrchestratorState): ClusterState {
     if (book.lostAtMs !== undefined) node.lostAtMs = Math.max(0, book.lostAtMs)
     if (book.fenced) node.fenced = true
     if (book.leaving) node.standby = true
+    // Transient attributes of nodes that are up (a lost node's are gone with it, as Pacemaker's lifetime=reboot).
+    if (book.online && book.attributes && Object.keys(book.attributes).length > 0) node.attributes = {...book.attributes}
     nodes[name] = node
     for (const [id, report] of Object.entries(book.resources)) {
       const entry = resources[id] ?? (resources[id] = {nodes: {}})

@@ -33,6 +33,8 @@ export interface NodeBook {
   /** The view in which it went offline here: a member's record of a later clean leave is newer knowledge. */
   lostInViewId?: number
   resources: NodeReport
+  /** The node's transient attributes (lifetime reboot: gone when it goes offline), e.g. promotion scores `master-RSC`. */
+  attributes?: Record<string, string>
 }
 
 export type ActionStatus = 'pending' | 'dispatched' | 'done' | 'failed'
@@ -71,7 +73,8 @@ export type OrchestratorEvent =
   /** heardAtMs: when this node last heard each node (its own membership), on the same clock as nowMs. */
   | {type: 'view', nowMs: number, viewId: number, members: string[], quorate: boolean, active: boolean, heardAtMs?: Record<string, number>}
   /** A node's full report (after its probes) or an update of some instances. */
-  | {type: 'report', node: string, resources: NodeReport, full: boolean}
+  /** `attributes`: the node's whole set of transient attributes, when the report carries them. */
+  | {type: 'report', node: string, resources: NodeReport, full: boolean, attributes?: Record<string, string>}
   | {type: 'result', node: string, transitionId: number, actionId: string, ok: boolean, resources: NodeReport}
   | {type: 'fence-result', node: string, transitionId: number, actionId: string, ok: boolean}
   | {type: 'leave-request', node: string}
