@@ -22,7 +22,7 @@ const change = {
   additionalProperties: false,
   required: ['kind', 'resource', 'reason'],
   properties: {
-    kind: {enum: ['Fence', 'Start', 'Stop', 'Move', 'Migrate', 'Recover', 'Restart', 'Hold']}, resource: str, from: str, to: str, reason: str, untilMs: integer,
+    kind: {enum: ['Fence', 'Start', 'Stop', 'Move', 'Migrate', 'Recover', 'Restart', 'Reload', 'Hold']}, resource: str, from: str, to: str, reason: str, untilMs: integer,
   },
 }
 

@@ -109,7 +109,8 @@ export class MemoryExecutor implements ResourceExecutor {
     const instance = action.resource
     const primitive = config && instance ? primitiveOf(config, instance) : undefined
     if (!config || !primitive || !instance) return this.world.later(0, () => done(false, {}))
-    if (action.op === 'monitor' || action.op === 'fence') return this.world.later(0, () => done(true, {}))
+    // No parameter digests are recorded here, so the engine plans no reload-agent; answered as done if it did.
+    if (action.op === 'monitor' || action.op === 'fence' || action.op === 'reload-agent') return this.world.later(0, () => done(true, {}))
     const op: ActionOp = action.op
     const hostOp = op === 'start' || op === 'migrate_from' ? 'start' : 'stop'
     this.busy++

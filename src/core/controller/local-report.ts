@@ -34,7 +34,7 @@ export function afterProbe(previous: InstanceReport | undefined, outcome: AgentO
   return {report: {role: 'failed', failCount, failedOp: 'probe'}, verdict: 'failed'}
 }
 
-export type ActionOp = 'start' | 'stop' | 'migrate_to' | 'migrate_from'
+export type ActionOp = 'start' | 'stop' | 'migrate_to' | 'migrate_from' | 'reload-agent'
 
 /**
  * A dispatched start, stop or migration finished. Success sets the role; failure

@@ -24,6 +24,9 @@ export interface WireInstanceReport {
   failCount: number
   failedAgoMs?: number
   failedOp?: string
+  digest?: string
+  restartDigest?: string
+  reloadable?: string[]
 }
 export type WireReport = Record<string, WireInstanceReport>
 
@@ -71,9 +74,11 @@ type Fields = Record<string, unknown>
 const isObject = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v)
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0
 const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200
+const isDigest = (v: unknown): boolean => typeof v === 'string' && /^[0-9a-f]{8,64}$/.test(v)
 const ROLES = new Set(['started', 'stopped', 'failed', 'unknown'])
 // reload: a balancer's new backend set from the DC (src/core/balancer), with params.
-const OPS = new Set(['start', 'stop', 'monitor', 'migrate_to', 'migrate_from', 'fence', 'reload'])
+// reload-agent: parameters marked reloadable changed (src/core/policy/digest.ts).
+const OPS = new Set(['start', 'stop', 'monitor', 'migrate_to', 'migrate_from', 'fence', 'reload', 'reload-agent'])
 
 /** An action's parameter overrides (a balancer's backends): a few short strings. */
 function isParams(v: unknown): boolean {
@@ -86,6 +91,9 @@ function isWireReport(v: unknown): v is WireReport {
     if (!isName(id) || !isObject(r) || !ROLES.has(r.role as string) || !(typeof r.failCount === 'number' && r.failCount >= 0)) return false
     if (r.failedAgoMs !== undefined && !isCount(r.failedAgoMs)) return false
     if (r.failedOp !== undefined && typeof r.failedOp !== 'string') return false
+    if (r.digest !== undefined && !isDigest(r.digest)) return false
+    if (r.restartDigest !== undefined && !isDigest(r.restartDigest)) return false
+    if (r.reloadable !== undefined && !(Array.isArray(r.reloadable) && r.reloadable.length <= 200 && r.reloadable.every(isName))) return false
   }
   return true
 }
@@ -163,6 +171,7 @@ export function reportToWire(report: NodeReport, nowMs: number): WireReport {
     const wire: WireInstanceReport = {role: r.role, failCount: r.failCount}
     if (r.lastFailureMs !== undefined) wire.failedAgoMs = Math.max(0, nowMs - r.lastFailureMs)
     if (r.failedOp !== undefined) wire.failedOp = r.failedOp
+    copyDigests(r, wire)
     out[id] = wire
   }
   return out
@@ -175,7 +184,14 @@ export function reportFromWire(report: WireReport, nowMs: number): NodeReport {
     const instance: InstanceReport = {role: r.role, failCount: r.failCount}
     if (r.failedAgoMs !== undefined) instance.lastFailureMs = nowMs - r.failedAgoMs
     if (r.failedOp !== undefined) instance.failedOp = r.failedOp
+    copyDigests(r, instance)
     out[id] = instance
   }
   return out
+}
+
+function copyDigests(from: {digest?: string, restartDigest?: string, reloadable?: string[]}, to: {digest?: string, restartDigest?: string, reloadable?: string[]}): void {
+  if (from.digest !== undefined) to.digest = from.digest
+  if (from.restartDigest !== undefined) to.restartDigest = from.restartDigest
+  if (from.reloadable !== undefined) to.reloadable = [...from.reloadable]
 }

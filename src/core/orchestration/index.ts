@@ -311,6 +311,9 @@ export function clusterState(state: OrchestratorState): ClusterState {
       if (report.failCount > 0) record.failCount = report.failCount
       if (report.lastFailureMs !== undefined) record.lastFailureMs = report.lastFailureMs
       if (report.failedOp !== undefined) record.failedOp = report.failedOp
+      if (report.digest !== undefined) record.digest = report.digest
+      if (report.restartDigest !== undefined) record.restartDigest = report.restartDigest
+      if (report.reloadable !== undefined) record.reloadable = report.reloadable
       entry.nodes[name] = record
     }
   }

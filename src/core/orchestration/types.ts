@@ -8,6 +8,10 @@ export interface InstanceReport {
   failCount: number
   lastFailureMs?: number
   failedOp?: string
+  /** The parameters it was started with (src/core/policy/digest.ts), while it runs. */
+  digest?: string
+  restartDigest?: string
+  reloadable?: string[]
 }
 
 /** Per instance id. */

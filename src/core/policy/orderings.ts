@@ -114,6 +114,7 @@ export function orderActions(model: Model, plan: ActionPlan, colocations: Coloca
     if (p.startEntry && p.startEntry !== p.startDone) actions.push(p.startEntry)
     actions.push(...p.stops)
     if (p.startDone) actions.push(p.startDone)
+    if (p.reload) actions.push(p.reload)
     actions.push(...p.monitors)
   }
   return actions

@@ -15,6 +15,12 @@ export interface InstanceOnNode {
   lastFailureMs?: number
   /** The operation that failed last (monitor, start, stop, …): selects on-fail. */
   failedOp?: string
+  /** Digest of the instance parameters it was started with (Pacemaker's op-digest; src/core/policy/digest.ts). */
+  digest?: string
+  /** The agent can reload-agent: digest of the parameters that need a restart (op-restart-digest). */
+  restartDigest?: string
+  /** With restartDigest: the parameters the agent reloads without a restart. */
+  reloadable?: string[]
 }
 
 export interface InstanceState {
@@ -50,6 +56,7 @@ export interface ClusterState {
 
 const NAME = {type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,80}$'}
 const MS = {type: 'integer', minimum: 0}
+const DIGEST = {type: 'string', pattern: '^[0-9a-f]{8,64}$'}
 
 export const clusterStateSchema = {
   $id: 'https://hactl.dev/schemas/cluster-state.json',
@@ -92,6 +99,9 @@ export const clusterStateSchema = {
                 failCount: {type: 'integer', minimum: 0, maximum: 1_000_000},
                 lastFailureMs: MS,
                 failedOp: {type: 'string', pattern: '^[a-z_-]{1,32}$'},
+                digest: DIGEST,
+                restartDigest: DIGEST,
+                reloadable: {type: 'array', maxItems: 200, items: {type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_.-]{0,63}$'}},
               },
             },
           },
