@@ -49,6 +49,8 @@ export type ToNode =
   | {t: 'leave-granted'}
   | {t: 'cleanup', resource: string}
   | {t: 'status', status: PublishedStatus, state: ClusterState}
+  /** The answer to a fence-request (hactl node fence asked on that node). */
+  | {t: 'fence-reply', requestId: string, node: string, fenced: boolean, device: string | null}
 
 /** From a node to the DC of its view. */
 export type ToDc =
@@ -56,6 +58,10 @@ export type ToDc =
   | {t: 'report', full: boolean, epoch: number, resources: WireReport, departed?: Array<{node: string, viewId: number, clean: boolean}>}
   | {t: 'result', transitionId: number, actionId: string, ok: boolean, resources: WireReport}
   | {t: 'leave-request'}
+  /** hactl resource cleanup asked on a node that is not the DC: the DC's books and every node forget. */
+  | {t: 'cleanup-request', resource: string, node?: string}
+  /** hactl node fence asked on a node that is not the DC: the DC fences and answers with fence-reply. */
+  | {t: 'fence-request', requestId: string, node: string}
 
 /** Between members, whoever is DC: the clean-leave announcement and its acknowledgement. */
 export type ToPeer =
@@ -122,6 +128,7 @@ const TO_NODE: Record<ToNode['t'], (m: Fields) => boolean> = {
   'leave-granted': () => true,
   'cleanup': (m) => isName(m.resource),
   'status': (m) => isStatus(m.status) && isState(m.state),
+  'fence-reply': (m) => isName(m.requestId) && isName(m.node) && typeof m.fenced === 'boolean' && (m.device === null || isName(m.device)),
 }
 
 const TO_DC: Record<ToDc['t'], (m: Fields) => boolean> = {
@@ -130,6 +137,8 @@ const TO_DC: Record<ToDc['t'], (m: Fields) => boolean> = {
       && m.departed.every((e) => isObject(e) && isName(e.node) && isCount(e.viewId) && typeof e.clean === 'boolean'))),
   'result': (m) => isCount(m.transitionId) && isName(m.actionId) && typeof m.ok === 'boolean' && isWireReport(m.resources),
   'leave-request': () => true,
+  'cleanup-request': (m) => isName(m.resource) && (m.node === undefined || isName(m.node)),
+  'fence-request': (m) => isName(m.requestId) && isName(m.node),
 }
 
 const TO_PEER: Record<ToPeer['t'], (m: Fields) => boolean> = {

@@ -115,6 +115,13 @@ export function stepOrchestrator(previous: OrchestratorState, event: Orchestrato
         state.dirty = true
       }
       break
+    case 'fenced': {
+      const book = state.nodes[event.node]
+      if (!book) break
+      state.nodes[event.node] = book.online ? {...book, leaving: true, reported: true, resources: {}} : {...book, fenced: true, unclean: false, resources: {}}
+      state.dirty = true
+      break
+    }
     case 'cleanup': {
       const nodes = Object.keys(state.nodes).filter((n) => event.node === undefined || n === event.node)
       for (const name of nodes) {

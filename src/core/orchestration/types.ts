@@ -95,6 +95,12 @@ export type OrchestratorEvent =
   | {type: 'departed', records: Array<{node: string, viewId: number, clean: boolean}>}
   | {type: 'cleanup', resource: string, node?: string}
   /**
+   * A fence of `node` on request (hactl node fence) succeeded: it runs nothing. A member
+   * still (the membership notices later) is taken as leaving with nothing held, so the
+   * view without it is a clean departure, not a loss to fence again.
+   */
+  | {type: 'fenced', node: string}
+  /**
    * What the previous DC knew of nodes that are gone (from its last status): a new DC
    * must hold their resources as it would have, or it could start them twice.
    */
