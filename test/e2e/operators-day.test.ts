@@ -55,7 +55,11 @@ describe('e2e: an operator\'s day, scripted', function () {
   })
 
   afterEach(function () {
-    if (this.currentTest?.state === 'failed') console.log(cluster.tail(40))
+    if (this.currentTest?.state !== 'failed') return
+    // What each node decided and did, in time order: the transitions, dispatches, views and stops.
+    const lines = [...cluster.logs.entries()].flatMap(([n, log]) => log.filter((l) => /transition id=|dispatch |dc-ready|phase=usable|no-quorum|fence|leav|action-failed|stopping-all/.test(l)).map((l) => l.replace(' ', ` n${n} `)))
+    console.log(lines.sort().slice(-150).join('\n'))
+    console.log(JSON.stringify(watch.events))
   })
 
   /** Runs the CLI on a node; exit 0 and stdout matching `expected`. */
@@ -242,7 +246,10 @@ describe('e2e: an operator\'s day, scripted', function () {
       await ok(asked, ['node', 'fence', `n${preferred}`, '--force'], new RegExp(`^Node n${preferred} fenced by fence-all$`))
       cluster.kill(preferred)
       await vipHolder(survivors)
+      // The step ends once the survivors' membership has let the fenced node go, and all is settled.
+      await cluster.waitFor(async () => (await Promise.all(survivors.map((n) => cluster.status(n)))).every((st) => st?.nodes.some((x: {name: string, online: boolean}) => x.name === `n${preferred}` && !x.online)), 60_000, `n${preferred} out of the membership`)
       await settled(survivors)
+      await vipHolder(survivors)
     })
     const history = await ok(survivors[0], ['stonith', 'history'])
     assert.match(history.stdout, new RegExp(`^reboot of n${preferred} successful: device=fence-all, delegate=n\\d, origin=n${asked} \\(hactl node fence\\)`))
