@@ -609,7 +609,10 @@ class Step {
   /** A fenced node runs nothing any more: the DC's books say so at once (the membership notices later). */
   manualFenceDone(event: Extract<ControllerEvent, {type: 'manual-fence-done'}>): void {
     const {requestId, from, node, fenced, device} = event
-    if (fenced && isActiveDc(this.s)) this.orchestrate({type: 'fenced', node})
+    // Into the books whether or not this node is the active DC right now: the fence may end while the
+    // membership re-forms (the fenced node stops answering), and a DC that becomes active again, or a
+    // delegate that becomes DC, must not count the node as lost uncleanly and fence it once more.
+    if (fenced) this.orchestrate({type: 'fenced', node})
     if (from === this.self) this.out.push({type: 'fence-reply', requestId, node, fenced, device})
     else {
       const name = this.name(from)
