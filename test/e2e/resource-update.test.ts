@@ -90,6 +90,24 @@ describe('e2e: resource update reaches a running resource', function () {
     await cluster.waitQuorate()
   })
 
+  it('a VIP given a new address drops the old one and holds the new one, on the same node', async () => {
+    const [before, after] = ['10.213.0.120', '10.213.0.121']
+    await ok(1, ['resource', 'add', 'vip', 'v2', '--ip', before, '--cidr', '24'])
+    await cluster.waitQuorate()
+    const node = await holder('v2')
+    assert.deepEqual(await cluster.holders(before), [node])
+    await ok(2, ['resource', 'update', 'v2', `ip=${after}`])
+    await cluster.waitFor(async () => (await cluster.holders(after)).length === 1, 30_000, 'the new address is held')
+    await cluster.waitQuorate()
+    assert.deepEqual(await cluster.holders(after), [node], 'restarted where it ran')
+    assert.deepEqual(await cluster.holders(before), [], 'the old address is gone: the stop ran with the parameters of the start')
+    // Removing a running resource stops it first, as pcs resource delete does (it used to stay up, unmanaged).
+    const removed = await ok(1, ['resource', 'remove', 'v2'])
+    assert.match(removed.stdout, /^Attempting to stop: v2\.\.\.\nStopped\nremoved v2 \(epoch \d+\)$/)
+    await cluster.waitQuorate()
+    assert.deepEqual(await cluster.holders(after), [])
+  })
+
   it('a changed monitor interval re-arms the monitor without restarting the resource', async () => {
     const file = join(cluster.dir, 'd1-second.state')
     const before = (await summaries()).length
