@@ -94,9 +94,12 @@ EOF
 }
 
 # hactl_meta_param NAME TYPE DEFAULT REQUIRED UNIQUE SHORTDESC LONGDESC
+# hactl_meta_param NAME TYPE DEFAULT REQUIRED UNIQUE SHORTDESC LONGDESC [RELOADABLE]
 hactl_meta_param() {
+	__reloadable=
+	[ "${8:-0}" = 1 ] && __reloadable=' reloadable="1"'
 	cat <<EOF
-<parameter name="$1" required="$4" unique="$5">
+<parameter name="$1" required="$4" unique="$5"$__reloadable>
 <longdesc lang="en">$7</longdesc>
 <shortdesc lang="en">$6</shortdesc>
 <content type="$2" default="$3"/>

@@ -17,6 +17,8 @@ export interface AgentParameter {
   deprecated: boolean
   /** Allowed values of a `select` parameter (OCF 1.1). */
   values?: string[]
+  /** reloadable="1": a change is applied by reload-agent, without a restart (OCF 1.1). */
+  reloadable?: boolean
 }
 
 export interface AgentAction {
@@ -69,7 +71,14 @@ function parameterOf(node: XmlElement): AgentParameter {
     longdesc: description(node, 'longdesc'),
     deprecated: node.attributes.deprecated === '1' || firstChild(node, 'deprecated') !== undefined,
     ...(values.length > 0 ? {values} : {}),
+    ...(node.attributes.reloadable === '1' ? {reloadable: true} : {}),
   }
+}
+
+/** The parameters reload-agent applies without a restart; undefined when the agent has no reload-agent action. */
+export function reloadableParams(metadata: AgentMetadata): string[] | undefined {
+  if (!metadata.actions.some((a) => a.name === 'reload-agent')) return undefined
+  return metadata.parameters.filter((p) => p.reloadable).map((p) => p.name)
 }
 
 function actionOf(node: XmlElement): AgentAction {

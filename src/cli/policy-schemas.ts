@@ -30,7 +30,7 @@ const change = {
   additionalProperties: false,
   required: ['kind', 'resource', 'reason'],
   properties: {
-    kind: {enum: ['Fence', 'Start', 'Stop', 'Move', 'Migrate', 'Recover', 'Restart', 'Hold', 'Promote', 'Demote']}, resource: str, from: str, to: str, reason: str, untilMs: integer,
+    kind: {enum: ['Fence', 'Start', 'Stop', 'Move', 'Migrate', 'Recover', 'Restart', 'Reload', 'Hold', 'Promote', 'Demote']}, resource: str, from: str, to: str, reason: str, untilMs: integer,
     fromRole: {enum: ['Stopped', 'Unpromoted', 'Promoted']}, toRole: {enum: ['Stopped', 'Unpromoted', 'Promoted']},
   },
 }

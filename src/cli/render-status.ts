@@ -1,4 +1,4 @@
-import type {ClusterStatus, StatusResource} from '../client/status.js'
+import type {ClusterStatus, FenceEvent, StatusResource} from '../client/status.js'
 import {propertyValue} from '../core/config/defaults.js'
 import type {ResourceConfig} from '../core/config/types.js'
 import {humanizeTimes} from './human-time.js'
@@ -96,6 +96,9 @@ export function renderStatus(s: ClusterStatus, options: RenderOptions = {}): str
     }
   }
   if (options.full) lines.push(...renderFull(s, config))
+  const fencing = s.fencing ?? []
+  if (options.full && fencing.length > 0) lines.push('', 'Fencing History:', ...fencing.map((e) => `  * ${fenceEventLine(e)}`))
+  else if (fencing.some((e) => !e.ok)) lines.push('', 'Failed Fencing Actions:', ...fencing.filter((e) => !e.ok).map((e) => `  * ${fenceEventLine(e)}`))
   if (s.failures.length) {
     lines.push('', 'Failed Resource Actions:')
     for (const f of s.failures) {
@@ -106,6 +109,12 @@ export function renderStatus(s: ClusterStatus, options: RenderOptions = {}): str
   const warnings = [...notices.warnings, ...s.warnings]
   if (warnings.length) lines.push('', 'Warnings:', ...warnings.map((w) => `  * ${w}`))
   return lines.join('\n')
+}
+
+/** stonith_admin --history's line: "reboot of n3 successful: device=fn, delegate=n1, origin=n2, completed='…'". */
+export function fenceEventLine(e: FenceEvent): string {
+  const how = e.manual ? 'hactl node fence' : 'the cluster'
+  return `${e.action} of ${e.target} ${e.ok ? 'successful' : 'failed'}: device=${e.device ?? 'none'}, delegate=${e.delegate}, origin=${e.origin} (${how}), completed='${new Date(e.completedAt).toISOString()}'`
 }
 
 function count(n: number): string {

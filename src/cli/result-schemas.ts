@@ -32,6 +32,14 @@ const str = {type: 'string'}
 const strOrNull = {type: ['string', 'null']}
 const strings = {type: 'array', items: str}
 
+const fenceEvent = {
+  type: 'object', additionalProperties: false, required: ['target', 'action', 'device', 'ok', 'delegate', 'origin', 'manual', 'completedAt'],
+  properties: {
+    target: {type: 'string'}, action: {type: 'string'}, device: {type: ['string', 'null']}, ok: {type: 'boolean'}, delegate: {type: 'string'},
+    origin: {type: 'string'}, manual: {type: 'boolean'}, completedAt: {type: 'integer'},
+  },
+}
+
 const clusterStatus = {
   type: 'object',
   additionalProperties: false,
@@ -65,6 +73,7 @@ const clusterStatus = {
         }},
       },
     }},
+    fencing: {type: 'array', items: fenceEvent},
   },
 }
 
@@ -148,6 +157,7 @@ const MORE_SCHEMAS: Record<string, object> = {
   'completion': {type: 'object', additionalProperties: false, required: ['script'], properties: {script: str}},
   'stonith list': {type: 'array', items: fenceDevice},
   'stonith show': fenceDevice,
+  'stonith history': {type: 'array', items: fenceEvent},
   'resource failcount show': {type: 'array', items: failCount},
   'resource failcount reset': {type: 'object', additionalProperties: false, required: ['resource', 'node'], properties: {resource: str, node: strOrNull}},
   'resource debug-start': debugResult,

@@ -18,6 +18,12 @@ export interface RequestMap {
   'membership': {params: Record<string, never>, result: unknown}
   'resource.cleanup': {params: {id: string, node?: string}, result: {resource: string, node: string | null}}
   'resource.restart': {params: {id: string, node?: string}, result: {resource: string}}
+  /**
+   * Fence a node now (hactl node fence), as the DC does for a node lost uncleanly:
+   * the DC runs the devices that cover it and answers once one succeeded (fenced:
+   * true) or all failed (false). Refused without a device or with fencing disabled.
+   */
+  'node.fence': {params: {node: string}, result: {node: string, fenced: boolean, device: string | null}}
   /** SIGTERM's clean shutdown, asked over the socket (hactl cluster stop). */
   'shutdown': {params: Record<string, never>, result: {stopping: true}}
   /**
@@ -63,14 +69,8 @@ export type Method = keyof RequestMap
  * into RequestMap with its handler in the daemon. Until then the daemon answers
  * unknown-method and the command says so.
  */
-export interface PendingRequestMap {
-  /**
-   * Fence a node now (hactl node fence), as the DC does for a node lost uncleanly:
-   * the DC runs the devices that cover it and answers once one succeeded (fenced:
-   * true) or all failed (false).
-   */
-  'node.fence': {params: {node: string}, result: {node: string, fenced: boolean, device: string | null}}
-}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface PendingRequestMap {}
 
 /** Everything the client may ask. */
 export type ClientRequestMap = RequestMap & PendingRequestMap

@@ -34,6 +34,24 @@ export interface StatusFailure {
   lastFailureMs: number | null
 }
 
+/** One fence operation (Pacemaker's fencing history, `stonith_admin --history`). */
+export interface FenceEvent {
+  target: string
+  /** What the device was asked to do: reboot (the default) or off (pcmk_reboot_action). */
+  action: string
+  /** The device that succeeded, or the last one tried; null when no device covers the target. */
+  device: string | null
+  ok: boolean
+  /** The DC that ran the fence agent. */
+  delegate: string
+  /** The node `hactl node fence` was asked on; the DC itself for a fence the cluster decided. */
+  origin: string
+  /** hactl node fence (true), or the cluster's own decision (a node lost uncleanly). */
+  manual: boolean
+  /** Milliseconds since the Unix epoch when it completed. */
+  completedAt: number
+}
+
 export interface ClusterStatus {
   clusterName: string
   /** Node name of the DC, null without quorum. */
@@ -57,4 +75,6 @@ export interface ClusterStatus {
   generatedAt: number
   /** Load balancers (ocf:hactl:balancer) and their backends, as the DC sees them. */
   balancers?: BalancerStatus[]
+  /** Fence operations, oldest first (the last 100), as the DC knows them. */
+  fencing?: FenceEvent[]
 }

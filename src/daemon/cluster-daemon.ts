@@ -15,7 +15,7 @@ import {join} from 'node:path'
 import {Executor} from '../agents/index.js'
 import {HactlError} from '../cli/errors.js'
 import {socketPath} from '../client/client.js'
-import type {ClusterStatus} from '../client/status.js'
+import type {ClusterStatus, FenceEvent} from '../client/status.js'
 import type {BootstrapConfig, BootstrapNode} from '../core/config/bootstrap-types.js'
 import {emptyConfig, propertyValue} from '../core/config/defaults.js'
 import {validateResourceConfig} from '../core/config/validate.js'
@@ -31,7 +31,8 @@ import {settleAfterToken} from '../core/membership/config.js'
 import {readAuthkey} from './authkey.js'
 import {systemClock, wallTimeOf, type MonotonicClock} from './clock.js'
 import {ControlServer} from './control-server.js'
-import {Fencer} from './fencer.js'
+import {Fencer, devicesFor} from './fencer.js'
+import {booleanProperty} from '../core/config/booleans.js'
 import {exitFatal} from './fatal.js'
 import {sdNotify} from './sd-notify.js'
 import {GuardLink} from './guard-link.js'
@@ -118,6 +119,11 @@ export class ClusterDaemon {
   private nextClient = 1
   private readonly writes = new Map<string, (result: WriteResult) => void>()
   private dcStatus: ClusterStatus | undefined
+  /** Fence operations the DC ran (or, on other nodes, the last list a DC published): `hactl stonith history`. */
+  private fenceHistory: FenceEvent[] = []
+  /** hactl node fence requests waiting for their fence-reply. */
+  private readonly fenceWaiters = new Map<string, (reply: {fenced: boolean, device: string | null, error?: string}) => void>()
+  private nextFenceRequest = 1
   private dcState: ClusterState | undefined
   private readonly settleWaiters = new Set<{epoch: number, deadlineMs: number, resolve: () => void}>()
   private closing = false
@@ -218,6 +224,7 @@ export class ClusterDaemon {
       'attribute.delete': async (p) => this.updateAttribute(p, null),
       'attribute.list': async ({name}) => this.listAttribute(name),
       'node.info': async () => this.nodeInfo(),
+      'node.fence': async ({node}) => this.fenceNode(node),
       'shutdown': async () => {
         setImmediate(() => void this.shutdown('requested'))
         return {stopping: true}
@@ -344,6 +351,13 @@ export class ClusterDaemon {
       case 'fence':
         void this.fence(output.node, output.transitionId, output.actionId)
         break
+      case 'manual-fence':
+        void this.manualFence(output.requestId, output.node, output.from)
+        break
+      case 'fence-reply':
+        this.fenceWaiters.get(output.requestId)?.(output)
+        this.fenceWaiters.delete(output.requestId)
+        break
       case 'publish-status': {
         const status = this.buildStatus('dc')
         const state = clusterState(this.controller.orchestrator)
@@ -356,6 +370,7 @@ export class ClusterDaemon {
       case 'dc-status':
         this.dcStatus = output.status as unknown as ClusterStatus
         this.dcState = output.state
+        this.adoptFenceHistory(this.dcStatus.fencing)
         break
       case 'leave-membership':
         void this.close()
@@ -367,10 +382,70 @@ export class ClusterDaemon {
   }
 
   private async fence(node: string, transitionId: number, actionId: string): Promise<void> {
-    const config = this.controller.config
-    const timeoutMs = parseDurationMs(config ? propertyValue(config, 'stonith-timeout') : '60s') ?? 60_000
-    const ok = config ? await this.fencer.fence(config, node, timeoutMs) : false
+    const ok = await this.runFence(node, this.self.name, false)
     this.step({type: 'fence-result', nowMs: this.clock.now(), node, transitionId, actionId, ok})
+  }
+
+  private stonithTimeoutMs(): number {
+    const config = this.controller.config
+    return parseDurationMs(config ? propertyValue(config, 'stonith-timeout') : '60s') ?? 60_000
+  }
+
+  /** Runs the fence devices that cover `node` and records the outcome in the fencing history. */
+  private async runFence(node: string, origin: string, manual: boolean): Promise<boolean> {
+    const config = this.controller.config
+    const result = config ? await this.fencer.fenceWith(config, node, this.stonithTimeoutMs()) : {ok: false, device: null, action: 'reboot'}
+    this.fenceHistory = [...this.fenceHistory, {
+      target: node, action: result.action, device: result.device, ok: result.ok, delegate: this.self.name, origin, manual, completedAt: this.clock.wallNow(),
+    }].slice(-100)
+    return result.ok
+  }
+
+  /** DC: hactl node fence, asked here or on node `from`. */
+  private async manualFence(requestId: string, node: string, from: number): Promise<void> {
+    const origin = this.config.nodes.find((n) => n.id === from)?.name ?? String(from)
+    this.logger.log('notice', 'manual-fence', {node, origin})
+    const ok = await this.runFence(node, origin, true)
+    const device = this.fenceHistory.at(-1)?.device ?? null
+    this.step({type: 'manual-fence-done', nowMs: this.clock.now(), requestId, from, node, fenced: ok, device})
+  }
+
+  /** The history a DC published: kept, so a new DC (or status without one) still shows earlier fences. */
+  private adoptFenceHistory(received: FenceEvent[] | undefined): void {
+    if (!Array.isArray(received) || received.length === 0) return
+    const key = (e: FenceEvent) => `${e.completedAt}/${e.target}/${e.delegate}`
+    const known = new Set(this.fenceHistory.map(key))
+    const merged = [...this.fenceHistory, ...received.filter((e) => !known.has(key(e)))]
+    this.fenceHistory = merged.sort((a, b) => a.completedAt - b.completedAt).slice(-100)
+  }
+
+  /** hactl node fence NODE: refused without a device covering it or with fencing disabled; the DC runs it. */
+  private async fenceNode(node: string): Promise<{node: string, fenced: boolean, device: string | null}> {
+    if (!this.ids.has(node)) throw new HactlError('not-found', `node ${JSON.stringify(node)} is not a cluster node (nodes: ${[...this.ids.keys()].join(', ')})`, 2)
+    const config = this.controller.config
+    if (!config || devicesFor(config, node).length === 0) {
+      throw new HactlError('no-fence-device', `no fence device covers ${node}: add one with 'hactl stonith create' (pcmk_host_list=${node} or no host list); nothing was done`, 1)
+    }
+    if (!booleanProperty(config, 'stonith-enabled')) {
+      throw new HactlError('fencing-disabled', `fencing is disabled (stonith-enabled=false): enable it with 'hactl property set stonith-enabled=true' first; nothing was done`, 1)
+    }
+    if (node === this.self.name) throw new HactlError('fence-self', `${node} is the node this command runs on: ask on another node (fencing it would end this daemon before it answers); nothing was done`, 2)
+    const requestId = `${this.self.name}-f${this.nextFenceRequest++}`
+    const timeoutMs = this.stonithTimeoutMs() + 10_000
+    const reply = await new Promise<{fenced: boolean, device: string | null, error?: string} | undefined>((resolve) => {
+      const timer = setTimeout(() => {
+        this.fenceWaiters.delete(requestId)
+        resolve(undefined)
+      }, timeoutMs)
+      this.fenceWaiters.set(requestId, (r) => {
+        clearTimeout(timer)
+        resolve(r)
+      })
+      this.step({type: 'client-fence', nowMs: this.clock.now(), requestId, node})
+    })
+    if (reply === undefined) throw new HactlError('fence-timeout', `no answer from the DC about fencing ${node} within ${Math.round(timeoutMs / 1000)} s: see 'hactl stonith history' and the DC's log`, 1)
+    if (reply.error === 'no-dc') throw new HactlError('no-quorum', 'this partition has no quorum: fencing needs the DC; nothing was done', 3)
+    return {node, fenced: reply.fenced, device: reply.device}
   }
 
   // ---- membership ----
@@ -490,12 +565,10 @@ export class ClusterDaemon {
     const known = config && (config.resources.some((r) => r.id === resource) || config.groups.some((g) => g.id === resource) || config.clones.some((c) => c.id === resource))
     if (!known) throw new HactlError('not-found', `resource ${JSON.stringify(resource)} does not exist`, 2)
     if (node !== undefined && !this.ids.has(node)) throw new HactlError('not-found', `node ${JSON.stringify(node)} does not exist`, 2)
-    if (isActiveDc(this.controller)) this.step({type: 'client-cleanup', nowMs: this.clock.now(), resource, node})
-    else if (this.view?.quorate && this.view.dc !== null) {
-      // Cleanups are the DC's: forget here, probe again and report.
-      await this.lrm.cleanup(resource)
-      this.step({type: 'cleanup-done', nowMs: this.clock.now()})
-    } else throw new HactlError('no-quorum', 'this partition has no quorum; cleanup needs the DC', 3)
+    // Cleanups are the DC's: it forgets in its books and tells every node to forget and probe again.
+    // Asked elsewhere, the request is forwarded to the DC of this node's quorate view.
+    if (isActiveDc(this.controller) || (this.view?.quorate && this.view.dc !== null)) this.step({type: 'client-cleanup', nowMs: this.clock.now(), resource, node})
+    else throw new HactlError('no-quorum', 'this partition has no quorum; cleanup needs the DC', 3)
     return {resource, node: node ?? null}
   }
 
@@ -604,7 +677,7 @@ export class ClusterDaemon {
     return buildStatus({
       bootstrap: this.config, config: this.controller.config ?? this.replication.record.config, orchestrator: this.controller.orchestrator, view: this.view,
       localNode: this.self.name, localReport: this.lrm.snapshot(), source,
-      wallNowMs: this.clock.wallNow(), toWallMs: (ms) => wallTimeOf(this.clock, ms),
+      wallNowMs: this.clock.wallNow(), toWallMs: (ms) => wallTimeOf(this.clock, ms), fencing: this.fenceHistory,
     })
   }
 

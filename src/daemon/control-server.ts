@@ -69,6 +69,7 @@ const PARAMS: ReadonlyMap<string, (p: Record<string, unknown>) => string | undef
   ['membership', () => undefined],
   ['resource.cleanup', (p) => typeof p.id !== 'string' || p.id === '' ? `params.id is ${show(p.id)}: expected a resource id` : optionalString(p, 'node') ? undefined : `params.node is ${show(p.node)}: expected a node name`],
   ['resource.restart', (p) => typeof p.id !== 'string' || p.id === '' ? `params.id is ${show(p.id)}: expected a resource id` : optionalString(p, 'node') ? undefined : `params.node is ${show(p.node)}: expected a node name`],
+  ['node.fence', (p) => typeof p.node === 'string' && p.node !== '' ? undefined : `params.node is ${show(p.node)}: expected a node name`],
   ['shutdown', () => undefined],
   ['attribute.update', (p) => attributeProblem(p) ?? (typeof p.value === 'string' ? undefined : `params.value is ${show(p.value)}: expected a string`)],
   ['attribute.query', attributeProblem],

@@ -39,12 +39,19 @@ export class Fencer {
 
   /** Fences a node with the first device that succeeds; false when none did. */
   async fence(config: ResourceConfig, node: string, timeoutMs: number): Promise<boolean> {
+    return (await this.fenceWith(config, node, timeoutMs)).ok
+  }
+
+  /** Fences a node with the first device that succeeds: which one, and the action it ran. */
+  async fenceWith(config: ResourceConfig, node: string, timeoutMs: number): Promise<{ok: boolean, device: string | null, action: string}> {
     const devices = devicesFor(config, node)
     if (devices.length === 0) {
       this.logger.log('crit', 'fence-no-device', {node, hint: 'stonith-enabled is true but no fence device covers this node'})
-      return false
+      return {ok: false, device: null, action: 'reboot'}
     }
+    let last: Primitive = devices[0]
     for (const device of devices) {
+      last = device
       const name = device.agent.slice(device.agent.indexOf(':') + 1)
       const path = await locate(name)
       if (!path) {
@@ -61,8 +68,8 @@ export class Fencer {
         node, device: device.id, agent: name, exit: result.exitCode ?? null, timed_out: result.timedOut, duration_ms: Date.now() - started,
         stderr: ok ? undefined : String(result.stderr).slice(0, 500),
       })
-      if (ok) return true
+      if (ok) return {ok, device: device.id, action: device.params.pcmk_reboot_action ?? 'reboot'}
     }
-    return false
+    return {ok: false, device: last.id, action: last.params.pcmk_reboot_action ?? 'reboot'}
   }
 }

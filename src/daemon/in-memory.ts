@@ -110,7 +110,8 @@ export class MemoryExecutor implements ResourceExecutor {
     const primitive = config && instance ? primitiveOf(config, instance) : undefined
     if (!config || !primitive || !instance) return this.world.later(0, () => done(false, {}))
     // promote/demote/notify (issue 12): the in-memory host has no roles yet; the daemon half of issue 12 executes them.
-    if (action.op === 'monitor' || action.op === 'fence' || action.op === 'promote' || action.op === 'demote' || action.op === 'notify') return this.world.later(0, () => done(true, {}))
+    // No parameter digests are recorded here either, so the engine plans no reload-agent; answered as done if it did.
+    if (action.op === 'monitor' || action.op === 'fence' || action.op === 'reload-agent' || action.op === 'promote' || action.op === 'demote' || action.op === 'notify') return this.world.later(0, () => done(true, {}))
     const op: ActionOp = action.op
     const hostOp = op === 'start' || op === 'migrate_from' ? 'start' : 'stop'
     this.busy++

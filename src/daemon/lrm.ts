@@ -14,6 +14,9 @@ import type {InstanceReport, NodeReport} from '../core/orchestration/types.js'
 import type {Action} from '../core/policy/actions.js'
 import type {ParamAction} from '../core/balancer/index.js'
 import type {ActionResult, Executor} from '../agents/index.js'
+import {describeAgent} from '../agents/describe.js'
+import {reloadableParams} from '../agents/metadata.js'
+import {paramRecord} from '../core/policy/digest.js'
 import type {Logger} from './logger.js'
 
 const DEFAULT_TIMEOUT_MS = 20_000
@@ -43,6 +46,21 @@ export function heldAddress(primitive: Primitive): {ip: string, prefix?: number}
 
 /** Operations after which the instance may be active here (it must be guarded before they run). */
 const ACTIVATING = new Set(['start', 'promote', 'demote', 'migrate_from', 'reload', 'reload-agent'])
+/** Operations after which the instance runs with the configured parameters: their digest is recorded. */
+const RECORDS_PARAMS = new Set(['start', 'migrate_from', 'reload-agent'])
+/** Operations that take the instance down here: run with the parameters it was started with. */
+const STOPPING = new Set(['stop', 'migrate_to'])
+
+/** A report without parameter digests (the instance no longer runs). */
+function withoutDigests(report: InstanceReport): InstanceReport {
+  const {digest: _d, restartDigest: _r, reloadable: _l, ...rest} = report
+  return rest
+}
+
+/** The monitor operations of a primitive, as a comparable text (interval, timeout, depth). */
+function monitorOps(primitive: Primitive | undefined): string {
+  return JSON.stringify(primitive?.operations.filter((o) => o.name === 'monitor') ?? [])
+}
 
 const TRUE = /^(true|yes|on|1)$/i
 
@@ -113,6 +131,14 @@ export class LocalResourceManager {
   /** In the order they became active, so the guard stops a group in reverse. */
   private holdOrder: string[] = []
   private readonly cancellable = new Set<AbortController>()
+  /** Per agent: the parameters its reload-agent applies (undefined: it has none), from its meta-data, once. */
+  private readonly reloadable = new Map<string, Promise<string[] | undefined>>()
+  /**
+   * Per active instance: the parameters it was started (or reloaded) with. Its stop,
+   * its monitors and the guard's stop use them until it restarts, as Pacemaker stops
+   * with the parameters of the start: a VIP whose address was changed drops the old one.
+   */
+  private readonly startedWith = new Map<string, Record<string, string>>()
 
   constructor(private readonly executor: Executor, private readonly logger: Logger, private readonly events: LrmEvents, private readonly nodeName?: string) {}
 
@@ -123,7 +149,46 @@ export class LocalResourceManager {
   }
 
   setConfig(config: ResourceConfig): void {
+    const before = this.config
     this.config = config
+    if (before) this.rearmChangedMonitors(before, config)
+  }
+
+  /** A running instance whose monitor operations changed (interval, timeout, depth): its monitors are re-armed as configured now. */
+  private rearmChangedMonitors(before: ResourceConfig, after: ResourceConfig): void {
+    for (const instance of this.activeInstances()) {
+      const role = this.report[instance].role
+      if ((role !== 'started' && role !== 'promoted') || this.activating.has(instance)) continue
+      const now = primitiveOf(after, instance)
+      if (!now || monitorOps(primitiveOf(before, instance)) === monitorOps(now)) continue
+      this.logger.log('info', 'monitor-rearmed', {resource: instance})
+      void this.executor.stopRecurringFor(instance).then(() => {
+        const current = this.report[instance]?.role
+        if (this.config === after && (current === 'started' || current === 'promoted')) this.startMonitors(after, instance)
+      })
+    }
+  }
+
+  /** What the node records of the parameters an instance now runs with (src/core/policy/digest.ts). */
+  private async paramsRecord(primitive: Primitive, params: Record<string, string>): Promise<ReturnType<typeof paramRecord>> {
+    let reloadable = this.reloadable.get(primitive.agent)
+    if (!reloadable) {
+      reloadable = describeAgent(primitive.agent, {executor: this.executor}).then(reloadableParams, () => undefined)
+      this.reloadable.set(primitive.agent, reloadable)
+    }
+    return paramRecord(params, await reloadable)
+  }
+
+  /** The primitive as the instance runs here: with the parameters it was started with, if known. */
+  private running(instance: string, primitive: Primitive): Primitive {
+    const params = this.startedWith.get(instance)
+    return params ? {...primitive, params} : primitive
+  }
+
+  /** The instance runs with these parameters now (started, reloaded, or found running), or no longer runs. */
+  private ranWith(instance: string, params: Record<string, string> | undefined): void {
+    if (params) this.startedWith.set(instance, {...params})
+    else this.startedWith.delete(instance)
   }
 
   snapshot(): NodeReport {
@@ -143,12 +208,15 @@ export class LocalResourceManager {
     await Promise.all(targets.map(async (instance) => {
       const primitive = primitiveOf(config, instance)!
       const result = await this.track(this.executor.run({
-        resource: instance, agent: primitive.agent, action: 'monitor', params: primitive.params, meta: this.metaOf(config, instance, primitive),
+        resource: instance, agent: primitive.agent, action: 'monitor', params: this.running(instance, primitive).params, meta: this.metaOf(config, instance, primitive),
         timeoutMs: operationTimeoutMs(primitive, 'monitor'), intervalMs: 0,
       }))
       this.probed.add(instance)
       const {report, verdict} = afterProbe(this.report[instance], result)
-      this.report[instance] = report
+      // Found running: taken to run with the parameters configured now, as Pacemaker records a probe.
+      const params = verdict === 'running' ? this.running(instance, primitive).params : undefined
+      this.ranWith(instance, params)
+      this.report[instance] = params ? {...report, ...(await this.paramsRecord(primitive, params))} : withoutDigests(report)
       if (verdict === 'running') this.startMonitors(config, instance)
       if (verdict === 'failed') this.logger.log('warning', 'probe-failed', {resource: instance, status: result.status, ocf: result.ocfResult, reason: result.reason})
     }))
@@ -186,18 +254,29 @@ export class LocalResourceManager {
         return {ok: false, resources: {[instance]: failed}}
       }
     }
-    // Monitors end before a stop, and before a role change (the new role has its own).
-    if (action.op === 'stop' || action.op === 'migrate_to' || action.op === 'promote' || action.op === 'demote') await this.executor.stopRecurringFor(instance)
+    // Monitors end before a stop, and before a role change (the new role has its own); a reload-agent
+    // re-arms the monitors with the new parameters once it succeeded.
+    if (action.op === 'stop' || action.op === 'migrate_to' || action.op === 'promote' || action.op === 'demote' || action.op === 'reload-agent') await this.executor.stopRecurringFor(instance)
     // A start can be cancelled (its agent killed) when the node loses quorum: it must not run on.
     const cancel = ACTIVATING.has(action.op) ? new AbortController() : undefined
     if (cancel) this.cancellable.add(cancel)
     const result = await this.track(this.executor.run({
       // A balancer's start or reload carries its backends from the DC (src/core/balancer).
-      resource: instance, agent: primitive.agent, action: action.op, params: {...primitive.params, ...(action as ParamAction).params}, meta, timeoutMs: operationTimeoutMs(primitive, action.op),
+      // A stop or migration away runs with the parameters of the start (a changed definition restarts: stop old, start new).
+      resource: instance, agent: primitive.agent, action: action.op, params: {...(STOPPING.has(action.op) ? this.running(instance, primitive) : primitive).params, ...(action as ParamAction).params},
+      meta, timeoutMs: operationTimeoutMs(primitive, action.op),
     }, cancel?.signal)).finally(() => {
       if (cancel) this.cancellable.delete(cancel)
     })
-    const {ok, report: after} = afterAction(config, this.report[instance], action.op as 'start', result, this.events.now())
+    const outcome = afterAction(config, this.report[instance], action.op as 'start', result, this.events.now())
+    const {ok} = outcome
+    let after = outcome.report
+    if (ok && after.role === 'started' && RECORDS_PARAMS.has(action.op)) {
+      this.ranWith(instance, primitive.params)
+      after = {...after, ...(await this.paramsRecord(primitive, primitive.params))}
+    }
+    if (after.role === 'stopped') this.ranWith(instance, undefined)
+    if (after.role !== 'started' && after.role !== 'promoted') after = withoutDigests(after)
     this.report[instance] = after
     if (ok && action.op !== 'notify' && (after.role === 'started' || after.role === 'promoted')) this.startMonitors(config, instance)
     if (!ok) this.logFailure(instance, action.op, result)
@@ -224,8 +303,9 @@ export class LocalResourceManager {
     if (!config) return []
     const held: HeldInstance[] = []
     for (const instance of this.holdings()) {
-      const primitive = primitiveOf(config, instance)
-      if (!primitive) continue
+      const configured = primitiveOf(config, instance)
+      if (!configured) continue
+      const primitive = this.running(instance, configured)
       const timeoutMs = operationTimeoutMs(primitive, 'stop')
       const meta = this.metaOf(config, instance, primitive)
       const command = this.executor.command({resource: instance, agent: primitive.agent, action: 'stop', params: primitive.params, meta, timeoutMs})
@@ -254,7 +334,8 @@ export class LocalResourceManager {
       this.probed.delete(instance)
       const before = this.report[instance]
       if (!before) continue
-      update[instance] = {...before, role: 'stopped'}
+      update[instance] = withoutDigests({...before, role: 'stopped'})
+      this.ranWith(instance, undefined)
       this.report[instance] = update[instance]
     }
     void this.syncHoldings().catch(() => {})
@@ -310,7 +391,7 @@ export class LocalResourceManager {
 
   /** The recurring monitors of the instance's current role (Promoted ones expect 8, the others 0). */
   private startMonitors(config: ResourceConfig, instance: string): void {
-    const primitive = primitiveOf(config, instance)!
+    const primitive = this.running(instance, primitiveOf(config, instance)!)
     const role = this.report[instance]?.role ?? 'started'
     const meta = this.metaOf(config, instance, primitive)
     for (const op of primitive.operations) {

@@ -1,7 +1,7 @@
 // Builds what `hactl status` shows from the DC's books (or, without a DC, from
 // this node's own knowledge). Pure: the clocks come with the input; times shown are wall-clock.
 import {isPromotable} from '../core/config/roles.js'
-import type {ClusterStatus, StatusFailure, StatusResource} from '../client/status.js'
+import type {ClusterStatus, FenceEvent, StatusFailure, StatusResource} from '../client/status.js'
 import type {BootstrapConfig} from '../core/config/bootstrap-types.js'
 import type {ResourceConfig} from '../core/config/types.js'
 import {isFenceDevice} from '../core/orchestration/index.js'
@@ -20,6 +20,8 @@ export interface StatusInput {
   /** Now on the wall clock, and a monotonic time of this process as a wall-clock time: what a person reads. */
   wallNowMs: number
   toWallMs(monoMs: number): number
+  /** The fencing history this node knows (the DC's own, or the last one a DC published). */
+  fencing?: FenceEvent[]
 }
 
 /** Instance ids in configuration order, group members in their start order; clone instances after their primitive's place. */
@@ -108,5 +110,6 @@ export function buildStatus(input: StatusInput): ClusterStatus {
     warnings,
     generatedAt: input.wallNowMs,
     ...(source === 'dc' && config.resources.some(isBalancer) ? {balancers: balancerStatus(orchestrator)} : {}),
+    ...(input.fencing && input.fencing.length > 0 ? {fencing: input.fencing} : {}),
   }
 }

@@ -44,6 +44,30 @@ describe('node controller', () => {
     assert.equal(parsePeerMessage({ch: 'dc', viewId: 3, m: {t: 'report-request'}}).ok, true, 'a message without v is version 1')
   })
 
+  it('a cleanup or a fence asked on a node that is not the DC goes to the DC; the DC fences and answers the node that asked', () => {
+    const state = run(controller(2), {type: 'view', nowMs: 0, view: view(4, [1, 2, 3], true), reachable: [1, 3]}).state
+    const sent = (outputs: ControllerOutput[]) => of(outputs, 'send').map((o) => [o.to, (o.message as {m: {t: string}}).m.t])
+    assert.deepEqual(sent(stepController(state, {type: 'client-cleanup', nowMs: 1, resource: 'web'}).outputs), [[1, 'cleanup-request']])
+    assert.deepEqual(sent(stepController(state, {type: 'client-fence', nowMs: 1, requestId: 'r1', node: 'n3'}).outputs), [[1, 'fence-request']])
+    // The DC is the target: the asking node runs the device itself (a delegate).
+    assert.deepEqual(of(stepController(state, {type: 'client-fence', nowMs: 1, requestId: 'r2', node: 'n1'}).outputs, 'manual-fence'), [{type: 'manual-fence', requestId: 'r2', node: 'n1', from: 2}])
+    // Without quorum: answered at once, nothing sent.
+    const alone = run(controller(2), {type: 'view', nowMs: 0, view: view(5, [2], false), reachable: []}).state
+    assert.deepEqual(of(stepController(alone, {type: 'client-fence', nowMs: 1, requestId: 'r3', node: 'n3'}).outputs, 'fence-reply'), [{type: 'fence-reply', requestId: 'r3', node: 'n3', fenced: false, device: null, error: 'no-dc'}])
+    // The node takes the DC's reply for its request.
+    const reply = stepController(state, {type: 'peer', nowMs: 2, from: 1, message: {v: 1, ch: 'dc', viewId: 4, m: {t: 'fence-reply', requestId: 'r1', node: 'n3', fenced: true, device: 'fd'}}})
+    assert.deepEqual(of(reply.outputs, 'fence-reply'), [{type: 'fence-reply', requestId: 'r1', node: 'n3', fenced: true, device: 'fd'}])
+    // On the DC: the request becomes a manual fence; its end answers the asking node.
+    const dc = run(controller(1), {type: 'view', nowMs: 0, view: view(4, [1, 2, 3], true), reachable: [2, 3]}).state
+    const asked = stepController(dc, {type: 'peer', nowMs: 1, from: 2, message: {v: 1, ch: 'node', viewId: 4, m: {t: 'fence-request', requestId: 'r1', node: 'n3'}}})
+    // Not the active DC yet (replication not ready): a node message is dropped, counted.
+    assert.equal(of(asked.outputs, 'manual-fence').length, 0)
+    assert.equal(asked.state.drops['not-the-dc'], 1)
+    const done = stepController(dc, {type: 'manual-fence-done', nowMs: 2, requestId: 'r1', from: 2, node: 'n3', fenced: true, device: 'fd'})
+    assert.deepEqual(sent(done.outputs), [[2, 'fence-reply']])
+    assert.equal(done.state.orchestrator.nodes.n3.leaving, true, 'the books take the fenced node as gone holding nothing')
+  })
+
   it('obeys only the DC of its quorate view, in that view', () => {
     const state = run(controller(), {type: 'view', nowMs: 0, view: view(4, [1, 2, 3], true), reachable: [1, 3]}).state
     const action = {id: 'vip_start_n2', op: 'start', resource: 'vip', node: 'n2', reason: 'x', dependsOn: []}

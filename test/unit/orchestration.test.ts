@@ -109,6 +109,22 @@ describe('orchestration (the DC bookkeeping)', () => {
     assert.deepEqual(h.dispatched(after), ['start ip n2'])
   })
 
+  it('a node fenced on request (hactl node fence) is recovered at once and not fenced again when it leaves, even across a DC pause', () => {
+    const h = new Harness()
+    h.step({type: 'config', config: applyEdit(vipConfig(), {op: 'property.set', properties: {'stonith-enabled': 'true'}})})
+    h.step({type: 'view', nowMs: 1000, viewId: 1, members: NODES, quorate: true, active: true})
+    for (const n of NODES) h.step({type: 'report', node: n, resources: n === 'n1' ? {ip: {role: 'started', failCount: 0}} : {}, full: true})
+    h.settle(h.outputs)
+    const fenced = h.step({type: 'fenced', node: 'n1'})
+    assert.deepEqual(h.dispatched(fenced), ['start ip n2'], 'recovered while the membership still lists it')
+    h.settle(fenced)
+    // The membership re-forms: a non-quorate moment (the DC inactive), then a view without n1.
+    h.step({type: 'view', nowMs: 2000, viewId: 2, members: NODES, quorate: false, active: false})
+    const gone = h.step({type: 'view', nowMs: 3000, viewId: 3, members: ['n2', 'n3'], quorate: true, active: true})
+    assert.equal(gone.filter((o) => o.type === 'fence').length, 0, JSON.stringify(gone))
+    assert.equal(h.state.nodes.n1.unclean, false)
+  })
+
   it('a monitor failure raises the fail count and recovers in place', () => {
     const h = new Harness()
     h.settle(start(h))

@@ -4,6 +4,7 @@ import {HactlError, inputError} from '../../cli/errors.js'
 import {devicesFor} from '../../cli/fence-devices.js'
 import {runDirFlag} from '../../cli/flags.js'
 import {callDaemon} from '../../client/client.js'
+import {booleanProperty} from '../../core/config/booleans.js'
 
 export interface FenceResult {node: string, fenced: boolean, device: string | null}
 
@@ -21,7 +22,7 @@ async function confirm(node: string): Promise<boolean> {
 
 export default class NodeFence extends HactlCommand<FenceResult> {
   static override summary = 'Fence a node now with its fence device (pcs stonith fence): asks for confirmation unless --force.'
-  static override description = `The DC runs the fence devices that cover NODE (pcmk_host_list, or all), as for a node lost uncleanly, and the command returns once one succeeded (exit 0) or all failed (exit 1). The node's resources are recovered elsewhere once it is fenced. On a terminal the command asks for the node's name; elsewhere (scripts) --force is required.`
+  static override description = `The DC runs the fence devices that cover NODE (pcmk_host_list, or all), as for a node lost uncleanly, and the command returns once one succeeded (exit 0) or all failed (exit 1). The node's resources are recovered elsewhere at once, and the fence is recorded in 'hactl stonith history'. Refused (exit 1, nothing done) when no device covers NODE or fencing is disabled (stonith-enabled=false); ask on another node than NODE. On a terminal the command asks for the node's name; elsewhere (scripts) --force is required.`
   static override examples = ['<%= config.bin %> <%= command.id %> n3', '<%= config.bin %> <%= command.id %> n3 --force']
   static override args = {node: Args.string({name: 'NODE', required: true, description: 'Node to fence.'})}
   static override flags = {
@@ -34,10 +35,9 @@ export default class NodeFence extends HactlCommand<FenceResult> {
     const [status, config] = await Promise.all([callDaemon(flags['run-dir'], 'status', {}), callDaemon(flags['run-dir'], 'config.get', {})])
     if (!status.nodes.some((n) => n.name === args.node)) throw inputError(`node ${JSON.stringify(args.node)} is not a cluster node (nodes: ${status.nodes.map((n) => n.name).join(', ')})`, 'not-found')
     if (devicesFor(config, args.node).length === 0) throw new HactlError('no-fence-device', `no fence device covers ${args.node}: add one with 'hactl stonith create' (pcmk_host_list=${args.node} or no host list); nothing was done`)
-    if (!flags.force) {
-      if (!process.stdin.isTTY || this.jsonEnabled()) throw inputError(`fencing ${args.node} powers it off or reboots it: confirm with --force (no terminal to ask on)`, 'confirmation-required')
-      if (!(await confirm(args.node))) throw inputError(`not confirmed: ${args.node} was not fenced`, 'not-confirmed')
-    }
+    if (!flags.force && (!process.stdin.isTTY || this.jsonEnabled())) throw inputError(`fencing ${args.node} powers it off or reboots it: confirm with --force (no terminal to ask on)`, 'confirmation-required')
+    if (!booleanProperty(config, 'stonith-enabled')) throw new HactlError('fencing-disabled', `fencing is disabled (stonith-enabled=false): enable it with 'hactl property set stonith-enabled=true' first; nothing was done`)
+    if (!flags.force && !(await confirm(args.node))) throw inputError(`not confirmed: ${args.node} was not fenced`, 'not-confirmed')
     let result: FenceResult
     try {
       result = await callDaemon(flags['run-dir'], 'node.fence', {node: args.node})

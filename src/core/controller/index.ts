@@ -525,6 +525,9 @@ class Step {
       case 'cleanup':
         this.out.push({type: 'lrm-cleanup', resource: m.resource})
         break
+      case 'fence-reply':
+        this.out.push({type: 'fence-reply', requestId: m.requestId, node: m.node, fenced: m.fenced, device: m.device})
+        break
       case 'status':
         if (from !== this.self) {
           s.lastStatus = m.status
@@ -559,6 +562,14 @@ class Step {
         this.log('notice', 'leave-request', {node})
         this.orchestrate({type: 'leave-request', node})
         break
+      case 'cleanup-request':
+        this.log('notice', 'cleanup-request', {node, resource: m.resource, on: m.node})
+        this.orchestrate({type: 'cleanup', resource: m.resource, node: m.node})
+        break
+      case 'fence-request':
+        this.log('notice', 'fence-request', {node: m.node, from: node})
+        this.out.push({type: 'manual-fence', requestId: m.requestId, node: m.node, from})
+        break
     }
     this.armReportRetry()
   }
@@ -580,6 +591,32 @@ class Step {
         if (waiting.length === 0) this.leaveNow(true)
         break
       }
+    }
+  }
+
+  // ---- manual fencing (hactl node fence) ----
+
+  /** The DC fences; another node asks the DC of its quorate view, or answers at once that there is none. */
+  clientFence(requestId: string, node: string): void {
+    const view = this.s.view
+    if (isActiveDc(this.s)) this.out.push({type: 'manual-fence', requestId, node, from: this.self})
+    // The DC is the target: it could not answer once fenced, so this node runs the device (a delegate, as Pacemaker's fencer picks one).
+    else if (view?.quorate && view.dc !== null && view.dc === this.id(node)) this.out.push({type: 'manual-fence', requestId, node, from: this.self})
+    else if (view?.quorate && view.dc !== null && view.dc !== this.self) this.toDc({t: 'fence-request', requestId, node})
+    else this.out.push({type: 'fence-reply', requestId, node, fenced: false, device: null, error: 'no-dc'})
+  }
+
+  /** A fenced node runs nothing any more: the DC's books say so at once (the membership notices later). */
+  manualFenceDone(event: Extract<ControllerEvent, {type: 'manual-fence-done'}>): void {
+    const {requestId, from, node, fenced, device} = event
+    // Into the books whether or not this node is the active DC right now: the fence may end while the
+    // membership re-forms (the fenced node stops answering), and a DC that becomes active again, or a
+    // delegate that becomes DC, must not count the node as lost uncleanly and fence it once more.
+    if (fenced) this.orchestrate({type: 'fenced', node})
+    if (from === this.self) this.out.push({type: 'fence-reply', requestId, node, fenced, device})
+    else {
+      const name = this.name(from)
+      if (name !== undefined) this.toNode(name, {t: 'fence-reply', requestId, node, fenced, device})
     }
   }
 
@@ -693,7 +730,12 @@ class Step {
       case 'stopped-all': this.onStoppedAll(event.reason, event.durationMs, event.active); break
       case 'fence-result': this.orchestrate({type: 'fence-result', node: event.node, transitionId: event.transitionId, actionId: event.actionId, ok: event.ok}); break
       case 'client-write': this.clientWrite(event.clientId, event.edit, event.ifEpoch); break
-      case 'client-cleanup': if (isActiveDc(s)) this.orchestrate({type: 'cleanup', resource: event.resource, node: event.node}); break
+      case 'client-cleanup':
+        if (isActiveDc(s)) this.orchestrate({type: 'cleanup', resource: event.resource, node: event.node})
+        else this.toDc(event.node === undefined ? {t: 'cleanup-request', resource: event.resource} : {t: 'cleanup-request', resource: event.resource, node: event.node})
+        break
+      case 'client-fence': this.clientFence(event.requestId, event.node); break
+      case 'manual-fence-done': this.manualFenceDone(event); break
       case 'shutdown': this.shutdown(event.reason, event.budgetMs); break
     }
     for (let i = 0; i < this.local.length; i++) this.local[i]()

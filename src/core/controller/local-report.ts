@@ -39,7 +39,7 @@ export function afterProbe(previous: InstanceReport | undefined, outcome: AgentO
   return {report: {role: 'failed', failCount, failedOp: 'probe'}, verdict: 'failed'}
 }
 
-export type ActionOp = 'start' | 'stop' | 'migrate_to' | 'migrate_from' | 'promote' | 'demote' | 'notify' | 'reload'
+export type ActionOp = 'start' | 'stop' | 'migrate_to' | 'migrate_from' | 'promote' | 'demote' | 'notify' | 'reload' | 'reload-agent'
 
 /** The role an instance has after a successful operation (promote: Promoted; demote, start: Unpromoted = started). */
 function roleAfter(op: ActionOp, before: InstanceReport): InstanceReport['role'] {

@@ -24,6 +24,9 @@ export interface WireInstanceReport {
   failCount: number
   failedAgoMs?: number
   failedOp?: string
+  digest?: string
+  restartDigest?: string
+  reloadable?: string[]
 }
 export type WireReport = Record<string, WireInstanceReport>
 
@@ -46,6 +49,8 @@ export type ToNode =
   | {t: 'leave-granted'}
   | {t: 'cleanup', resource: string}
   | {t: 'status', status: PublishedStatus, state: ClusterState}
+  /** The answer to a fence-request (hactl node fence asked on that node). */
+  | {t: 'fence-reply', requestId: string, node: string, fenced: boolean, device: string | null}
 
 /** From a node to the DC of its view. */
 export type ToDc =
@@ -54,6 +59,10 @@ export type ToDc =
   | {t: 'report', full: boolean, epoch: number, resources: WireReport, departed?: Array<{node: string, viewId: number, clean: boolean}>, attributes?: Record<string, string>}
   | {t: 'result', transitionId: number, actionId: string, ok: boolean, resources: WireReport}
   | {t: 'leave-request'}
+  /** hactl resource cleanup asked on a node that is not the DC: the DC's books and every node forget. */
+  | {t: 'cleanup-request', resource: string, node?: string}
+  /** hactl node fence asked on a node that is not the DC: the DC fences and answers with fence-reply. */
+  | {t: 'fence-request', requestId: string, node: string}
 
 /** Between members, whoever is DC: the clean-leave announcement and its acknowledgement. */
 export type ToPeer =
@@ -74,7 +83,8 @@ const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as nu
 const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200
 const ROLES = new Set(['started', 'promoted', 'stopped', 'failed', 'unknown'])
 // reload: a balancer's new backend set from the DC (src/core/balancer), with params.
-const OPS = new Set(['start', 'stop', 'monitor', 'migrate_to', 'migrate_from', 'fence', 'reload', 'promote', 'demote', 'notify'])
+// reload-agent: parameters marked reloadable changed (src/core/policy/digest.ts).
+const OPS = new Set(['start', 'stop', 'monitor', 'migrate_to', 'migrate_from', 'fence', 'reload', 'reload-agent', 'promote', 'demote', 'notify'])
 
 /** Transient node attributes: bounded names and values (src/daemon/attributes.ts enforces the same limits). */
 export const ATTRIBUTE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$/
@@ -92,6 +102,7 @@ function isNotify(v: unknown): boolean {
     && isObject(v.env) && Object.keys(v.env).length <= 64
     && Object.entries(v.env).every(([k, x]) => /^[A-Za-z0-9_]{1,64}$/.test(k) && typeof x === 'string' && x.length <= 65536)
 }
+const isDigest = (v: unknown): boolean => typeof v === 'string' && /^[0-9a-f]{8,64}$/.test(v)
 
 /** An action's parameter overrides (a balancer's backends): a few short strings. */
 function isParams(v: unknown): boolean {
@@ -104,6 +115,9 @@ function isWireReport(v: unknown): v is WireReport {
     if (!isName(id) || !isObject(r) || !ROLES.has(r.role as string) || !(typeof r.failCount === 'number' && r.failCount >= 0)) return false
     if (r.failedAgoMs !== undefined && !isCount(r.failedAgoMs)) return false
     if (r.failedOp !== undefined && typeof r.failedOp !== 'string') return false
+    if (r.digest !== undefined && !isDigest(r.digest)) return false
+    if (r.restartDigest !== undefined && !isDigest(r.restartDigest)) return false
+    if (r.reloadable !== undefined && !(Array.isArray(r.reloadable) && r.reloadable.length <= 200 && r.reloadable.every(isName))) return false
   }
   return true
 }
@@ -134,6 +148,7 @@ const TO_NODE: Record<ToNode['t'], (m: Fields) => boolean> = {
   'leave-granted': () => true,
   'cleanup': (m) => isName(m.resource),
   'status': (m) => isStatus(m.status) && isState(m.state),
+  'fence-reply': (m) => isName(m.requestId) && isName(m.node) && typeof m.fenced === 'boolean' && (m.device === null || isName(m.device)),
 }
 
 const TO_DC: Record<ToDc['t'], (m: Fields) => boolean> = {
@@ -143,6 +158,8 @@ const TO_DC: Record<ToDc['t'], (m: Fields) => boolean> = {
     && (m.attributes === undefined || isAttributes(m.attributes)),
   'result': (m) => isCount(m.transitionId) && isName(m.actionId) && typeof m.ok === 'boolean' && isWireReport(m.resources),
   'leave-request': () => true,
+  'cleanup-request': (m) => isName(m.resource) && (m.node === undefined || isName(m.node)),
+  'fence-request': (m) => isName(m.requestId) && isName(m.node),
 }
 
 const TO_PEER: Record<ToPeer['t'], (m: Fields) => boolean> = {
@@ -184,6 +201,7 @@ export function reportToWire(report: NodeReport, nowMs: number): WireReport {
     const wire: WireInstanceReport = {role: r.role, failCount: r.failCount}
     if (r.lastFailureMs !== undefined) wire.failedAgoMs = Math.max(0, nowMs - r.lastFailureMs)
     if (r.failedOp !== undefined) wire.failedOp = r.failedOp
+    copyDigests(r, wire)
     out[id] = wire
   }
   return out
@@ -196,7 +214,14 @@ export function reportFromWire(report: WireReport, nowMs: number): NodeReport {
     const instance: InstanceReport = {role: r.role, failCount: r.failCount}
     if (r.failedAgoMs !== undefined) instance.lastFailureMs = nowMs - r.failedAgoMs
     if (r.failedOp !== undefined) instance.failedOp = r.failedOp
+    copyDigests(r, instance)
     out[id] = instance
   }
   return out
+}
+
+function copyDigests(from: {digest?: string, restartDigest?: string, reloadable?: string[]}, to: {digest?: string, restartDigest?: string, reloadable?: string[]}): void {
+  if (from.digest !== undefined) to.digest = from.digest
+  if (from.restartDigest !== undefined) to.restartDigest = from.restartDigest
+  if (from.reloadable !== undefined) to.reloadable = [...from.reloadable]
 }

@@ -156,8 +156,12 @@ export type ControllerEvent =
   | {type: 'fence-result', nowMs: number, node: string, transitionId: number, actionId: string, ok: boolean}
   /** A client's configuration write (`clientId` unique among pending ones). */
   | {type: 'client-write', nowMs: number, clientId: string, edit: ConfigEdit, ifEpoch?: number}
-  /** `hactl resource cleanup`, on the DC. */
+  /** `hactl resource cleanup` on this node: the DC's if this is the DC, else forwarded to it. */
   | {type: 'client-cleanup', nowMs: number, resource: string, node?: string}
+  /** `hactl node fence NODE` on this node (`requestId` unique among pending ones): the DC fences; a fence-reply answers. */
+  | {type: 'client-fence', nowMs: number, requestId: string, node: string}
+  /** A manual-fence output was carried out: `fenced` when a device succeeded (`device`). */
+  | {type: 'manual-fence-done', nowMs: number, requestId: string, from: number, node: string, fenced: boolean, device: string | null}
   /** `hactl cluster stop` or SIGTERM; `budgetMs`: how long to wait for the DC to move resources away. */
   | {type: 'shutdown', nowMs: number, reason: string, budgetMs: number}
 
@@ -176,6 +180,10 @@ export type ControllerOutput =
   | {type: 'lrm-cleanup', resource: string}
   | {type: 'lrm-stop-all', reason: string}
   | {type: 'fence', node: string, transitionId: number, actionId: string}
+  /** Fence `node` now on request of node `from` (hactl node fence): the DC does, or the asking node when the DC is the target; feed manual-fence-done. */
+  | {type: 'manual-fence', requestId: string, node: string, from: number}
+  /** The answer to this node's client-fence; `error` when no DC could be asked. */
+  | {type: 'fence-reply', requestId: string, node: string, fenced: boolean, device: string | null, error?: 'no-dc'}
   /** DC: build the status from the books and send it to `to` (and keep it here). */
   | {type: 'publish-status', to: number[]}
   /** A published status arrived from the DC. */

@@ -116,6 +116,13 @@ export function stepOrchestrator(previous: OrchestratorState, event: Orchestrato
         state.dirty = true
       }
       break
+    case 'fenced': {
+      const book = state.nodes[event.node]
+      if (!book) break
+      state.nodes[event.node] = book.online ? {...book, leaving: true, reported: true, resources: {}} : {...book, fenced: true, unclean: false, resources: {}}
+      state.dirty = true
+      break
+    }
     case 'cleanup': {
       const nodes = Object.keys(state.nodes).filter((n) => event.node === undefined || n === event.node)
       for (const name of nodes) {
@@ -319,6 +326,9 @@ export function clusterState(state: OrchestratorState): ClusterState {
       if (report.failCount > 0) record.failCount = report.failCount
       if (report.lastFailureMs !== undefined) record.lastFailureMs = report.lastFailureMs
       if (report.failedOp !== undefined) record.failedOp = report.failedOp
+      if (report.digest !== undefined) record.digest = report.digest
+      if (report.restartDigest !== undefined) record.restartDigest = report.restartDigest
+      if (report.reloadable !== undefined) record.reloadable = report.reloadable
       entry.nodes[name] = record
     }
   }

@@ -8,6 +8,10 @@ export interface InstanceReport {
   failCount: number
   lastFailureMs?: number
   failedOp?: string
+  /** The parameters it was started with (src/core/policy/digest.ts), while it runs. */
+  digest?: string
+  restartDigest?: string
+  reloadable?: string[]
 }
 
 /** Per instance id. */
@@ -93,6 +97,12 @@ export type OrchestratorEvent =
   | {type: 'restarted', node: string}
   | {type: 'departed', records: Array<{node: string, viewId: number, clean: boolean}>}
   | {type: 'cleanup', resource: string, node?: string}
+  /**
+   * A fence of `node` on request (hactl node fence) succeeded: it runs nothing. A member
+   * still (the membership notices later) is taken as leaving with nothing held, so the
+   * view without it is a clean departure, not a loss to fence again.
+   */
+  | {type: 'fenced', node: string}
   /**
    * What the previous DC knew of nodes that are gone (from its last status): a new DC
    * must hold their resources as it would have, or it could start them twice.

@@ -4,9 +4,10 @@ import {parseDurationMs} from '../config/durations.js'
 import type {Assignment} from './assign.js'
 import {isFrozen, isTrue, type Instance, type Model} from './model.js'
 import {cascadeRestarts} from './restarts.js'
+import {definitionChange} from './digest.js'
 import {planRoles} from './roles.js'
 
-export type ActionOp = 'start' | 'stop' | 'monitor' | 'migrate_to' | 'migrate_from' | 'fence' | 'promote' | 'demote' | 'notify'
+export type ActionOp = 'start' | 'stop' | 'monitor' | 'migrate_to' | 'migrate_from' | 'fence' | 'reload-agent' | 'promote' | 'demote' | 'notify'
 
 /** What a clone notification tells its instances (Pacemaker's notify action, clone meta notify=true). */
 export interface NotifyInfo {
@@ -32,7 +33,7 @@ export interface Action {
   dependsOn: string[]
 }
 
-export type ChangeKind = 'Fence' | 'Start' | 'Stop' | 'Move' | 'Migrate' | 'Recover' | 'Restart' | 'Hold' | 'Promote' | 'Demote'
+export type ChangeKind = 'Fence' | 'Start' | 'Stop' | 'Move' | 'Migrate' | 'Recover' | 'Restart' | 'Reload' | 'Hold' | 'Promote' | 'Demote'
 
 /** A role in a summary line: Stopped, or running as Unpromoted or Promoted. */
 export type ChangeRole = 'Stopped' | 'Unpromoted' | 'Promoted'
@@ -59,6 +60,8 @@ export interface InstancePlan {
   startEntry?: Action
   startDone?: Action
   monitors: Action[]
+  /** reload-agent where it runs: only reloadable parameters changed (src/core/policy/digest.ts). */
+  reload?: Action
   restart: boolean
   restartWhy: string
   /** A promotable clone's instance: the demote before its stops (or alone), the promote after its start (or alone). */
@@ -72,10 +75,14 @@ export interface ActionPlan {
   changes: Change[]
 }
 
+/** Pacemaker's reason for a restart or reload after `resource update`. */
+export const DEFINITION_CHANGE = 'resource definition change'
+
 /** What an action is for when nothing more specific applies: every action states a reason. */
 const DEFAULT_REASON: Record<ActionOp, string> = {
   start: 'assigned to this node', stop: 'no longer wanted here', monitor: 'recurring monitor', migrate_to: 'moving', migrate_from: 'moving', fence: 'node must be fenced',
   promote: 'chosen to be promoted', demote: 'no longer promoted', notify: 'clone notification',
+  'reload-agent': DEFINITION_CHANGE,
 }
 
 export function act(op: ActionOp, resource: string | undefined, node: string, why: string, intervalMs?: number): Action {
@@ -183,7 +190,7 @@ export class Planner {
       this.changes.push({kind: 'Stop', resource: inst.id, from: this.name(from), reason: why.unit})
       return plan
     }
-    if (target === from && !failed) return plan
+    if (target === from && !failed) return this.redefined(inst, plan, from)
     if (failed) {
       const reason = `${inst.id} failed on ${this.name(from)}`
       plan.stops.push(act('stop', inst.id, this.name(from), reason))
@@ -207,6 +214,17 @@ export class Planner {
     plan.stops.push(act('stop', inst.id, this.name(from), why.unit))
     this.up(inst, plan, target, why.unit)
     this.changes.push({kind: 'Move', resource: inst.id, from: this.name(from), to: this.name(target), reason: why.unit})
+    return plan
+  }
+
+  /** Running where it stays: restarted (or reloaded) when its parameters differ from those it was started with. */
+  private redefined(inst: Instance, plan: InstancePlan, node: number): InstancePlan {
+    const change = definitionChange(inst.primitive.params, this.model.state.resources[inst.id]?.nodes[this.name(node)])
+    if (change === 'restart') this.restart(inst, plan, DEFINITION_CHANGE)
+    if (change === 'reload') {
+      plan.reload = act('reload-agent', inst.id, this.name(node), DEFINITION_CHANGE)
+      this.changes.push({kind: 'Reload', resource: inst.id, from: this.name(node), reason: DEFINITION_CHANGE})
+    }
     return plan
   }
 
@@ -253,10 +271,18 @@ export class Planner {
     return plan
   }
 
+  /** A restart supersedes a reload of the same instance. */
+  private dropReload(inst: Instance, plan: InstancePlan): void {
+    plan.reload = undefined
+    const at = this.changes.findIndex((c) => c.kind === 'Reload' && c.resource === inst.id)
+    if (at >= 0) this.changes.splice(at, 1)
+  }
+
   restart(inst: Instance, plan: InstancePlan, why: string): void {
     const node = this.name(plan.target)
     plan.restart = true
     plan.restartWhy = why
+    if (plan.reload) this.dropReload(inst, plan)
     plan.stops.push(act('stop', inst.id, node, why))
     this.up(inst, plan, plan.target, why)
     this.changes.push({kind: 'Restart', resource: inst.id, from: node, reason: why})

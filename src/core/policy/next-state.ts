@@ -1,6 +1,7 @@
 // The state once the transition has completed, as `simulate --save-state`
 // writes it: running it again with nothing changed gives an empty transition.
 import type {InstancePlan} from './actions.js'
+import {paramRecord} from './digest.js'
 import {isFrozen, type Instance, type Model} from './model.js'
 import type {ClusterState, InstanceOnNode, InstanceRole, InstanceState, NodeState} from './state.js'
 
@@ -60,12 +61,23 @@ function nextInstance(model: Model, index: number, plan: InstancePlan, promoted:
   return out
 }
 
+/** Restarted or reloaded where a parameter digest was recorded: it now runs with the configured parameters. */
+function withDigest(model: Model, inst: Instance, plan: InstancePlan, entry: InstanceState | undefined): InstanceState | undefined {
+  if (entry === undefined || plan.target < 0 || (plan.reload === undefined && plan.startDone === undefined)) return entry
+  const name = model.nodes[plan.target].name
+  const record = entry.nodes[name]
+  if (record?.digest === undefined) return entry
+  const now = paramRecord(inst.primitive.params, record.restartDigest === undefined ? undefined : record.reloadable ?? [])
+  if (now.digest === record.digest) return entry
+  return {...entry, nodes: {...entry.nodes, [name]: {...record, ...now}}}
+}
+
 export function nextState(model: Model, plans: InstancePlan[], promoted: Uint8Array): ClusterState {
   const resources: Array<[string, InstanceState]> = []
   const known = new Set<string>()
   model.instances.forEach((inst, i) => {
     known.add(inst.id)
-    const entry = nextInstance(model, i, plans[i], promoted)
+    const entry = withDigest(model, inst, plans[i], nextInstance(model, i, plans[i], promoted))
     if (entry) resources.push([inst.id, entry])
   })
   // Instances the configuration no longer has are kept as they are (see warnings).

@@ -118,6 +118,7 @@ export function orderActions(model: Model, plan: ActionPlan, colocations: Coloca
     actions.push(...roleActionsBefore(p))
     actions.push(...p.stops)
     if (p.startDone) actions.push(p.startDone)
+    if (p.reload) actions.push(p.reload)
     actions.push(...roleActionsAfter(p))
     actions.push(...p.monitors)
   }

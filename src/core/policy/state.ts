@@ -24,6 +24,12 @@ export interface InstanceOnNode {
    * Promoted monitor's on-fail (demote) and demotes before the stop. A failed promote or demote counts as Promoted.
    */
   failedRole?: 'Promoted' | 'Unpromoted'
+  /** Digest of the instance parameters it was started with (Pacemaker's op-digest; src/core/policy/digest.ts). */
+  digest?: string
+  /** The agent can reload-agent: digest of the parameters that need a restart (op-restart-digest). */
+  restartDigest?: string
+  /** With restartDigest: the parameters the agent reloads without a restart. */
+  reloadable?: string[]
 }
 
 export interface InstanceState {
@@ -65,6 +71,7 @@ export interface ClusterState {
 
 const NAME = {type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,80}$'}
 const MS = {type: 'integer', minimum: 0}
+const DIGEST = {type: 'string', pattern: '^[0-9a-f]{8,64}$'}
 
 export const clusterStateSchema = {
   $id: 'https://hactl.dev/schemas/cluster-state.json',
@@ -115,6 +122,9 @@ export const clusterStateSchema = {
                 lastFailureMs: MS,
                 failedOp: {type: 'string', pattern: '^[a-z_-]{1,32}$'},
                 failedRole: {enum: ['Promoted', 'Unpromoted']},
+                digest: DIGEST,
+                restartDigest: DIGEST,
+                reloadable: {type: 'array', maxItems: 200, items: {type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_.-]{0,63}$'}},
               },
             },
           },

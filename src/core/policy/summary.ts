@@ -37,6 +37,7 @@ function line(c: Change): string {
     case 'Start': return `* Start ${c.resource} ( ${c.to} )${due}`
     case 'Stop': return `* Stop ${c.resource} ( ${c.from} )${due}`
     case 'Restart': return `* Restart ${c.resource} ( ${c.from} )${due}`
+    case 'Reload': return `* Reload ${c.resource} ( ${c.from} )${due}`
     case 'Hold': return `* Hold ${c.resource} ( ${c.from} )${c.untilMs !== undefined && c.untilMs < Number.MAX_SAFE_INTEGER ? ` until ${c.untilMs}ms` : ''}${due}`
     case 'Recover': return c.to === undefined ? `* Recover ${c.resource} ( ${c.from} )${due}` : `* Recover ${c.resource} ( ${c.from} -> ${c.to} )${due}`
     default: return `* ${c.kind} ${c.resource} ( ${c.from} -> ${c.to} )${due}`
