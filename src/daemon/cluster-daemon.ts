@@ -336,7 +336,8 @@ export class ClusterDaemon {
         void this.close()
         break
       case 'log':
-        this.logger.log(output.level, output.event, output.fields as Fields)
+        // t_ms: the monotonic clock, so bench/failover.ts can time each phase of a failover.
+        this.logger.log(output.level, output.event, {...output.fields as Fields, t_ms: this.clock.now()})
         break
     }
   }
@@ -369,6 +370,7 @@ export class ClusterDaemon {
       view: view.viewId, phase: view.phase, quorate: view.quorate, dc: view.dc === null ? null : this.names.get(view.dc),
       members: view.members.map((m) => m.name), votes: view.totalVotes, expected: view.expectedVotes,
       joined: view.joined.map((id) => this.names.get(id) ?? String(id)), left: view.left.map((id) => this.names.get(id) ?? String(id)),
+      t_ms: this.clock.now(),
     })
     for (const id of [...view.left, ...view.joined]) if (id !== this.self.id) this.peers.reset(id)
     this.stepReplication({

@@ -18,7 +18,7 @@ function parseInts(values: Record<string, string>): Record<string, number> {
 function unpackNodes(config: ResourceConfig): NodeInfo[] {
   return config.nodes.map((node, index) => ({
     index, name: node.name, attributes: node.attributes, capacity: parseInts(node.utilization),
-    cannotHost: '', standbyOnFail: false, online: true, maintenance: node.maintenance, fenceWhy: '', holdUntilMs: -1,
+    cannotHost: '', standbyOnFail: false, online: true, maintenance: node.maintenance, fenceWhy: '', holdUntilMs: -1, lostAtMs: -1,
   }))
 }
 
@@ -46,7 +46,7 @@ function newInstance(b: Builder, id: string, primitive: Primitive, meta: Meta[],
   const index = b.instances.length
   b.instances.push({
     index, id, primitive, meta: metaLookup(...meta, b.defaults), unit, member, active: NONE, failed: NONE, fencedOn: NONE, expiredOn: NONE,
-    heldOn: -1, managed: true, unmanagedWhy: '', stopWhy: '', migratable: true, failCounts: NO_FAILURES,
+    heldOn: -1, heldUntilMs: -1, managed: true, unmanagedWhy: '', stopWhy: '', migratable: true, failCounts: NO_FAILURES,
   })
   return index
 }
