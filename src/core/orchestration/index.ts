@@ -110,7 +110,10 @@ export function stepOrchestrator(previous: OrchestratorState, event: Orchestrato
         if (own > viewId || (own === viewId && (!clean || book.leftCleanly))) continue
         state.nodes[name] = clean
           ? {...book, lostInViewId: viewId, unclean: false, leftCleanly: true, fenced: false, lostAtMs: undefined, resources: {}}
-          : {...book, lostInViewId: viewId, unclean: !book.fenced, leftCleanly: false, lostAtMs: book.lostAtMs ?? state.nowMs,
+          // A member saw it in a later view than this DC did: it was heard after our lostAtMs, at
+          // the latest now (found by the whole-cluster simulator once a DC was ready in milliseconds:
+          // a DC back from a pause recovered a node's resources on the loss time of an older view).
+          : {...book, lostInViewId: viewId, unclean: !book.fenced, leftCleanly: false, lostAtMs: book.fenced ? book.lostAtMs : Math.max(book.lostAtMs ?? state.nowMs, state.nowMs),
             resources: book.fenced ? book.resources : possiblyActive(state.config, book.resources)}
         state.dirty = true
       }
