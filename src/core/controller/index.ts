@@ -168,6 +168,9 @@ class Step {
     const stepped = stepOrchestrator(state, event)
     this.s.orchestrator = stepped.state
     this.carryOut([...outputs, ...stepped.outputs])
+    // Every change of the books reaches the members' status within statusThrottleMs: the
+    // periodic refresh (statusRefreshMs) is only a safety net, not how status gets around.
+    if (event.type !== 'tick') this.statusSoon()
   }
 
   private carryOut(outputs: OrchestratorOutput[]): void {
