@@ -72,7 +72,7 @@ function phasesOf(cluster: TestCluster, survivors: number[], victim: string, t0:
     suspicion: first((l) => l.event === 'view' && l.fields.phase !== 'usable'),
     view_agreed: first((l) => l.event === 'view' && l.fields.phase === 'usable' && (l.fields.left ?? '').split(',').includes(victim)),
     dc_ready: first((l) => l.event === 'dc-ready'),
-    transition_planned: first((l) => l.event === 'transition' && /start vip/i.test(l.fields.summary ?? '')),
+    transition_planned: first((l) => l.event === 'transition' && /\bvip \(/.test(l.fields.summary ?? '')),
     dispatched: first((l) => l.event === 'dispatch' && /^vip_start/.test(l.fields.action ?? '')),
     vip_up: vipUpMs,
   }
