@@ -19,6 +19,8 @@ const idleS = Number(option('seconds', 'IDLE_S', '30'))
 const base = option('base', 'BASE', undefined)
 const repeat = Number(option('repeat', undefined, '1'))
 const profileDir = process.env.PROFILE
+/** NODE_OPTIONS for the daemons of both checkouts, e.g. --max-semi-space-size=1 (a smaller young generation: less RSS). */
+const nodeOptions = option('node-options', undefined, undefined)
 
 interface Sample {ticks: number, user: number, switches: number}
 
@@ -94,9 +96,10 @@ async function floorFigure(seconds: number): Promise<{idle_cpu_percent: number, 
 }
 
 const env: Record<string, string> = {HACTL_LOG_LEVEL: 'notice'}
+if (nodeOptions) env.NODE_OPTIONS = nodeOptions
 if (profileDir) {
   await writeFile(join(profileDir, 'hook.mjs'), HOOK)
-  env.NODE_OPTIONS = `--import=${join(profileDir, 'hook.mjs')}`
+  env.NODE_OPTIONS = `${nodeOptions ?? ''} --import=${join(profileDir, 'hook.mjs')}`.trim()
   env.HACTL_PROFILE_DIR = profileDir
 }
 const signalAll = (pids: number[]) => {
@@ -153,7 +156,7 @@ const summary = (label: string) => {
 }
 const result = {
   benchmark: 'idle',
-  settings: {nodes: 3, idle_s: idleS, repeat, workload: 'vip (monitor 2s) + dummy (monitor 10s)', profile: profileDir ?? null},
+  settings: {nodes: 3, idle_s: idleS, repeat, workload: 'vip (monitor 2s) + dummy (monitor 10s)', node_options: nodeOptions ?? null, profile: profileDir ?? null},
   floor: {what: '3 bare node processes exchanging AES-GCM datagrams every 50 ms on loopback', ...floor},
   summary: {this: summary('this'), ...(base ? {base: summary('base')} : {})},
   runs,
