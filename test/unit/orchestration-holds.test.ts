@@ -67,4 +67,22 @@ describe('orchestration: what a DC holds for nodes it cannot see', () => {
       assert.deepEqual(starts(outputs).length, 1, `${agent}: started elsewhere at ${releasedAtMs}`)
     }
   })
+
+  it('a clean leave is undone only by a member that saw the node in a quorate view since', () => {
+    const fresh = () => {
+      let {state} = run(initialOrchestrator(NODES, 300, 350), {type: 'config', config: config()},
+        {type: 'view', nowMs: 9_000, viewId: 4, members: NODES, quorate: true, active: true},
+        ...NODES.map((node): OrchestratorEvent => ({type: 'report', node, resources: {}, full: true})),
+        {type: 'leaving', node: 'n3', resources: {}})
+      ;({state} = run(state, {type: 'view', nowMs: 10_000, viewId: 5, members: ['n1', 'n2'], quorate: true, active: true}))
+      assert.equal(state.nodes.n3.leftCleanly, true)
+      return state
+    }
+    // A rebooted member last saw n3 in a view without quorum (or before the leave): the same absence, noticed later.
+    let {state} = run(fresh(), {type: 'departed', records: [{node: 'n3', viewId: 7, clean: false}]}, {type: 'departed', records: [{node: 'n3', viewId: 8, clean: false, seenInViewId: 4}]})
+    assert.equal(state.nodes.n3.unclean, false, 'still a clean leave')
+    // A member saw n3 come back in quorate view 6, then lose it in view 7: a newer, unclean departure.
+    ;({state} = run(fresh(), {type: 'departed', records: [{node: 'n3', viewId: 7, clean: false, seenInViewId: 6}]}))
+    assert.equal(state.nodes.n3.unclean, true)
+  })
 })

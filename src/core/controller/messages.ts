@@ -50,7 +50,7 @@ export type ToNode =
 /** From a node to the DC of its view. */
 export type ToDc =
   /** `departed`: nodes this node saw go, the view they went in, and whether they had announced a clean leave. */
-  | {t: 'report', full: boolean, epoch: number, resources: WireReport, departed?: Array<{node: string, viewId: number, clean: boolean}>}
+  | {t: 'report', full: boolean, epoch: number, resources: WireReport, departed?: Array<{node: string, viewId: number, clean: boolean, seenInViewId?: number}>}
   | {t: 'result', transitionId: number, actionId: string, ok: boolean, resources: WireReport}
   | {t: 'leave-request'}
 
@@ -119,7 +119,7 @@ const TO_NODE: Record<ToNode['t'], (m: Fields) => boolean> = {
 const TO_DC: Record<ToDc['t'], (m: Fields) => boolean> = {
   'report': (m) => typeof m.full === 'boolean' && isCount(m.epoch) && isWireReport(m.resources)
     && (m.departed === undefined || (Array.isArray(m.departed) && m.departed.length <= 1000
-      && m.departed.every((e) => isObject(e) && isName(e.node) && isCount(e.viewId) && typeof e.clean === 'boolean'))),
+      && m.departed.every((e) => isObject(e) && isName(e.node) && isCount(e.viewId) && typeof e.clean === 'boolean' && (e.seenInViewId === undefined || isCount(e.seenInViewId))))),
   'result': (m) => isCount(m.transitionId) && isName(m.actionId) && typeof m.ok === 'boolean' && isWireReport(m.resources),
   'leave-request': () => true,
 }
