@@ -2,7 +2,7 @@
 // member acknowledged it after its fsync; writes are answered when more than half of
 // expected votes hold it (the adopted document: at least half, to become ready).
 import {answer, committedVersion, isDcOf, peer, peersOf, backoff, sendTo, type Dc} from './dc-common.js'
-import {announceReady, sendSyncRequests} from './dc-sync.js'
+import {sendSyncRequests} from './dc-sync.js'
 import {processQueue} from './dc-writes.js'
 import {isSyncQuorum, isWriteQuorum, sameVersion, sumVotes, versionOf} from './position.js'
 import type {Ack, Output, ReplicationState} from './types.js'
@@ -37,7 +37,7 @@ function checkCommit(s: Dc, out: Output[]): void {
     if (!isSyncQuorum(s.view, votes)) return
     s.dc.phase = 'ready'
     commitRecord(s, out)
-    announceReady(s, out)
+    out.push({type: 'ready', viewId: s.view.viewId, term: s.dc.term, config: s.record.config})
   } else {
     if (!isWriteQuorum(s.view, votes)) return
     commitRecord(s, out)

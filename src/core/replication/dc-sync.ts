@@ -57,17 +57,6 @@ function adopt(s: Dc, out: Output[]): void {
   const bases = s.record.term === s.dc.term ? [versionOf(best), versionOf(s.record)] : [versionOf(best)]
   s.dc.phase = 'adopting'
   setRecord(s, {term: s.dc.term, born, config: {...best.config, epoch}}, bases, [], out)
-  // The adopted document holds every acknowledged write (the promising set meets every
-  // acknowledging set): the policy engine may plan on it now, without waiting for its
-  // restamp to be durable on half of expected votes (two fsyncs and a round trip). Writes
-  // still wait for that (phase 'ready').
-  announceReady(s, out)
-}
-
-export function announceReady(s: Dc, out: Output[]): void {
-  if (s.dc.announced) return
-  s.dc.announced = true
-  out.push({type: 'ready', viewId: s.view.viewId, term: s.dc.term, config: s.record.config})
 }
 
 export function onSyncReply(s: ReplicationState, from: number, msg: SyncReply, out: Output[]): void {

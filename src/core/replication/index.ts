@@ -11,9 +11,8 @@
  * the DC adopts the highest (term, epoch) document among them, raises its epoch
  * above any other document a member reported (so no node's epoch ever goes back and
  * one epoch never names two documents), stamps it with its term and replicates it;
- * it is `ready` (may run the policy engine on it) at once: that document holds every
- * acknowledged write. Once the restamped document is durable on at least half of
- * expected votes it is committed, and the DC applies writes one version at a time (a batch of queued
+ * it is `ready` (may run the policy engine) once that is durable on at least half of
+ * expected votes. It then applies writes one version at a time (a batch of queued
  * writes may form one version) and answers them only when members holding MORE than
  * half of expected votes have that version on disk. Members take versions only from
  * the DC they promised to, never a lower epoch, and acknowledge only what their disk
@@ -38,8 +37,7 @@
  *  5. `tick` at a fixed period (e.g. 100 ms); Options are in ticks.
  *  6. `reply` answers a `clientWrite` by its requestId (unique per node; the DC
  *     de-duplicates retransmitted forwards by (node, requestId)). `ready` says this node
- *     is the DC and the config it carries (adopted: committed soon after, as the same
- *     object, in `configChanged`) may be planned on; stop planning at the next
+ *     is the DC and its committed config may be planned on; stop planning at the next
  *     `view` event until the next `ready`. `configChanged` carries the newly committed
  *     config, on every node, as the DC's commit notices arrive.
  *  7. Message sizes: all are well under 1 KB except `append` with `config`, `sync-reply`

@@ -178,8 +178,6 @@ export interface DcState {
   queue: PendingWrite[]
   syncSentAt?: number
   syncAttempts?: number
-  /** `ready` was output (at the first adoption): the adopted document may be planned on. */
-  announced?: boolean
 }
 
 export interface Forwarded {
