@@ -1,19 +1,36 @@
 // Failover figures of a real 3-node cluster in network namespaces (design.md,
 // "Benchmarks"): VIP failover after the holder's crash (kill -9 + link down ->
-// address up on a survivor), graceful move by standby, `hactl status` latency
-// next to `node -e 0`, daemon RSS and idle CPU. Prints one JSON object, then a table.
-// Needs root, iproute2 and nftables. TRIALS=20 by default.
+// address up on a survivor) with its phase breakdown from the survivors' logs,
+// graceful move by standby over the socket, `hactl status` latency next to
+// `node -e 0`, daemon RSS and idle CPU. Prints one JSON object, then a table.
+// Needs root, iproute2 and nftables.
+//
+//   node --import tsx bench/failover.ts [--trials 20] [--base /work/wt-base] [--only crash,standby,idle,status]
+//
+// --base DIR measures the built checkout DIR too, in the same run (DIR first, then
+// this checkout, each on a fresh cluster), so a change is compared under the same load.
+//
+// Phases (ms after the kill, medians over the trials): suspicion (a survivor's
+// first non-usable view), view agreed (the first usable view without the victim),
+// DC ready (`dc-ready`), transition planned (the first `transition` starting the VIP),
+// dispatched (`dispatch` of the VIP's start), VIP up (`ip monitor` in the namespace).
+// Daemons that log `t_ms` (their monotonic clock, which reads as epoch milliseconds)
+// are timed by it; older ones by when their log line reached this process.
 import {execa} from 'execa'
 import {readFile} from 'node:fs/promises'
 import {callDaemon} from '../src/client/client.js'
-import {BIN} from '../test/lib/cli.js'
 import type {TestCluster} from '../test/lib/cluster.js'
-import {startWorkload, VIP} from './workload.js'
+import {HERE, loadAverage, option, startWorkload, VIP} from './workload.js'
 
-const trials = Number(process.env.TRIALS ?? 20)
+const trials = Number(option('trials', 'TRIALS', '20'))
+const base = option('base', 'BASE', undefined)
+const only = new Set((option('only', undefined, 'crash,standby,idle,status') ?? '').split(','))
 
-function stats(samples: number[]) {
-  const s = [...samples].sort((a, b) => a - b)
+type Stats = {n: number, min_ms: number, median_ms: number, p99_ms: number, max_ms: number}
+
+function stats(samples: number[]): Stats | null {
+  const s = samples.filter((x) => Number.isFinite(x)).sort((a, b) => a - b)
+  if (s.length === 0) return null
   const q = (p: number) => Math.round(s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)])
   return {n: s.length, min_ms: Math.round(s[0]), median_ms: q(0.5), p99_ms: q(0.99), max_ms: Math.round(s[s.length - 1])}
 }
@@ -28,7 +45,41 @@ async function holder(cluster: TestCluster, except: number[] = []): Promise<numb
   return found
 }
 
-async function crashTrial(cluster: TestCluster): Promise<number> {
+// ---- the phase breakdown, from the survivors' log lines ----
+
+interface Line {atMs: number, event: string, fields: Record<string, string>}
+
+function parseLine(raw: string): Line | undefined {
+  // "<receipt ms> <N>level event k=v k="v v" ..."
+  const match = /^(\d+) <\d>\w+ (\S+)(.*)$/.exec(raw)
+  if (!match) return undefined
+  const fields: Record<string, string> = {}
+  for (const m of match[3].matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S*)/g)) fields[m[1]] = m[2].startsWith('"') ? JSON.parse(m[2]) as string : m[2]
+  const t = Number(fields.t_ms)
+  return {atMs: Number.isFinite(t) && t > 0 ? t : Number(match[1]), event: match[2], fields}
+}
+
+const PHASES = ['suspicion', 'view_agreed', 'dc_ready', 'transition_planned', 'dispatched', 'vip_up'] as const
+type Phases = Partial<Record<typeof PHASES[number], number>>
+
+function phasesOf(cluster: TestCluster, survivors: number[], victim: string, t0: number, vipUpMs: number): Phases {
+  const lines = survivors.flatMap((n) => (cluster.logs.get(n) ?? []).map(parseLine).filter((l): l is Line => l !== undefined && l.atMs >= t0 - 5))
+  const first = (test: (l: Line) => boolean) => {
+    const times = lines.filter(test).map((l) => l.atMs)
+    return times.length > 0 ? Math.min(...times) - t0 : undefined
+  }
+  const out: Phases = {
+    suspicion: first((l) => l.event === 'view' && l.fields.phase !== 'usable'),
+    view_agreed: first((l) => l.event === 'view' && l.fields.phase === 'usable' && (l.fields.left ?? '').split(',').includes(victim)),
+    dc_ready: first((l) => l.event === 'dc-ready'),
+    transition_planned: first((l) => l.event === 'transition' && /\bvip \(/.test(l.fields.summary ?? '')),
+    dispatched: first((l) => l.event === 'dispatch' && /^vip_start/.test(l.fields.action ?? '')),
+    vip_up: vipUpMs,
+  }
+  return out
+}
+
+async function crashTrial(cluster: TestCluster): Promise<{total: number, phases: Phases}> {
   const victim = await holder(cluster)
   const survivors = [1, 2, 3].filter((n) => n !== victim)
   const watch = cluster.watchAddress(VIP, survivors)
@@ -39,12 +90,15 @@ async function crashTrial(cluster: TestCluster): Promise<number> {
   await cluster.net.setLinkUp(victim, 0, false)
   const t1 = (await appeared).atMs
   watch.stop()
+  // Lines still on their way through the pipes.
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  const phases = phasesOf(cluster, survivors, cluster.name(victim), t0, t1 - t0)
   // The crashed host "reboots": its address is gone, its link is back, its daemon restarts.
   await cluster.net.exec(victim, ['ip', 'addr', 'del', `${VIP}/24`, 'dev', 'eth0'], {reject: false})
   await cluster.net.setLinkUp(victim, 0, true)
   cluster.start(victim)
   await cluster.waitQuorate([1, 2, 3], 30_000)
-  return t1 - t0
+  return {total: t1 - t0, phases}
 }
 
 async function standbyTrial(cluster: TestCluster): Promise<number> {
@@ -85,36 +139,51 @@ async function processFigures(pid: number, idleMs: number): Promise<{rss_mb: num
   return {rss_mb: Math.round(rss * 10) / 10, idle_cpu_percent: Math.round(((after - before) / hz) / (idleMs / 1000) * 1000) / 10}
 }
 
-const cluster = await startWorkload({HACTL_LOG_LEVEL: 'notice'})
-try {
-
-  const idle = await Promise.all([1, 2, 3].map((n) => processFigures(cluster.daemons.get(n)!.pid!, 10_000)))
-  const nodeStart = await commandTimes(['-e', '0'], 20)
-  const status = await commandTimes([BIN, 'status', '--run-dir', cluster.runDir(1)], 20)
-  const standby: number[] = []
-  for (let i = 0; i < trials; i++) standby.push(await standbyTrial(cluster))
-  const crash: number[] = []
-  for (let i = 0; i < trials; i++) crash.push(await crashTrial(cluster))
-
-  const config = JSON.parse(await readFile(`${cluster.configDir(1)}/cluster.json`, 'utf8'))
-  const result = {
-    benchmark: 'failover',
-    settings: {nodes: 3, transport: config.transport, crypto: config.crypto, totem: config.totem, trials},
-    crash_failover: stats(crash),
-    standby_move: stats(standby),
-    status_latency: stats(status),
-    node_e_0: stats(nodeStart),
-    daemon: {rss_mb_max: Math.max(...idle.map((f) => f.rss_mb)), idle_cpu_percent_max: Math.max(...idle.map((f) => f.idle_cpu_percent)), per_node: idle},
+async function measure(root: string | undefined) {
+  const cluster = await startWorkload({HACTL_LOG_LEVEL: 'info'}, root)
+  try {
+    const loadBefore = await loadAverage()
+    const idle = only.has('idle') ? await Promise.all([1, 2, 3].map((n) => processFigures(cluster.daemons.get(n)!.pid!, 10_000))) : []
+    const status = only.has('status') ? await commandTimes([`${root ?? HERE}/bin/run.js`, 'status', '--run-dir', cluster.runDir(1)], 20) : []
+    const standby: number[] = []
+    if (only.has('standby')) for (let i = 0; i < trials; i++) standby.push(await standbyTrial(cluster))
+    const crash: Array<{total: number, phases: Phases}> = []
+    if (only.has('crash')) for (let i = 0; i < trials; i++) crash.push(await crashTrial(cluster))
+    const phases: Record<string, Stats | null> = {}
+    for (const p of PHASES) phases[p] = stats(crash.map((c) => c.phases[p] ?? NaN))
+    return {
+      checkout: root ?? HERE,
+      load_average: {before: loadBefore, after: await loadAverage()},
+      crash_failover: stats(crash.map((c) => c.total)),
+      crash_phases: phases,
+      crash_trials: crash,
+      standby_move: stats(standby),
+      status_latency: stats(status),
+      daemon: idle.length ? {rss_mb_max: Math.max(...idle.map((f) => f.rss_mb)), idle_cpu_percent_max: Math.max(...idle.map((f) => f.idle_cpu_percent)), per_node: idle} : null,
+    }
+  } finally {
+    await cluster.destroy()
   }
-  console.log(JSON.stringify(result))
-  const row = (name: string, s: ReturnType<typeof stats>, target: string) =>
-    console.log(`${name.padEnd(34)}${String(s.min_ms).padStart(8)}${String(s.median_ms).padStart(9)}${String(s.p99_ms).padStart(8)}   ${target}`)
-  console.log(`\n${'figure (ms)'.padEnd(34)}${'min'.padStart(8)}${'median'.padStart(9)}${'p99'.padStart(8)}   target`)
-  row('VIP failover after kill -9', result.crash_failover, 'median <= 500, p99 <= 800')
-  row('VIP move by standby', result.standby_move, 'median <= 100')
-  row('hactl status', result.status_latency, `<= 2 x node -e 0 (${result.node_e_0.median_ms} ms median here)`)
-  row('node -e 0', result.node_e_0, '')
-  console.log(`daemon RSS ${result.daemon.rss_mb_max} MB max (target <= 80), idle CPU ${result.daemon.idle_cpu_percent_max} % of a core max (target <= 0.5)`)
-} finally {
-  await cluster.destroy()
+}
+
+const runs: Array<{label: string, figures: Awaited<ReturnType<typeof measure>>}> = []
+if (base) runs.push({label: 'base', figures: await measure(base)})
+runs.push({label: 'this', figures: await measure(undefined)})
+const nodeStart = only.has('status') ? stats(await commandTimes(['-e', '0'], 20)) : null
+
+const result = {benchmark: 'failover', settings: {nodes: 3, defaults: 'heartbeat 50, token 300, consensus 100 ms, AES-256-GCM, no fencing', trials}, node_e_0: nodeStart, runs: Object.fromEntries(runs.map((r) => [r.label, r.figures]))}
+console.log(JSON.stringify(result))
+
+const cell = (s: Stats | null | undefined) => s ? `${s.median_ms}/${s.p99_ms}` : '-'
+const header = `${'figure (ms, median/p99)'.padEnd(34)}${runs.map((r) => r.label.padStart(14)).join('')}   target`
+console.log(`\n${header}`)
+const row = (name: string, pick: (f: typeof runs[number]['figures']) => Stats | null | undefined, target = '') =>
+  console.log(`${name.padEnd(34)}${runs.map((r) => cell(pick(r.figures)).padStart(14)).join('')}   ${target}`)
+row('VIP failover after kill -9', (f) => f.crash_failover, 'median <= 250, p99 <= 400')
+for (const p of PHASES) row(`  ${p.replace('_', ' ')}`, (f) => f.crash_phases[p])
+row('VIP move by standby', (f) => f.standby_move, 'median <= 50')
+row('hactl status', (f) => f.status_latency, nodeStart ? `<= 2 x node -e 0 (${nodeStart.median_ms} ms median here)` : '')
+for (const r of runs) {
+  const d = r.figures.daemon
+  console.log(`${r.label}: ${r.figures.checkout}; load average ${r.figures.load_average.before} -> ${r.figures.load_average.after}${d ? `; daemon RSS ${d.rss_mb_max} MB max, idle CPU ${d.idle_cpu_percent_max} % of a core max` : ''}`)
 }

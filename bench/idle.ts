@@ -6,14 +6,21 @@
 // PROFILE=DIR also writes a V8 CPU profile of every daemon's idle period to DIR
 // (node:inspector started by an --import hook; --cpu-prof is not allowed in
 // NODE_OPTIONS). Needs root, iproute2 and nftables.
-//   node --import tsx bench/idle.ts          IDLE_S=30 by default
+//   node --import tsx bench/idle.ts [--seconds 30] [--base /work/wt-base] [--repeat 1]
+// --base DIR measures the built checkout DIR too, in the same run: base, then this
+// checkout, each on a fresh cluster, `--repeat` times alternating (the machine's
+// load drifts; alternating spreads it over both). The floor is measured in between.
 import {execa} from 'execa'
 import {readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import {startWorkload} from './workload.js'
+import {HERE, loadAverage, option, startWorkload} from './workload.js'
 
-const idleS = Number(process.env.IDLE_S ?? 30)
+const idleS = Number(option('seconds', 'IDLE_S', '30'))
+const base = option('base', 'BASE', undefined)
+const repeat = Number(option('repeat', undefined, '1'))
 const profileDir = process.env.PROFILE
+/** NODE_OPTIONS for the daemons of both checkouts, e.g. --max-semi-space-size=1 (a smaller young generation: less RSS). */
+const nodeOptions = option('node-options', undefined, undefined)
 
 interface Sample {ticks: number, user: number, switches: number}
 
@@ -27,10 +34,6 @@ async function memory(pid: number): Promise<{rss_mb: number, hwm_mb: number}> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8')
   const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)![1])
   return {rss_mb: Math.round(kb('VmRSS') / 102.4) / 10, hwm_mb: Math.round(kb('VmHWM') / 102.4) / 10}
-}
-
-async function loadAverage(): Promise<string> {
-  return (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ')
 }
 
 // The hook starts the profiler on SIGUSR2 and writes the profile on the next SIGUSR2.
@@ -93,59 +96,75 @@ async function floorFigure(seconds: number): Promise<{idle_cpu_percent: number, 
 }
 
 const env: Record<string, string> = {HACTL_LOG_LEVEL: 'notice'}
+if (nodeOptions) env.NODE_OPTIONS = nodeOptions
 if (profileDir) {
   await writeFile(join(profileDir, 'hook.mjs'), HOOK)
-  env.NODE_OPTIONS = `--import=${join(profileDir, 'hook.mjs')}`
+  env.NODE_OPTIONS = `${nodeOptions ?? ''} --import=${join(profileDir, 'hook.mjs')}`.trim()
   env.HACTL_PROFILE_DIR = profileDir
 }
 const signalAll = (pids: number[]) => {
   if (profileDir) for (const pid of pids) process.kill(pid, 'SIGUSR2')
 }
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-let result: any
-let perNodeRows: Array<Record<string, number | string>> = []
-const cluster = await startWorkload(env)
-try {
-  // Let start-up garbage be collected and the monitors settle into their rhythm.
-  await new Promise((resolve) => setTimeout(resolve, 5_000))
 
-  const pids = [1, 2, 3].map((n) => cluster.daemons.get(n)!.pid!)
-  const loadBefore = await loadAverage()
-  signalAll(pids)
-  const before = await Promise.all(pids.map(sample))
-  await new Promise((resolve) => setTimeout(resolve, idleS * 1000))
-  const after = await Promise.all(pids.map(sample))
-  signalAll(pids)
-  const mem = await Promise.all(pids.map(memory))
-  const hz = 100
-  const perNode = pids.map((_, i) => ({
-    node: `n${i + 1}`,
-    idle_cpu_percent: Math.round((after[i].ticks - before[i].ticks) / hz / idleS * 1000) / 10,
-    user_percent: Math.round((after[i].user - before[i].user) / hz / idleS * 1000) / 10,
-    wakeups_per_s: Math.round((after[i].switches - before[i].switches) / idleS),
-    ...mem[i],
-  }))
-  result = {
-    benchmark: 'idle',
-    settings: {nodes: 3, idle_s: idleS, workload: 'vip (monitor 2s) + dummy (monitor 10s)', profile: profileDir ?? null},
-    load_average: {before: loadBefore, after: await loadAverage()},
-    daemon: {
-      rss_mb_max: Math.max(...perNode.map((n) => n.rss_mb)),
-      idle_cpu_percent_max: Math.max(...perNode.map((n) => n.idle_cpu_percent)),
-      per_node: perNode,
-    },
+interface NodeFigures {node: string, idle_cpu_percent: number, user_percent: number, wakeups_per_s: number, rss_mb: number, hwm_mb: number}
+
+async function measure(root: string | undefined): Promise<{checkout: string, load_average: {before: string, after: string}, per_node: NodeFigures[]}> {
+  const cluster = await startWorkload(env, root)
+  try {
+    // Let start-up garbage be collected and the monitors settle into their rhythm.
+    await new Promise((resolve) => setTimeout(resolve, 5_000))
+    const pids = [1, 2, 3].map((n) => cluster.daemons.get(n)!.pid!)
+    const loadBefore = await loadAverage()
+    signalAll(pids)
+    const before = await Promise.all(pids.map(sample))
+    await new Promise((resolve) => setTimeout(resolve, idleS * 1000))
+    const after = await Promise.all(pids.map(sample))
+    signalAll(pids)
+    const mem = await Promise.all(pids.map(memory))
+    const hz = 100
+    const perNode = pids.map((_, i) => ({
+      node: `n${i + 1}`,
+      idle_cpu_percent: Math.round((after[i].ticks - before[i].ticks) / hz / idleS * 1000) / 10,
+      user_percent: Math.round((after[i].user - before[i].user) / hz / idleS * 1000) / 10,
+      wakeups_per_s: Math.round((after[i].switches - before[i].switches) / idleS),
+      ...mem[i],
+    }))
+    if (profileDir) await new Promise((resolve) => setTimeout(resolve, 1_000))
+    return {checkout: root ?? HERE, load_average: {before: loadBefore, after: await loadAverage()}, per_node: perNode}
+  } finally {
+    await cluster.destroy()
   }
-  perNodeRows = perNode
-  if (profileDir) await new Promise((resolve) => setTimeout(resolve, 1_000))
-} finally {
-  await cluster.destroy()
 }
 
-if (result) {
-  result.floor = {what: '3 bare node processes exchanging AES-GCM datagrams every 50 ms on loopback', ...await floorFigure(Math.min(idleS, 15))}
-  console.log(JSON.stringify(result))
-  console.log(`\n${'node'.padEnd(6)}${'cpu %'.padStart(8)}${'user %'.padStart(8)}${'wakeups/s'.padStart(11)}${'RSS MB'.padStart(9)}${'HWM MB'.padStart(9)}`)
-  for (const n of perNodeRows as typeof result.daemon.per_node) console.log(`${n.node.padEnd(6)}${String(n.idle_cpu_percent).padStart(8)}${String(n.user_percent).padStart(8)}${String(n.wakeups_per_s).padStart(11)}${String(n.rss_mb).padStart(9)}${String(n.hwm_mb).padStart(9)}`)
-  console.log(`targets: idle CPU <= 0.5 % of a core, RSS <= 80 MB; load average ${result.load_average.before} -> ${result.load_average.after}`)
-  console.log(`floor (bare node, same packet rate): ${result.floor.idle_cpu_percent} % CPU, ${result.floor.wakeups_per_s} wakeups/s`)
+const runs: Array<{label: string, figures: Awaited<ReturnType<typeof measure>>}> = []
+let floor: {idle_cpu_percent: number, wakeups_per_s: number} | undefined
+for (let i = 0; i < repeat; i++) {
+  if (base) runs.push({label: 'base', figures: await measure(base)})
+  if (i === 0) floor = await floorFigure(Math.min(idleS, 15))
+  runs.push({label: 'this', figures: await measure(undefined)})
 }
+
+const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length * 100) / 100
+const summary = (label: string) => {
+  const nodes = runs.filter((r) => r.label === label).flatMap((r) => r.figures.per_node)
+  if (nodes.length === 0) return undefined
+  return {
+    idle_cpu_percent_mean: mean(nodes.map((n) => n.idle_cpu_percent)), idle_cpu_percent_max: Math.max(...nodes.map((n) => n.idle_cpu_percent)),
+    wakeups_per_s_mean: mean(nodes.map((n) => n.wakeups_per_s)), rss_mb_max: Math.max(...nodes.map((n) => n.rss_mb)),
+    times_floor: floor && floor.idle_cpu_percent > 0 ? Math.round(mean(nodes.map((n) => n.idle_cpu_percent)) / floor.idle_cpu_percent * 100) / 100 : null,
+  }
+}
+const result = {
+  benchmark: 'idle',
+  settings: {nodes: 3, idle_s: idleS, repeat, workload: 'vip (monitor 2s) + dummy (monitor 10s)', node_options: nodeOptions ?? null, profile: profileDir ?? null},
+  floor: {what: '3 bare node processes exchanging AES-GCM datagrams every 50 ms on loopback', ...floor},
+  summary: {this: summary('this'), ...(base ? {base: summary('base')} : {})},
+  runs,
+}
+console.log(JSON.stringify(result))
+console.log(`\n${'run'.padEnd(6)}${'node'.padEnd(6)}${'cpu %'.padStart(8)}${'user %'.padStart(8)}${'wakeups/s'.padStart(11)}${'RSS MB'.padStart(9)}${'HWM MB'.padStart(9)}   load average`)
+for (const r of runs) {
+  for (const n of r.figures.per_node) console.log(`${r.label.padEnd(6)}${n.node.padEnd(6)}${String(n.idle_cpu_percent).padStart(8)}${String(n.user_percent).padStart(8)}${String(n.wakeups_per_s).padStart(11)}${String(n.rss_mb).padStart(9)}${String(n.hwm_mb).padStart(9)}   ${r.figures.load_average.before} -> ${r.figures.load_average.after}`)
+}
+for (const [label, s] of Object.entries(result.summary)) if (s) console.log(`${label}: idle CPU mean ${s.idle_cpu_percent_mean} % (max ${s.idle_cpu_percent_max}), ${s.wakeups_per_s_mean} wakeups/s, RSS max ${s.rss_mb_max} MB, ${s.times_floor ?? '-'} x the floor`)
+console.log(`floor (bare node, same packet rate): ${floor?.idle_cpu_percent} % CPU, ${floor?.wakeups_per_s} wakeups/s; targets: idle CPU <= 1.5 % of a core and <= 1.3 x the floor, RSS <= 80 MB`)

@@ -1,12 +1,30 @@
 // The workload the daemon benchmarks share: a 3-node cluster with a VIP monitored
 // every 2 s and a dummy service monitored every 10 s, stickiness 100.
+//
+// `root` names a checkout whose built cluster harness (ROOT/dist/lab/lab-cluster.js,
+// which runs ROOT/bin/run.js) runs the daemons: the benchmarks compare two
+// checkouts in one run that way (`--base /path/to/other/checkout`). Without it,
+// this checkout's sources run (test/lib/cluster.ts, through tsx).
+import {resolve, join} from 'node:path'
+import {fileURLToPath, pathToFileURL} from 'node:url'
 import {callDaemon} from '../src/client/client.js'
-import {TestCluster} from '../test/lib/cluster.js'
+import type {TestCluster} from '../test/lib/cluster.js'
 
 export const VIP = '10.213.0.100'
 
-export async function startWorkload(env: Record<string, string> = {}): Promise<TestCluster> {
-  const cluster = await TestCluster.create({nodes: 3, env})
+/** This checkout's root (bench/..). */
+export const HERE = resolve(fileURLToPath(new URL('..', import.meta.url)))
+
+/** The cluster harness of a checkout: its built dist, so its own bin/run.js runs the daemons. */
+export async function clusterClass(root?: string): Promise<typeof TestCluster> {
+  if (root === undefined) return (await import('../test/lib/cluster.js')).TestCluster
+  const module = await import(pathToFileURL(join(resolve(root), 'dist', 'lab', 'lab-cluster.js')).href) as {TestCluster: typeof TestCluster}
+  return module.TestCluster
+}
+
+export async function startWorkload(env: Record<string, string> = {}, root?: string): Promise<TestCluster> {
+  const Cluster = await clusterClass(root)
+  const cluster = await Cluster.create({nodes: 3, env})
   try {
     await cluster.startAll()
     await cluster.waitQuorate()
@@ -25,4 +43,16 @@ export async function startWorkload(env: Record<string, string> = {}): Promise<T
     await cluster.destroy()
     throw error
   }
+}
+
+/** `--name value` from argv, else the environment variable, else the default. */
+export function option(name: string, env: string | undefined, fallback: string | undefined): string | undefined {
+  const at = process.argv.indexOf(`--${name}`)
+  if (at >= 0 && process.argv[at + 1] !== undefined) return process.argv[at + 1]
+  return (env !== undefined ? process.env[env] : undefined) ?? fallback
+}
+
+export async function loadAverage(): Promise<string> {
+  const {readFile} = await import('node:fs/promises')
+  return (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ')
 }

@@ -8,6 +8,7 @@ import path from 'node:path'
 import {actionArgument, AgentNameError, defaultLocations, PACKAGE_ROOT, resolveAgent, type AgentLocations, type ResolvedAgent} from './lookup.js'
 import {ocfFromExit, ocfFromLsbExit, ocfName, OCF, type ExecStatus} from './ocf-codes.js'
 import {runProcess, type ProcessOutcome} from './process.js'
+import {addressSurelyRunning, agentPresent} from './address-monitor.js'
 
 export interface ActionRequest {
   /** The resource id: OCF_RESOURCE_INSTANCE, and the key of the per-resource queue. */
@@ -77,6 +78,12 @@ export interface ExecutorOptions {
   jitterFraction?: number
   /** Sees every result (one-shot and recurring) as it is delivered: metrics. Must not throw. */
   onResult?: (result: ActionResult) => void
+  /**
+   * Recurring monitors of VIPs (ocf:hactl:vip, IPaddr2) answer "running" in process when
+   * the address is there (src/agents/address-monitor.ts); default true. Never with a wrapper
+   * (the agent would run in another namespace than this process).
+   */
+  inProcessAddressMonitors?: boolean
 }
 
 /** Pacemaker's feature set that agents may check in OCF_RESKEY_crm_feature_set. */
@@ -121,6 +128,7 @@ export class Executor {
   private readonly random: RandomSource
   private readonly jitterFraction: number
   private readonly onResult: ((result: ActionResult) => void) | undefined
+  private readonly inProcessAddressMonitors: boolean
   private readonly waiting: QueuedTask[] = []
   private readonly busy = new Set<string>()
   private running = 0
@@ -137,6 +145,7 @@ export class Executor {
     this.random = options.random ?? Math.random
     this.jitterFraction = options.jitterFraction ?? 0.1
     this.onResult = options.onResult
+    this.inProcessAddressMonitors = (options.inProcessAddressMonitors ?? true) && this.wrapper.length === 0
   }
 
   /** Runs one action, after any action of the same resource queued before it. Never rejects. */
@@ -282,6 +291,10 @@ export class Executor {
     const command = this.command(request)
     if (typeof command === 'string') return this.notRun(task, 'error', command)
     const startedAtMs = this.clock.now()
+    if (this.inProcessAddressMonitors && addressSurelyRunning(request) && agentPresent(agent.program)) {
+      return {...this.resultBase(task, startedAtMs, 0), status: 'done', ocfCode: OCF.SUCCESS, ocfResult: ocfName(OCF.SUCCESS), exitCode: 0, signal: null,
+        reason: null, stdout: '', stderr: '', stdoutTruncated: false, stderrTruncated: false}
+    }
     const outcome = await runProcess({
       ...command,
       timeoutMs: request.timeoutMs,

@@ -116,12 +116,13 @@ const membershipSnapshot = {
 }
 
 const timingResult = {
-  type: 'object', additionalProperties: false, required: ['totem', 'whatIf', 'figures', 'guard', 'formulas', 'notes'],
+  type: 'object', additionalProperties: false, required: ['totem', 'whatIf', 'figures', 'guard', 'safetyDelays', 'formulas', 'notes'],
   properties: {
     totem: {type: 'object', additionalProperties: false, required: ['heartbeat', 'token', 'consensus'], properties: {heartbeat: integer, token: integer, consensus: integer}},
     whatIf: {type: 'boolean'},
     figures: {type: 'object', additionalProperties: {type: 'number'}},
     guard: {type: 'object', additionalProperties: false, required: ['leaseMs', 'feedEveryMs'], properties: {leaseMs: integer, feedEveryMs: integer}},
+    safetyDelays: {type: 'array', items: {type: 'object', additionalProperties: false, required: ['resources', 'agents', 'ms', 'formula'], properties: {resources: str, agents: strings, ms: integer, formula: str}}},
     formulas: {type: 'object', additionalProperties: str},
     notes: strings,
   },

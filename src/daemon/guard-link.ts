@@ -15,6 +15,7 @@ import type {Logger} from './logger.js'
 const CONNECT_TRIES = 40
 const CONNECT_RETRY_MS = 50
 const ACK_TIMEOUT_MS = 2_000
+const FEED_LINE = `${JSON.stringify({t: 'feed'} satisfies DaemonToGuard)}\n`
 
 /** dist/guard/main.js next to this module's dist/daemon/; from the sources (tsx) the same layout under src/. */
 function guardProgram(): string[] {
@@ -191,7 +192,8 @@ export class GuardLink extends EventEmitter {
     const now = performance.now()
     if (!this.socket || now - this.lastFeedMs < this.options.feedEveryMs / 2) return
     this.lastFeedMs = now
-    this.write(this.socket, {t: 'feed'})
+    // The most frequent write of the daemon (every other heartbeat): one constant line, no JSON.
+    if (!this.socket.destroyed) this.socket.write(FEED_LINE)
   }
 
   /**

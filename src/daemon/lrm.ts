@@ -9,7 +9,7 @@ import {afterAction, afterMonitor, afterProbe, isActive, primitiveOf, probeTarge
 
 export {primitiveOf}
 import type {Primitive, ResourceConfig} from '../core/config/types.js'
-import type {HeldInstance} from '../core/guard/index.js'
+import {ADDRESS_AGENTS, type HeldInstance} from '../core/guard/index.js'
 import type {InstanceReport, NodeReport} from '../core/orchestration/types.js'
 import type {Action} from '../core/policy/actions.js'
 import type {ParamAction} from '../core/balancer/index.js'
@@ -32,9 +32,6 @@ export interface LrmEvents {
    */
   onHoldings?(held: HeldInstance[]): Promise<void>
 }
-
-/** Agents whose instances are an address the guard can remove itself (IPaddr2's parameter names). */
-const ADDRESS_AGENTS = new Set(['ocf:hactl:vip', 'ocf:heartbeat:IPaddr2', 'ocf:heartbeat:IPaddr'])
 
 /** The address a VIP instance holds, for the guard's fast path. */
 export function heldAddress(primitive: Primitive): {ip: string, prefix?: number} | undefined {

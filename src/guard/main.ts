@@ -8,7 +8,7 @@ import {appendFileSync, chmodSync, unlinkSync} from 'node:fs'
 import {createConnection, createServer, type Server, type Socket} from 'node:net'
 import {networkInterfaces, setPriority} from 'node:os'
 import {join} from 'node:path'
-import {describeCause, GUARD_LINE_BYTES_MAX, initialGuard, nextDeadline, parseGuardMessage, stepGuard, type GuardEvent, type GuardOutput, type GuardState, type GuardToDaemon, type HeldAddress, type HeldInstance, type TripReport} from '../core/guard/index.js'
+import {ADDRESS_DROP_BUDGET_MS, describeCause, GUARD_LINE_BYTES_MAX, initialGuard, nextDeadline, parseGuardMessage, stepGuard, type GuardEvent, type GuardOutput, type GuardState, type GuardToDaemon, type HeldAddress, type HeldInstance, type TripReport} from '../core/guard/index.js'
 
 /** A guard nobody talks to and that holds nothing goes away after this long. */
 const IDLE_EXIT_MS = 10_000
@@ -72,7 +72,10 @@ function carryOut(output: GuardOutput): void {
   if (output.type === 'strip') {
     const started = now()
     void Promise.all(output.addresses.map(removeAddress)).then((removed) => {
-      log('notice', 'guard-strip', {addresses: removed.filter((ip) => ip !== null), duration_ms: Math.round(now() - started)})
+      // A VIP's safety delay counts on this taking at most ADDRESS_DROP_BUDGET_MS (src/core/guard/budget.ts).
+      const durationMs = Math.round(now() - started)
+      log(durationMs > ADDRESS_DROP_BUDGET_MS ? 'crit' : 'notice', durationMs > ADDRESS_DROP_BUDGET_MS ? 'guard-strip-slow' : 'guard-strip',
+        {addresses: removed.filter((ip) => ip !== null), duration_ms: durationMs, budget_ms: ADDRESS_DROP_BUDGET_MS})
     })
     return
   }
@@ -82,6 +85,8 @@ function carryOut(output: GuardOutput): void {
   const removals = output.addresses.map(removeAddress)
   tripping = tripping.then(async () => {
     const removed = (await Promise.all(removals)).filter((ip): ip is string => ip !== null)
+    const removalMs = Math.round(now() - started)
+    if (removalMs > ADDRESS_DROP_BUDGET_MS && output.addresses.length > 0) log('crit', 'guard-trip-slow', {addresses: removed, duration_ms: removalMs, budget_ms: ADDRESS_DROP_BUDGET_MS})
     const failures: TripReport['failures'] = []
     for (const instance of output.stops) {
       const problem = await runStop(instance)

@@ -75,6 +75,32 @@ describe('replication state machine', () => {
     assert.equal(markOf(committedConfig(r.state)), 'x')
   })
 
+  it('a member that learns of the view after the DC answers the DC\'s early sync request when the view arrives', () => {
+    const b = new Bench([1, 2, 3])
+    for (const id of [1, 2, 3]) b.feed(id, {type: 'view', view: view(1, [1, 2, 3])})
+    b.deliver()
+    assert.ok(isReady(b.states.get(1)!))
+    // View 2 (node 3 gone) reaches the DC first; its sync request reaches node 2 before node 2's view.
+    b.feed(1, {type: 'view', view: view(2, [1, 2], 3)})
+    b.deliver([1, 2])
+    assert.equal(isReady(b.states.get(1)!), false, 'no member answered yet')
+    b.feed(2, {type: 'view', view: view(2, [1, 2], 3)})
+    b.deliver([1, 2])
+    assert.ok(isReady(b.states.get(1)!), 'ready without a retransmission (no tick was fed)')
+  })
+
+  it('an early sync request for a view that never comes here is never answered', () => {
+    const b = new Bench([1, 2, 3])
+    for (const id of [1, 2, 3]) b.feed(id, {type: 'view', view: view(1, [1, 2, 3])})
+    b.deliver()
+    b.feed(1, {type: 'view', view: view(2, [1, 2], 3)})
+    b.deliver([1, 2])
+    // Node 2 goes on to view 3, whose DC is node 2 alone... with node 3: the old request is dropped.
+    const out = b.feed(2, {type: 'view', view: view(3, [2, 3], 3)})
+    assert.equal(out.some((o) => o.type === 'send' && o.message.type === 'sync-reply' && o.to === 1), false)
+    assert.equal(b.states.get(2)!.early, undefined)
+  })
+
   it('refuses writes without quorum, naming the votes, and changes nothing', () => {
     const s = step(initialState(4), {type: 'view', view: view(3, [4, 5], 5)}).state
     const r = step(s, {type: 'clientWrite', requestId: 'a', edit: edit('x')})

@@ -6,7 +6,7 @@ import {DEFAULT_TOTEM} from '../../core/config/bootstrap.js'
 import type {Totem} from '../../core/config/bootstrap-types.js'
 import {timingOf, type TimingFigures} from '../../core/membership/config.js'
 import {NO_QUORUM_STOP_BUDGET_MS} from '../../core/policy/nodes.js'
-import {guardLeaseMs} from '../../core/guard/index.js'
+import {ADDRESS_AGENTS, ADDRESS_DROP_BUDGET_MS, guardLeaseMs} from '../../core/guard/index.js'
 import {readBootstrap} from '../../store/cluster-files.js'
 
 export interface TimingResult {
@@ -15,6 +15,8 @@ export interface TimingResult {
   figures: TimingFigures
   /** The resource guard: drops this node's resources when the daemon is gone or silent this long. */
   guard: {leaseMs: number, feedEveryMs: number}
+  /** Without fencing: from when a lost node was last heard until its resources may start elsewhere, per kind of resource. */
+  safetyDelays: Array<{resources: string, agents: string[], ms: number, formula: string}>
   formulas: Record<string, string>
   notes: string[]
 }
@@ -46,9 +48,13 @@ export default class ClusterTiming extends HactlCommand<TimingResult> {
       guardLease: `token - 2 × heartbeat = ${totem.token} - 2 × ${totem.heartbeat} (at least 2 heartbeats)`,
     }
     const guard = {leaseMs: guardLeaseMs(totem.token, totem.heartbeat), feedEveryMs: totem.heartbeat}
+    const safetyDelays = [
+      {resources: 'VIPs (and groups of VIPs only)', agents: [...ADDRESS_AGENTS], ms: totem.token + ADDRESS_DROP_BUDGET_MS, formula: `token + guard's address budget = ${totem.token} + ${ADDRESS_DROP_BUDGET_MS}`},
+      {resources: 'any other resource', agents: [], ms: totem.token + NO_QUORUM_STOP_BUDGET_MS, formula: `token + agents' stop budget = ${totem.token} + ${NO_QUORUM_STOP_BUDGET_MS}`},
+    ]
     const notes = [
-      `without fencing, a lost node's resources start elsewhere ${totem.token + NO_QUORUM_STOP_BUDGET_MS} ms after it was last heard (safety delay = token + ${NO_QUORUM_STOP_BUDGET_MS} ms stop budget), plus the start itself; with fencing, once the fence agent reports success`,
-      `the resource guard removes this node's VIPs at once when its daemon dies, and ${guard.leaseMs} ms after the daemon's last feed when it is paused or stalled: ${totem.token + NO_QUORUM_STOP_BUDGET_MS - totem.heartbeat - guard.leaseMs} ms before a survivor may start them (safety delay - heartbeat - lease); other resources are stopped through their agents after that`,
+      `without fencing, a lost node's resources start elsewhere a safety delay after it was last heard (see above; a safety-delay property replaces it), plus the start itself; with fencing, once the fence agent reports success`,
+      `the resource guard removes this node's VIPs at once when its daemon dies, and ${guard.leaseMs} ms after the daemon's last feed when it is paused or stalled: ${totem.token + ADDRESS_DROP_BUDGET_MS - totem.heartbeat - guard.leaseMs} ms before a survivor may start them (VIP safety delay - heartbeat - lease); other resources are stopped through their agents after that`,
       'a whole host that freezes (guard included) is only safe with fencing (stonith-enabled=true and a fence device)',
       `a node whose event loop stalls more than ${f.pauseMs} ms (2 heartbeats) drops to gathering and re-agrees`,
       `an unfinished agreement round is restarted after consensus + token = ${totem.consensus + totem.token} ms`,
@@ -62,9 +68,11 @@ export default class ClusterTiming extends HactlCommand<TimingResult> {
       `  (re)join a node       ${pad(f.joinMs)}  ${formulas.join}`,
       `  heartbeats lost in a row before a link is lost: ${f.lossesTolerated}  (${formulas.lossesTolerated})`,
       `  resource guard lease  ${pad(guard.leaseMs)}  ${formulas.guardLease}`,
+      '  safety delay without fencing (last heard -> may start elsewhere):',
+      ...safetyDelays.map((d) => `    ${d.resources.padEnd(31)}${pad(d.ms)}  ${d.formula}`),
       ...notes.map((n) => `  note: ${n}`),
     ].join('\n'))
-    return {totem, whatIf, figures: f, guard, formulas, notes}
+    return {totem, whatIf, figures: f, guard, safetyDelays, formulas, notes}
   }
 
   private async baseTotem(configDir: string, whatIf: boolean): Promise<Totem> {

@@ -168,6 +168,9 @@ class Step {
     const stepped = stepOrchestrator(state, event)
     this.s.orchestrator = stepped.state
     this.carryOut([...outputs, ...stepped.outputs])
+    // Every change of the books reaches the members' status within statusThrottleMs: the
+    // periodic refresh (statusRefreshMs) is only a safety net, not how status gets around.
+    if (event.type !== 'tick') this.statusSoon()
   }
 
   private carryOut(outputs: OrchestratorOutput[]): void {
@@ -436,7 +439,7 @@ class Step {
     const s = this.s
     // What this node knows of nodes that are gone: a new DC may know less (it never saw them go).
     const departed = full
-      ? Object.entries(s.orchestrator.nodes).filter(([, b]) => !b.online && b.lostInViewId !== undefined).map(([node, b]) => ({node, viewId: b.lostInViewId!, clean: b.leftCleanly === true}))
+      ? Object.entries(s.orchestrator.nodes).filter(([, b]) => !b.online && b.lostInViewId !== undefined).map(([node, b]) => ({node, viewId: b.lostInViewId!, clean: b.leftCleanly === true, ...(b.seenInViewId === undefined ? {} : {seenInViewId: b.seenInViewId})}))
       : []
     this.toDc({t: 'report', full, epoch, resources: reportToWire(resources, s.nowMs), ...(departed.length > 0 ? {departed} : {}), ...(attributes ? {attributes} : {})})
     if (full && s.reporting) {

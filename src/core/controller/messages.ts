@@ -56,7 +56,7 @@ export type ToNode =
 export type ToDc =
   /** `departed`: nodes this node saw go, the view they went in, and whether they had announced a clean leave. */
   /** `attributes`: the node's whole set of transient attributes (promotion scores), when they are sent. */
-  | {t: 'report', full: boolean, epoch: number, resources: WireReport, departed?: Array<{node: string, viewId: number, clean: boolean}>, attributes?: Record<string, string>}
+  | {t: 'report', full: boolean, epoch: number, resources: WireReport, departed?: Array<{node: string, viewId: number, clean: boolean, seenInViewId?: number}>, attributes?: Record<string, string>}
   | {t: 'result', transitionId: number, actionId: string, ok: boolean, resources: WireReport}
   | {t: 'leave-request'}
   /** hactl resource cleanup asked on a node that is not the DC: the DC's books and every node forget. */
@@ -154,7 +154,7 @@ const TO_NODE: Record<ToNode['t'], (m: Fields) => boolean> = {
 const TO_DC: Record<ToDc['t'], (m: Fields) => boolean> = {
   'report': (m) => typeof m.full === 'boolean' && isCount(m.epoch) && isWireReport(m.resources)
     && (m.departed === undefined || (Array.isArray(m.departed) && m.departed.length <= 1000
-      && m.departed.every((e) => isObject(e) && isName(e.node) && isCount(e.viewId) && typeof e.clean === 'boolean')))
+      && m.departed.every((e) => isObject(e) && isName(e.node) && isCount(e.viewId) && typeof e.clean === 'boolean' && (e.seenInViewId === undefined || isCount(e.seenInViewId)))))
     && (m.attributes === undefined || isAttributes(m.attributes)),
   'result': (m) => isCount(m.transitionId) && isName(m.actionId) && typeof m.ok === 'boolean' && isWireReport(m.resources),
   'leave-request': () => true,

@@ -29,7 +29,12 @@ export interface ControllerOptions {
   leaveRetryMs: number
   /** After a granted leave, how long to wait for members to acknowledge the announcement. */
   leaveAnnounceMs: number
-  /** The DC publishes status at most this often on change, and at least this often anyway. */
+  /**
+   * The DC publishes status at most this often on change (every change of its books),
+   * and at least statusRefreshMs apart anyway: a safety net for a status lost with a
+   * connection, not how changes travel, so it may be slow (it costs every member a
+   * wake-up and a parse of the whole status).
+   */
   statusThrottleMs: number
   statusRefreshMs: number
   /** Two-node clusters: this node waits before fencing (pcmk_delay_base); 0 elsewhere. */
@@ -46,7 +51,7 @@ export interface ControllerOptions {
 
 export const CONTROLLER_DEFAULTS = {
   writeRetryMs: 1_000, writeRetryEveryMs: 50, reportRetryMs: 1_000, leaveRetryMs: 1_000, leaveAnnounceMs: 1_000,
-  statusThrottleMs: 50, statusRefreshMs: 1_000, fenceDelayMs: 0,
+  statusThrottleMs: 50, statusRefreshMs: 10_000, fenceDelayMs: 0,
 } satisfies Partial<ControllerOptions>
 
 /** The membership's view as the controller reasons on it. */

@@ -102,16 +102,24 @@ export function stepOrchestrator(previous: OrchestratorState, event: Orchestrato
       break
     }
     case 'departed':
-      for (const {node: name, viewId, clean} of event.records) {
+      for (const {node: name, viewId, clean, seenInViewId} of event.records) {
         const book = state.nodes[name]
         if (!book || book.online) continue
         // The latest knowledge wins; of two accounts of the same departure, the announced
         // clean leave (one member heard it, another only saw the node go).
         const own = book.lostInViewId ?? -1
         if (own > viewId || (own === viewId && (!clean || book.leftCleanly))) continue
+        // A clean leave recorded here is undone only by a member that saw the node in a quorate
+        // view since (it came back, then went): one that last saw it before the leave, or only in
+        // a view without quorum, noticed the same absence later, not a newer departure (found by
+        // the whole-cluster simulator: a node fenced after a clean leave on a rebooted node's word).
+        if (book.leftCleanly && !clean && (seenInViewId === undefined || seenInViewId < own)) continue
         state.nodes[name] = clean
           ? {...book, lostInViewId: viewId, unclean: false, leftCleanly: true, fenced: false, lostAtMs: undefined, resources: {}}
-          : {...book, lostInViewId: viewId, unclean: !book.fenced, leftCleanly: false, lostAtMs: book.lostAtMs ?? state.nowMs,
+          // A member saw it in a later view than this DC did: it was heard after our lostAtMs, at
+          // the latest now (found by the whole-cluster simulator once a DC was ready in milliseconds:
+          // a DC back from a pause recovered a node's resources on the loss time of an older view).
+          : {...book, lostInViewId: viewId, unclean: !book.fenced, leftCleanly: false, lostAtMs: book.fenced ? book.lostAtMs : Math.max(book.lostAtMs ?? state.nowMs, state.nowMs),
             resources: book.fenced ? book.resources : possiblyActive(state.config, book.resources)}
         state.dirty = true
       }
@@ -166,8 +174,11 @@ function onView(state: OrchestratorState, event: Extract<OrchestratorEvent, {typ
   state.quorate = event.quorate
   state.active = event.active
   for (const [name, book] of Object.entries(state.nodes)) {
+    const seenInViewId = members.has(name) && event.quorate ? event.viewId : book.seenInViewId
     if (members.has(name) && !book.online) {
-      state.nodes[name] = {online: true, unclean: false, fenced: false, reported: false, leaving: false, everSeen: true, resources: book.unclean && !book.fenced ? book.resources : {}}
+      state.nodes[name] = {online: true, unclean: false, fenced: false, reported: false, leaving: false, everSeen: true, seenInViewId, resources: book.unclean && !book.fenced ? book.resources : {}}
+    } else if (members.has(name) && seenInViewId !== book.seenInViewId) {
+      state.nodes[name] = {...book, seenInViewId}
     } else if (!members.has(name) && book.online) {
       const clean = book.leaving && !hasActive(book.resources)
       // A node that leaves before it reported to this DC may hold anything (another
@@ -177,6 +188,7 @@ function onView(state: OrchestratorState, event: Extract<OrchestratorEvent, {typ
       const unknown = !clean && state.active && !book.reported
       state.nodes[name] = {
         online: false, unclean: !clean, fenced: false, reported: false, leaving: false, everSeen: true, lostInViewId: event.viewId, ...(clean ? {leftCleanly: true} : {}),
+        ...(book.seenInViewId === undefined ? {} : {seenInViewId: book.seenInViewId}),
         // Only an agreed quorate view without it bounds when it was last heard (the membership waited
         // for it to settle); a view formed alone (after a pause) does not: the lost time is then set
         // when this node becomes DC (found by the whole-cluster simulator).

@@ -36,6 +36,8 @@ export interface NodeBook {
   everSeen?: boolean
   /** The view in which it went offline here: a member's record of a later clean leave is newer knowledge. */
   lostInViewId?: number
+  /** The last quorate view in which this node saw it a member (ids of quorate views are ordered cluster-wide). */
+  seenInViewId?: number
   resources: NodeReport
   /** The node's transient attributes (lifetime reboot: gone when it goes offline), e.g. promotion scores `master-RSC`. */
   attributes?: Record<string, string>
@@ -95,7 +97,7 @@ export type OrchestratorEvent =
    */
   /** A member's daemon restarted (a new incarnation): what its previous run announced no longer holds. */
   | {type: 'restarted', node: string}
-  | {type: 'departed', records: Array<{node: string, viewId: number, clean: boolean}>}
+  | {type: 'departed', records: Array<{node: string, viewId: number, clean: boolean, seenInViewId?: number}>}
   | {type: 'cleanup', resource: string, node?: string}
   /**
    * A fence of `node` on request (hactl node fence) succeeded: it runs nothing. A member

@@ -166,7 +166,7 @@ export class Planner {
     const plan = plainPlan(target)
     if (inst.heldOn >= 0) {
       const node = this.model.nodes[inst.heldOn]
-      this.changes.push({kind: 'Hold', resource: inst.id, from: node.name, reason: this.model.units[inst.unit].pinnedWhy, untilMs: node.holdUntilMs})
+      this.changes.push({kind: 'Hold', resource: inst.id, from: node.name, reason: this.model.units[inst.unit].pinnedWhy, untilMs: inst.heldUntilMs})
       return plan
     }
     if (!inst.managed || isFrozen(this.model, inst)) return plan

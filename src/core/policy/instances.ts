@@ -3,6 +3,7 @@
 import {booleanProperty} from '../config/booleans.js'
 import {propertyValue} from '../config/defaults.js'
 import {failedPromoted, type Failure} from './failures.js'
+import {safetyDelayMs} from './nodes.js'
 import {isTrue, type Instance, type Model, type Unit} from './model.js'
 
 function locate(model: Model, inst: Instance): Instance {
@@ -22,11 +23,17 @@ function locate(model: Model, inst: Instance): Instance {
     const node = model.nodes[n]
     const s = model.state.nodes[nodeName] ?? {online: true}
     if (node.fenceWhy !== '') out.fencedOn.push(n)
-    else if (node.holdUntilMs >= 0) out.heldOn = n
-    else if (s.online) out.active.push(n)
+    else if (node.holdUntilMs >= 0) {
+      // Each resource has its own safety delay (a VIP's is the guard's): held until it ends.
+      const until = node.lostAtMs < 0 ? node.holdUntilMs : node.lostAtMs + safetyDelayMs(model, inst.primitive)
+      if (model.state.nowMs < until) {
+        out.heldOn = n
+        out.heldUntilMs = until
+      } else out.expiredOn.push(n)
+    } else if (s.online) out.active.push(n)
     else out.expiredOn.push(n) // Stopped by the node going down, a past fence, or the safety delay.
     // Running or failed in the Promoted role (a failed promote or demote leaves it Promoted, as in Pacemaker).
-    if ((record.role === 'promoted' || (record.role === 'failed' && failedPromoted(record))) && (s.online || node.holdUntilMs >= 0) && node.fenceWhy === '') out.promotedOn = n
+    if ((record.role === 'promoted' || (record.role === 'failed' && failedPromoted(record))) && (s.online || out.heldOn === n) && node.fenceWhy === '') out.promotedOn = n
   }
   // Node order, so that every later loop is deterministic.
   out.active.sort((a, b) => a - b)

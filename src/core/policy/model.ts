@@ -24,8 +24,10 @@ export interface Instance {
   fencedOn: number[]
   /** Nodes where it was active but the safety delay has passed: stopped by assumption. */
   expiredOn: number[]
-  /** A node it is held on: lost uncleanly, neither fenced nor past the safety delay. */
+  /** A node it is held on: lost uncleanly, neither fenced nor past this resource's safety delay. */
   heldOn: number
+  /** Until when it is held there (ms; MAX_SAFE_INTEGER: until fenced), or -1. */
+  heldUntilMs: number
   managed: boolean
   /** Why it is unmanaged, when it is. */
   unmanagedWhy: string
@@ -97,8 +99,10 @@ export interface NodeInfo {
   maintenance: boolean
   /** Fenced by this transition. */
   fenceWhy: string
-  /** Lost uncleanly and held: the time its resources may be recovered (ms), or -1. */
+  /** Lost uncleanly and held: the time all its resources may be recovered (ms), or -1. */
   holdUntilMs: number
+  /** When a held node was last heard (ms), from which each resource's safety delay counts; -1 when not held or held until fenced. */
+  lostAtMs: number
 }
 
 /** One addend of a unit's score on a node, recorded for `hactl resource why`. */

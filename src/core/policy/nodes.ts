@@ -3,6 +3,8 @@
 import {parseDurationMs} from '../config/durations.js'
 import {isTrue} from '../config/booleans.js'
 import {propertyValue} from '../config/defaults.js'
+import type {Primitive} from '../config/types.js'
+import {ADDRESS_DROP_BUDGET_MS, isGuardedAddress} from '../guard/budget.js'
 import type {Failure} from './failures.js'
 import type {Model, NodeInfo} from './model.js'
 
@@ -18,15 +20,29 @@ const DEFAULT_TOKEN_TIMEOUT_MS = 3_000
 export const NO_QUORUM_STOP_BUDGET_MS = 150
 
 /**
+ * The stop budget of one resource: a VIP is removed by the resource guard, not by
+ * its agent (src/core/guard/budget.ts says what the guard proves); anything else
+ * gets the agents' budget. A group member gets its group's longest, so a group
+ * is held, and recovered, as one.
+ */
+export function stopBudgetMs(model: Pick<Model, 'config'>, primitive: Primitive): number {
+  const group = model.config.groups.find((g) => g.members.includes(primitive.id))
+  const members = group ? group.members.map((id) => model.config.resources.find((r) => r.id === id) ?? primitive) : [primitive]
+  return members.every(isGuardedAddress) ? ADDRESS_DROP_BUDGET_MS : NO_QUORUM_STOP_BUDGET_MS
+}
+
+/**
  * With fencing disabled, a lost node's resources are recovered once it has
  * surely stopped them. It was last heard at lostAtMs, noticed the loss of
  * quorum within one token timeout of that, and stopped everything within the
- * stop budget. A configured safety-delay replaces the computed one.
+ * stop budget: the longest one without `primitive`, that resource's with it. A
+ * configured safety-delay replaces the computed one.
  */
-export function safetyDelayMs(model: Model): number {
+export function safetyDelayMs(model: Pick<Model, 'config' | 'state'>, primitive?: Primitive): number {
   const configured = parseDurationMs(propertyValue(model.config, 'safety-delay')) ?? 0
   if (configured > 0) return configured
-  return (model.state.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS) + NO_QUORUM_STOP_BUDGET_MS
+  const budget = primitive ? stopBudgetMs(model, primitive) : Math.max(NO_QUORUM_STOP_BUDGET_MS, ADDRESS_DROP_BUDGET_MS)
+  return (model.state.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS) + budget
 }
 
 export function mayFence(model: Model): boolean {
@@ -53,11 +69,13 @@ export function nodeEligibility(model: Model, failures: Failure[]): {nodes: Node
     const lost = !s.online && s.unclean === true && s.fenced !== true
     let fenceWhy = fenceBy.get(node.index) ?? ''
     let holdUntilMs = -1
+    let lostAtMs = -1
     if (lost && mayFence(model)) fenceWhy = 'node left the membership uncleanly'
     else if (lost && !model.stonith) {
       const until = (s.lostAtMs ?? model.state.nowMs) + delay
       if (model.state.nowMs < until) {
         holdUntilMs = until
+        lostAtMs = s.lostAtMs ?? model.state.nowMs
         if (recheckAtMs < 0 || until < recheckAtMs) recheckAtMs = until
       }
     } else if (lost) holdUntilMs = Number.MAX_SAFE_INTEGER // Fencing is required but not allowed without quorum.
@@ -71,7 +89,7 @@ export function nodeEligibility(model: Model, failures: Failure[]): {nodes: Node
       cannotHost = `node standby (${standbyBy.get(node.index)})`
       standbyOnFail = true
     } else if (node.maintenance) cannotHost = 'node maintenance'
-    return {...node, online: s.online && fenceWhy === '', cannotHost, standbyOnFail, fenceWhy, holdUntilMs}
+    return {...node, online: s.online && fenceWhy === '', cannotHost, standbyOnFail, fenceWhy, holdUntilMs, lostAtMs}
   })
   return {nodes, recheckAtMs}
 }

@@ -108,11 +108,21 @@ export function scheduleInternals(config: ResourceConfig, state: ClusterState, t
     placement: placementOf(model, assignment, targets),
     transition: {actions},
     changes,
-    recheckAtMs: minPositive(failureRecheck, holdRecheck, base.recheckAtMs),
+    recheckAtMs: minPositive(failureRecheck, holdRecheck, instanceHoldRecheck(model), base.recheckAtMs),
     warnings: model.warnings,
     nextState: nextState(model, plan.plans, assignment.promoted),
   }
   return {model, base, assignment, result}
+}
+
+/** The earliest end of a resource's hold on a lost node (each resource has its own safety delay); -1 when none. */
+function instanceHoldRecheck(model: Model): number {
+  let at = -1
+  for (const inst of model.instances) {
+    if (inst.heldOn < 0 || inst.heldUntilMs === Number.MAX_SAFE_INTEGER) continue
+    if (at < 0 || inst.heldUntilMs < at) at = inst.heldUntilMs
+  }
+  return at
 }
 
 /** Where every resource should run, and the ordered actions that get it there. */

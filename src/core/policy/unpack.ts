@@ -21,7 +21,7 @@ function unpackNodes(config: ResourceConfig, state: ClusterState): NodeInfo[] {
     // Transient attributes (crm_attribute -l reboot, promotion scores) over the configured ones, as Pacemaker merges them for rules.
     index, name: node.name, attributes: state.nodes[node.name]?.attributes === undefined ? node.attributes : {...node.attributes, ...state.nodes[node.name].attributes},
     capacity: parseInts(node.utilization),
-    cannotHost: '', standbyOnFail: false, online: true, maintenance: node.maintenance, fenceWhy: '', holdUntilMs: -1,
+    cannotHost: '', standbyOnFail: false, online: true, maintenance: node.maintenance, fenceWhy: '', holdUntilMs: -1, lostAtMs: -1,
   }))
 }
 
@@ -49,7 +49,7 @@ function newInstance(b: Builder, id: string, primitive: Primitive, meta: Meta[],
   const index = b.instances.length
   b.instances.push({
     index, id, primitive, meta: metaLookup(...meta, b.defaults), unit, member, active: NONE, failed: NONE, fencedOn: NONE, expiredOn: NONE,
-    heldOn: -1, managed: true, unmanagedWhy: '', stopWhy: '', migratable: true, failCounts: NO_FAILURES, promotedOn: -1, demoteWhy: '', noPromoteWhy: '',
+    heldOn: -1, heldUntilMs: -1, managed: true, unmanagedWhy: '', stopWhy: '', migratable: true, failCounts: NO_FAILURES, promotedOn: -1, demoteWhy: '', noPromoteWhy: '',
   })
   return index
 }

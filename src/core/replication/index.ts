@@ -55,7 +55,7 @@ import {becomeDc, onSyncReply} from './dc-sync.js'
 import {enqueue, leaveView, onForward} from './dc-writes.js'
 import {noQuorum} from './errors.js'
 import {failForwarded, forwardWrite, onForwardReply, tickForwarded} from './forward.js'
-import {onAppend, onCommit, onPersistedAsMember, onSyncRequest} from './member.js'
+import {answerEarlySyncRequest, onAppend, onCommit, onPersistedAsMember, onSyncRequest} from './member.js'
 import {isWellFormed} from './message-check.js'
 import {comparePositions, isWriteQuorum, positionOf, sumVotes} from './position.js'
 import type {Event, Message, Options, Output, Position, ReplicationState, StoredRecord, View} from './types.js'
@@ -140,6 +140,7 @@ function onView(s: ReplicationState, view: View, out: Output[]): void {
   s.view = view
   s.grantedTo = undefined
   if (stillDc) becomeDc(s as ReplicationState & {view: View}, kept, out)
+  answerEarlySyncRequest(s, out)
 }
 
 function onMessage(s: ReplicationState, from: number, message: Message, out: Output[]): void {

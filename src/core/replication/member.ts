@@ -25,7 +25,12 @@ export function sendStatus(s: ReplicationState, out: Output[], grant?: {term: nu
 }
 
 export function onSyncRequest(s: ReplicationState, from: number, msg: SyncRequest, out: Output[]): void {
-  if (!fromCurrentDc(s, from, msg.viewId)) return
+  if (!fromCurrentDc(s, from, msg.viewId)) {
+    // From a view ahead of ours: keep it for when that view arrives (see `early`).
+    const ahead = from !== s.self && (s.view === undefined || msg.viewId > s.view.viewId)
+    if (ahead && (s.early === undefined || msg.viewId >= s.early.message.viewId)) s.early = {from, message: msg}
+    return
+  }
   const again = msg.term === s.promised && s.grantedTo === from
   if (msg.term > s.promised) {
     // The promise must be durable before the reply leaves (I/O contract, rule 2).
@@ -39,6 +44,18 @@ export function onSyncRequest(s: ReplicationState, from: number, msg: SyncReques
   // Only a member that is ahead of the DC ships its document: usually nobody is.
   const ahead = comparePositions(positionOf(s.record), msg.have) > 0
   sendStatus(s, out, {term: msg.term, config: ahead ? s.record.config : undefined})
+}
+
+/**
+ * On a new view: a sync request that arrived before it, from this view's DC, is
+ * answered now, exactly as if it arrived after the view (every check runs again).
+ */
+export function answerEarlySyncRequest(s: ReplicationState, out: Output[]): void {
+  const early = s.early
+  if (early === undefined || s.view === undefined) return
+  if (early.message.viewId > s.view.viewId) return
+  s.early = undefined
+  if (early.message.viewId === s.view.viewId) onSyncRequest(s, early.from, early.message, out)
 }
 
 /** The document an append describes, or undefined when this node cannot build it from what it holds. */

@@ -212,4 +212,10 @@ export interface ReplicationState {
   changes: Change[]
   /** Answers to forwarded writes, by "from:requestId", oldest first. */
   replies: Array<{key: string, result: WriteResult}>
+  /**
+   * A sync request for a view this node has not reached yet (the DC learned of the
+   * view a moment earlier): answered when that view arrives here, so the new DC does
+   * not wait for a retransmission. One slot: the request for the highest view.
+   */
+  early?: {from: number, message: SyncRequest}
 }
