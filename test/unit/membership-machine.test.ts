@@ -18,7 +18,7 @@ export class Net {
   }
 
   config(id: number, quorum: QuorumConfig): MembershipConfig {
-    return {selfId: id, nodes: quorum.nodes, heartbeatMs: 50, tokenMs: 250, consensusMs: 100, settleMs: 50, pauseMs: 100, quorum}
+    return {selfId: id, nodes: quorum.nodes, heartbeatMs: 50, tokenMs: 250, linkLossMs: 500, consensusMs: 100, settleMs: 50, pauseMs: 100, quorum}
   }
 
   boot(id: number, inc: number, quorum = this.machines.get(this.ids[0])!.config.quorum): void {

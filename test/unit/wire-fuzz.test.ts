@@ -104,7 +104,7 @@ describe('fuzzing the receive path (seeded)', function () {
 
   it('the membership machine takes any decodable message from a configured peer without throwing', () => {
     const nodes = [1, 2, 3].map((id) => ({id, votes: 1}))
-    const config: MembershipConfig = {selfId: 1, nodes, heartbeatMs: 50, tokenMs: 250, consensusMs: 100, settleMs: 50, pauseMs: 100,
+    const config: MembershipConfig = {selfId: 1, nodes, heartbeatMs: 50, tokenMs: 250, linkLossMs: 500, consensusMs: 100, settleMs: 50, pauseMs: 100,
       quorum: {nodes, twoNode: false, waitForAll: false, lastManStanding: false, lastManStandingWindowMs: 1000, autoTieBreaker: false}}
     for (const seed of SEEDS) {
       const random = seededRandom(seed)

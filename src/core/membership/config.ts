@@ -9,6 +9,11 @@ export interface MembershipConfig {
   heartbeatMs: number
   /** A link is lost when no round trip succeeded for this long (corosync's token). */
   tokenMs: number
+  /**
+   * A single link (one pair of nodes) is lost when no round trip succeeded on it
+   * for this long, while both ends still reach others (a partial or one-way cut).
+   */
+  linkLossMs: number
   /** A coordinator abandons an unfinished agreement round after consensus + token. */
   consensusMs: number
   /**
@@ -49,6 +54,16 @@ export function settleAfterToken(heartbeatMs: number): number {
   return heartbeatMs
 }
 
+/**
+ * A lossy link between two nodes that both still reach the others is only cut
+ * from the view after this long: 2 tokens. A crash or an isolated node is
+ * detected on the token (every node that could vouch for it has lost it too);
+ * a link that is merely lossy must not evict either end.
+ */
+export function linkLossFor(tokenMs: number): number {
+  return 2 * tokenMs
+}
+
 export function quorumConfigOf(config: BootstrapConfig): QuorumConfig {
   const q = config.quorum
   return {
@@ -68,6 +83,7 @@ export function membershipConfigOf(config: BootstrapConfig, selfId: number, tote
     nodes: config.nodes.map((n) => ({id: n.id, votes: n.votes})),
     heartbeatMs: totem.heartbeat,
     tokenMs: totem.token,
+    linkLossMs: linkLossFor(totem.token),
     consensusMs: totem.consensus,
     settleMs: settleAfterToken(totem.heartbeat),
     pauseMs: pauseFor(totem.heartbeat),

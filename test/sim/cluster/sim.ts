@@ -44,7 +44,7 @@ import type {ConfigEdit} from '../../../src/core/config/edits.js'
 import type {ResourceConfig} from '../../../src/core/config/types.js'
 import {CONTROLLER_DEFAULTS, initialController, nextDeadline, stepController, type ControllerEvent, type ControllerOutput, type ControllerState} from '../../../src/core/controller/index.js'
 import {MembershipMachine, type MembershipConfig, type Outgoing, type ViewStatus} from '../../../src/core/membership/index.js'
-import {pauseFor, settleAfterToken} from '../../../src/core/membership/config.js'
+import {linkLossFor, pauseFor, settleAfterToken} from '../../../src/core/membership/config.js'
 import {NO_QUORUM_STOP_BUDGET_MS} from '../../../src/core/policy/nodes.js'
 import {seededRandom, type Random} from '../../../src/core/random.js'
 import {initialState, isReady, positionOf, step as stepReplication, type Event as ReplicationEvent, type ReplicationState, type StoredRecord} from '../../../src/core/replication/index.js'
@@ -382,7 +382,7 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
   // ---- a daemon: membership + replication + controller ----
 
   const membershipConfig = (id: number): MembershipConfig => ({
-    selfId: id, nodes, heartbeatMs: HEARTBEAT_MS, tokenMs: TOKEN_MS, consensusMs: 100, settleMs: settleAfterToken(HEARTBEAT_MS), pauseMs: pauseFor(HEARTBEAT_MS),
+    selfId: id, nodes, heartbeatMs: HEARTBEAT_MS, tokenMs: TOKEN_MS, linkLossMs: linkLossFor(TOKEN_MS), consensusMs: 100, settleMs: settleAfterToken(HEARTBEAT_MS), pauseMs: pauseFor(HEARTBEAT_MS),
     quorum: {nodes, twoNode: false, waitForAll: false, lastManStanding: false, lastManStandingWindowMs: 10_000, autoTieBreaker: false},
   })
 
