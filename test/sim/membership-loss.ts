@@ -35,6 +35,7 @@ export interface LossOptions {
   /** A random node stalls for stallMs every stallEveryMs on average; 0: never. */
   stallEveryMs?: number
   stallMs?: number
+  trace?: (line: string) => void
 }
 
 export interface LossResult {
@@ -90,6 +91,11 @@ export function simulateLoss(o: LossOptions): LossResult {
       return
     }
     const ready = node.machine.step(event, now)
+    if (o.trace && (o as any).debugFrom !== undefined && now >= (o as any).debugFrom && now <= (o as any).debugFrom + 300) {
+      const m = node.machine as any
+      o.trace(`  ${now.toFixed(1)} step ${node.id} ${event.type}${event.type === 'receive' ? ` from ${event.packet.from} ${event.packet.msg.type}` : ''} -> ${m.phase} fresh=${m.freshPeers(now)} round=${JSON.stringify(m.round && [m.round.view.id, m.round.view.members.map((x: any) => x.id)])} pending=${JSON.stringify(m.pending && [m.pending.id, m.pending.members.map((x: any) => x.id)])} out=${ready.outbox.map((x) => x.msg.type).join(',')}`)
+    }
+    if (o.trace) for (const st of ready.notifications) o.trace(`${now.toFixed(1)} node ${node.id} ${st.phase} view ${st.viewId} [${st.members.map((m) => m.id)}] quorate=${st.quorate} reason=${st.reason}`)
     for (const out of ready.outbox) send(node, out)
     for (const status of ready.notifications) observe(node, status)
     arm(node)
@@ -169,6 +175,7 @@ export function simulateLoss(o: LossOptions): LossResult {
         victim.machine = null
         victim.inc = -1
         crash = {victim: victim.id, at: now, detected: false}
+        o.trace?.(`${now.toFixed(1)} crash ${victim.id}`)
       }
       agenda.push(now + o.crashEveryMs! * (0.5 + random.next()), schedule)
     }
@@ -185,6 +192,13 @@ export function simulateLoss(o: LossOptions): LossResult {
   for (let item = agenda.pop(); item && item.at <= o.durationMs; item = agenda.pop()) {
     now = item.at
     item.run()
+  }
+  if (o.trace) {
+    for (const n of nodes.values()) {
+      const m = n.machine as any
+      if (!m) continue
+      o.trace(`state ${n.id}: ${m.phase} current=${JSON.stringify(m.current)} promised=${m.promised} maxSeen=${JSON.stringify(m.maxSeen)} pending=${JSON.stringify(m.pending && [m.pending.id, m.pending.coord, m.pending.members.map((x: any) => x.id)])} round=${JSON.stringify(m.round && [m.round.view.id, m.round.startedAt])} entangled=${JSON.stringify(m.entangled.map((e: any) => [e.view.id, e.view.coord, [...e.uncleared]]))} fresh=${m.freshPeers(now)} peers=${JSON.stringify([...m.peers].map(([id, r]: any) => [id, r.inc, Math.round(now - r.heardAt), Math.round(now - r.heardUsAt), r.report]))}`)
+    }
   }
   return result
 }

@@ -12,12 +12,12 @@ function pair(mode: CryptoName) {
   return {sealer, ctx}
 }
 
-const hb = encodeHeartbeat({type: 'heartbeat', view: {id: 9, coord: 1}, phase: 'usable', seenAll: true, promised: false, peers: [{id: 1, inc: 3, seq: 12345, fresh: true}, {id: 3, inc: 4, seq: 7, fresh: false}]})
+const hb = encodeHeartbeat({type: 'heartbeat', view: {id: 9, coord: 1}, phase: 'usable', seenAll: true, promised: false, peers: [{id: 1, inc: 3, seq: 12345, fresh: true, heldMs: 12}, {id: 3, inc: 4, seq: 7, fresh: false, heldMs: 0}]})
 
 describe('wire format', () => {
   it('heartbeats and proposals round-trip', () => {
     const back = decodeHeartbeat(hb)
-    assert.deepEqual(back.peers, [{id: 1, inc: 3, seq: 12345, fresh: true}, {id: 3, inc: 4, seq: 7, fresh: false}])
+    assert.deepEqual(back.peers, [{id: 1, inc: 3, seq: 12345, fresh: true, heldMs: 12}, {id: 3, inc: 4, seq: 7, fresh: false, heldMs: 0}])
     assert.equal(back.phase, 'usable')
     const view = {id: 4, coord: 1, members: [{id: 1, inc: 2}, {id: 5, inc: 9}]}
     assert.deepEqual(decodeProposal(encodeProposal({type: 'propose', view})).view, view)
