@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 import {randomBytes} from 'node:crypto'
-import {decodeHeartbeat, decodeProposal, deriveKeys, nextIncarnation, encodeHeartbeat, encodeProposal, MAX_PACKET_BYTES, MessageType, open, ReplayGuard, seal, type CryptoName, type OpenContext} from '../../src/core/wire/index.js'
+import {decodeHeartbeat, decodeProposal, deriveKeys, nextIncarnation, encodeHeartbeat, encodeProposal, MAX_PACKET_BYTES, MessageType, open, ReplayGuard, seal, WIRE_VERSION, type CryptoName, type OpenContext} from '../../src/core/wire/index.js'
 import {seededRandom} from '../../src/core/random.js'
 
 const key = randomBytes(64)
@@ -59,9 +59,9 @@ describe('wire format', () => {
     assert.equal(reason(seal({...sealer, sender: 1}, MessageType.heartbeat, 1, hb, randomBytes(12))), 'own-packet')
     assert.equal(reason(seal({...sealer, sender: 9}, MessageType.heartbeat, 1, hb, randomBytes(12))), 'unknown-sender')
     assert.equal(reason(seal(sealer, 200, 1, hb, randomBytes(12))), 'unknown-type')
-    const v2 = Buffer.from(good)
-    v2[2] = 2
-    assert.equal(reason(v2), 'bad-version')
+    const other = Buffer.from(good)
+    other[2] = WIRE_VERSION + 1
+    assert.equal(reason(other), 'bad-version')
     const random = seededRandom(1)
     for (let i = 0; i < 5000; i++) {
       const fuzz = Buffer.from(good)
