@@ -1,7 +1,7 @@
 // Membership benchmark in network namespaces (needs root, iproute2, nftables):
-//   node --import tsx bench/membership.ts [--trials 20] [--loss-seconds 60] [--idle-seconds 10] [--nodes 5]
+//   node --import tsx bench/membership.ts [--trials 20] [--loss-seconds 60] [--loss 10,20] [--idle-seconds 10] [--nodes 5] [--token MS] [--heartbeat MS]
 // 1. crash (kill -9 + link down at the switch) to the survivors' agreed quorate view, per trial;
-// 2. false evictions (an agreed view missing a live node) under 10 % and 20 % random loss;
+// 2. false evictions (an agreed view missing a live node) and agreed views under 10 % and 20 % random loss;
 // 3. idle traffic per node (UDP payload bytes sent per second).
 // Prints one JSON object and a table. Measures; never asserts.
 import {parseArgs} from 'node:util'
@@ -9,11 +9,16 @@ import {DEFAULT_TOTEM} from '../src/core/config/bootstrap.js'
 import {TestNet} from '../test/lib/netns.js'
 import {MemberCluster, type Line} from '../test/netns/member-cluster.js'
 
-const {values} = parseArgs({options: {trials: {type: 'string'}, 'loss-seconds': {type: 'string'}, 'idle-seconds': {type: 'string'}, nodes: {type: 'string'}, transport: {type: 'string'}, token: {type: 'string'}, heartbeat: {type: 'string'}}})
+const {values} = parseArgs({options: {trials: {type: 'string'}, 'loss-seconds': {type: 'string'}, 'idle-seconds': {type: 'string'}, nodes: {type: 'string'}, loss: {type: 'string'}, transport: {type: 'string'}, token: {type: 'string'}, heartbeat: {type: 'string'}}})
 const trials = Number(values.trials ?? 20)
 const lossSeconds = Number(values['loss-seconds'] ?? 60)
 const idleSeconds = Number(values['idle-seconds'] ?? 10)
 const count = Number(values.nodes ?? 5)
+const lossPercents = (values.loss ?? '10,20').split(',').map(Number)
+if (lossPercents.some((p) => !Number.isInteger(p) || p < 0 || p > 100)) {
+  process.stderr.write(`bench/membership: --loss takes integer percents separated by commas, got ${JSON.stringify(values.loss)}\n`)
+  process.exit(2)
+}
 const transport = values.transport === 'udpu' ? 'udpu' : 'udp'
 const totem = {...DEFAULT_TOTEM, ...(values.token ? {token: Number(values.token)} : {}), ...(values.heartbeat ? {heartbeat: Number(values.heartbeat)} : {})}
 const all = Array.from({length: count}, (_, i) => i + 1)
@@ -64,13 +69,14 @@ try {
   agreeMs.sort((a, b) => a - b)
 
   // 2. false evictions under loss.
-  const loss: Array<{percent: number, seconds: number, evictions: number, gatherings: number, reasons: Record<string, number>}> = []
-  for (const percent of [10, 20]) {
+  const loss: Array<{percent: number, seconds: number, evictions: number, viewsAgreed: number, gatherings: number, reasons: Record<string, number>}> = []
+  for (const percent of lossPercents) {
     const marks = new Map(all.map((n) => [n, (cluster.lines.get(n) ?? []).length]))
     await net.setLoss(percent)
     await sleep(lossSeconds * 1000)
     await net.setLoss(0)
     const evicted = new Set<string>()
+    const agreed = new Set<string>()
     const reasons: Record<string, number> = {}
     let gatherings = 0
     for (const n of all) {
@@ -80,10 +86,13 @@ try {
           gatherings++
           reasons[l.reason as string] = (reasons[l.reason as string] ?? 0) + 1
         }
-        else if ((l.members as unknown[]).length < count) evicted.add(`${l.viewId}`)
+        else {
+          agreed.add(`${l.viewId}`)
+          if ((l.members as unknown[]).length < count) evicted.add(`${l.viewId}`)
+        }
       }
     }
-    loss.push({percent, seconds: lossSeconds, evictions: evicted.size, gatherings, reasons})
+    loss.push({percent, seconds: lossSeconds, evictions: evicted.size, viewsAgreed: agreed.size, gatherings, reasons})
     await cluster.waitFor('agreement after loss', () => cluster.agreed(all, all, true), 15_000)
   }
 
@@ -100,7 +109,7 @@ try {
     '',
     `membership (${count} nodes, ${transport}, heartbeat ${totem.heartbeat} ms, token ${totem.token} ms)`,
     `  crash -> agreed quorate view  min ${agreeMs[0]} ms  median ${result.crashToAgreedView.median} ms  p99 ${result.crashToAgreedView.p99} ms  (${trials} trials; target median <= 400, p99 <= 600)`,
-    ...loss.map((l) => `  ${l.percent} % loss for ${l.seconds} s    false evictions ${l.evictions}, gathering episodes ${l.gatherings} ${JSON.stringify(l.reasons)} (target 0 evictions at 10 %)`),
+    ...loss.map((l) => `  ${l.percent} % loss for ${l.seconds} s    false evictions ${l.evictions}, views agreed ${l.viewsAgreed}, gathering episodes ${l.gatherings} ${JSON.stringify(l.reasons)} (target 0 evictions at 10 %)`),
     `  idle traffic                  ${result.idle.bytesPerSecondPerNode} B/s per node, ${result.idle.packetsPerSecondPerNode} packets/s (target < 2048 B/s)`,
     '',
   ].join('\n'))

@@ -20,7 +20,8 @@
 //   service.sendApp(to: number | 'all', payload)       at most MAX_APP_PAYLOAD_BYTES (60 KiB);
 //                                  unreliable and unordered like UDP: the caller retransmits.
 //   service.view(): ViewEvent      the current view (quorate false while gathering)
-//   service.snapshot(): MembershipSnapshot   view + links + counters, for `hactl membership`
+//   service.snapshot(): MembershipSnapshot   view + links + counters + rttMs, for `hactl membership`
+//   service.rttMs(peer): number | undefined  smoothed heartbeat round trip to a peer (echo delay less the peer's hold time)
 //
 // Semantics the daemon can rely on: `quorate` is true only in a view that every
 // member agreed on; a node that loses a member, is paused, or is in the middle
@@ -65,6 +66,8 @@ export interface MembershipSnapshot {
   crypto: string
   view: ViewEvent
   reachable: number[]
+  /** Smoothed heartbeat round-trip time per peer id, ms (peers heard lately and echoed at least once). */
+  rttMs: Record<number, number>
   links: LinkState[]
   counters: {
     sentPackets: number
@@ -196,6 +199,11 @@ export class MembershipService extends EventEmitter {
     this.sendRaw(MessageType.app, encodeApp({to: to === 'all' ? 0 : to, payload}), to, this.machine.allocateSeq(performance.now()))
   }
 
+  /** The smoothed heartbeat round-trip time to `peer` (node id), ms; undefined before the first echo or when not heard lately. */
+  rttMs(peer: number): number | undefined {
+    return this.machine.rttMs(peer, performance.now())
+  }
+
   /** Steps the machine first, so a caller woken after an event-loop stall never sees a stale view. */
   view(): ViewEvent {
     this.step({type: 'tick'})
@@ -214,6 +222,10 @@ export class MembershipService extends EventEmitter {
       crypto: this.options.config.crypto,
       view: this.current,
       reachable: this.machine.freshPeers(now),
+      rttMs: Object.fromEntries(this.options.config.nodes.flatMap((n) => {
+        const rtt = this.machine.rttMs(n.id, now)
+        return rtt === undefined ? [] : [[n.id, rtt]]
+      })),
       links: c.map((l, i) => {
         const peersUp = [...this.heardOnLink[i]].filter(([, at]) => now - at <= this.tokenMs).map(([id]) => id).sort((a, b) => a - b)
         return {...l, peersUp, up: peersUp.length > 0}

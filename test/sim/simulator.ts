@@ -6,7 +6,7 @@
 // phase the network heals and every live node must converge on one view that
 // holds all of them within a bound (the liveness phase).
 import {MembershipMachine, type MembershipConfig, type Outgoing, type ViewStatus} from '../../src/core/membership/index.js'
-import {delayMaxFor, pauseFor, settleAfterToken} from '../../src/core/membership/config.js'
+import {delayMaxFor, linkLossFor, pauseFor, settleAfterToken} from '../../src/core/membership/config.js'
 import {seededRandom, type Random} from '../../src/core/random.js'
 import type {QuorumConfig} from '../../src/core/quorum/votequorum.js'
 
@@ -132,7 +132,7 @@ export function simulate(options: SimOptions): SimResult {
   const nodes = new Map<number, SimNode>()
 
   const configFor = (id: number): MembershipConfig => ({
-    selfId: id, nodes: quorum.nodes, heartbeatMs, tokenMs, consensusMs: 100, settleMs: settleAfterToken(heartbeatMs), pauseMs: pauseFor(heartbeatMs), quorum,
+    selfId: id, nodes: quorum.nodes, heartbeatMs, tokenMs, linkLossMs: linkLossFor(tokenMs), consensusMs: 100, settleMs: settleAfterToken(heartbeatMs), pauseMs: pauseFor(heartbeatMs), quorum,
   })
 
   const boot = (node: SimNode) => {

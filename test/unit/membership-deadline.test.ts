@@ -25,7 +25,7 @@ class DeadlineNet {
   }
 
   boot(id: number, inc: number): void {
-    const config: MembershipConfig = {selfId: id, nodes: this.quorum.nodes, heartbeatMs: 50, tokenMs: 250, consensusMs: 100, settleMs: 50, pauseMs: 100, quorum: this.quorum}
+    const config: MembershipConfig = {selfId: id, nodes: this.quorum.nodes, heartbeatMs: 50, tokenMs: 250, linkLossMs: 500, consensusMs: 100, settleMs: 50, pauseMs: 100, quorum: this.quorum}
     this.machines.set(id, new MembershipMachine(config, inc))
     this.step(id, {type: 'tick'})
   }

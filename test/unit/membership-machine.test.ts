@@ -18,7 +18,7 @@ export class Net {
   }
 
   config(id: number, quorum: QuorumConfig): MembershipConfig {
-    return {selfId: id, nodes: quorum.nodes, heartbeatMs: 50, tokenMs: 250, consensusMs: 100, settleMs: 50, pauseMs: 100, quorum}
+    return {selfId: id, nodes: quorum.nodes, heartbeatMs: 50, tokenMs: 250, linkLossMs: 500, consensusMs: 100, settleMs: 50, pauseMs: 100, quorum}
   }
 
   boot(id: number, inc: number, quorum = this.machines.get(this.ids[0])!.config.quorum): void {
@@ -105,6 +105,65 @@ describe('membership state machine', () => {
     net.cut.clear()
     net.run(1500)
     assert.ok(net.agreed([1, 2, 3], [1, 2, 3], true))
+  })
+
+  it('a node behind one cut link is vouched for by the others: no view change for two tokens (less the echo lag), then one end is left out', () => {
+    const net = new Net([1, 2, 3])
+    net.run(1000)
+    const changes = [1, 2, 3].map((id) => net.viewChanges(id))
+    // Both directions between 1 and 3: each still reaches 2, which hears both.
+    net.cut.add('1>3')
+    net.cut.add('3>1')
+    // The last round trip before the cut may be two heartbeats old already.
+    net.run(2 * 250 - 2 * 50 - 50)
+    assert.deepEqual([1, 2, 3].map((id) => net.viewChanges(id)), changes, 'nobody suspected, nobody left, within 2 tokens')
+    assert.ok(net.agreed([1, 2, 3], [1, 2, 3], true))
+    net.run(1500)
+    assert.ok(net.agreed([1, 2], [1, 2], true), JSON.stringify([1, 2, 3].map((id) => net.status(id))))
+    net.cut.clear()
+    net.run(1500)
+    assert.ok(net.agreed([1, 2, 3], [1, 2, 3], true))
+  })
+
+  it('a node cut off from everyone leaves its view within a token of its last round trip, before the others agree without it', () => {
+    const net = new Net([1, 2, 3, 4, 5])
+    net.run(1000)
+    for (const other of [1, 2, 3, 4]) {
+      net.cut.add(`5>${other}`)
+      net.cut.add(`${other}>5`)
+    }
+    let leftAt = -1
+    let othersAt = -1
+    for (let t = 0; t < 1000 && othersAt < 0; t++) {
+      net.run(1)
+      if (leftAt < 0 && net.status(5).phase !== 'usable') leftAt = net.now
+      if (othersAt < 0 && net.agreed([1, 2, 3, 4], [1, 2, 3, 4], true)) othersAt = net.now
+    }
+    assert.ok(leftAt > 0 && othersAt > 0, `left at ${leftAt}, others agreed at ${othersAt}`)
+    assert.ok(leftAt < othersAt, `node 5 left at ${leftAt}, after the others agreed at ${othersAt}`)
+    assert.equal(net.status(5).quorate, false)
+  })
+
+  it('a node that reaches only a minority of its view leaves it although its links are not cut yet', () => {
+    const net = new Net([1, 2, 3, 4, 5])
+    net.run(1000)
+    // 5 still reaches 1 both ways; 1 vouches for everyone, so nobody is suspected, but
+    // 5's round trips cover 2 of 5 votes: it must not stay quorate in the old view.
+    for (const other of [2, 3, 4]) {
+      net.cut.add(`5>${other}`)
+      net.cut.add(`${other}>5`)
+    }
+    net.run(300)
+    assert.equal(net.status(5).quorate, false, JSON.stringify(net.status(5)))
+  })
+
+  it('measures each link\'s round-trip time without the peer\'s hold time', () => {
+    const net = new Net([1, 2, 3])
+    net.run(1000)
+    // Packets take 1 ms each way here; the peer's heartbeat timer is not part of it.
+    const rtt = net.machines.get(1)!.rttMs(2, net.now)
+    assert.ok(rtt !== undefined && rtt >= 1 && rtt <= 3, `rtt ${rtt}`)
+    assert.equal(net.machines.get(1)!.rttMs(9, net.now), undefined)
   })
 
   it('a paused DC that wakes up drops its stale view before anything else', () => {

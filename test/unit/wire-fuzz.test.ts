@@ -32,7 +32,7 @@ function randomBytesOf(random: Random, n: number): Buffer {
   return Buffer.from(Array.from({length: n}, () => random.int(0, 255)))
 }
 
-const heartbeat = encodeHeartbeat({type: 'heartbeat', view: {id: 9, coord: 1}, phase: 'usable', seenAll: true, promised: false, peers: [{id: 1, inc: 3, seq: 12345, fresh: true}, {id: 3, inc: 4, seq: 7, fresh: false}]})
+const heartbeat = encodeHeartbeat({type: 'heartbeat', view: {id: 9, coord: 1}, phase: 'usable', seenAll: true, promised: false, peers: [{id: 1, inc: 3, seq: 12345, fresh: true, heldMs: 3}, {id: 3, inc: 4, seq: 7, fresh: false, heldMs: 0}]})
 const proposal = encodeProposal({type: 'propose', view: {id: 10, coord: 1, members: [{id: 1, inc: 3}, {id: 2, inc: 5}, {id: 3, inc: 4}]}})
 const app = encodeApp({to: 0, payload: Buffer.from('{"ch":"repl"}')})
 
@@ -104,7 +104,7 @@ describe('fuzzing the receive path (seeded)', function () {
 
   it('the membership machine takes any decodable message from a configured peer without throwing', () => {
     const nodes = [1, 2, 3].map((id) => ({id, votes: 1}))
-    const config: MembershipConfig = {selfId: 1, nodes, heartbeatMs: 50, tokenMs: 250, consensusMs: 100, settleMs: 50, pauseMs: 100,
+    const config: MembershipConfig = {selfId: 1, nodes, heartbeatMs: 50, tokenMs: 250, linkLossMs: 500, consensusMs: 100, settleMs: 50, pauseMs: 100,
       quorum: {nodes, twoNode: false, waitForAll: false, lastManStanding: false, lastManStandingWindowMs: 1000, autoTieBreaker: false}}
     for (const seed of SEEDS) {
       const random = seededRandom(seed)

@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 import {randomBytes} from 'node:crypto'
-import {decodeHeartbeat, decodeProposal, deriveKeys, nextIncarnation, encodeHeartbeat, encodeProposal, MAX_PACKET_BYTES, MessageType, open, ReplayGuard, seal, type CryptoName, type OpenContext} from '../../src/core/wire/index.js'
+import {decodeHeartbeat, decodeProposal, deriveKeys, nextIncarnation, encodeHeartbeat, encodeProposal, MAX_PACKET_BYTES, MessageType, open, ReplayGuard, seal, WIRE_VERSION, type CryptoName, type OpenContext} from '../../src/core/wire/index.js'
 import {seededRandom} from '../../src/core/random.js'
 
 const key = randomBytes(64)
@@ -12,12 +12,12 @@ function pair(mode: CryptoName) {
   return {sealer, ctx}
 }
 
-const hb = encodeHeartbeat({type: 'heartbeat', view: {id: 9, coord: 1}, phase: 'usable', seenAll: true, promised: false, peers: [{id: 1, inc: 3, seq: 12345, fresh: true}, {id: 3, inc: 4, seq: 7, fresh: false}]})
+const hb = encodeHeartbeat({type: 'heartbeat', view: {id: 9, coord: 1}, phase: 'usable', seenAll: true, promised: false, peers: [{id: 1, inc: 3, seq: 12345, fresh: true, heldMs: 12}, {id: 3, inc: 4, seq: 7, fresh: false, heldMs: 0}]})
 
 describe('wire format', () => {
   it('heartbeats and proposals round-trip', () => {
     const back = decodeHeartbeat(hb)
-    assert.deepEqual(back.peers, [{id: 1, inc: 3, seq: 12345, fresh: true}, {id: 3, inc: 4, seq: 7, fresh: false}])
+    assert.deepEqual(back.peers, [{id: 1, inc: 3, seq: 12345, fresh: true, heldMs: 12}, {id: 3, inc: 4, seq: 7, fresh: false, heldMs: 0}])
     assert.equal(back.phase, 'usable')
     const view = {id: 4, coord: 1, members: [{id: 1, inc: 2}, {id: 5, inc: 9}]}
     assert.deepEqual(decodeProposal(encodeProposal({type: 'propose', view})).view, view)
@@ -59,9 +59,9 @@ describe('wire format', () => {
     assert.equal(reason(seal({...sealer, sender: 1}, MessageType.heartbeat, 1, hb, randomBytes(12))), 'own-packet')
     assert.equal(reason(seal({...sealer, sender: 9}, MessageType.heartbeat, 1, hb, randomBytes(12))), 'unknown-sender')
     assert.equal(reason(seal(sealer, 200, 1, hb, randomBytes(12))), 'unknown-type')
-    const v2 = Buffer.from(good)
-    v2[2] = 2
-    assert.equal(reason(v2), 'bad-version')
+    const other = Buffer.from(good)
+    other[2] = WIRE_VERSION + 1
+    assert.equal(reason(other), 'bad-version')
     const random = seededRandom(1)
     for (let i = 0; i < 5000; i++) {
       const fuzz = Buffer.from(good)

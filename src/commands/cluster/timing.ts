@@ -23,7 +23,7 @@ export interface TimingResult {
 
 export default class ClusterTiming extends HactlCommand<TimingResult> {
   static override summary = 'Print the worst-case failure detection, agreement and quorum times of the membership settings.'
-  static override description = 'Reads totem settings from cluster.json; --token/--heartbeat/--consensus show what a change would do before you make it. Figures assume no packet loss; each lost heartbeat in a row can only delay a join, never an eviction beyond the token.'
+  static override description = 'Reads totem settings from cluster.json; --token/--heartbeat/--consensus show what a change would do before you make it. Figures assume no packet loss. A crashed or cut-off node is suspected when nobody heard it for a token; a node behind one lossy link is vouched for by the others and its link is only cut after two tokens.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --token 400', '<%= config.bin %> <%= command.id %> --heartbeat 30 --token 200 --json']
   static override flags = {
     'config-dir': configDirFlag,
@@ -40,11 +40,13 @@ export default class ClusterTiming extends HactlCommand<TimingResult> {
     if (totem.token < 2 * totem.heartbeat) throw inputError(`token ${totem.token} ms must be at least twice the heartbeat ${totem.heartbeat} ms`)
     const f = timingOf(totem)
     const formulas = {
-      detect: `token + tick = ${totem.token} + ${f.tickMs}`,
+      detect: `token + one-way delay + tick = ${totem.token} + ${f.delayMs} + ${f.tickMs} (nobody heard the node for a token)`,
       agree: `detect + settle (one heartbeat) + 3 one-way delays + tick = ${f.detectMs} + ${f.settleMs} + 3 × ${f.delayMs} + ${f.tickMs}`,
       quorum: 'agree (quorum is evaluated on the agreed view)',
       join: `2 heartbeats + 3 one-way delays + 2 ticks = 2 × ${totem.heartbeat} + 3 × ${f.delayMs} + 2 × ${f.tickMs}`,
-      lossesTolerated: `floor(token / heartbeat) - 1 = floor(${totem.token} / ${totem.heartbeat}) - 1`,
+      linkLoss: `2 × token = 2 × ${totem.token} (a link between two nodes that both still reach the others)`,
+      lossesTolerated: `floor(2 × token / heartbeat) - 2 = floor(${f.linkLossMs} / ${totem.heartbeat}) - 2 (an echo is up to 2 heartbeats old)`,
+      lossesToleratedEverywhere: `floor(token / heartbeat) - 2 = floor(${totem.token} / ${totem.heartbeat}) - 2`,
       guardLease: `token - 2 × heartbeat = ${totem.token} - 2 × ${totem.heartbeat} (at least 2 heartbeats)`,
     }
     const guard = {leaseMs: guardLeaseMs(totem.token, totem.heartbeat), feedEveryMs: totem.heartbeat}
@@ -56,8 +58,10 @@ export default class ClusterTiming extends HactlCommand<TimingResult> {
       `without fencing, a lost node's resources start elsewhere a safety delay after it was last heard (see above; a safety-delay property replaces it), plus the start itself; with fencing, once the fence agent reports success`,
       `the resource guard removes this node's VIPs at once when its daemon dies, and ${guard.leaseMs} ms after the daemon's last feed when it is paused or stalled: ${totem.token + ADDRESS_DROP_BUDGET_MS - totem.heartbeat - guard.leaseMs} ms before a survivor may start them (VIP safety delay - heartbeat - lease); other resources are stopped through their agents after that`,
       'a whole host that freezes (guard included) is only safe with fencing (stonith-enabled=true and a fence device)',
-      `a node whose event loop stalls more than ${f.pauseMs} ms (2 heartbeats) drops to gathering and re-agrees`,
+      `a node whose event loop stalls more than ${f.pauseMs} ms (2 heartbeats) drops to gathering and re-agrees; one that stalls longer than the token is suspected and evicted`,
+      `a node that lost its round trips with a quorum of its view for a token leaves it on its own; the others agree without it only after settle (one heartbeat) more, so it stopped first`,
       `an unfinished agreement round is restarted after consensus + token = ${totem.consensus + totem.token} ms`,
+      ...(f.lossesToleratedEverywhere < 2 ? [`the token is under 4 heartbeats: a round trip is up to 2 heartbeats old without loss, so two lost heartbeats in a row make a node leave its view; use a token of at least ${Math.ceil(4.5 * totem.heartbeat)} ms`] : []),
       'corosync defaults for comparison: token 1000 ms (3000 ms from pcs), consensus 1.2 × token; keepalived: advert_int 1 s, 3 adverts',
     ]
     this.say([
@@ -66,7 +70,9 @@ export default class ClusterTiming extends HactlCommand<TimingResult> {
       `  agree on a new view   ${pad(f.agreeMs)}  ${formulas.agree}`,
       `  regain quorum         ${pad(f.quorumMs)}  ${formulas.quorum}`,
       `  (re)join a node       ${pad(f.joinMs)}  ${formulas.join}`,
-      `  heartbeats lost in a row before a link is lost: ${f.lossesTolerated}  (${formulas.lossesTolerated})`,
+      `  cut one lossy link    ${pad(f.linkLossMs)}  ${formulas.linkLoss}`,
+      `  heartbeats lost in a row on one link before it is cut: ${f.lossesTolerated}  (${formulas.lossesTolerated})`,
+      `  heartbeats lost in a row on all of a node's links before it leaves its view: ${f.lossesToleratedEverywhere}  (${formulas.lossesToleratedEverywhere})`,
       `  resource guard lease  ${pad(guard.leaseMs)}  ${formulas.guardLease}`,
       '  safety delay without fencing (last heard -> may start elsewhere):',
       ...safetyDelays.map((d) => `    ${d.resources.padEnd(31)}${pad(d.ms)}  ${d.formula}`),

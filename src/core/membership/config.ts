@@ -9,6 +9,11 @@ export interface MembershipConfig {
   heartbeatMs: number
   /** A link is lost when no round trip succeeded for this long (corosync's token). */
   tokenMs: number
+  /**
+   * A single link (one pair of nodes) is lost when no round trip succeeded on it
+   * for this long, while both ends still reach others (a partial or one-way cut).
+   */
+  linkLossMs: number
   /** A coordinator abandons an unfinished agreement round after consensus + token. */
   consensusMs: number
   /**
@@ -49,6 +54,16 @@ export function settleAfterToken(heartbeatMs: number): number {
   return heartbeatMs
 }
 
+/**
+ * A lossy link between two nodes that both still reach the others is only cut
+ * from the view after this long: 2 tokens. A crash or an isolated node is
+ * detected on the token (every node that could vouch for it has lost it too);
+ * a link that is merely lossy must not evict either end.
+ */
+export function linkLossFor(tokenMs: number): number {
+  return 2 * tokenMs
+}
+
 export function quorumConfigOf(config: BootstrapConfig): QuorumConfig {
   const q = config.quorum
   return {
@@ -68,6 +83,7 @@ export function membershipConfigOf(config: BootstrapConfig, selfId: number, tote
     nodes: config.nodes.map((n) => ({id: n.id, votes: n.votes})),
     heartbeatMs: totem.heartbeat,
     tokenMs: totem.token,
+    linkLossMs: linkLossFor(totem.token),
     consensusMs: totem.consensus,
     settleMs: settleAfterToken(totem.heartbeat),
     pauseMs: pauseFor(totem.heartbeat),
@@ -89,8 +105,12 @@ export interface TimingFigures {
   tickMs: number
   delayMs: number
   pauseMs: number
-  /** Heartbeats in a row that may be lost on a link before it is declared lost. */
+  /** A lossy link between two nodes that still reach the others is cut after this long. */
+  linkLossMs: number
+  /** Heartbeats in a row that may be lost on one link (both ends still reach others) before it is cut. */
   lossesTolerated: number
+  /** Heartbeats in a row that may be lost on ALL of a node's links before it leaves its view (and is suspected). */
+  lossesToleratedEverywhere: number
 }
 
 /** The tick of the daemon's timer: a fifth of a heartbeat, at most 10 ms. */
@@ -101,15 +121,19 @@ export function tickFor(heartbeatMs: number): number {
 export function timingOf(totem: Totemish): TimingFigures {
   const delayMs = delayMaxFor(totem.heartbeat)
   const tickMs = tickFor(totem.heartbeat)
-  // A link is lost when no round trip succeeded for a token: at most one token
-  // after the crashed node's last packet, noticed at the next tick.
-  const detectMs = totem.token + tickMs
+  // A node is suspected when nobody heard it for a token: at most one token after
+  // its last packet arrived (sent at the crash, one delay later), noticed at the next tick.
+  const detectMs = totem.token + delayMs + tickMs
   // Survivors then wait until the lost node must itself have noticed (settle),
   // and run one propose / acknowledge / commit exchange (three one-way delays).
   const settleMs = settleAfterToken(totem.heartbeat)
   const agreeMs = detectMs + settleMs + 3 * delayMs + tickMs
   // A joiner needs a heartbeat each way to become fresh, then one exchange.
   const joinMs = 2 * totem.heartbeat + 3 * delayMs + 2 * tickMs
-  const lossesTolerated = Math.max(0, Math.floor(totem.token / totem.heartbeat) - 1)
-  return {detectMs, agreeMs, quorumMs: agreeMs, joinMs, settleMs, tickMs, delayMs, pauseMs: pauseFor(totem.heartbeat), lossesTolerated}
+  // A round trip is at most two heartbeats old without loss (the echo waits for
+  // the peer's next heartbeat): the rest of the window is the margin.
+  const linkLossMs = linkLossFor(totem.token)
+  const lossesTolerated = Math.max(0, Math.floor(linkLossMs / totem.heartbeat) - 2)
+  const lossesToleratedEverywhere = Math.max(0, Math.floor(totem.token / totem.heartbeat) - 2)
+  return {detectMs, agreeMs, quorumMs: agreeMs, joinMs, settleMs, tickMs, delayMs, pauseMs: pauseFor(totem.heartbeat), linkLossMs, lossesTolerated, lossesToleratedEverywhere}
 }

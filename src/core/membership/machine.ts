@@ -3,10 +3,22 @@
 // packet and on a timer; each call returns packets to send and status changes.
 //
 // The protocol in brief (see README "Membership" for the full argument):
-// - Everyone multicasts a heartbeat every heartbeatMs listing the peers it heard
-//   within tokenMs, with how long ago. A link is *fresh* while a round trip
-//   succeeded within tokenMs: I heard the peer and the peer recently heard me.
-//   Freshness is mutual, so a one-way link is dropped by both ends.
+// - Everyone multicasts a heartbeat every heartbeatMs listing the peers it heard,
+//   each with the sequence number of its last packet (an echo: one lost packet
+//   costs one heartbeat, not a round trip) and the age of the last round trip with
+//   it. A peer is *alive* while a round trip succeeded within tokenMs: I heard it
+//   and it recently heard me (this is mutual, so a one-way link fails both ends).
+// - Detection (SWIM-like, without probes): a peer that is not alive here is only
+//   *suspected* when no other node vouches for it either (nobody reported a round
+//   trip with it within tokenMs). A crashed or isolated node is suspected by all
+//   one token after its last round trip; a node behind one lossy link is not. A
+//   link stays *fresh* (usable in a view) while a round trip succeeded within
+//   linkLossMs (2 tokens) and the peer is not suspected: a lasting partial or
+//   one-way cut still evicts one end, later.
+// - Self-check: a node stays in a quorate view only while the members alive to it
+//   (plus itself) would be quorate. A node cut off from a quorum therefore leaves
+//   within one token of the last round trip with each of them, which is what the
+//   others wait for (settle) before they agree without it.
 // - The lowest-id node of a fresh set coordinates: it proposes a view (a clique
 //   of mutually fresh nodes) with an id above every id it has seen; members
 //   accept it (never an id at or below one they accepted), then acknowledge once
@@ -19,7 +31,7 @@
 import {assert} from '../assert.js'
 import {afterStable, evaluateQuorum, onViewInstalled, type QuorumHistory} from '../quorum/votequorum.js'
 import type {MembershipConfig} from './config.js'
-import {type Event, type Heartbeat, type HeardPeer, type Incoming, type Member, type Message, type Outgoing, type Phase, type Ready, type View, type ViewKey, type ViewStatus} from './types.js'
+import {AGE_MS_MAX, type Event, type Heartbeat, type HeardPeer, type Incoming, type Member, type Message, type Outgoing, type Phase, type Ready, type View, type ViewKey, type ViewStatus} from './types.js'
 
 interface PeerRecord {
   inc: number
@@ -29,6 +41,10 @@ interface PeerRecord {
   heardUsAt: number
   report: {view: ViewKey, phase: Phase, seenAll: boolean, promised: boolean}
   freshIds: Set<number>
+  /** What the peer vouches for: per node it reported, that node's incarnation and when (our clock, at the latest) the peer last heard it. */
+  vouches: Map<number, {inc: number, at: number}>
+  /** Smoothed round-trip time of the link, ms (undefined before the first echo). */
+  rttMs: number | undefined
 }
 
 interface Entanglement {
@@ -45,6 +61,11 @@ interface Round {
 const NO_VIEW: ViewKey = {id: 0, coord: 0}
 const SEQ_MASK = 0x7fffffff
 const SENT_MEMORY = 1024
+
+/** An age for the wire: AGE_MS_MAX means never (or too long ago to matter). */
+function ageMs(ms: number): number {
+  return Number.isFinite(ms) ? Math.min(AGE_MS_MAX - 1, Math.max(0, Math.round(ms))) : AGE_MS_MAX
+}
 
 export function sameKey(a: ViewKey, b: ViewKey): boolean {
   return a.id === b.id && a.coord === b.coord
@@ -89,6 +110,8 @@ export class MembershipMachine {
   /** When we sent each recent sequence number (insertion-ordered, bounded). */
   private readonly sentAt = new Map<number, number>()
   private notifications: ViewStatus[] = []
+  /** When we began to suspect each peer: it stays suspected until heard (or vouched for) after that. */
+  private readonly suspectedSince = new Map<number, number>()
 
   constructor(config: MembershipConfig, incarnation: number) {
     this.config = config
@@ -145,7 +168,13 @@ export class MembershipMachine {
     }
     if (this.quorateFrom !== undefined) consider(this.quorateFrom)
     consider(this.nextHeartbeatAt)
-    for (const record of this.peers.values()) consider(Math.min(record.heardAt, record.heardUsAt) + tokenMs)
+    for (const record of this.peers.values()) {
+      const roundTrip = Math.min(record.heardAt, record.heardUsAt)
+      consider(roundTrip + tokenMs)
+      consider(roundTrip + this.config.linkLossMs)
+      consider(record.heardAt + tokenMs)
+      for (const v of record.vouches.values()) consider(v.at + tokenMs)
+    }
     for (const e of this.entangled) {
       for (const id of e.uncleared) {
         const record = this.peers.get(id)
@@ -189,6 +218,17 @@ export class MembershipMachine {
     return [...this.peers.keys()].filter((id) => this.isFresh(id, now)).sort((a, b) => a - b)
   }
 
+  /**
+   * The smoothed round-trip time of the link to `id`, ms, measured on heartbeat
+   * echoes (the peer's hold time subtracted); undefined before the first echo or
+   * once the peer is no longer heard within linkLossMs.
+   */
+  rttMs(id: number, now: number): number | undefined {
+    const record = this.peers.get(id)
+    if (!record || record.heardAt < now - this.config.linkLossMs) return undefined
+    return record.rttMs
+  }
+
   /** Numbers every datagram this node sends (the owner uses it for application datagrams too). */
   allocateSeq(now: number): number {
     this.seq++
@@ -225,7 +265,7 @@ export class MembershipMachine {
       record = undefined
     }
     if (!record) {
-      record = {inc: packet.inc, lastSeq: -1, heardAt: -Infinity, heardUsAt: -Infinity, report: {view: NO_VIEW, phase: 'gathering', seenAll: false, promised: false}, freshIds: new Set()}
+      record = {inc: packet.inc, lastSeq: -1, heardAt: -Infinity, heardUsAt: -Infinity, report: {view: NO_VIEW, phase: 'gathering', seenAll: false, promised: false}, freshIds: new Set(), vouches: new Map(), rttMs: undefined}
       this.peers.set(packet.from, record)
     }
     return record
@@ -240,9 +280,17 @@ export class MembershipMachine {
     record.lastSeq = seq
     record.heardAt = now
     const me = hb.peers.find((p) => p.id === this.self.id && p.inc === this.self.inc)
-    record.heardUsAt = me ? this.sentAt.get(me.seq & SEQ_MASK) ?? -Infinity : -Infinity
+    const sent = me ? this.sentAt.get(me.seq & SEQ_MASK) : undefined
+    record.heardUsAt = sent ?? -Infinity
+    if (sent !== undefined && me!.heldMs < AGE_MS_MAX) {
+      // The echo's delay less the time the peer held our packet: one round trip on the wire.
+      const sample = Math.max(0, now - sent - me!.heldMs)
+      record.rttMs = record.rttMs === undefined ? sample : record.rttMs + (sample - record.rttMs) / 8
+    }
     record.report = {view: hb.view, phase: hb.phase, seenAll: hb.seenAll, promised: hb.promised}
     record.freshIds = new Set(hb.peers.filter((p) => p.fresh).map((p) => p.id))
+    record.vouches.clear()
+    for (const p of hb.peers) if (p.id !== this.self.id && p.heldMs < AGE_MS_MAX) record.vouches.set(p.id, {inc: p.inc, at: now - p.heldMs})
     this.see(hb.view)
     // The commit: a member is usable in the view we acknowledged, so all acknowledged it.
     if (this.phase === 'acked' && this.pending && hb.phase === 'usable' && sameKey(hb.view, this.pending)) this.install(this.pending, now)
@@ -263,6 +311,7 @@ export class MembershipMachine {
   // ---- the periodic part, run after every event ----
 
   private advance(now: number): void {
+    this.updateSuspicions(now)
     this.dropStaleView(now)
     this.checkMemberReports()
     this.promise()
@@ -302,7 +351,7 @@ export class MembershipMachine {
     const view = this.phase === 'usable' ? this.installed : this.pending
     if (!view || this.phase === 'gathering') return
     const lost = view.members.some((m) => m.id !== this.self.id && (this.peers.get(m.id)?.inc !== m.inc || !this.isFresh(m.id, now)))
-    if (lost) this.gather('member-lost')
+    if (lost || this.quorumUnreached(view, now)) this.gather('member-lost')
   }
 
   /** A member that moved on (left, gathered, accepted something newer) breaks our view. */
@@ -320,10 +369,72 @@ export class MembershipMachine {
     }
   }
 
-  private isFresh(id: number, now: number): boolean {
+  /** When the last round trip with the peer completed: it heard a packet of ours sent then, and we heard it since. */
+  private roundTripAt(id: number): number {
     const record = this.peers.get(id)
-    if (!record) return false
-    return Math.min(record.heardAt, record.heardUsAt) >= now - this.config.tokenMs
+    return record ? Math.min(record.heardAt, record.heardUsAt) : -Infinity
+  }
+
+  /** A round trip with the peer succeeded within the token. */
+  private alive(id: number, now: number): boolean {
+    return this.roundTripAt(id) >= now - this.config.tokenMs
+  }
+
+  /** When another node last heard `id` (its current incarnation), as it reported. */
+  private vouchedAt(id: number): number {
+    const inc = this.peers.get(id)?.inc
+    let at = -Infinity
+    for (const [reporter, record] of this.peers) {
+      if (reporter === id) continue
+      const v = record.vouches.get(id)
+      if (v && v.inc === inc && v.at > at) at = v.at
+    }
+    return at
+  }
+
+  /**
+   * Nobody heard the peer within the token: neither we nor any node that reported
+   * since. Only a hint for whom to leave out (a wrong one costs an eviction, never
+   * safety); what keeps a cut-off node from acting is quorumUnreached below.
+   */
+  private suspected(id: number, now: number): boolean {
+    const evidence = this.lastEvidence(id)
+    if (evidence < now - this.config.tokenMs) return true
+    // Hysteresis: a vouch that arrives late (a peer heard it a little later than we
+    // did) does not clear a suspicion; only news from after it began does.
+    const since = this.suspectedSince.get(id)
+    return since !== undefined && evidence <= since
+  }
+
+  private lastEvidence(id: number): number {
+    return Math.max(this.peers.get(id)?.heardAt ?? -Infinity, this.vouchedAt(id))
+  }
+
+  private updateSuspicions(now: number): void {
+    for (const id of this.peers.keys()) {
+      const since = this.suspectedSince.get(id)
+      if (since === undefined) {
+        if (this.lastEvidence(id) < now - this.config.tokenMs) this.suspectedSince.set(id, now)
+      } else if (this.lastEvidence(id) > since) this.suspectedSince.delete(id)
+    }
+  }
+
+  /** Usable in a view: a round trip within linkLossMs and not suspected. */
+  private isFresh(id: number, now: number): boolean {
+    if (!this.peers.has(id)) return false
+    return this.roundTripAt(id) >= now - this.config.linkLossMs && !this.suspected(id, now)
+  }
+
+  /**
+   * The view would be quorate, but the members alive to us (and we) would not:
+   * we may be the one cut off, and the others may agree without us once their
+   * round trips with us are a token old. Leave before they can.
+   */
+  private quorumUnreached(view: View, now: number): boolean {
+    const ids = view.members.map((m) => m.id)
+    if (!evaluateQuorum(this.config.quorum, this.history, ids).quorate) return false
+    const reached = ids.filter((id) => id === this.self.id || this.alive(id, now))
+    return !evaluateQuorum(this.config.quorum, this.history, reached).quorate
   }
 
   /**
@@ -450,7 +561,9 @@ export class MembershipMachine {
     if (this.round) return this.driveRound(members, now)
     if (this.phase === 'usable' && this.installed && sameMembers(this.installed.members, members)) return
     if ((this.phase === 'accepted' || this.phase === 'acked') && this.pending && this.pending.coord !== this.self.id && !sameMembers(this.pending.members, members)) return this.startRound(members, now)
-    if (this.phase === 'accepted' || this.phase === 'acked') return
+    // Our own round that we stopped driving (a lower coordinator reappeared for a
+    // moment) would wait forever: nobody else can commit it. Start a new one.
+    if ((this.phase === 'accepted' || this.phase === 'acked') && this.pending && this.pending.coord !== this.self.id) return
     this.startRound(members, now)
   }
 
@@ -524,8 +637,8 @@ export class MembershipMachine {
     this.nextHeartbeatAt = now + this.config.heartbeatMs
     const peers: HeardPeer[] = []
     for (const [id, record] of this.peers) {
-      if (record.heardAt < now - this.config.tokenMs) continue
-      peers.push({id, inc: record.inc, seq: record.lastSeq & SEQ_MASK, fresh: this.isFresh(id, now)})
+      if (record.heardAt < now - this.config.linkLossMs) continue
+      peers.push({id, inc: record.inc, seq: record.lastSeq & SEQ_MASK, fresh: this.isFresh(id, now), heldMs: ageMs(now - record.heardAt)})
     }
     peers.sort((a, b) => a.id - b.id)
     const msg: Message = {type: 'heartbeat', view: this.current, phase: this.phase, seenAll: this.history.seenAll, promised: this.promised, peers}

@@ -39,9 +39,19 @@ export interface HeardPeer {
    * whatever the network delay.
    */
   seq: number
-  /** The sender considers the link mutual (it hears the peer and the peer hears it). */
+  /** The sender considers the link usable: mutual, and the peer is not suspected (see machine.ts). */
   fresh: boolean
+  /**
+   * How long before sending this heartbeat the sender received packet `seq`, ms
+   * (capped at AGE_MS_MAX). The peer subtracts it from the echo's delay to measure
+   * the link's round-trip time; everyone else reads it as a vouch that the peer was
+   * heard that recently, so one lossy link does not make a live node suspected.
+   */
+  heldMs: number
 }
+
+/** Ages and hold times travel as 16-bit milliseconds; longer means "long ago". */
+export const AGE_MS_MAX = 0xffff
 
 export interface Heartbeat {
   type: 'heartbeat'

@@ -17,7 +17,8 @@
 // Integers are big-endian.
 
 export const MAGIC = 0x4841
-export const WIRE_VERSION = 1
+/** 2: heartbeat entries carry heldMs (12 bytes each); a version-1 node drops them as bad-version, counted. */
+export const WIRE_VERSION = 2
 export const HEADER_BYTES = 24
 export const IV_BYTES = 12
 export const TAG_BYTES = 16

@@ -1,17 +1,22 @@
 // Binary bodies of the membership messages and of application payloads.
 // Decoders check every length before reading and throw MalformedError, which
 // the receive path turns into a counted drop.
-import {PHASES, type Heartbeat, type Message, type Proposal} from '../membership/types.js'
+import {AGE_MS_MAX, PHASES, type Heartbeat, type Message, type Proposal} from '../membership/types.js'
 import {MAX_APP_PAYLOAD_BYTES, MessageType} from './format.js'
 
 export class MalformedError extends Error {}
 
 const MAX_MEMBERS = 255
 const FRESH_BIT = 0x80000000
-const ENTRY_BYTES = 10
+const ENTRY_BYTES = 12
 
 function need(b: Buffer, bytes: number): void {
   if (b.length < bytes) throw new MalformedError(`body of ${b.length} bytes, expected at least ${bytes}`)
+}
+
+/** A duration as 16-bit milliseconds: rounded, clamped to 0..AGE_MS_MAX (infinite or NaN: the maximum). */
+function ms16(ms: number): number {
+  return Number.isFinite(ms) ? Math.min(AGE_MS_MAX, Math.max(0, Math.round(ms))) : AGE_MS_MAX
 }
 
 export function encodeHeartbeat(hb: Heartbeat): Buffer {
@@ -27,6 +32,7 @@ export function encodeHeartbeat(hb: Heartbeat): Buffer {
     b.writeUInt16BE(p.id, at)
     b.writeUInt32BE(p.inc >>> 0, at + 2)
     b.writeUInt32BE(((p.seq & 0x7fffffff) | (p.fresh ? FRESH_BIT : 0)) >>> 0, at + 6)
+    b.writeUInt16BE(ms16(p.heldMs), at + 10)
   })
   return b
 }
@@ -40,7 +46,7 @@ export function decodeHeartbeat(b: Buffer): Heartbeat {
   const peers = Array.from({length: count}, (_, i) => {
     const at = 9 + ENTRY_BYTES * i
     const word = b.readUInt32BE(at + 6)
-    return {id: b.readUInt16BE(at), inc: b.readUInt32BE(at + 2), seq: word & 0x7fffffff, fresh: (word & FRESH_BIT) !== 0}
+    return {id: b.readUInt16BE(at), inc: b.readUInt32BE(at + 2), seq: word & 0x7fffffff, fresh: (word & FRESH_BIT) !== 0, heldMs: b.readUInt16BE(at + 10)}
   })
   return {type: 'heartbeat', view: {id: b.readUInt32BE(0), coord: b.readUInt16BE(4)}, phase, seenAll: (b.readUInt8(7) & 1) === 1, promised: (b.readUInt8(7) & 2) === 2, peers}
 }

@@ -225,6 +225,15 @@ export class DaemonMetrics {
         }
       },
     })
+    new Gauge({
+      name: 'ha_cluster_link_rtt_seconds', help: 'Smoothed heartbeat round-trip time to each peer (echo delay less the peer\'s hold time).',
+      labelNames: ['peer'], registers,
+      collect() {
+        this.reset()
+        const m = self.source.membership()
+        for (const n of self.source.bootstrap.nodes) if (m?.rttMs[n.id] !== undefined) this.set({peer: n.name}, m.rttMs[n.id] / 1000)
+      },
+    })
     new Counter({
       name: 'hactl_membership_packets_dropped_total', help: 'Membership packets dropped, by reason (forged, replayed, foreign, malformed, …).',
       labelNames: ['reason'], registers,

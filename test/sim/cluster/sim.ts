@@ -44,8 +44,9 @@ import type {ConfigEdit} from '../../../src/core/config/edits.js'
 import type {ResourceConfig} from '../../../src/core/config/types.js'
 import {CONTROLLER_DEFAULTS, initialController, nextDeadline, stepController, type ControllerEvent, type ControllerOutput, type ControllerState} from '../../../src/core/controller/index.js'
 import {MembershipMachine, type MembershipConfig, type Outgoing, type ViewStatus} from '../../../src/core/membership/index.js'
-import {pauseFor, settleAfterToken} from '../../../src/core/membership/config.js'
+import {linkLossFor, pauseFor, settleAfterToken} from '../../../src/core/membership/config.js'
 import {NO_QUORUM_STOP_BUDGET_MS} from '../../../src/core/policy/nodes.js'
+import {DEFAULT_TOTEM} from '../../../src/core/config/bootstrap.js'
 import {seededRandom, type Random} from '../../../src/core/random.js'
 import {initialState, isReady, positionOf, step as stepReplication, type Event as ReplicationEvent, type ReplicationState, type StoredRecord} from '../../../src/core/replication/index.js'
 import {guardLeaseMs, initialGuard, stepGuard, type GuardEvent, type GuardState, type HeldInstance} from '../../../src/core/guard/index.js'
@@ -75,8 +76,9 @@ export interface ClusterSimResult {
 
 class Violation extends Error {}
 
-const HEARTBEAT_MS = 50
-const TOKEN_MS = 300
+// The shipped defaults: the invariant is checked with the timings users get.
+const HEARTBEAT_MS = DEFAULT_TOTEM.heartbeat
+const TOKEN_MS = DEFAULT_TOTEM.token
 const LEASE_MS = guardLeaseMs(TOKEN_MS, HEARTBEAT_MS)
 const REPLICATION_TICK_MS = 100
 const VIP = 'vip'
@@ -382,7 +384,7 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
   // ---- a daemon: membership + replication + controller ----
 
   const membershipConfig = (id: number): MembershipConfig => ({
-    selfId: id, nodes, heartbeatMs: HEARTBEAT_MS, tokenMs: TOKEN_MS, consensusMs: 100, settleMs: settleAfterToken(HEARTBEAT_MS), pauseMs: pauseFor(HEARTBEAT_MS),
+    selfId: id, nodes, heartbeatMs: HEARTBEAT_MS, tokenMs: TOKEN_MS, linkLossMs: linkLossFor(TOKEN_MS), consensusMs: 100, settleMs: settleAfterToken(HEARTBEAT_MS), pauseMs: pauseFor(HEARTBEAT_MS),
     quorum: {nodes, twoNode: false, waitForAll: false, lastManStanding: false, lastManStandingWindowMs: 10_000, autoTieBreaker: false},
   })
 
