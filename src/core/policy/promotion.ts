@@ -64,7 +64,8 @@ function attributeScore(model: Model, unit: number, node: number, terms: Promoti
   for (const i of model.units[unit].instances) {
     const primitive = model.instances[i].primitive.id
     const name = promotionAttribute(primitive)
-    const text = model.state.nodes[model.nodes[node].name]?.attributes?.[name]
+    // Transient over configured node attributes (crm_master -l forever writes a configured one).
+    const text = model.nodes[node].attributes[name]
     if (text === undefined) continue
     const value = parseScore(text)
     if (value === undefined) {
