@@ -692,7 +692,10 @@ export class ClusterDaemon {
     if (isActiveDc(this.controller)) return clusterState(this.controller.orchestrator)
     if (this.view?.quorate && this.dcState && this.dcStatus?.viewId === this.view.viewId) return this.dcState
     const resources: ClusterState['resources'] = {}
-    for (const [id, report] of Object.entries(this.lrm.snapshot())) resources[id] = {nodes: {[this.self.name]: {role: report.role, failCount: report.failCount}}}
+    for (const [id, report] of Object.entries(this.lrm.snapshot())) {
+      const {role, failCount, digest, restartDigest, reloadable} = report
+      resources[id] = {nodes: {[this.self.name]: {role, failCount, ...(digest ? {digest} : {}), ...(restartDigest ? {restartDigest} : {}), ...(reloadable ? {reloadable} : {})}}}
+    }
     const members = new Set(this.view?.members.map((m) => m.name) ?? [this.self.name])
     return {
       nowMs: this.clock.now(), quorate: this.view?.quorate === true, tokenTimeoutMs: this.config.totem.token,

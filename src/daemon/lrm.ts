@@ -17,6 +17,7 @@ import type {ActionResult, Executor} from '../agents/index.js'
 import {describeAgent} from '../agents/describe.js'
 import {reloadableParams} from '../agents/metadata.js'
 import {paramRecord} from '../core/policy/digest.js'
+import {isFenceDevice} from '../core/orchestration/index.js'
 import type {Logger} from './logger.js'
 
 const DEFAULT_TIMEOUT_MS = 20_000
@@ -149,6 +150,8 @@ export class LocalResourceManager {
     const before = this.config
     this.config = config
     if (before) this.rearmChangedMonitors(before, config)
+    // Read each agent's meta-data now, not after a start (a failover's start must not wait for it).
+    for (const primitive of config.resources) if (!isFenceDevice(primitive.agent)) void this.reloadableOf(primitive.agent)
   }
 
   /** A running instance whose monitor operations changed (interval, timeout, depth): its monitors are re-armed as configured now. */
@@ -168,12 +171,20 @@ export class LocalResourceManager {
 
   /** What the node records of the parameters an instance now runs with (src/core/policy/digest.ts). */
   private async paramsRecord(primitive: Primitive, params: Record<string, string>): Promise<ReturnType<typeof paramRecord>> {
-    let reloadable = this.reloadable.get(primitive.agent)
+    return paramRecord(params, await this.reloadableOf(primitive.agent))
+  }
+
+  private reloadableOf(agent: string): Promise<string[] | undefined> {
+    let reloadable = this.reloadable.get(agent)
     if (!reloadable) {
-      reloadable = describeAgent(primitive.agent, {executor: this.executor}).then(reloadableParams, () => undefined)
-      this.reloadable.set(primitive.agent, reloadable)
+      // Not readable (not installed yet, a broken agent): no reload-agent, so a change restarts; asked again next time.
+      reloadable = describeAgent(agent, {executor: this.executor}).then(reloadableParams, () => {
+        this.reloadable.delete(agent)
+        return undefined
+      })
+      this.reloadable.set(agent, reloadable)
     }
-    return paramRecord(params, await reloadable)
+    return reloadable
   }
 
   /** The primitive as the instance runs here: with the parameters it was started with, if known. */

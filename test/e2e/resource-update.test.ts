@@ -67,10 +67,12 @@ describe('e2e: resource update reaches a running resource', function () {
     assert.ok(!(await summaries()).some((l) => l.startsWith('* Restart d1')), 'not restarted')
 
     // state is not reloadable: stop with the old parameters, start with the new ones. --simulate says so first, changing nothing.
-    const preview = await ok(3, ['resource', 'update', 'd1', `state=${second}`, '--simulate'])
+    // Asked on the DC: its books are the engine's input (another node has the DC's last published state, which may lag a moment).
+    const leader = Number(String((await cluster.status(1)).dc).slice(1))
+    const preview = await ok(leader, ['resource', 'update', 'd1', `state=${second}`, '--simulate'])
     assert.match(preview.stdout, new RegExp(`\\* Restart d1 \\( n${node} \\) due to resource definition change`))
     assert.ok(existsSync(first) && !existsSync(second), 'a simulation changes nothing')
-    const reloadPreview = await ok(3, ['resource', 'update', 'd1', 'fake=three', '--simulate'])
+    const reloadPreview = await ok(leader, ['resource', 'update', 'd1', 'fake=three', '--simulate'])
     assert.match(reloadPreview.stdout, new RegExp(`\\* Reload d1 \\( n${node} \\) due to resource definition change`))
     await ok(3, ['resource', 'update', 'd1', `state=${second}`])
     await cluster.waitFor(async () => existsSync(second) && !existsSync(first), 30_000, 'd1 restarted with the new state file')
