@@ -55,6 +55,19 @@ class Assigner {
   private partial = -1
   /** Units whose primaries are being assigned: their scores with the colocations met so far. */
   private readonly busyScores = new Map<number, Float64Array>()
+  private readonly sharedScores = new Map<number, Float64Array>()
+  /** A clone's own scores (what all its instances share, without an instance's stickiness): what a clone contributes as a dependent. */
+  private cloneScores(clone: number): Float64Array {
+    let shared = this.sharedScores.get(clone)
+    if (shared === undefined) {
+      const units = this.model.clones[clone].units
+      shared = Float64Array.from(this.base.scores[units[0]])
+      for (const u of units) for (let n = 0; n < this.n; n++) shared[n] = Math.min(shared[n], this.base.scores[u][n])
+      this.sharedScores.set(clone, shared)
+    }
+    return shared
+  }
+
   /** What the unit being assigned needs on its node with what is colocated with it (null: its own needs). */
   private need: {utilization: Record<string, number>} | null = null
   /** A node the unit being assigned takes when it is as good as the best one. */
@@ -487,7 +500,7 @@ class Assigner {
     if (members) return this.mergeGroup(unit, scores, d, members, factor, seen, via)
     seen.add(d)
     const id = via.id
-    const theirs = this.busyScores.get(d) ?? this.base.scores[d]
+    const theirs = this.busyScores.get(d) ?? (this.model.units[d].clone >= 0 ? this.cloneScores(this.model.units[d].clone) : this.base.scores[d])
     const work = Float64Array.from(scores)
     this.addScaled(work, theirs, factor, via)
     if (!this.anyAvailable(work, unit)) {
