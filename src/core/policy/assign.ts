@@ -307,6 +307,7 @@ class Assigner {
     const tail = this.base.tailBans[u]
     let members = Math.min(tail ? tail[best] : unit.instances.length, this.firstStopped(unit))
     if (this.partial === u) members = Math.min(members, this.fittingPrefix(unit, best))
+    members = Math.min(members, this.positivePrefix(u, best))
     this.partial = -1
     const why = unit.current >= 0 && unit.current !== best ? this.whyLeft(unit, scores, best) : ''
     this.place(unit, best, members, why)
@@ -358,6 +359,26 @@ class Assigner {
       if (mostFree < 0 || compareFree(this.capacity, node.index, mostFree) > 0) mostFree = node.index
     }
     return {need: null, mostFree}
+  }
+
+  /**
+   * How many leading members of a group may run on its node: a later member runs only where its own score,
+   * with the scores of the members after it added while the sum stays >= 0 (Pacemaker merges them, rolling
+   * back what would leave no node), is not negative.
+   */
+  private positivePrefix(u: number, node: number): number {
+    const members = this.base.members[u]
+    if (members === null) return this.model.units[u].instances.length
+    for (let k = 1; k < members.length; k++) {
+      let sum = members[k][node]
+      for (let j = k + 1; j < members.length; j++) {
+        const next = addScores(sum, members[j][node])
+        if (next < 0) break
+        sum = next
+      }
+      if (sum < 0) return k
+    }
+    return members.length
   }
 
   /** How many leading members fit on the node one after another. */
