@@ -521,7 +521,9 @@ class Assigner {
     if (members) return this.mergeGroup(unit, scores, d, members, factor, seen, via)
     seen.add(d)
     const id = via.id
-    const theirs = this.busyScores.get(d) ?? (this.model.units[d].clone >= 0 ? this.cloneScores(this.model.units[d].clone) : this.base.scores[d])
+    // A clone counts by its own scores, also while its instances are being assigned (Pacemaker applies a
+    // clone's colocations to each instance, not to the clone).
+    const theirs = this.model.units[d].clone >= 0 ? this.cloneScores(this.model.units[d].clone) : this.busyScores.get(d) ?? this.base.scores[d]
     const work = Float64Array.from(scores)
     this.addScaled(work, theirs, factor, via)
     if (!this.anyAvailable(work, unit)) {
@@ -551,7 +553,10 @@ class Assigner {
     const sign = factor < 0 ? -1 : 1
     const busy = this.busyScores.get(d)
     const first = busy === undefined ? members[0] : members[0].map((x, n) => addScores(x, busy[n] - this.base.scores[d][n]))
+    // Pacemaker moves "X with group" to the group's last member only when it assigns the group: before that,
+    // the group's own dependents are not reached through it.
     const dependents = () => {
+      if (this.status[d] === TODO) return
       for (const c2 of this.colocations.asPrimary[d]) {
         const d2 = this.dependentOf(c2)
         if (d2 >= 0 && d2 !== d) this.merge(unit, work, d2, (sign * c2.score) / INFINITY, seen, c2)
