@@ -62,6 +62,19 @@ class Assigner {
   private partial = -1
   /** Units whose primaries are being assigned: their scores with the colocations met so far. */
   private readonly busyScores = new Map<number, Float64Array>()
+  private readonly sharedScores = new Map<number, Float64Array>()
+  /** A clone's own scores (what all its instances share, without an instance's stickiness): what a clone contributes as a dependent. */
+  private cloneScores(clone: number): Float64Array {
+    let shared = this.sharedScores.get(clone)
+    if (shared === undefined) {
+      const units = this.model.clones[clone].units
+      shared = Float64Array.from(this.base.scores[units[0]])
+      for (const u of units) for (let n = 0; n < this.n; n++) shared[n] = Math.min(shared[n], this.base.scores[u][n])
+      this.sharedScores.set(clone, shared)
+    }
+    return shared
+  }
+
   /** What the unit being assigned needs on its node with what is colocated with it (null: its own needs). */
   private need: {utilization: Record<string, number>} | null = null
   /** A node the unit being assigned takes when it is as good as the best one. */
@@ -325,6 +338,7 @@ class Assigner {
     const tail = this.base.tailBans[u]
     let members = Math.min(tail ? tail[best] : unit.instances.length, this.firstStopped(unit))
     if (this.partial === u) members = Math.min(members, this.fittingPrefix(unit, best))
+    members = Math.min(members, this.positivePrefix(u, best))
     this.partial = -1
     const why = unit.current >= 0 && unit.current !== best ? this.whyLeft(unit, scores, best) : ''
     this.place(unit, best, members, why)
@@ -376,6 +390,26 @@ class Assigner {
       if (mostFree < 0 || compareFree(this.capacity, node.index, mostFree) > 0) mostFree = node.index
     }
     return {need: null, mostFree}
+  }
+
+  /**
+   * How many leading members of a group may run on its node: a later member runs only where its own score,
+   * with the scores of the members after it added while the sum stays >= 0 (Pacemaker merges them, rolling
+   * back what would leave no node), is not negative.
+   */
+  private positivePrefix(u: number, node: number): number {
+    const members = this.base.members[u]
+    if (members === null) return this.model.units[u].instances.length
+    for (let k = 1; k < members.length; k++) {
+      let sum = members[k][node]
+      for (let j = k + 1; j < members.length; j++) {
+        const next = addScores(sum, members[j][node])
+        if (next < 0) break
+        sum = next
+      }
+      if (sum < 0) return k
+    }
+    return members.length
   }
 
   /** How many leading members fit on the node one after another. */
@@ -524,7 +558,9 @@ class Assigner {
     if (members) return this.mergeGroup(unit, scores, d, members, factor, seen, via)
     seen.add(d)
     const id = via.id
-    const theirs = this.busyScores.get(d) ?? this.base.scores[d]
+    // A clone counts by its own scores, also while its instances are being assigned (Pacemaker applies a
+    // clone's colocations to each instance, not to the clone).
+    const theirs = this.model.units[d].clone >= 0 ? this.cloneScores(this.model.units[d].clone) : this.busyScores.get(d) ?? this.base.scores[d]
     const work = Float64Array.from(scores)
     this.addScaled(work, theirs, factor, via)
     if (!this.anyAvailable(work, unit)) {
@@ -554,7 +590,10 @@ class Assigner {
     const sign = factor < 0 ? -1 : 1
     const busy = this.busyScores.get(d)
     const first = busy === undefined ? members[0] : members[0].map((x, n) => addScores(x, busy[n] - this.base.scores[d][n]))
+    // Pacemaker moves "X with group" to the group's last member only when it assigns the group: before that,
+    // the group's own dependents are not reached through it.
     const dependents = () => {
+      if (this.status[d] === TODO) return
       for (const c2 of this.colocations.asPrimary[d]) {
         const d2 = this.dependentOf(c2)
         if (d2 >= 0 && d2 !== d) this.merge(unit, work, d2, (sign * c2.score) / INFINITY, seen, c2)
