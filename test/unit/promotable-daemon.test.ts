@@ -55,3 +55,15 @@ describe('transient attributes and role actions on the wire', () => {
     assert.ok(!parsePeerMessage(action({op: 'monitor', role: 'Master'})).ok)
   })
 })
+
+describe('the resource guard holds a Promoted instance with its demote', () => {
+  it('a held instance may carry a demote command, checked like its stop', async () => {
+    const {parseGuardMessage} = await import('../../src/core/guard/protocol.js')
+    const stop = {file: '/a/pgsql', args: ['stop'], env: {OCF_RESOURCE_INSTANCE: 'db:0'}, timeoutMs: 20000}
+    const demote = {...stop, args: ['demote']}
+    const ok = parseGuardMessage(JSON.stringify({t: 'hold', seq: 1, held: [{id: 'db:0', demote, stop}]}))
+    assert.deepEqual(ok, {t: 'hold', seq: 1, held: [{id: 'db:0', demote, stop}]})
+    assert.equal(parseGuardMessage(JSON.stringify({t: 'hold', seq: 1, held: [{id: 'db:0', demote: {...demote, timeoutMs: 0}, stop}]})), null)
+    assert.equal(parseGuardMessage(JSON.stringify({t: 'hold', seq: 1, held: [{id: 'db:0', demote: 'x', stop}]})), null)
+  })
+})
