@@ -92,7 +92,7 @@ describe('config import --cib / export --cib', function () {
     const file = join(dir, 'odd.json')
     const refused = await hactl(['-f', file, 'config', 'import', '--cib', cib])
     assert.equal(refused.exitCode, 2)
-    assert.match(refused.stderr, /<rsc_colocation id=colocation-webgroup-db--INFINITY>: rsc-role is not supported/)
+    assert.match(refused.stderr, /<rsc_colocation id=colocation-webgroup-db--INFINITY>: rsc-role Promoted needs a promotable clone, and webgroup is not one/)
     assert.match(refused.stderr, /<rsc_ticket id=ticket-web>: rsc_ticket constraints are not supported/)
     assert.match(refused.stderr, /2 element\(s\) of the CIB cannot be expressed in hactl/)
     await assert.rejects(readFile(file, 'utf8'), 'nothing was written')

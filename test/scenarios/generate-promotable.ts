@@ -26,6 +26,9 @@ interface Def {
   nodeState?: Record<string, NodeState>
   quorate?: boolean
   dbOps?: Primitive['operations']
+  /** Nodes in standby (configured). */
+  standby?: string[]
+  nowMs?: number
 }
 
 const ROLE_MONITORS: Primitive['operations'] = [
@@ -41,7 +44,7 @@ const promoteThenVip: Constraint = {id: 'promote-db-then-vip', type: 'order', fi
 
 function build(def: Def): {config: ResourceConfig, state: ClusterState} {
   const names = def.nodes ?? ['n1', 'n2', 'n3']
-  const nodes = names.map((name): NodeEntry => ({name, attributes: {}, utilization: {}, standby: false, maintenance: false}))
+  const nodes = names.map((name): NodeEntry => ({name, attributes: {}, utilization: {}, standby: def.standby?.includes(name) ?? false, maintenance: false}))
   const config: ResourceConfig = {
     epoch: 1, properties: def.props ?? {}, nodes, resources: [db(def.dbOps), ...(def.rs ?? [])], groups: [],
     clones: [{id: 'db-clone', child: 'db', meta: {promotable: 'true', ...def.clone}}], constraints: def.cs ?? [],
@@ -54,7 +57,7 @@ function build(def: Def): {config: ResourceConfig, state: ClusterState} {
   }
   const resources: ClusterState['resources'] = {}
   for (const [id, byNode] of Object.entries(def.state ?? {})) resources[id] = {nodes: byNode}
-  return {config, state: {nowMs: 0, quorate: def.quorate ?? true, nodes: nodeState, resources}}
+  return {config, state: {nowMs: def.nowMs ?? 0, quorate: def.quorate ?? true, nodes: nodeState, resources}}
 }
 
 export const scenarios: Record<string, Def> = {
@@ -66,7 +69,8 @@ export const scenarios: Record<string, Def> = {
   'promotable-highest-score-wins': {state: {'db:0': {n1: up('promoted')}, 'db:1': {n2: up()}, 'db:2': {n3: up()}}, scores: {n1: '5', n2: '5', n3: '100'}},
   // Equal scores: the instance Promoted now stays Promoted (no needless switchover).
   'promotable-tie-keeps-promoted': {state: {'db:0': {n1: up()}, 'db:1': {n2: up('promoted')}, 'db:2': {n3: up()}}, scores: {n1: '10', n2: '10', n3: '10'}},
-  // The Promoted monitor failed on n1 with on-fail=demote: n1 is demoted without a restart and n2 is promoted.
+  // The Promoted monitor failed on n1 with on-fail=demote: demoted without a restart, and promoted again as it is
+  // still the best (crm_simulate's Re-promote).
   'promotable-demote-on-fail': {
     dbOps: [{name: 'monitor', interval: '10s', role: 'Promoted', onFail: 'demote'}, {name: 'monitor', interval: '11s', role: 'Unpromoted'}],
     state: {'db:0': {n1: {role: 'failed', failCount: 1, lastFailureMs: 0, failedOp: 'monitor', failedRole: 'Promoted'}}, 'db:1': {n2: up()}, 'db:2': {n3: up()}},
@@ -105,12 +109,43 @@ export const scenarios: Record<string, Def> = {
   'promotable-no-quorum': {quorate: false, state: {'db:0': {n1: up('promoted')}, 'db:1': {n2: up()}, 'db:2': {n3: up()}}, scores: {n1: '10', n2: '5', n3: '5'}},
   // A negative promotion score means "not here": n3 (-1) is not promoted although it is the only one with a score above n1's absent one.
   'promotable-negative-score': {state: allUnpromoted, scores: {n2: '-10', n3: '-1'}},
-  // "promote db-clone then start vip" without a colocation: vip, running where it stays, restarts after the promote.
-  'promotable-order-restarts-then': {rs: [vip], cs: [promoteThenVip], state: {...allUnpromoted, vip: {n3: up()}}, scores: {n1: '5', n2: '10', n3: '5'}},
+  // "promote db-clone then start vip" without a colocation: vip, running where it stays, is not restarted by the promote (as in Pacemaker).
+  'promotable-order-no-restart': {rs: [vip], cs: [promoteThenVip], state: {...allUnpromoted, vip: {n3: up()}}, scores: {n1: '5', n2: '10', n3: '5'}},
   // "Promoted db-clone with fs INFINITY": the Promoted instance goes where fs runs (n3), although n2 has the higher score.
   'promotable-promoted-with-resource': {
     rs: [{...vip, id: 'fs'}], cs: [{id: 'fs-on-n3', type: 'location', resource: 'fs', node: 'n3', score: 100}, {id: 'db-promoted-with-fs', type: 'colocation', resource: 'db-clone', withResource: 'fs', score: 'INFINITY', rscRole: 'Promoted'}],
     state: {...allUnpromoted, fs: {n3: up()}}, scores: {n1: '5', n2: '10', n3: '5'},
+  },
+  // The Promoted instance's node goes into standby: it is demoted, then stopped, and the best other one (n3) is promoted.
+  'promotable-standby-primary': {standby: ['n1'], state: {'db:0': {n1: up('promoted')}, 'db:1': {n2: up()}, 'db:2': {n3: up()}}, scores: {n1: '10', n2: '5', n3: '7'}},
+  // Equal scores: the VIP's own preference for n3 pulls the promotion there (colocation influence).
+  'promotable-vip-pulls-promotion': {
+    rs: [vip], cs: [vipWithPromoted, {id: 'vip-prefers-n3', type: 'location', resource: 'vip', node: 'n3', score: 100}],
+    state: allUnpromoted, scores: {n1: '5', n2: '5', n3: '5'},
+  },
+  // Two instances per node, two Promoted at most but one per node (promoted-node-max 1).
+  'promotable-node-max': {
+    nodes: ['n1', 'n2'], clone: {'clone-max': '4', 'clone-node-max': '2', 'promoted-max': '2'},
+    state: {'db:0': {n1: up()}, 'db:1': {n2: up()}, 'db:2': {n1: up()}, 'db:3': {n2: up()}}, scores: {n1: '10', n2: '5'},
+  },
+  // The Promoted instance's node was lost uncleanly (no fencing): it may still run Promoted, so nothing is promoted
+  // elsewhere (never two primaries) until the safety delay has passed.
+  'promotable-primary-lost-held': {
+    rs: [vip], cs: [vipWithPromoted, promoteThenVip], nowMs: 1_000,
+    state: {'db:0': {n1: up('promoted')}, 'db:1': {n2: up()}, 'db:2': {n3: up()}, vip: {n1: up()}},
+    scores: {n1: '10', n2: '5', n3: '8'}, nodeState: {n1: {online: false, unclean: true, lostAtMs: 0}},
+  },
+  // The same after the safety delay: n3, the best replica left, is promoted and the VIP follows.
+  'promotable-primary-lost-recovered': {
+    rs: [vip], cs: [vipWithPromoted, promoteThenVip], nowMs: 10_000,
+    state: {'db:0': {n1: up('promoted')}, 'db:1': {n2: up()}, 'db:2': {n3: up()}, vip: {n1: up()}},
+    scores: {n1: '10', n2: '5', n3: '8'}, nodeState: {n1: {online: false, unclean: true, lostAtMs: 0}},
+  },
+  // The promote of n1's instance failed (on-fail restart): it is recovered (demote, stop, start) as Unpromoted and the
+  // best other instance (n2) is promoted, as Pacemaker does.
+  'promotable-promote-fails': {
+    state: {'db:0': {n1: {role: 'failed', failCount: 1, lastFailureMs: 0, failedOp: 'promote'}}, 'db:1': {n2: up()}, 'db:2': {n3: up()}},
+    scores: {n1: '10', n2: '10', n3: '1'},
   },
 }
 

@@ -44,7 +44,9 @@ describe('policy: promotable clones', () => {
       const {config, state} = load(name)
       const first = schedule(config, state)
       const second = schedule(config, first.nextState)
-      assert.deepEqual(summarize(second), [], `second run of ${name}: ${summarize(second).join('; ')}`)
+      // A Hold (a lost node's resources, until the safety delay) lasts until the clock moves: it is no action.
+      const left = summarize(second).filter((line) => !line.startsWith('* Hold '))
+      assert.deepEqual(left, [], `second run of ${name}: ${left.join('; ')}`)
       assert.equal(second.transition.actions.length, 0)
     })
   }

@@ -2,6 +2,7 @@
 // `hactl config import --cib`. Pure: text in, configuration and the list of
 // what hactl cannot express out (one line each: element and id).
 import {PROPERTIES} from '../config/defaults.js'
+import {isTrue} from '../config/booleans.js'
 import {normalRole} from '../config/roles.js'
 import {OP_DEFAULTS} from '../config/validate.js'
 import type {
@@ -445,6 +446,17 @@ export function cibToConfig(text: string): CibImport {
     else if (element.name === 'rsc_order') config.constraints.push(...r.order(element))
     else r.skip(element, `${element.name} constraints are not supported`)
   }
+  // A role (or a promote/demote action) only means something for a promotable clone: list the others (Pacemaker ignores them).
+  config.constraints = config.constraints.filter((c) => {
+    const roles: Array<[string, string | undefined, string]> = c.type === 'location' ? [['role', c.role, c.resource]]
+      : c.type === 'colocation' ? [['rsc-role', c.rscRole, c.resource], ['with-rsc-role', c.withRole, c.withResource]]
+      : [['first-action', c.firstAction === 'promote' || c.firstAction === 'demote' ? c.firstAction : undefined, c.first], ['then-action', c.thenAction === 'promote' || c.thenAction === 'demote' ? c.thenAction : undefined, c.then]]
+    const bad = roles.find(([, role, id]) => role !== undefined && !config.clones.some((k) => isTrue(k.meta.promotable) && (k.id === id || k.child === id)))
+    if (bad === undefined) return true
+    const element = c.type === 'location' ? 'rsc_location' : c.type === 'colocation' ? 'rsc_colocation' : 'rsc_order'
+    r.unsupported.push(`<${element} id=${c.id}>: ${bad[0]} ${bad[1]} needs a promotable clone, and ${bad[2]} is not one`)
+    return false
+  })
   const defaults = firstChild(configuration, 'rsc_defaults')
   if (defaults) {
     const values = r.nvpairs(defaults, 'meta_attributes')

@@ -116,6 +116,8 @@ function historyId(config: ResourceConfig, instance: string): string {
 function status(config: ResourceConfig, state: ClusterState): string {
   const primitives = new Map(config.resources.map((r) => [r.id, r]))
   const nowS = Math.floor(state.nowMs / 1000)
+  const promotableChildren = new Set(config.clones.filter((c) => isTrue(c.meta.promotable)).flatMap((c) => config.groups.find((g) => g.id === c.child)?.members ?? [c.child]))
+  const promotablePrimitives = config.resources.filter((r) => promotableChildren.has(r.id) && !config.clones.some((c) => (c.child === r.id || config.groups.find((g) => g.id === c.child)?.members.includes(r.id)) && isTrue(c.meta['globally-unique'])))
   return el('status', {}, config.nodes.map((node, i) => {
     const id = String(i + 1)
     const s = state.nodes[node.name] ?? {online: true}
@@ -123,6 +125,7 @@ function status(config: ResourceConfig, state: ClusterState): string {
     const lrm: string[] = []
     const failAttrs: NameValues = {}
     let call = 10
+    const recorded = new Set<string>()
     for (const [instance, entry] of Object.entries(state.resources)) {
       const record = entry.nodes[node.name]
       if (record === undefined) continue
@@ -132,11 +135,14 @@ function status(config: ResourceConfig, state: ClusterState): string {
       if (r === undefined) continue
       const ops: string[] = []
       const digest = Object.keys(r.params).length === 0 ? EMPTY_PARAMS_DIGEST : undefined
-      const promoted = record.role === 'promoted' || (record.role === 'failed' && record.failedRole === 'Promoted')
+      // A failed promote or demote is recorded as that operation failing (rc 1); a failed Promoted monitor as rc 9.
+      const failedRoleOp = record.role === 'failed' && (record.failedOp === 'promote' || record.failedOp === 'demote') ? record.failedOp : undefined
+      const promoted = record.role === 'promoted' || (record.role === 'failed' && record.failedRole === 'Promoted' && failedRoleOp === undefined)
       if (promoted) ops.push(historyOp(rsc, node.name, 'promote', 0, 0, call++, 'last_0', digest))
       else if (record.role === 'started' || record.role === 'failed') ops.push(historyOp(rsc, node.name, 'start', 0, 0, call++, 'last_0', digest))
       else ops.push(historyOp(rsc, node.name, 'monitor', 0, 7, call++, 'last_0', digest))
-      if (record.role === 'failed') ops.push(historyOp(rsc, node.name, 'monitor', 10000, promoted ? 9 : 7, call++, 'last_failure_0'))
+      if (failedRoleOp !== undefined) ops.push(historyOp(rsc, node.name, failedRoleOp, 0, 1, call++, 'last_failure_0', digest))
+      else if (record.role === 'failed') ops.push(historyOp(rsc, node.name, 'monitor', 10000, promoted ? 9 : 7, call++, 'last_failure_0'))
       if ((record.failCount ?? 0) > 0) {
         const opName = record.failedOp ?? 'monitor'
         const interval = opName === 'monitor' ? 10000 : 0
@@ -145,6 +151,13 @@ function status(config: ResourceConfig, state: ClusterState): string {
         failAttrs[`last-failure-${rsc}#${opName}_${interval}`] = String(record.lastFailureMs === undefined ? nowS : Math.floor(record.lastFailureMs / 1000))
       }
       lrm.push(el('lrm_resource', {id: rsc, ...agentAttrs(r.agent)}, ops))
+      recorded.add(rsc)
+    }
+    // A promotable clone has been probed on every node (its promotion scores count only where it is known, in Pacemaker).
+    for (const p of promotablePrimitives) {
+      if (recorded.has(p.id)) continue
+      const digest = Object.keys(p.params).length === 0 ? EMPTY_PARAMS_DIGEST : undefined
+      lrm.push(el('lrm_resource', {id: p.id, ...agentAttrs(p.agent)}, [historyOp(p.id, node.name, 'monitor', 0, 7, call++, 'last_0', digest)]))
     }
     // Transient node attributes (promotion scores master-P, crm_attribute -l reboot) with the fail counts.
     const transientValues = {...(s.attributes ?? {}), ...failAttrs}

@@ -164,9 +164,20 @@ class Assigner {
     if (this.model.clones[c].promotable) this.decideRoles(c)
   }
 
+  /**
+   * "R with Promoted CLONE INFINITY": among the nodes where CLONE runs Promoted, R prefers the one whose
+   * instance ranked highest for promotion (Pacemaker adds the primary's node score there).
+   */
+  private roleRank(c: Colocation, n: number): number {
+    if (c.withRole !== 'Promoted') return 0
+    const decision = this.roles.get(this.model.units[c.primaries[0]].clone)
+    const rank = decision?.candidates.find((k) => k.node === n && this.promoted[k.unit] === 1)?.score
+    return rank === undefined || rank <= MINUS_INFINITY ? 0 : rank
+  }
+
   /** A promotable clone's instances are placed: choose which run Promoted (after what its Promoted instances are colocated with). */
   private decideRoles(c: number): void {
-    for (const col of this.colocations.byRole[c]) if (col.rscRole !== undefined) for (const p of col.primaries) if (this.status[p] === TODO) this.assignAny(p)
+    for (const col of this.colocations.byRole?.[c] ?? []) if (col.rscRole !== undefined) for (const p of col.primaries) if (this.status[p] === TODO) this.assignAny(p)
     const decision = chooseRoles({
       model: this.model, base: this.base, colocations: this.colocations, node: this.node, running: this.running, promoted: this.promoted,
       primaryNodes: (col) => this.primaryNodes(col),
@@ -341,7 +352,7 @@ class Assigner {
     const values = new Float64Array(this.n)
     for (let n = 0; n < this.n; n++) {
       if (!anyOn) values[n] = -c.score
-      else if (on[n]) values[n] = c.score < INFINITY ? c.score : 0
+      else if (on[n]) values[n] = c.score < INFINITY ? c.score : this.roleRank(c, n)
       else if (c.score >= INFINITY) values[n] = MINUS_INFINITY
       work[n] = addScores(work[n], values[n])
     }

@@ -2,6 +2,7 @@
 // primary is placed first; the dependent follows (score > 0), avoids
 // (score < 0), or is confined to / banned from the primary's nodes (±INFINITY).
 import {parseScore} from '../config/scores.js'
+import type {ColocationConstraint} from '../config/types.js'
 import type {Model} from './model.js'
 
 export interface Colocation {
@@ -15,9 +16,9 @@ export interface Colocation {
   nodeKey: (string | undefined)[]
   /** Whether it has a node attribute (otherwise nodeKey is each node's name). */
   byAttribute: boolean
-  /** The primary's role (with-rsc-role): the dependent goes where the primary's instances in that role run. */
+  /** The primary's role (with-rsc-role, a promotable clone's): the dependent goes where the primary's instances in that role run. */
   withRole?: 'Promoted' | 'Unpromoted'
-  /** The dependent's role (rsc-role): acts on which instances of the dependent promotable clone are promoted, not on placement. */
+  /** The dependent's role (rsc-role, a promotable clone's): acts on which of its instances are promoted, not on placement. */
   rscRole?: 'Promoted' | 'Unpromoted'
 }
 
@@ -25,21 +26,25 @@ export interface ColocationIndex {
   all: Colocation[]
   /** Per unit: colocations where it is the dependent. */
   asDependent: Colocation[][]
-  /** Per unit: colocations where it is the primary (without those for a role of the primary: they act on promotion). */
+  /** Per unit: colocations where it is the primary. */
   asPrimary: Colocation[][]
-  /** Per clone: colocations with a role on either side that act on the choice of its promoted instances. */
-  byRole: Colocation[][]
+  /** Per clone: colocations with a role that act on the choice of its promoted instances (promotion.ts, withRoles). */
+  byRole?: Colocation[][]
+}
+
+/** The roles of a colocation, where they name a promotable clone (Started, or a role of anything else, is no role). */
+function roles(model: Model, c: ColocationConstraint, dependents: number[], primaries: number[]): Pick<Colocation, 'withRole' | 'rscRole'> {
+  const promotable = (units: number[]) => units.length > 0 && model.units[units[0]].clone >= 0 && model.clones[model.units[units[0]].clone].promotable
+  const out: Pick<Colocation, 'withRole' | 'rscRole'> = {}
+  if (c.withRole !== undefined && c.withRole !== 'Started' && promotable(primaries)) out.withRole = c.withRole
+  if (c.rscRole !== undefined && c.rscRole !== 'Started' && promotable(dependents)) out.rscRole = c.rscRole
+  return out
 }
 
 export function indexColocations(model: Model): ColocationIndex {
   const asDependent: Colocation[][] = model.units.map(() => [])
   const asPrimary: Colocation[][] = model.units.map(() => [])
   const all: Colocation[] = []
-  const byRole: Colocation[][] = model.clones.map(() => [])
-  const promotableClone = (units: number[]) => {
-    const clone = units.length > 0 ? model.units[units[0]].clone : -1
-    return clone >= 0 && model.clones[clone].promotable ? clone : -1
-  }
   for (const c of model.config.constraints) {
     if (c.type !== 'colocation') continue
     const dependents = model.unitsByName.get(c.resource) ?? []
@@ -49,20 +54,10 @@ export function indexColocations(model: Model): ColocationIndex {
     const attribute = c.nodeAttribute
     // Nodes without the attribute count as one place too, as in Pacemaker (an absent value equals an absent value).
     const nodeKey = model.nodes.map((n) => (attribute === undefined || attribute === '#uname' ? n.name : n.attributes[attribute] ?? '\u0000absent'))
-    const colocation: Colocation = {id: c.id, score: parseScore(c.score) ?? 0, dependentName: c.resource, primaryName: c.withResource, dependents, primaries, nodeKey, byAttribute: attribute !== undefined && attribute !== '#uname'}
-    const primaryClone = promotableClone(primaries)
-    const dependentClone = promotableClone(dependents)
-    if (c.withRole !== undefined && c.withRole !== 'Started' && primaryClone >= 0) colocation.withRole = c.withRole
-    if (c.rscRole !== undefined && c.rscRole !== 'Started' && dependentClone >= 0) colocation.rscRole = c.rscRole
-    if (colocation.rscRole !== undefined) {
-      // The dependent clone's instances are placed without it; it chooses which of them are promoted (Pacemaker).
-      byRole[dependentClone].push(colocation)
-      continue
-    }
+    const colocation: Colocation = {id: c.id, score: parseScore(c.score) ?? 0, dependentName: c.resource, primaryName: c.withResource, dependents, primaries, nodeKey, byAttribute: attribute !== undefined && attribute !== '#uname', ...roles(model, c, dependents, primaries)}
     all.push(colocation)
     for (const d of dependents) asDependent[d].push(colocation)
-    if (colocation.withRole !== undefined) byRole[primaryClone].push(colocation)
-    else for (const p of primaries) asPrimary[p].push(colocation)
+    for (const p of primaries) asPrimary[p].push(colocation)
   }
-  return {all, asDependent, asPrimary, byRole}
+  return {all, asDependent, asPrimary}
 }

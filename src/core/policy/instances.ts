@@ -38,15 +38,14 @@ function locate(model: Model, inst: Instance): Instance {
 function applyFailure(model: Model, inst: Instance, f: Failure): void {
   if (f.count > 0 && f.onFail !== 'ignore') inst.failCounts.set(f.node, f.count)
   const failedHere = f.record.role === 'failed' && inst.active.includes(f.node)
+  // A failed promote is recovered Unpromoted; another instance may be promoted meanwhile (Pacemaker).
+  if (failedHere && f.op === 'promote') inst.noPromoteWhy = `promote failed on ${model.nodes[f.node].name}`
   switch (f.onFail) {
     case 'ignore': return
     case 'demote':
-      // A Promoted failure with on-fail=demote: demoted where it runs, no restart, not promoted again in this transition.
-      // It stays Unpromoted there while the failure counts (until cleanup or failure-timeout), so it does not flap back.
-      if (failedHere || f.count > 0) {
-        inst.noPromoteWhy = `${f.op} failed in the Promoted role on ${model.nodes[f.node].name} (on-fail=demote)`
-        inst.noPromoteOn = f.node
-      }
+      // A Promoted failure with on-fail=demote: demoted where it runs, no restart; it may be promoted again
+      // at once if it is still the best (Pacemaker's Re-promote).
+      if (failedHere) inst.demoteWhy = `${f.op} failed in the Promoted role on ${model.nodes[f.node].name} (on-fail=demote)`
       return
     case 'stop':
       inst.stopWhy = `${f.op} failed on ${model.nodes[f.node].name} (on-fail=stop)`

@@ -33,6 +33,8 @@ function indexLocations(model: Model): Map<string, LocationConstraint[]> {
   const byResource = new Map<string, LocationConstraint[]>()
   for (const c of model.config.constraints) {
     if (c.type !== 'location') continue
+    // A location for a role (Promoted, Unpromoted) does not place instances; Promoted acts on promotion (promotion.ts).
+    if (c.role !== undefined && c.role !== 'Started') continue
     const list = byResource.get(c.resource)
     if (list) list.push(c)
     else byResource.set(c.resource, [c])

@@ -38,10 +38,10 @@ export interface Instance {
   failCounts: Map<number, number>
   /** A promotable clone's instance: the node where it runs (or failed) in the Promoted role, -1 when none. */
   promotedOn: number
-  /** Why it may not be promoted in this transition (on-fail=demote after a Promoted failure); '' when it may. */
+  /** Why it must be demoted where it is Promoted, even if it stays Promoted (on-fail=demote after a Promoted failure); '' when not. */
+  demoteWhy: string
+  /** Why it may not be promoted in this transition (its promote failed: recovered Unpromoted, as Pacemaker); '' when it may. */
   noPromoteWhy: string
-  /** The node noPromoteWhy is about. */
-  noPromoteOn: number
 }
 
 /** What the engine places: a primitive, a group, or one clone instance. */

@@ -9,7 +9,7 @@ import {addScores, formatScore, INFINITY, MINUS_INFINITY, parseScore} from '../c
 import type {LocationConstraint} from '../config/types.js'
 import type {Colocation, ColocationIndex} from './colocation.js'
 import type {BaseScores} from './location.js'
-import type {Model} from './model.js'
+import {note, type Model} from './model.js'
 import {describeRule, ruleMatches} from './rules.js'
 
 /** The transient node attribute that holds a primitive's promotion score (Pacemaker 2.1's name, crm_master's). */
@@ -26,8 +26,10 @@ export interface PromotionTerm {
 export interface PromotionCandidate {
   unit: number
   node: number
-  /** The promotion score; undefined when it cannot be promoted there (no promotion score, or a reason). */
+  /** The promotion score; undefined when it cannot be promoted there (a reason, or a negative priority). */
   score: number | undefined
+  /** Its own promotion priority: the agent's score (-1 when none) with Promoted locations and role colocations; negative: never promoted. */
+  priority?: number
   terms: PromotionTerm[]
 }
 
@@ -62,7 +64,8 @@ function attributeScore(model: Model, unit: number, node: number, terms: Promoti
   for (const i of model.units[unit].instances) {
     const primitive = model.instances[i].primitive.id
     const name = promotionAttribute(primitive)
-    const text = model.state.nodes[model.nodes[node].name]?.attributes?.[name]
+    // Transient over configured node attributes (crm_master -l forever writes a configured one).
+    const text = model.nodes[node].attributes[name]
     if (text === undefined) continue
     const value = parseScore(text)
     if (value === undefined) {
@@ -81,11 +84,12 @@ function cannotPromote(model: Model, unit: number, node: number, running: Int32A
   if (node < 0 || running[unit] < u.instances.length) return 'not running'
   for (const i of u.instances) {
     const inst = model.instances[i]
-    if (inst.noPromoteWhy !== '' && inst.noPromoteOn === node) return inst.noPromoteWhy
+    if (inst.noPromoteWhy !== '') return inst.noPromoteWhy
     if (!inst.managed) return inst.promotedOn === node ? '' : `unmanaged: ${inst.unmanagedWhy}`
     if (!inst.active.includes(node) && (!model.canStart || model.nodes[node].cannotHost !== '')) return 'cannot start'
   }
-  if (!model.canStart && u.pinned !== 'frozen') return model.quorumWhy
+  // Without quorum nothing is promoted; a frozen instance keeps the role it has.
+  if (!model.canStart && !(u.pinned === 'frozen' && model.instances[u.instances[0]].promotedOn === node)) return model.quorumWhy
   return ''
 }
 
@@ -101,22 +105,23 @@ function candidate(ctx: RoleContext, clone: number, unit: number, locations: Loc
   const why = cannotPromote(model, unit, n, ctx.running)
   if (why !== '') return {unit, node: n, score: undefined, terms: [{score: MINUS_INFINITY, source: why}]}
   const own = attributeScore(model, unit, n, terms)
+  // No promotion score counts as -1 (Pacemaker): only a Promoted location constraint can then make it promotable.
+  let score = own ?? -1
   if (own === undefined) {
     const names = model.units[unit].instances.map((i) => promotionAttribute(model.instances[i].primitive.id)).join(', ')
-    terms.push({score: MINUS_INFINITY, source: `no promotion score (${names}) on ${model.nodes[n].name}`})
-    return {unit, node: n, score: undefined, terms}
+    terms.push({score: -1, source: `no promotion score (${names}) on ${model.nodes[n].name}`})
   }
-  let score = own
   const add = (value: number, source: string) => {
     terms.push({score: value, source})
     score = addScores(score, value)
   }
   const node = model.nodes[n]
-  for (const c of locations) {
-    if (c.node !== undefined ? c.node !== node.name : !ruleMatches(c.rule!, node, model.state.nowMs)) continue
-    add(parseScore(c.score) ?? 0, c.id.startsWith('cli-prefer-') ? `move ${c.id} (role Promoted)` : `location ${c.id}${c.rule ? ` (rule ${describeRule(c.rule)})` : ''} (role Promoted)`)
-  }
-  for (const c of ctx.colocations.byRole[clone]) {
+  const matches = (c: LocationConstraint) => (c.node !== undefined ? c.node === node.name : ruleMatches(c.rule!, node, model.state.nowMs))
+  const describe = (c: LocationConstraint) => `${c.id.startsWith('cli-prefer-') ? 'move' : c.id.startsWith('cli-ban-') ? 'ban' : 'location'} ${c.id}${c.rule ? ` (rule ${describeRule(c.rule)})` : ''}`
+  for (const c of locations) if (matches(c)) add(parseScore(c.score) ?? 0, `${describe(c)} (role Promoted)`)
+  // The instance's own priority decides whether it may be promoted at all (Pacemaker's priority).
+  const priority = score
+  for (const c of (ctx.colocations.byRole?.[clone] ?? [])) {
     const label = `colocation ${c.id} (${c.rscRole ?? ''} ${c.dependentName} with ${c.withRole ?? ''} ${c.primaryName}, ${formatScore(c.score)})`.replace(/\( /, '(').replace(/with {2}/, 'with ')
     if (c.rscRole === 'Promoted') {
       // This clone's Promoted instances follow (or avoid) the primary.
@@ -139,7 +144,13 @@ function candidate(ctx: RoleContext, clone: number, unit: number, locations: Loc
       }
     }
   }
-  return {unit, node: n, score, terms}
+  if (priority < 0) return {unit, node: n, score: undefined, priority, terms}
+  // A promotable instance is then ranked by the clone's own score on its node too: its location constraints without a role.
+  const info = model.clones[clone]
+  for (const c of model.config.constraints) {
+    if (c.type === 'location' && c.resource === info.id && (c.role === undefined || c.role === 'Started') && matches(c)) add(parseScore(c.score) ?? 0, describe(c))
+  }
+  return {unit, node: n, score, priority, terms}
 }
 
 /** Chooses the Promoted instances of a promotable clone whose instances are placed. */
@@ -177,7 +188,9 @@ export function chooseRoles(ctx: RoleContext, clone: number): RoleDecision {
     const pinnedPromoted = model.units[u].pinnedTo >= 0 && currentlyPromoted(u)
     if (!pinnedPromoted) {
       if (c.score === undefined) {
-        why.set(u, c.terms[c.terms.length - 1]?.source ?? 'cannot be promoted')
+        const none = c.terms.find((t) => t.source.startsWith('no promotion score'))
+        const reason = c.priority === undefined ? c.terms[c.terms.length - 1]?.source : none !== undefined && c.priority === -1 ? none.source : `promotion priority ${formatScore(c.priority)} is negative`
+        why.set(u, reason ?? 'cannot be promoted')
         continue
       }
       if (c.score < 0) {
@@ -201,4 +214,48 @@ export function chooseRoles(ctx: RoleContext, clone: number): RoleDecision {
     why.set(u, pinnedPromoted && c.score === undefined ? 'keeps its role (cannot move)' : `promotion score ${formatScore(c.score ?? 0)} on ${model.nodes[c.node].name}${others.length === 0 ? '' : ` (${others.join(', ')})`}`)
   }
   return {promoted, why, candidates}
+}
+
+/**
+ * Phase 5b: a positive promotion score also pulls the clone's instances to that node when they are placed
+ * (Pacemaker adds it to the instances' node scores), so that instances run where they can be promoted.
+ */
+export function addPromotionScores(model: Model, base: BaseScores): void {
+  for (const clone of model.clones) {
+    if (!clone.promotable) continue
+    for (const u of clone.units) {
+      for (const node of model.nodes) {
+        if (node.cannotHost !== '') continue
+        const terms: PromotionTerm[] = []
+        const score = attributeScore(model, u, node.index, terms)
+        if (score === undefined || score <= 0) continue
+        base.scores[u][node.index] = addScores(base.scores[u][node.index], score)
+        if (model.units[u].current === node.index) base.here[u] = addScores(base.here[u], score)
+        for (const t of terms) if (t.score > 0) note(model, u, node.index, t.score, t.source)
+      }
+    }
+  }
+}
+
+/**
+ * Phase 5c: colocations with a role. "R with Promoted CLONE" places R where the Promoted instances run
+ * (it stays a colocation of R), and R's preferences pull both where the instances run and which is
+ * promoted; "Promoted CLONE with R" acts on promotion only (Pacemaker). byRole lists both per clone.
+ */
+export function withRoles(model: Model, index: ColocationIndex): ColocationIndex {
+  const byRole: Colocation[][] = model.clones.map(() => [])
+  const roleful = index.all.filter((c) => c.rscRole !== undefined || c.withRole !== undefined)
+  if (roleful.length === 0) return {...index, byRole}
+  for (const c of roleful) {
+    const clone = model.units[(c.rscRole !== undefined ? c.dependents : c.primaries)[0]].clone
+    byRole[clone].push(c)
+  }
+  const placing = (c: Colocation) => c.rscRole === undefined
+  return {
+    all: index.all.filter(placing),
+    asDependent: index.asDependent.map((list) => list.filter(placing)),
+    // "R with Promoted CLONE": R's preferences pull the clone's instances too (Pacemaker's influence ignores the role).
+    asPrimary: index.asPrimary.map((list) => list.filter(placing)),
+    byRole,
+  }
 }

@@ -51,8 +51,8 @@ export function planRoles(model: Model, assignment: Assignment, planner: Planner
     const stopsThere = was >= 0 ? plan.stops.filter((s) => s.node === name(was)) : []
     const change = lastChange(planner, inst.id)
     // Demote: it leaves the Promoted role, or stops (or restarts) where it is Promoted.
-    if (was >= 0 && (stopsThere.length > 0 || !next || target !== was)) {
-      const reason = stopsThere.length > 0 ? stopsThere[0].reason : roleReason(model, assignment, inst, false)
+    if (was >= 0 && (stopsThere.length > 0 || !next || target !== was || inst.demoteWhy !== '')) {
+      const reason = stopsThere.length > 0 ? stopsThere[0].reason : inst.demoteWhy !== '' ? inst.demoteWhy : roleReason(model, assignment, inst, false)
       plan.demote = act('demote', inst.id, name(was), reason)
       for (const stop of stopsThere) stop.dependsOn.push(plan.demote.id)
     }
@@ -72,47 +72,27 @@ export function planRoles(model: Model, assignment: Assignment, planner: Planner
     }
     describe(planner, inst, plan, change, was >= 0, next, name)
   }
-  restartAfterPromote(model, planner, plans)
-}
-
-/**
- * A mandatory "promote A then start B": when A promotes an instance, B (running where it stays) restarts,
- * as a mandatory "start A then start B" restarts B when A starts (Pacemaker's first-implies-then).
- */
-function restartAfterPromote(model: Model, planner: Planner, plans: InstancePlan[]): void {
-  for (const c of model.config.constraints) {
-    if (c.type !== 'order' || c.kind !== 'mandatory' || c.firstAction !== 'promote' || c.thenAction !== 'start') continue
-    const first = unitInstances(model, c.first)
-    const then = unitInstances(model, c.then)
-    const interleave = interleaved(model, first, then)
-    const promoting = first.filter((i) => plans[i].promote !== undefined)
-    if (promoting.length === 0) continue
-    for (const t of then) {
-      const inst = model.instances[t]
-      const p = plans[t]
-      const steady = inst.managed && !isFrozen(model, inst) && p.stops.length === 0 && p.startEntry === undefined && p.target >= 0 && inst.active.includes(p.target)
-      if (!steady) continue
-      const cause = interleave ? promoting.find((i) => plans[i].target === p.target) : promoting[0]
-      if (cause !== undefined) planner.restart(inst, p, `required ${model.instances[cause].id} promote`)
-    }
-  }
 }
 
 /** The summary line with roles, as crm_simulate prints them. */
 function describe(planner: Planner, inst: Instance, plan: InstancePlan, change: Change | undefined, wasPromoted: boolean, next: boolean, name: (n: number) => string): void {
   const toRole: ChangeRole = plan.target < 0 ? 'Stopped' : next ? 'Promoted' : 'Unpromoted'
   if (change === undefined) {
-    if (plan.promote) planner.changes.push({kind: 'Promote', resource: inst.id, to: plan.promote.node, fromRole: 'Unpromoted', toRole: 'Promoted', reason: plan.promote.reason})
+    // Demoted and promoted again in place (on-fail=demote, still the best): crm_simulate's Re-promote.
+    if (plan.promote && plan.demote) planner.changes.push({kind: 'Promote', resource: inst.id, to: plan.promote.node, fromRole: 'Promoted', toRole: 'Promoted', reason: plan.demote.reason})
+    else if (plan.promote) planner.changes.push({kind: 'Promote', resource: inst.id, to: plan.promote.node, fromRole: 'Unpromoted', toRole: 'Promoted', reason: plan.promote.reason})
     else if (plan.demote) planner.changes.push({kind: 'Demote', resource: inst.id, from: plan.demote.node, fromRole: 'Promoted', toRole: 'Unpromoted', reason: plan.demote.reason})
     return
   }
-  if (change.kind === 'Start' && next) {
-    change.kind = 'Promote'
-    change.fromRole = 'Stopped'
-    change.toRole = 'Promoted'
+  if (change.kind === 'Start') {
+    if (next) {
+      change.kind = 'Promote'
+      change.fromRole = 'Stopped'
+      change.toRole = 'Promoted'
+    }
     return
   }
-  if (!wasPromoted && !next) return
+  // Stops, moves, restarts and recoveries show the role on both sides, as crm_simulate does.
   change.fromRole = wasPromoted ? 'Promoted' : 'Unpromoted'
   if (change.kind !== 'Stop') change.toRole = toRole
   void name

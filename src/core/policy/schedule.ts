@@ -14,6 +14,7 @@ import {isFrozen, type Model} from './model.js'
 import {nextState} from './next-state.js'
 import {nodeEligibility} from './nodes.js'
 import {orderActions} from './orderings.js'
+import {addPromotionScores, withRoles} from './promotion.js'
 import {assignRunnable, propagateStops} from './runnable.js'
 import type {ClusterState} from './state.js'
 import {unpack} from './unpack.js'
@@ -88,9 +89,10 @@ export function scheduleInternals(config: ResourceConfig, state: ClusterState, t
   model = {...model, nodes}
   const {instances, units} = instanceStatus(model, failures)
   model = {...model, instances, units}
-  const colocations = indexColocations(model)
+  const colocations = withRoles(model, indexColocations(model))
   model = {...model, units: propagateStops(model, colocations)}
   const base = locationScores(model)
+  addPromotionScores(model, base)
   const runnable = assignRunnable(model, base, colocations)
   model = runnable.model
   const assignment = runnable.assignment

@@ -10,7 +10,9 @@ function at(role: string | undefined, node: string | undefined): string {
 /** Lines of promotable clones' instances (crm_simulate's): "Promote db:0 ( Unpromoted -> Promoted n1 )". */
 function roleLine(c: Change, due: string): string | undefined {
   switch (c.kind) {
-    case 'Promote': return `* Promote ${c.resource} ( ${c.fromRole ?? 'Unpromoted'} -> Promoted ${c.to} )${due}`
+    case 'Promote':
+      if (c.fromRole === 'Promoted') return `* Re-promote ${c.resource} ( Promoted ${c.to} )${due}`
+      return `* Promote ${c.resource} ( ${c.fromRole ?? 'Unpromoted'} -> Promoted ${c.to} )${due}`
     case 'Demote': return `* Demote ${c.resource} ( Promoted -> ${c.toRole ?? 'Unpromoted'} ${c.from} )${due}`
     case 'Stop': return `* Stop ${c.resource} ( ${at(c.fromRole, c.from)} )${due}`
     case 'Restart':

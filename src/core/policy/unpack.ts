@@ -49,7 +49,7 @@ function newInstance(b: Builder, id: string, primitive: Primitive, meta: Meta[],
   const index = b.instances.length
   b.instances.push({
     index, id, primitive, meta: metaLookup(...meta, b.defaults), unit, member, active: NONE, failed: NONE, fencedOn: NONE, expiredOn: NONE,
-    heldOn: -1, managed: true, unmanagedWhy: '', stopWhy: '', migratable: true, failCounts: NO_FAILURES, promotedOn: -1, noPromoteWhy: '', noPromoteOn: -1,
+    heldOn: -1, managed: true, unmanagedWhy: '', stopWhy: '', migratable: true, failCounts: NO_FAILURES, promotedOn: -1, demoteWhy: '', noPromoteWhy: '',
   })
   return index
 }
