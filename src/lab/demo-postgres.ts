@@ -99,7 +99,8 @@ export async function rejoin(lab: PostgresLab, node: number, primary: number): P
   await cluster.net.boot(node)
   const t0 = Date.now()
   cluster.start(node)
-  await cluster.waitQuorate()
+  // Settling can take a while on a loaded machine: the roles below are what matters.
+  await cluster.waitQuorate(undefined, 120_000)
   await waitRoles(lab, primary, `n${node} back as Unpromoted`, (r) => r.promoted.join() === String(primary) && r.unpromoted.includes(node))
   const total = (await lab.sql(PG_CLIENT, 'select count(*) from hactl_demo')).stdout.trim()
   await cluster.waitFor(async () => (await lab.sql(node, 'select count(*) from hactl_demo', 'local')).stdout.trim() === total, 120_000, `n${node} caught up`)

@@ -78,7 +78,7 @@ describe('e2e: PostgreSQL streaming replication as a promotable clone', function
     await rm(cluster.runDir(primary), {recursive: true, force: true})
     await cluster.net.boot(primary)
     cluster.start(primary)
-    await cluster.waitQuorate()
+    await cluster.waitQuorate(undefined, 120_000)
     await waitRoles(next, `n${primary} back as Unpromoted`, (r) => r.promoted.join() === String(next) && r.unpromoted.includes(primary))
     const total = (await lab.sql(CLIENT, 'select count(*) from hactl_demo')).stdout.trim()
     await cluster.waitFor(async () => (await lab.sql(primary, 'select count(*) from hactl_demo', 'local')).stdout.trim() === total, 60_000, `n${primary} caught up to ${total} rows`)

@@ -135,7 +135,7 @@ describe('e2e: ocf:pacemaker:Stateful as a promotable clone', function () {
     await rm(cluster.runDir(primary), {recursive: true, force: true})
     await cluster.net.boot(primary)
     cluster.start(primary)
-    await cluster.waitQuorate()
+    await cluster.waitQuorate(undefined, 120_000)
     const back = await waitRoles(next, 1, 2, `n${primary} back as Unpromoted`)
     assert.deepEqual(back.promoted, [`n${next}`], 'stickiness keeps the Promoted role where it is')
 
