@@ -71,9 +71,11 @@ export async function crashOnce(lab: PostgresLab, primary: number): Promise<Cras
     const crashAt = Date.now()
     cluster.kill(primary)
     await cluster.net.powerOff(primary)
-    await cluster.waitFor(() => writer.acks.some((a) => a.atMs > crashAt && a.id > 0) && writer.acks.at(-1)!.atMs > crashAt, 180_000, 'a write acknowledged after the crash')
-    const firstAfter = writer.acks.find((a) => a.atMs > crashAt)!
-    await cluster.waitFor(() => writer.acks.filter((a) => a.atMs > crashAt).length >= 5, 60_000, 'writes keep being acknowledged')
+    // Only a commit sent once the host is gone is surely the new primary's.
+    const goneAt = Date.now()
+    await cluster.waitFor(() => writer.acks.some((a) => a.sentMs >= goneAt), 180_000, 'a write acknowledged after the crash')
+    const firstAfter = writer.acks.find((a) => a.sentMs >= goneAt)!
+    await cluster.waitFor(() => writer.acks.filter((a) => a.sentMs >= goneAt).length >= 5, 60_000, 'writes keep being acknowledged')
     await writer.stop()
     const others = [1, 2, 3].filter((n) => n !== primary)
     const roles = await waitRoles(lab, others[0]!, 'a new primary', (r) => r.promoted.length === 1 && r.promoted[0] !== primary)
@@ -97,7 +99,8 @@ export async function rejoin(lab: PostgresLab, node: number, primary: number): P
   await cluster.net.boot(node)
   const t0 = Date.now()
   cluster.start(node)
-  await cluster.waitQuorate()
+  // Settling can take a while on a loaded machine: the roles below are what matters.
+  await cluster.waitQuorate(undefined, 120_000)
   await waitRoles(lab, primary, `n${node} back as Unpromoted`, (r) => r.promoted.join() === String(primary) && r.unpromoted.includes(node))
   const total = (await lab.sql(PG_CLIENT, 'select count(*) from hactl_demo')).stdout.trim()
   await cluster.waitFor(async () => (await lab.sql(node, 'select count(*) from hactl_demo', 'local')).stdout.trim() === total, 120_000, `n${node} caught up`)

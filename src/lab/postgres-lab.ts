@@ -130,23 +130,24 @@ export class PostgresLab {
       'i=0',
       `while [ ! -e '${stopFile}' ]; do`,
       '  i=$((i+1))',
+      '  started=$(date +%s%3N)',
       // No statement_timeout: a cancelled wait for a synchronous standby still reports success.
       // Keepalives end a connection to a host that died mid-commit.
       `  if runuser -u postgres -- ${PGBIN}/psql -X -q "host=${this.options.vip} port=5432 dbname=postgres connect_timeout=1 keepalives_idle=1 keepalives_interval=1 keepalives_count=2 tcp_user_timeout=3000" -c "insert into hactl_demo (id) values ($i)" >/dev/null 2>&1; then`,
-      '    echo "ack $i $(date +%s%3N)"',
+      '    echo "ack $i $started $(date +%s%3N)"',
       '  else sleep 0.05; fi',
       'done',
     ].join('\n')
     const child = this.cluster.net.spawn(clientHost, ['sh', '-c', script])
-    const acks: Array<{id: number, atMs: number}> = []
+    const acks: Array<{id: number, sentMs: number, atMs: number}> = []
     let partial = ''
     child.stdout?.on('data', (chunk: Buffer) => {
       partial += chunk.toString()
       const lines = partial.split('\n')
       partial = lines.pop()!
       for (const line of lines) {
-        const m = /^ack (\d+) (\d+)$/.exec(line)
-        if (m) acks.push({id: Number(m[1]), atMs: Number(m[2])})
+        const m = /^ack (\d+) (\d+) (\d+)$/.exec(line)
+        if (m) acks.push({id: Number(m[1]), sentMs: Number(m[2]), atMs: Number(m[3])})
       }
     })
     return {
@@ -162,8 +163,8 @@ export class PostgresLab {
 }
 
 export interface Writer {
-  /** Every acknowledged insert: its id and when the ack arrived (ms since the epoch). */
-  acks: Array<{id: number, atMs: number}>
+  /** Every acknowledged insert: its id, when its psql started and when the ack arrived (ms since the epoch). */
+  acks: Array<{id: number, sentMs: number, atMs: number}>
   stop(): Promise<void>
   child: ResultPromise
 }

@@ -5,7 +5,8 @@
 // the Promoted role; the Promoted host crashes and another instance is promoted;
 // the crashed host comes back Unpromoted and `resource move --promoted` switches over.
 import assert from 'node:assert/strict'
-import {rm} from 'node:fs/promises'
+import {existsSync} from 'node:fs'
+import {readFile, rm} from 'node:fs/promises'
 import {join} from 'node:path'
 import {execa} from 'execa'
 import {requireNetns} from '../lib/netns.js'
@@ -134,7 +135,7 @@ describe('e2e: ocf:pacemaker:Stateful as a promotable clone', function () {
     await rm(cluster.runDir(primary), {recursive: true, force: true})
     await cluster.net.boot(primary)
     cluster.start(primary)
-    await cluster.waitQuorate()
+    await cluster.waitQuorate(undefined, 120_000)
     const back = await waitRoles(next, 1, 2, `n${primary} back as Unpromoted`)
     assert.deepEqual(back.promoted, [`n${next}`], 'stickiness keeps the Promoted role where it is')
 
@@ -144,5 +145,21 @@ describe('e2e: ocf:pacemaker:Stateful as a promotable clone', function () {
     await cluster.waitFor(async () => (await cluster.holders(VIP)).join() === String(primary), 30_000, `the VIP back on n${primary}`)
     const final = await waitRoles(1, 1, 2, 'one Promoted, two Unpromoted after the switchover')
     assert.deepEqual(final.promoted, [`n${primary}`])
+  })
+
+  it('the daemon of the Promoted node is killed: its resource guard demotes and stops the instance, another is promoted', async () => {
+    const {promoted} = await waitRoles(1, 1, 2, 'one Promoted, two Unpromoted')
+    const node = Number(promoted[0]!.slice(1))
+    const stateFile = join(cluster.runDir(node), 'varrun', 'Stateful-db.state')
+    assert.equal((await readFile(stateFile, 'utf8')).trim(), 'Promoted')
+    await cli(node, ['resource', 'clear', 'db-clone'])
+    cluster.kill(node)
+    // Stateful refuses to stop a Promoted instance: the file goes only if the guard demoted it first.
+    await cluster.waitFor(async () => !existsSync(stateFile), 30_000, `the guard of n${node} demoted and stopped db`)
+    const others = [1, 2, 3].filter((n) => n !== node)
+    const after = await waitRoles(others[0]!, 1, 1, 'another instance promoted')
+    assert.ok(others.includes(Number(after.promoted[0]!.slice(1))))
+    const guardLog = cluster.logs.get(node)!.join('\n')
+    assert.doesNotMatch(guardLog, /guard-demote-failed/)
   })
 })

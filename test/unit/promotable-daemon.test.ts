@@ -55,3 +55,31 @@ describe('transient attributes and role actions on the wire', () => {
     assert.ok(!parsePeerMessage(action({op: 'monitor', role: 'Master'})).ok)
   })
 })
+
+describe('the resource guard holds a Promoted instance with its demote', () => {
+  it('a held instance may carry a demote command, checked like its stop', async () => {
+    const {parseGuardMessage} = await import('../../src/core/guard/protocol.js')
+    const stop = {file: '/a/pgsql', args: ['stop'], env: {OCF_RESOURCE_INSTANCE: 'db:0'}, timeoutMs: 20000}
+    const demote = {...stop, args: ['demote']}
+    const ok = parseGuardMessage(JSON.stringify({t: 'hold', seq: 1, held: [{id: 'db:0', demote, stop}]}))
+    assert.deepEqual(ok, {t: 'hold', seq: 1, held: [{id: 'db:0', demote, stop}]})
+    assert.equal(parseGuardMessage(JSON.stringify({t: 'hold', seq: 1, held: [{id: 'db:0', demote: {...demote, timeoutMs: 0}, stop}]})), null)
+    assert.equal(parseGuardMessage(JSON.stringify({t: 'hold', seq: 1, held: [{id: 'db:0', demote: 'x', stop}]})), null)
+  })
+})
+
+describe('a node\'s transient attributes (src/daemon/attributes.ts)', () => {
+  it('set, delete, bounded names and values, a one-line error naming the bad one', async () => {
+    const {TransientAttributes, checkAttribute} = await import('../../src/daemon/attributes.js')
+    const a = new TransientAttributes()
+    assert.equal(a.set('master-db', '10'), true)
+    assert.equal(a.set('master-db', '10'), false, 'unchanged: no report')
+    assert.deepEqual(a.all(), {'master-db': '10'})
+    assert.equal(a.delete('master-db'), true)
+    assert.equal(a.delete('master-db'), false)
+    assert.throws(() => checkAttribute('-x'), (e: Error & {exitCode?: number}) => e.exitCode === 2 && /"-x"/.test(e.message))
+    assert.throws(() => a.set('ok', 'two\nlines'), /value of attribute ok/)
+    for (let i = 0; i < 256; i++) a.set(`a${i}`, '1')
+    assert.throws(() => a.set('one-more', '1'), /256 transient attributes/)
+  })
+})
