@@ -47,6 +47,7 @@ try {
 
   // 1. crash trials.
   const agreeMs: number[] = []
+  const suspectMs: number[] = []
   for (let trial = 0; trial < trials; trial++) {
     const victim = all[trial % count]
     const survivors = all.filter((n) => n !== victim)
@@ -61,12 +62,16 @@ try {
       return lines.filter((l) => l.type === 'view' && l.phase === 'usable' && l.quorate === true).at(-1)!.wall
     })
     agreeMs.push(Math.max(...installed) - start)
+    // The first survivor that left the old view: the crash was detected.
+    const left = survivors.flatMap((n) => ((cluster.lines.get(n) ?? []).slice(mark.get(n)) as Line[]).filter((l) => l.type === 'view' && l.phase !== 'usable').map((l) => l.wall))
+    if (left.length > 0) suspectMs.push(Math.min(...left) - start)
     await net.setLinkUp(victim, 0, true)
     cluster.start(victim)
     await cluster.waitFor(`trial ${trial}: rejoin`, () => cluster.agreed(all, all, true), 15_000)
     await sleep(500)
   }
   agreeMs.sort((a, b) => a - b)
+  suspectMs.sort((a, b) => a - b)
 
   // 2. false evictions under loss.
   const loss: Array<{percent: number, seconds: number, evictions: number, viewsAgreed: number, gatherings: number, reasons: Record<string, number>}> = []
@@ -99,6 +104,7 @@ try {
   const result = {
     benchmark: 'membership',
     settings: {nodes: count, transport, crypto: 'aes256gcm', ...totem},
+    crashToSuspicion: {trials: suspectMs.length, unit: 'ms', min: suspectMs[0], median: percentile(suspectMs, 50), p99: percentile(suspectMs, 99), note: 'crash to the first survivor leaving the old view'},
     crashToAgreedView: {trials, unit: 'ms', min: agreeMs[0], median: percentile(agreeMs, 50), p99: percentile(agreeMs, 99), max: agreeMs.at(-1), samples: agreeMs},
     falseEvictions: loss,
     idle: {seconds: Number(seconds.toFixed(1)), bytesPerSecondPerNode: Math.round(Math.max(...idleBytesPerSecond)), packetsPerSecondPerNode: Number(Math.max(...idlePacketsPerSecond).toFixed(1)), note: 'UDP payload bytes sent, maximum over nodes'},
@@ -108,6 +114,7 @@ try {
   process.stdout.write([
     '',
     `membership (${count} nodes, ${transport}, heartbeat ${totem.heartbeat} ms, token ${totem.token} ms)`,
+    `  crash -> first suspicion     min ${suspectMs[0]} ms  median ${result.crashToSuspicion.median} ms  p99 ${result.crashToSuspicion.p99} ms`,
     `  crash -> agreed quorate view  min ${agreeMs[0]} ms  median ${result.crashToAgreedView.median} ms  p99 ${result.crashToAgreedView.p99} ms  (${trials} trials; target median <= 400, p99 <= 600)`,
     ...loss.map((l) => `  ${l.percent} % loss for ${l.seconds} s    false evictions ${l.evictions}, views agreed ${l.viewsAgreed}, gathering episodes ${l.gatherings} ${JSON.stringify(l.reasons)} (target 0 evictions at 10 %)`),
     `  idle traffic                  ${result.idle.bytesPerSecondPerNode} B/s per node, ${result.idle.packetsPerSecondPerNode} packets/s (target < 2048 B/s)`,

@@ -5,13 +5,13 @@
 // The protocol in brief (see README "Membership" for the full argument):
 // - Everyone multicasts a heartbeat every heartbeatMs listing the peers it heard,
 //   each with the sequence number of its last packet (an echo: one lost packet
-//   costs one heartbeat, not a round trip) and the age of the last round trip with
-//   it. A peer is *alive* while a round trip succeeded within tokenMs: I heard it
-//   and it recently heard me (this is mutual, so a one-way link fails both ends).
-// - Detection (SWIM-like, without probes): a peer that is not alive here is only
-//   *suspected* when no other node vouches for it either (nobody reported a round
-//   trip with it within tokenMs). A crashed or isolated node is suspected by all
-//   one token after its last round trip; a node behind one lossy link is not. A
+//   costs one heartbeat, not a round trip) and how long ago it arrived. A peer is
+//   *alive* while a round trip succeeded within tokenMs: I heard it and it
+//   recently heard me (this is mutual, so a one-way link fails both ends).
+// - Detection (SWIM-like vouching, without probe packets): a peer is *suspected*
+//   when nobody heard it within tokenMs: neither we nor any node that reported
+//   since. A crashed or isolated node is suspected by all one token after its
+//   last packet; a node behind one lossy link is vouched for by the others. A
 //   link stays *fresh* (usable in a view) while a round trip succeeded within
 //   linkLossMs (2 tokens) and the peer is not suspected: a lasting partial or
 //   one-way cut still evicts one end, later.
