@@ -526,12 +526,10 @@ class Assigner {
   private applyDependents(unit: Unit, scores: Float64Array, c: Colocation): void {
     const d = this.dependentOf(c)
     if (d < 0) return
-    if (unit.clone < 0 || !this.everyNodeGetsOne(unit.clone)) return this.merge(unit, scores, d, c.score / INFINITY, new Set([unit.index]), c)
-    // When every node that can host one gets an instance anyway, the clone's dependents' preferences choose
-    // nothing (Pacemaker leaves them out then): they only take away the nodes their influence makes negative.
-    const work = Float64Array.from(scores)
-    this.merge(unit, work, d, c.score / INFINITY, new Set([unit.index]), c)
-    for (let n = 0; n < this.n; n++) if (work[n] < 0 && scores[n] >= 0) scores[n] = work[n]
+    // When every node that can host one gets an instance anyway, Pacemaker leaves out the clone's dependents
+    // whose colocation score is not negative: their preferences would choose nothing.
+    if (unit.clone >= 0 && c.score >= 0 && this.everyNodeGetsOne(unit.clone)) return
+    this.merge(unit, scores, d, c.score / INFINITY, new Set([unit.index]), c)
   }
 
   /** An INFINITY colocation with a clone confines the dependent to the instances' own nodes, whatever its node attribute (as Pacemaker 2.1 does). */
