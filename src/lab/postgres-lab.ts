@@ -95,7 +95,8 @@ export class PostgresLab {
       `socketdir=${join(this.base, '{node}', 'pgsock')}`, `primary_host=${this.options.vip}`, `replication=${this.options.replication}`, '--disabled',
       '--op', 'start timeout=120s', '--op', 'stop timeout=60s', '--op', 'promote timeout=60s', '--op', 'demote timeout=120s',
       '--op', 'monitor interval=2s role=Promoted timeout=30s', '--op', 'monitor interval=3s role=Unpromoted timeout=30s'])
-    await cli(['resource', 'promotable', 'db', '--promoted-max', '1'])
+    // notify=true: before a promotion every standby publishes its position (the promote compares fresh ones).
+    await cli(['resource', 'promotable', 'db', '--promoted-max', '1', 'notify=true'])
     await cli(['resource', 'add', 'vip', 'vip', '--ip', this.options.vip, '--cidr', '24', '--op', 'monitor interval=1s timeout=5s'])
     await cli(['constraint', 'colocation', 'add', 'vip', 'with', 'db-clone', 'INFINITY', '--role', 'Promoted'])
     await cli(['constraint', 'order', 'promote', 'db-clone', 'then', 'start', 'vip'])

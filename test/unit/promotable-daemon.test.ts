@@ -83,3 +83,23 @@ describe('a node\'s transient attributes (src/daemon/attributes.ts)', () => {
     assert.throws(() => a.set('one-more', '1'), /256 transient attributes/)
   })
 })
+
+describe('the DC replans on an attribute change only when the policy can read it', () => {
+  it('a promotion score or a rule\'s attribute replans; an agent\'s own bookkeeping does not', async () => {
+    const {initialOrchestrator, stepOrchestrator, clusterState} = await import('../../src/core/orchestration/index.js')
+    let state = initialOrchestrator(['n1', 'n2'], 300)
+    state = stepOrchestrator(state, {type: 'view', nowMs: 1, viewId: 1, members: ['n1', 'n2'], quorate: true, active: false}).state
+    const report = (attributes: Record<string, string>) => {
+      state = stepOrchestrator({...state, dirty: false}, {type: 'report', node: 'n2', resources: {}, full: false, attributes}).state
+      return state.dirty
+    }
+    assert.equal(report({'pgsql-lsn-db': '100'}), false)
+    assert.equal(report({'pgsql-lsn-db': '200'}), false)
+    assert.equal(report({'pgsql-lsn-db': '200', 'master-db': '900'}), true)
+    assert.equal(report({'pgsql-lsn-db': '200', 'master-db': '900'}), false, 'unchanged')
+    assert.equal(report({'pgsql-lsn-db': '300'}), true, 'a score deleted')
+    assert.deepEqual(clusterState(state).nodes.n2?.attributes, {'pgsql-lsn-db': '300'})
+    state = stepOrchestrator(state, {type: 'view', nowMs: 2, viewId: 2, members: ['n1'], quorate: false, active: false}).state
+    assert.equal(clusterState(state).nodes.n2?.attributes, undefined, 'gone with the node (lifetime reboot)')
+  })
+})

@@ -66,8 +66,13 @@ export function stepOrchestrator(previous: OrchestratorState, event: Orchestrato
       const book = state.nodes[event.node]
       if (!book?.online) break
       state.nodes[event.node] = {...book, reported: book.reported || event.full, resources: event.full ? event.resources : {...book.resources, ...event.resources}}
-      if (event.attributes !== undefined && !sameValues(book.attributes ?? {}, event.attributes)) state.nodes[event.node].attributes = {...event.attributes}
-      state.dirty = true
+      const attributesChanged = event.attributes !== undefined && !sameValues(book.attributes ?? {}, event.attributes)
+      if (attributesChanged) state.nodes[event.node].attributes = {...event.attributes}
+      // An attribute-only report replans only when a changed attribute can matter to the policy (a
+      // promotion score, or one a rule reads): an agent publishing its own bookkeeping every monitor
+      // (ocf:hactl:pgsql's WAL position) must not abort the transition under way each time.
+      const onlyAttributes = !event.full && Object.keys(event.resources).length === 0
+      if (!onlyAttributes || (attributesChanged && changedAttributes(book.attributes ?? {}, event.attributes!).some((name) => policyReads(state.config, name)))) state.dirty = true
       break
     }
     case 'result': if (!balancerResult(state, event)) onResult(state, event); break
@@ -315,6 +320,18 @@ export function planningConfig(config: ResourceConfig, nodeNames: string[]): Res
 }
 
 /** The policy engine's view of the cluster, from the DC's books. */
+function changedAttributes(before: Record<string, string>, after: Record<string, string>): string[] {
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => before[k] !== after[k])
+}
+
+/** Whether the policy engine may read this node attribute: a promotion score, or an attribute a constraint's rule names. */
+function policyReads(config: ResourceConfig | undefined, name: string): boolean {
+  if (name.startsWith('master-')) return true
+  if (config === undefined) return false
+  const text = JSON.stringify(config.constraints)
+  return text.includes(`"attribute":${JSON.stringify(name)}`) || text.includes(`"nodeAttribute":${JSON.stringify(name)}`)
+}
+
 function sameValues(a: Record<string, string>, b: Record<string, string>): boolean {
   const keys = Object.keys(a)
   return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k])
