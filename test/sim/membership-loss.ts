@@ -35,6 +35,7 @@ export interface LossOptions {
   /** A random node stalls for stallMs every stallEveryMs on average; 0: never. */
   stallEveryMs?: number
   stallMs?: number
+  /** Every status change and crash, then each machine's state at the end (for debugging a seed). */
   trace?: (line: string) => void
 }
 
@@ -91,10 +92,6 @@ export function simulateLoss(o: LossOptions): LossResult {
       return
     }
     const ready = node.machine.step(event, now)
-    if (o.trace && (o as any).debugFrom !== undefined && now >= (o as any).debugFrom && now <= (o as any).debugFrom + 300) {
-      const m = node.machine as any
-      o.trace(`  ${now.toFixed(1)} step ${node.id} ${event.type}${event.type === 'receive' ? ` from ${event.packet.from} ${event.packet.msg.type}` : ''} -> ${m.phase} fresh=${m.freshPeers(now)} round=${JSON.stringify(m.round && [m.round.view.id, m.round.view.members.map((x: any) => x.id)])} pending=${JSON.stringify(m.pending && [m.pending.id, m.pending.members.map((x: any) => x.id)])} out=${ready.outbox.map((x) => x.msg.type).join(',')}`)
-    }
     if (o.trace) for (const st of ready.notifications) o.trace(`${now.toFixed(1)} node ${node.id} ${st.phase} view ${st.viewId} [${st.members.map((m) => m.id)}] quorate=${st.quorate} reason=${st.reason}`)
     for (const out of ready.outbox) send(node, out)
     for (const status of ready.notifications) observe(node, status)

@@ -304,7 +304,9 @@ export class MembershipMachine {
     if (view.members.length === 0 || view.members[0].id !== from) return
     if (!view.members.some((m) => m.id === this.self.id && m.inc === this.self.inc)) return
     const fits = view.members.every((m) => m.id === this.self.id || (this.peers.get(m.id)?.inc === m.inc && this.isFresh(m.id, now)))
-    if (!fits) return
+    // A view we would leave at once (we lack round trips with a quorum of it) is not accepted:
+    // accepting and leaving on every proposal would only restart the round again and again.
+    if (!fits || this.quorumUnreached(view, now)) return
     this.accept(view, now)
   }
 
@@ -430,7 +432,7 @@ export class MembershipMachine {
    * we may be the one cut off, and the others may agree without us once their
    * round trips with us are a token old. Leave before they can.
    */
-  private quorumUnreached(view: View, now: number): boolean {
+  private quorumUnreached(view: {members: readonly Member[]}, now: number): boolean {
     const ids = view.members.map((m) => m.id)
     if (!evaluateQuorum(this.config.quorum, this.history, ids).quorate) return false
     const reached = ids.filter((id) => id === this.self.id || this.alive(id, now))
@@ -551,6 +553,9 @@ export class MembershipMachine {
     // coordinator leaves the peers it holds alone.
     const fresh = all.filter((id) => id === this.self.id || !this.heldByLowerCoordinator(id, all))
     let members = this.candidate(fresh)
+    // Never propose a quorate view we would leave at once: keep only the members we
+    // had a round trip with lately (the view is then quorate only if they are a quorum).
+    if (this.quorumUnreached({members}, now)) members = members.filter((m) => m.id === this.self.id || this.alive(m.id, now))
     if (this.holdBack(members, fresh, now)) {
       // A pair of our peers lost each other a moment ago: under loss that is
       // usually a flicker; evicting one of them at once would turn every
