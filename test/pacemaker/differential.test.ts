@@ -24,7 +24,7 @@ const CHECKED_SCENARIOS = [
   'order-restart-on-first-start', 'rsc-defaults-stickiness', 'rule-ne-missing-attribute', 'utilization-running-not-displaced',
 ]
 
-const SEEDS = Number(process.env.PACEMAKER_DIFF_SEEDS ?? 500)
+const SEEDS = Number(process.env.PACEMAKER_DIFF_SEEDS ?? 300)
 const THRESHOLD = 0.98
 
 function haveCrmSimulate(): boolean {

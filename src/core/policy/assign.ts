@@ -319,7 +319,8 @@ class Assigner {
     if (unit.clone >= 0 && this.model.clones[unit.clone].units.indexOf(u) >= this.model.clones[unit.clone].max) {
       return this.unplace(unit, `clone-max is ${this.model.clones[unit.clone].max}`)
     }
-    const scores = this.scoresOf(unit)
+    let scores = this.scoresOf(unit)
+    if (this.base.members[u] !== null && !this.anyAvailable(scores, unit)) scores = this.withoutTrailingMembers(u, scores)
     if (this.model.trace?.units.has(u)) this.finalScores.set(u, scores)
     this.need = null
     if (this.model.strategy !== 'default') {
@@ -390,6 +391,25 @@ class Assigner {
       if (mostFree < 0 || compareFree(this.capacity, node.index, mostFree) > 0) mostFree = node.index
     }
     return {need: null, mostFree}
+  }
+
+  /**
+   * A group whose summed scores leave it no node: as Pacemaker, which merges the later members' scores into
+   * the first member's one by one and rolls back the one that would leave no node (with those after it),
+   * its scores without the members from there on (their -INFINITY bans are kept apart, in tailBans).
+   */
+  private withoutTrailingMembers(u: number, scores: Float64Array): Float64Array {
+    const members = this.base.members[u]!
+    const finite = (x: number) => (x <= MINUS_INFINITY || x >= INFINITY ? 0 : x)
+    const work = Float64Array.from(scores)
+    for (let k = 1; k < members.length; k++) for (let n = 0; n < this.n; n++) work[n] = addScores(work[n], -finite(members[k][n]))
+    for (let k = 1; k < members.length; k++) {
+      const next = Float64Array.from(work)
+      for (let n = 0; n < this.n; n++) next[n] = addScores(next[n], finite(members[k][n]))
+      if (!this.anyAvailable(next)) break
+      work.set(next)
+    }
+    return work
   }
 
   /**
