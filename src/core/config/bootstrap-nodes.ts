@@ -39,7 +39,7 @@ export function withNodeAdded(config: BootstrapConfig, node: NewNode): Bootstrap
   }
   if (config.quorum.two_node) throw new NodeListError('two-node', 'quorum.two_node is set: a two-node cluster cannot grow live; unset two_node in cluster.json on both nodes first (restart needed)')
   const added: BootstrapNode = {id, name: node.name, addrs: [...node.addrs], votes: node.votes ?? 1}
-  return validateBootstrap({...config, nodes: [...config.nodes, added]})
+  return validateBootstrap({...config, nodes: [...config.nodes, added], nodes_version: nodesVersion(config) + 1})
 }
 
 /** cluster.json without node `name`. Throws NodeListError (nothing changed). */
@@ -47,12 +47,20 @@ export function withNodeRemoved(config: BootstrapConfig, name: string): Bootstra
   if (!config.nodes.some((n) => n.name === name)) throw new NodeListError('node-unknown', `node ${show(name)} is not in the cluster (nodes: ${config.nodes.map((n) => n.name).join(', ')})`)
   if (config.nodes.length <= 1) throw new NodeListError('last-node', `node ${name} is the last node of the cluster: use hactl cluster destroy`)
   if (config.quorum.two_node) throw new NodeListError('two-node', 'quorum.two_node is set: removing a node of a two-node cluster live is not supported')
-  return validateBootstrap({...config, nodes: config.nodes.filter((n) => n.name !== name)})
+  return validateBootstrap({...config, nodes: config.nodes.filter((n) => n.name !== name), nodes_version: nodesVersion(config) + 1})
 }
 
-/** The node list another daemon sent, checked as cluster.json would be. Throws ConfigError. */
-export function withNodeList(config: BootstrapConfig, nodes: unknown): BootstrapConfig {
-  return validateBootstrap({...config, nodes})
+export function nodesVersion(config: BootstrapConfig): number {
+  return config.nodes_version ?? 0
+}
+
+/**
+ * The node list another daemon sent: undefined when it is not newer than ours,
+ * else our cluster.json with it, checked as cluster.json is. Throws ConfigError.
+ */
+export function adoptNodeList(config: BootstrapConfig, version: unknown, nodes: unknown): BootstrapConfig | undefined {
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version <= nodesVersion(config)) return undefined
+  return validateBootstrap({...config, nodes, nodes_version: version})
 }
 
 /** Same names, ids, addresses and votes, in any order. */
