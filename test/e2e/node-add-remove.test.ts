@@ -49,7 +49,7 @@ describe('e2e live node add and remove: 3 nodes grow to 4 and shrink back', func
   async function addN4(): Promise<void> {
     const added = await cluster.cli(1, ['node', 'add', 'n4', '--addr', cluster.net.addr(4), '--json'])
     assert.equal(added.exitCode, 0, added.stderr)
-    const result = added.json.data ?? added.json
+    const result = added.json.result
     assert.equal(result.node.name, 'n4')
     assert.equal(result.node.id, 4)
     assert.ok(typeof result.joinToken === 'string', 'a join token for n4')
@@ -108,7 +108,7 @@ describe('e2e live node add and remove: 3 nodes grow to 4 and shrink back', func
     const removed = await ok(1, ['node', 'remove', 'n4'])
     assert.match(removed, /removed node n4 from the cluster: 3 nodes/)
     await assertThreeNodes()
-    const config = JSON.parse(await ok(1, ['config', 'show', '--json']))
+    const config = JSON.parse(await ok(1, ['config', 'show', '--json'])).result
     assert.doesNotMatch(JSON.stringify(config), /"n4"/, 'no constraint or node entry names n4')
     const holders = await cluster.holders(VIP)
     assert.equal(holders.length, 1, 'the VIP runs once')

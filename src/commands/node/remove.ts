@@ -25,10 +25,21 @@ export default class NodeRemove extends EditCommand {
     }
     this.say(`removed node ${args.name} from the cluster: ${result.nodes.length} nodes (${result.nodes.map((n) => n.name).join(', ')}), cluster.json version ${result.nodesVersion} on every running node`)
     // Its declaration and location constraints in the resource configuration (pcs: crm_node --remove).
-    const config = await callDaemon(flags['run-dir'], 'config.get', {})
-    const declared = (config as {nodes?: Array<{name: string}>}).nodes?.some((n) => n.name === args.name) ?? false
-    let epoch: number = (config as {epoch: number}).epoch
-    if (declared) epoch = (await this.applyChange(flags, {op: 'node.remove', name: args.name}, `removed node ${args.name} from the resource configuration`)).epoch
+    // The node list just changed, so a view change may still be settling: a replicated write
+    // that says so ('dc-changed', may or may not be applied) is checked and asked again.
+    let epoch = 0
+    for (let attempt = 1; ; attempt++) {
+      const config = await callDaemon(flags['run-dir'], 'config.get', {}) as {epoch: number, nodes?: Array<{name: string}>}
+      epoch = config.epoch
+      if (!(config.nodes?.some((n) => n.name === args.name) ?? false)) break
+      try {
+        epoch = (await this.applyChange(flags, {op: 'node.remove', name: args.name}, `removed node ${args.name} from the resource configuration`)).epoch
+        break
+      } catch (error) {
+        if (attempt >= 5) throw error
+        await new Promise((resolve) => setTimeout(resolve, 500))
+      }
+    }
     return {epoch, change: `removed node ${args.name}`, nodes: result.nodes.map((n) => n.name), nodesVersion: result.nodesVersion} as unknown as EditResult
   }
 }
