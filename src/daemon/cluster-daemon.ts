@@ -406,13 +406,19 @@ export class ClusterDaemon {
    * asked to stop (its clean leave) and the list changes only once it left.
    */
   private async changeNodes(p: NodesChangeParams): Promise<NodesChangeResult> {
-    if (!this.view?.quorate) throw new HactlError('no-quorum', 'this node is not in a quorate partition: a change of the node list needs quorum; nothing was done', 3)
     let next: BootstrapConfig
     try {
+      // Bad input first (exit 2 whatever the view), then quorum, then the node's state.
       if (p.op === 'add') next = withNodeAdded(this.config, {name: p.name, addrs: p.addrs ?? [], ...(p.id === undefined ? {} : {id: p.id})})
       else {
         next = withNodeRemoved(this.config, p.name)
         if (p.name === this.self.name) throw new HactlError('remove-self', `${p.name} is this node: run hactl node remove ${p.name} on another node of the cluster; nothing was done`, 2)
+      }
+      // A view being re-agreed (a pause on a busy host) is quorate again within a few tokens.
+      const deadline = this.clock.now() + 20 * this.config.totem.token
+      while (!this.view?.quorate && this.clock.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+      if (!this.view?.quorate) throw new HactlError('no-quorum', 'this node is not in a quorate partition: a change of the node list needs quorum; nothing was done', 3)
+      if (p.op === 'remove') {
         const id = this.ids.get(p.name)!
         if (this.view.members.some((m) => m.id === id)) {
           if (p.force !== true) throw new HactlError('node-online', `node ${p.name} is online: stop it first (hactl cluster stop on ${p.name}) or use --force to stop it and remove it; nothing was done`, 1)
