@@ -409,9 +409,9 @@ export class ClusterDaemon {
     let next: BootstrapConfig
     try {
       // Bad input first (exit 2 whatever the view), then quorum, then the node's state.
-      if (p.op === 'add') next = withNodeAdded(this.config, {name: p.name, addrs: p.addrs ?? [], ...(p.id === undefined ? {} : {id: p.id})})
-      else {
-        next = withNodeRemoved(this.config, p.name)
+      const compute = () => p.op === 'add' ? withNodeAdded(this.config, {name: p.name, addrs: p.addrs ?? [], ...(p.id === undefined ? {} : {id: p.id})}) : withNodeRemoved(this.config, p.name)
+      next = compute()
+      if (p.op === 'remove') {
         if (p.name === this.self.name) throw new HactlError('remove-self', `${p.name} is this node: run hactl node remove ${p.name} on another node of the cluster; nothing was done`, 2)
       }
       // A view being re-agreed (a pause on a busy host) is quorate again within a few tokens.
@@ -425,6 +425,8 @@ export class ClusterDaemon {
           await this.stopForRemoval(p.name, id)
         }
       }
+      // The list may have changed while this waited (a change from another node): from the current one.
+      next = compute()
     } catch (error) {
       if (error instanceof NodeListError) throw new HactlError(error.reason, `${error.message}; nothing was done`, 2)
       throw error
