@@ -112,6 +112,14 @@ describe('e2e live node add and remove: 3 nodes grow to 4 and shrink back', func
     assert.doesNotMatch(JSON.stringify(config), /"n4"/, 'no constraint or node entry names n4')
     const holders = await cluster.holders(VIP)
     assert.equal(holders.length, 1, 'the VIP runs once')
+    // No ghost: once a daemon forgot n4, nothing it plans names n4 (the constraint still did until the CLI removed it).
+    for (const node of [1, 2, 3]) {
+      const log = cluster.logs.get(node)!
+      const forgot = log.findIndex((l) => /membership-nodes-changed nodes=n1,n2,n3$/.test(l))
+      assert.ok(forgot >= 0, `n${node} logged forgetting n4`)
+      const ghost = log.slice(forgot).filter((l) => / transition .*n4 \)/.test(l) || / dispatch .*node=n4/.test(l))
+      assert.deepEqual(ghost, [], `n${node} planned nothing on n4 after forgetting it`)
+    }
   })
 
   it('--force stops an online node and removes it', async () => {
