@@ -34,7 +34,7 @@ import {ControlServer} from './control-server.js'
 import {Fencer, devicesFor} from './fencer.js'
 import {booleanProperty} from '../core/config/booleans.js'
 import {exitFatal} from './fatal.js'
-import {sdNotify} from './sd-notify.js'
+import {REALTIME_PRIORITY, sdNotify, tryRealtime} from './sd-notify.js'
 import {GuardLink} from './guard-link.js'
 import {guardLeaseMs} from '../core/guard/index.js'
 import type {Fields, Logger} from './logger.js'
@@ -263,6 +263,15 @@ export class ClusterDaemon {
       },
     })
     this.membership.on('view', (view: ViewEvent) => this.onView(view))
+    // Realtime scheduling, as corosync runs: a daemon starved by a busy host misses
+    // heartbeats (re-agreement after 2 heartbeats) and its guard's lease (a stall
+    // longer than the lease drops this node's VIPs). Best effort; HACTL_REALTIME=0 turns it off.
+    if (process.env.HACTL_REALTIME !== '0') {
+      void tryRealtime(REALTIME_PRIORITY).then((r) => {
+        if (r.ok) this.logger.log('info', 'realtime', {policy: 'SCHED_RR', priority: REALTIME_PRIORITY})
+        else this.logger.log('notice', 'realtime-refused', {reason: r.reason})
+      })
+    }
     await this.membership.start()
     this.replicationActiveAt = this.clock.now()
     this.armReplicationTick()

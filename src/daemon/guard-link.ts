@@ -11,6 +11,7 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {GUARD_LINE_BYTES_MAX, type DaemonToGuard, type GuardToDaemon, type HeldInstance, type TripReport} from '../core/guard/index.js'
 import type {Logger} from './logger.js'
+import {REALTIME_PRIORITY, tryRealtime} from './sd-notify.js'
 
 const CONNECT_TRIES = 40
 const CONNECT_RETRY_MS = 50
@@ -116,6 +117,12 @@ export class GuardLink extends EventEmitter {
     const child = spawn(process.execPath, [...guardProgram(), this.options.runDir], {detached: true, stdio: 'ignore'})
     child.unref()
     this.options.logger.log('notice', 'guard-spawned', {pid: child.pid ?? null, lease_ms: this.options.leaseMs})
+    // Above the daemon's own realtime priority: a trip is due exactly when the daemon is the one not running.
+    if (child.pid !== undefined && process.env.HACTL_REALTIME !== '0') {
+      void tryRealtime(REALTIME_PRIORITY + 1, child.pid).then((r) => {
+        if (!r.ok) this.options.logger.log('notice', 'guard-realtime-refused', {reason: r.reason})
+      })
+    }
   }
 
   private greet(socket: Socket): Promise<void> {

@@ -51,6 +51,9 @@ export function notifyReady(status: string, env: NodeJS.ProcessEnv = process.env
  * the agents it starts run under the normal scheduler. Refused on kernels without
  * a realtime budget for the service's cgroup: the caller logs and goes on.
  */
+/** The daemon's SCHED_RR priority; its resource guard runs one above it (its trip must not wait for the daemon). */
+export const REALTIME_PRIORITY = 10
+
 export function tryRealtime(priority = 10, pid = process.pid, env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
   return runHelper('chrt', ['-a', '-R', '-r', '-p', String(priority), String(pid)], env)
 }
