@@ -45,14 +45,42 @@ function parseReply(line: string): GuardToDaemon | null {
   }
 }
 
+/**
+ * Whether a membership step feeds the guard: `heartbeat` when the step sent this
+ * node's heartbeat, `sinceLastFeedMs` since the last feed (Infinity: none yet),
+ * `heartbeatMs` the interval.
+ *
+ * A step that sent a heartbeat always feeds; any other step feeds only when a
+ * heartbeat interval and a quarter passed without a feed (a late heartbeat timer,
+ * or a machine that sends none after a bug; the quarter keeps a packet that
+ * arrives just before an on-time heartbeat from feeding too). Packets alone never feed more often than
+ * that, so an idle daemon writes one line per heartbeat (25 a second at 40 ms)
+ * instead of one every other step.
+ *
+ * Why the lease (guardLeaseMs: L = T - 2H, at least 2H, or T/2 when T < 4H) and
+ * `hactl cluster timing`'s bounds stay correct:
+ *  - Safety (src/core/guard/budget.ts): a feed happens only inside a step, so a
+ *    daemon that stalls at time s fed last at some f <= s. Its last heartbeat went
+ *    out at t <= s and, had it kept running, the next was due at t + H > s, so the
+ *    trip starts at f + L <= s + L < t + H + L, the bound budget.ts counts from
+ *    lastHeard (>= t). Feeding less often moves f earlier, never later: the bound
+ *    holds for any rule that feeds only from steps. And the step that sends a
+ *    heartbeat feeds too, so the last feed is still no earlier than the last
+ *    heartbeat, as budget.ts states.
+ *  - No false trips: the machine sends a heartbeat every H (nextDeadline always
+ *    includes it), so a running daemon feeds every H plus its event-loop lag, and
+ *    without heartbeats at the latest on the first step after 1.25H (steps come at
+ *    least every H: the heartbeat deadline, or half the pause threshold): gaps of
+ *    2.25H at most, below the default lease (180 - 2 x 40 = 100 ms > 90 ms).
+ */
+export function feedDue(heartbeat: boolean, sinceLastFeedMs: number, heartbeatMs: number): boolean {
+  return heartbeat || sinceLastFeedMs >= heartbeatMs * 1.25
+}
+
 export interface GuardLinkOptions {
   runDir: string
   leaseMs: number
-  /**
-   * The daemon feeds the guard at least this often (its heartbeat). feed() is
-   * called from the membership's steps; writes closer together than half of this
-   * are skipped, so a busy network costs no more than a quiet one.
-   */
+  /** The membership's heartbeat interval: the daemon feeds the guard once per heartbeat (feedDue). */
   feedEveryMs: number
   logger: Logger
 }
@@ -187,12 +215,16 @@ export class GuardLink extends EventEmitter {
     void this.open().catch((error) => this.options.logger.log('crit', 'guard-reconnect-failed', {error: String((error as Error).message)}))
   }
 
-  /** Renews the lease; the daemon's membership steps drive it, so a stalled daemon stops feeding. */
-  feed(): void {
+  /**
+   * Renews the lease; the daemon's membership steps drive it, so a stalled daemon
+   * stops feeding. `heartbeat`: this step sent the node's heartbeat (see feedDue).
+   */
+  feed(heartbeat = false): void {
+    if (!this.socket) return
     const now = performance.now()
-    if (!this.socket || now - this.lastFeedMs < this.options.feedEveryMs / 2) return
+    if (!feedDue(heartbeat, now - this.lastFeedMs, this.options.feedEveryMs)) return
     this.lastFeedMs = now
-    // The most frequent write of the daemon (every other heartbeat): one constant line, no JSON.
+    // The most frequent write of the daemon (once per heartbeat): one constant line, no JSON.
     if (!this.socket.destroyed) this.socket.write(FEED_LINE)
   }
 
