@@ -11,6 +11,7 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {GUARD_LINE_BYTES_MAX, type DaemonToGuard, type GuardToDaemon, type HeldInstance, type TripReport} from '../core/guard/index.js'
 import type {Logger} from './logger.js'
+import {DAEMON_NODE_FLAGS} from './node-flags.js'
 
 const CONNECT_TRIES = 40
 const CONNECT_RETRY_MS = 50
@@ -50,31 +51,29 @@ function parseReply(line: string): GuardToDaemon | null {
  * node's heartbeat, `sinceLastFeedMs` since the last feed (Infinity: none yet),
  * `heartbeatMs` the interval.
  *
- * A step that sent a heartbeat always feeds; any other step feeds only when a
- * heartbeat interval and a quarter passed without a feed (a late heartbeat timer,
- * or a machine that sends none after a bug; the quarter keeps a packet that
- * arrives just before an on-time heartbeat from feeding too). Packets alone never feed more often than
- * that, so an idle daemon writes one line per heartbeat (25 a second at 40 ms)
- * instead of one every other step.
+ * A step that sent a heartbeat always feeds; any other step (a peer's packet)
+ * feeds when half a heartbeat interval passed since the last feed, so a busy
+ * network costs no more writes than that. Feeding only once per heartbeat was
+ * tried (bench/idle.ts: ~15 fewer writes a second, no measurable CPU) and left out:
+ * it shrinks the event-loop lag a running daemon survives without a false trip
+ * from lease - H/2 - (gap between packets) to lease - H, and idle runs on the
+ * loaded test machine did see lease-expired trips of healthy daemons.
  *
  * Why the lease (guardLeaseMs: L = T - 2H, at least 2H, or T/2 when T < 4H) and
- * `hactl cluster timing`'s bounds stay correct:
+ * `hactl cluster timing`'s bounds hold:
  *  - Safety (src/core/guard/budget.ts): a feed happens only inside a step, so a
  *    daemon that stalls at time s fed last at some f <= s. Its last heartbeat went
  *    out at t <= s and, had it kept running, the next was due at t + H > s, so the
  *    trip starts at f + L <= s + L < t + H + L, the bound budget.ts counts from
- *    lastHeard (>= t). Feeding less often moves f earlier, never later: the bound
- *    holds for any rule that feeds only from steps. And the step that sends a
- *    heartbeat feeds too, so the last feed is still no earlier than the last
- *    heartbeat, as budget.ts states.
+ *    lastHeard (>= t). And since the step that sends a heartbeat always feeds,
+ *    f >= t: the last feed is no earlier than the last heartbeat, as budget.ts
+ *    states (skipping by time alone could drop the heartbeat's own feed).
  *  - No false trips: the machine sends a heartbeat every H (nextDeadline always
- *    includes it), so a running daemon feeds every H plus its event-loop lag, and
- *    without heartbeats at the latest on the first step after 1.25H (steps come at
- *    least every H: the heartbeat deadline, or half the pause threshold): gaps of
- *    2.25H at most, below the default lease (180 - 2 x 40 = 100 ms > 90 ms).
+ *    includes it), so a running daemon feeds at least every H plus its event-loop
+ *    lag; with peers' packets in between, every H/2 or so.
  */
 export function feedDue(heartbeat: boolean, sinceLastFeedMs: number, heartbeatMs: number): boolean {
-  return heartbeat || sinceLastFeedMs >= heartbeatMs * 1.25
+  return heartbeat || sinceLastFeedMs >= heartbeatMs / 2
 }
 
 export interface GuardLinkOptions {
@@ -141,7 +140,7 @@ export class GuardLink extends EventEmitter {
   private spawnGuard(): void {
     // Its own session and process group: a signal to the daemon's group, or the
     // daemon's death, leaves the guard running. Its log is a file in the run directory.
-    const child = spawn(process.execPath, [...guardProgram(), this.options.runDir], {detached: true, stdio: 'ignore'})
+    const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, ...guardProgram(), this.options.runDir], {detached: true, stdio: 'ignore'})
     child.unref()
     this.options.logger.log('notice', 'guard-spawned', {pid: child.pid ?? null, lease_ms: this.options.leaseMs})
   }
@@ -224,7 +223,7 @@ export class GuardLink extends EventEmitter {
     const now = performance.now()
     if (!feedDue(heartbeat, now - this.lastFeedMs, this.options.feedEveryMs)) return
     this.lastFeedMs = now
-    // The most frequent write of the daemon (once per heartbeat): one constant line, no JSON.
+    // The most frequent write of the daemon: one constant line, no JSON.
     if (!this.socket.destroyed) this.socket.write(FEED_LINE)
   }
 
