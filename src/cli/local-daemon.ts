@@ -3,6 +3,7 @@ import {mkdir, open, readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {DaemonClient} from '../client/client.js'
+import {DAEMON_NODE_FLAGS} from '../daemon/node-flags.js'
 
 export interface LocalDaemonPaths {configDir: string, stateDir: string, runDir: string}
 
@@ -41,7 +42,7 @@ export async function startLocalDaemon(paths: LocalDaemonPaths): Promise<{starte
   const log = join(paths.stateDir, 'hactl.log')
   const output = await open(log, 'a', 0o600)
   const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
-  const child = spawn(process.execPath, [bin, 'daemon', '--config-dir', paths.configDir, '--state-dir', paths.stateDir, '--run-dir', paths.runDir], {
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, bin, 'daemon', '--config-dir', paths.configDir, '--state-dir', paths.stateDir, '--run-dir', paths.runDir], {
     detached: true, stdio: ['ignore', output.fd, output.fd],
   })
   child.unref()

@@ -256,7 +256,7 @@ export class ClusterDaemon {
       // Incarnations survive restarts (replay protection); a broken disk or invariant ends the daemon.
       stateDir: this.options.stateDir,
       onFatal: (reason, error) => exitFatal(reason, error, this.logger),
-      onStep: () => this.guard.feed(),
+      onStep: (heartbeat) => this.guard.feed(heartbeat),
       log: (record) => {
         const {level, event, ...fields} = record as {level?: string, event?: string}
         this.logger.log((level as 'info') ?? 'info', event ?? 'membership', fields as Record<string, string>)

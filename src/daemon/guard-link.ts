@@ -11,6 +11,7 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {GUARD_LINE_BYTES_MAX, type DaemonToGuard, type GuardToDaemon, type HeldInstance, type TripReport} from '../core/guard/index.js'
 import type {Logger} from './logger.js'
+import {DAEMON_NODE_FLAGS} from './node-flags.js'
 import {REALTIME_PRIORITY, tryRealtime} from './sd-notify.js'
 
 const CONNECT_TRIES = 40
@@ -46,14 +47,40 @@ function parseReply(line: string): GuardToDaemon | null {
   }
 }
 
+/**
+ * Whether a membership step feeds the guard: `heartbeat` when the step sent this
+ * node's heartbeat, `sinceLastFeedMs` since the last feed (Infinity: none yet),
+ * `heartbeatMs` the interval.
+ *
+ * A step that sent a heartbeat always feeds; any other step (a peer's packet)
+ * feeds when half a heartbeat interval passed since the last feed, so a busy
+ * network costs no more writes than that. Feeding only once per heartbeat was
+ * tried (bench/idle.ts: ~15 fewer writes a second, no measurable CPU) and left out:
+ * it shrinks the event-loop lag a running daemon survives without a false trip
+ * from lease - H/2 - (gap between packets) to lease - H, and idle runs on the
+ * loaded test machine did see lease-expired trips of healthy daemons.
+ *
+ * Why the lease (guardLeaseMs: L = T - 2H, at least 2H, or T/2 when T < 4H) and
+ * `hactl cluster timing`'s bounds hold:
+ *  - Safety (src/core/guard/budget.ts): a feed happens only inside a step, so a
+ *    daemon that stalls at time s fed last at some f <= s. Its last heartbeat went
+ *    out at t <= s and, had it kept running, the next was due at t + H > s, so the
+ *    trip starts at f + L <= s + L < t + H + L, the bound budget.ts counts from
+ *    lastHeard (>= t). And since the step that sends a heartbeat always feeds,
+ *    f >= t: the last feed is no earlier than the last heartbeat, as budget.ts
+ *    states (skipping by time alone could drop the heartbeat's own feed).
+ *  - No false trips: the machine sends a heartbeat every H (nextDeadline always
+ *    includes it), so a running daemon feeds at least every H plus its event-loop
+ *    lag; with peers' packets in between, every H/2 or so.
+ */
+export function feedDue(heartbeat: boolean, sinceLastFeedMs: number, heartbeatMs: number): boolean {
+  return heartbeat || sinceLastFeedMs >= heartbeatMs / 2
+}
+
 export interface GuardLinkOptions {
   runDir: string
   leaseMs: number
-  /**
-   * The daemon feeds the guard at least this often (its heartbeat). feed() is
-   * called from the membership's steps; writes closer together than half of this
-   * are skipped, so a busy network costs no more than a quiet one.
-   */
+  /** The membership's heartbeat interval: the daemon feeds the guard once per heartbeat (feedDue). */
   feedEveryMs: number
   logger: Logger
 }
@@ -114,7 +141,7 @@ export class GuardLink extends EventEmitter {
   private spawnGuard(): void {
     // Its own session and process group: a signal to the daemon's group, or the
     // daemon's death, leaves the guard running. Its log is a file in the run directory.
-    const child = spawn(process.execPath, [...guardProgram(), this.options.runDir], {detached: true, stdio: 'ignore'})
+    const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, ...guardProgram(), this.options.runDir], {detached: true, stdio: 'ignore'})
     child.unref()
     this.options.logger.log('notice', 'guard-spawned', {pid: child.pid ?? null, lease_ms: this.options.leaseMs})
     // Above the daemon's own realtime priority: a trip is due exactly when the daemon is the one not running.
@@ -194,12 +221,16 @@ export class GuardLink extends EventEmitter {
     void this.open().catch((error) => this.options.logger.log('crit', 'guard-reconnect-failed', {error: String((error as Error).message)}))
   }
 
-  /** Renews the lease; the daemon's membership steps drive it, so a stalled daemon stops feeding. */
-  feed(): void {
+  /**
+   * Renews the lease; the daemon's membership steps drive it, so a stalled daemon
+   * stops feeding. `heartbeat`: this step sent the node's heartbeat (see feedDue).
+   */
+  feed(heartbeat = false): void {
+    if (!this.socket) return
     const now = performance.now()
-    if (!this.socket || now - this.lastFeedMs < this.options.feedEveryMs / 2) return
+    if (!feedDue(heartbeat, now - this.lastFeedMs, this.options.feedEveryMs)) return
     this.lastFeedMs = now
-    // The most frequent write of the daemon (every other heartbeat): one constant line, no JSON.
+    // The most frequent write of the daemon: one constant line, no JSON.
     if (!this.socket.destroyed) this.socket.write(FEED_LINE)
   }
 

@@ -105,9 +105,11 @@ export interface MembershipServiceOptions {
   /**
    * Called after every step of the machine (each heartbeat due and each packet; at
    * least every half pause threshold): proof that this event loop runs, for the
-   * resource guard's feed, without a timer of its own.
+   * resource guard's feed, without a timer of its own. `heartbeat`: the step sent
+   * this node's heartbeat (once per heartbeat interval), so the feed can follow the
+   * heartbeats rather than every packet (src/daemon/guard-link.ts, feedDue).
    */
-  onStep?: () => void
+  onStep?: (heartbeat: boolean) => void
 }
 
 /** Drop reasons that say nothing suspicious (a second link, our own multicast, a datagram for another node): not logged. */
@@ -284,14 +286,18 @@ export class MembershipService extends EventEmitter {
       this.armAfterBug()
       return
     }
+    let heartbeat = false
     try {
-      for (const out of ready.outbox) this.sendRaw(typeOf(out.msg), encodeMessage(out.msg), out.to, out.seq)
+      for (const out of ready.outbox) {
+        if (out.msg.type === 'heartbeat') heartbeat = true
+        this.sendRaw(typeOf(out.msg), encodeMessage(out.msg), out.to, out.seq)
+      }
       for (const status of ready.notifications) this.onStatus(status)
     } finally {
       this.stepping = false
       this.arm()
     }
-    this.options.onStep?.()
+    this.options.onStep?.(heartbeat)
   }
 
   /**

@@ -2,6 +2,8 @@
 // resource agents: they add addresses (CAP_NET_ADMIN), mount filesystems
 // anywhere, run systemctl and kill processes, so no ProtectSystem, no private
 // /tmp and no capability bounding set.
+import {DAEMON_NODE_FLAGS} from '../daemon/node-flags.js'
+
 export interface UnitOptions {
   /** The command line that runs hactl, e.g. `/usr/bin/node /usr/lib/node_modules/hactl/bin/run.js` or `/usr/bin/hactl`. */
   exec: string
@@ -10,6 +12,17 @@ export interface UnitOptions {
 /** Where a package ships units (systemd's vendor directory), and where an administrator's go. */
 export const VENDOR_UNIT_DIR = 'usr/lib/systemd/system'
 export const ADMIN_UNIT_DIR = 'etc/systemd/system'
+
+/**
+ * ExecStart's command: `exec daemon`, with the daemon's Node.js flags
+ * (src/daemon/node-flags.ts) after the interpreter when `exec` starts with node.
+ * A wrapper such as /usr/bin/hactl gets none (its shebang decides).
+ */
+export function daemonCommand(exec: string): string {
+  const [program, ...rest] = exec.split(' ')
+  if (!/(^|\/)node(js)?(\d+)?$/.test(program)) return `${exec} daemon`
+  return [program, ...DAEMON_NODE_FLAGS, ...rest, 'daemon'].join(' ')
+}
 
 export function unitText({exec}: UnitOptions): string {
   return `[Unit]
@@ -26,7 +39,7 @@ Type=notify
 NotifyAccess=all
 # Joining waits for the membership's first agreed view, not for quorum.
 TimeoutStartSec=2min
-ExecStart=${exec} daemon
+ExecStart=${daemonCommand(exec)}
 ExecReload=/bin/kill -HUP $MAINPID
 Restart=on-failure
 RestartSec=2s

@@ -16,6 +16,7 @@ import {fileURLToPath} from 'node:url'
 import {callDaemon} from '../client/client.js'
 import {AddressWatch} from './address-watch.js'
 import {TestNet} from './test-net.js'
+import {DAEMON_NODE_FLAGS} from '../daemon/node-flags.js'
 
 /** The CLI of this installation (the daemons and the demo run it). */
 export const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
@@ -91,7 +92,7 @@ export class TestCluster {
   }
 
   start(node: number): ResultPromise {
-    const child = this.net.spawn(node, [process.execPath, BIN, 'daemon', '--node', this.name(node),
+    const child = this.net.spawn(node, [process.execPath, ...DAEMON_NODE_FLAGS, BIN, 'daemon', '--node', this.name(node),
       '--config-dir', this.configDir(node), '--state-dir', this.stateDir(node), '--run-dir', this.runDir(node)],
     {env: {HACTL_LOG_LEVEL: 'info', ...this.options.env}})
     const log = this.logs.get(node) ?? []
