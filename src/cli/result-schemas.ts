@@ -96,6 +96,8 @@ const membershipSnapshot = {
   required: ['nodeId', 'incarnation', 'transport', 'crypto', 'view', 'reachable', 'links', 'counters'],
   properties: {
     nodeId: integer, incarnation: integer, transport: {enum: ['udp', 'udpu']}, crypto: str, view: viewEvent, reachable: integers,
+    /** Smoothed heartbeat round trip per peer id, in ms (echo delay less the peer's hold time). */
+    rttMs: {type: 'object', propertyNames: {pattern: '^[0-9]+$'}, additionalProperties: {type: 'number', minimum: 0}},
     links: {type: 'array', items: {
       type: 'object', additionalProperties: false,
       required: ['link', 'localAddr', 'sentPackets', 'sentBytes', 'receivedPackets', 'receivedBytes', 'sendErrors', 'peersUp', 'up'],
