@@ -263,10 +263,11 @@ export class ClusterDaemon {
       },
     })
     this.membership.on('view', (view: ViewEvent) => this.onView(view))
-    // Realtime scheduling, as corosync runs: a daemon starved by a busy host misses
-    // heartbeats (re-agreement after 2 heartbeats) and its guard's lease (a stall
-    // longer than the lease drops this node's VIPs). Best effort; HACTL_REALTIME=0 turns it off.
-    if (process.env.HACTL_REALTIME !== '0') {
+    // Realtime scheduling, as corosync runs, on request (HACTL_REALTIME=1): a daemon starved
+    // by a busy host misses heartbeats (re-agreement after 2 heartbeats) and its guard's
+    // lease (a stall longer than the lease drops this node's VIPs). Not the default: with
+    // it, a live node removal stalled on this test machine (see hactl.conf(5)).
+    if (process.env.HACTL_REALTIME === '1') {
       void tryRealtime(REALTIME_PRIORITY).then((r) => {
         if (r.ok) this.logger.log('info', 'realtime', {policy: 'SCHED_RR', priority: REALTIME_PRIORITY})
         else this.logger.log('notice', 'realtime-refused', {reason: r.reason})

@@ -145,7 +145,7 @@ export class GuardLink extends EventEmitter {
     child.unref()
     this.options.logger.log('notice', 'guard-spawned', {pid: child.pid ?? null, lease_ms: this.options.leaseMs})
     // Above the daemon's own realtime priority: a trip is due exactly when the daemon is the one not running.
-    if (child.pid !== undefined && process.env.HACTL_REALTIME !== '0') {
+    if (child.pid !== undefined && process.env.HACTL_REALTIME === '1') {
       void tryRealtime(REALTIME_PRIORITY + 1, child.pid).then((r) => {
         if (!r.ok) this.options.logger.log('notice', 'guard-realtime-refused', {reason: r.reason})
       })
