@@ -144,8 +144,11 @@ export class GuardLink extends EventEmitter {
     const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, ...guardProgram(), this.options.runDir], {detached: true, stdio: 'ignore'})
     child.unref()
     this.options.logger.log('notice', 'guard-spawned', {pid: child.pid ?? null, lease_ms: this.options.leaseMs})
-    // Above the daemon's own realtime priority: a trip is due exactly when the daemon is the one not running.
-    if (child.pid !== undefined && process.env.HACTL_REALTIME === '1') {
+    // SCHED_RR by default (HACTL_REALTIME=0: not), above the daemon's own priority when that is realtime
+    // too: a trip is due exactly when the daemon is not running, and on a busy host a guard
+    // scheduled late would drop the VIP after a survivor started it. The guard is idle but for
+    // its socket and lease timer; what it forks (ip, stop agents) runs under the normal scheduler.
+    if (child.pid !== undefined && process.env.HACTL_REALTIME !== '0') {
       void tryRealtime(REALTIME_PRIORITY + 1, child.pid).then((r) => {
         if (!r.ok) this.options.logger.log('notice', 'guard-realtime-refused', {reason: r.reason})
       })
