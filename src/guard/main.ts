@@ -4,7 +4,7 @@
 // socket, one timer and child processes to them. It imports nothing heavy on
 // purpose: it must be up, and stay up, when the daemon is not.
 import {execFile} from 'node:child_process'
-import {appendFileSync, chmodSync, unlinkSync} from 'node:fs'
+import {chmodSync, createWriteStream, unlinkSync} from 'node:fs'
 import {createConnection, createServer, type Server, type Socket} from 'node:net'
 import {networkInterfaces, setPriority} from 'node:os'
 import {join} from 'node:path'
@@ -26,13 +26,16 @@ const socketPath = join(runDir, 'guard.sock')
 const logPath = join(runDir, 'guard.log')
 const now = (): number => performance.now()
 
+// The log is written through a stream (libuv's thread pool), never synchronously: on a host
+// whose disk is busy with writeback an append can block for hundreds of milliseconds, and a
+// guard blocked in its log is a guard that drops its VIP late (seen in CI after the PostgreSQL
+// tests). The log is for people; the guard's job does not depend on it.
+const logStream = createWriteStream(logPath, {flags: 'a'})
+logStream.on('error', () => {})
+
 function log(level: string, event: string, fields: Record<string, unknown> = {}): void {
   const pairs = Object.entries(fields).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')
-  try {
-    appendFileSync(logPath, `${new Date().toISOString()} ${level} ${event}${pairs ? ` ${pairs}` : ''}\n`)
-  } catch {
-    // The log is for people; the guard's job does not depend on it.
-  }
+  logStream.write(`${new Date().toISOString()} ${level} ${event}${pairs ? ` ${pairs}` : ''}\n`)
 }
 
 let state: GuardState = initialGuard(INITIAL_LEASE_MS)
@@ -81,8 +84,8 @@ function carryOut(output: GuardOutput): void {
   }
   // Addresses go now, synchronously queued before anything else; stops follow.
   const started = now()
-  log('crit', 'guard-trip', {cause: describeCause(output.cause), instances: output.stops.map((s) => s.id), addresses: output.addresses.map((a) => a.ip)})
   const removals = output.addresses.map(removeAddress)
+  log('crit', 'guard-trip', {cause: describeCause(output.cause), instances: output.stops.map((s) => s.id), addresses: output.addresses.map((a) => a.ip)})
   tripping = tripping.then(async () => {
     const removed = (await Promise.all(removals)).filter((ip): ip is string => ip !== null)
     const removalMs = Math.round(now() - started)
@@ -233,7 +236,9 @@ function shutdown(why: string): void {
     // already gone
   }
   server?.close()
-  process.exit(0)
+  // What is still queued for the log is written before the guard goes (bounded: it exits regardless).
+  setTimeout(() => process.exit(0), 1_000).unref()
+  logStream.end(() => process.exit(0))
 }
 
 /** One guard per run directory: a live one answering on the socket wins. */
