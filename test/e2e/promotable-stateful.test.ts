@@ -9,8 +9,7 @@ import {existsSync} from 'node:fs'
 import {readFile, rm} from 'node:fs/promises'
 import {join} from 'node:path'
 import {execa} from 'execa'
-import {requireNetns} from '../lib/netns.js'
-import {TestCluster} from '../lib/cluster.js'
+import {useCluster} from '../lib/cluster.js'
 import {ROOT} from '../lib/cli.js'
 
 const VIP = '10.213.0.120'
@@ -18,37 +17,22 @@ const SHIMS = join(ROOT, 'resource-agents', 'sbin')
 
 describe('e2e: ocf:pacemaker:Stateful as a promotable clone', function () {
   this.timeout(240_000)
-  let cluster: TestCluster
-
-  before(async function () {
-    await requireNetns(this)
-    cluster = await TestCluster.create({nodes: 3})
-    await cluster.startAll()
-    await cluster.waitQuorate()
-  })
-
-  after(async () => {
-    await cluster?.destroy()
-  })
-
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') console.log(cluster.tail(60))
-  })
+  const cluster = useCluster({nodes: 3}, 60)
 
   async function cli(node: number, args: string[]): Promise<any> {
-    const r = await cluster.cli(node, args)
+    const r = await cluster().cli(node, args)
     assert.equal(r.exitCode, 0, `hactl ${args.join(' ')}: ${r.stderr}`)
     return r
   }
 
   /** Runs one of the Pacemaker shims on a node (as an agent would: HACTL_RUN_DIR names the daemon). */
   async function shim(node: number, command: string, args: string[], env: Record<string, string> = {}) {
-    return execa(join(SHIMS, command), args, {reject: false, env: {HACTL_RUN_DIR: cluster.runDir(node), HACTL_NODE: process.execPath, ...env}})
+    return execa(join(SHIMS, command), args, {reject: false, env: {HACTL_RUN_DIR: cluster().runDir(node), HACTL_NODE: process.execPath, ...env}})
   }
 
   /** The node whose instance of db is Promoted, and the nodes with an Unpromoted one, per the status of `from`. */
   async function roles(from = 1): Promise<{promoted: string[], unpromoted: string[]}> {
-    const status = await cluster.status(from)
+    const status = await cluster().status(from)
     const instances = (status?.resources ?? []).filter((r: {id: string}) => r.id.startsWith('db:'))
     const running = instances.filter((r: {role: string}) => r.role === 'started')
     return {
@@ -59,7 +43,7 @@ describe('e2e: ocf:pacemaker:Stateful as a promotable clone', function () {
 
   async function waitRoles(from: number, promoted: number, unpromoted: number, what: string): Promise<{promoted: string[], unpromoted: string[]}> {
     let seen = {promoted: [] as string[], unpromoted: [] as string[]}
-    await cluster.waitFor(async () => {
+    await cluster().waitFor(async () => {
       seen = await roles(from)
       return seen.promoted.length === promoted && seen.unpromoted.length === unpromoted
     }, 60_000, `${what} (last seen ${JSON.stringify(seen)})`)
@@ -71,7 +55,7 @@ describe('e2e: ocf:pacemaker:Stateful as a promotable clone', function () {
     assert.equal(set.exitCode, 0, set.stderr)
     const own = await shim(2, 'crm_attribute', ['-N', 'n2', '-n', 'probe-attr', '-l', 'reboot', '-G', '-q'])
     assert.equal(own.stdout.trim(), 'hello')
-    await cluster.waitFor(async () => (await shim(3, 'crm_attribute', ['-N', 'n2', '-n', 'probe-attr', '-l', 'reboot', '-G', '-q'])).stdout.trim() === 'hello',
+    await cluster().waitFor(async () => (await shim(3, 'crm_attribute', ['-N', 'n2', '-n', 'probe-attr', '-l', 'reboot', '-G', '-q'])).stdout.trim() === 'hello',
       20_000, 'n3 sees the transient attribute of n2 (through the DC)')
     const full = await shim(2, 'crm_attribute', ['--node=n2', '--name=probe-attr', '--lifetime=reboot', '--query'])
     assert.equal(full.stdout.trim(), 'scope=status  name=probe-attr value=hello')
@@ -112,7 +96,7 @@ describe('e2e: ocf:pacemaker:Stateful as a promotable clone', function () {
 
     const first = await waitRoles(1, 1, 2, 'one Promoted and two Unpromoted instances')
     const primary = Number(first.promoted[0]!.slice(1))
-    await cluster.waitFor(async () => (await cluster.holders(VIP)).join() === String(primary), 30_000, `the VIP on the Promoted node n${primary}`)
+    await cluster().waitFor(async () => (await cluster().holders(VIP)).join() === String(primary), 30_000, `the VIP on the Promoted node n${primary}`)
     // Stateful's scores: 10 where Promoted, 5 where Unpromoted, read back through the shim as the DC sees them.
     for (const n of [1, 2, 3]) {
       const score = await shim(1, 'crm_attribute', ['-N', `n${n}`, '-n', 'master-db', '-l', 'reboot', '-G', '-q'])
@@ -123,26 +107,26 @@ describe('e2e: ocf:pacemaker:Stateful as a promotable clone', function () {
     assert.match(text.stdout, /Unpromoted n\d/)
 
     // The Promoted host crashes: another instance is promoted, the VIP follows.
-    cluster.kill(primary)
-    await cluster.net.powerOff(primary)
+    cluster().kill(primary)
+    await cluster().net.powerOff(primary)
     const others = [1, 2, 3].filter((n) => n !== primary)
     const after = await waitRoles(others[0]!, 1, 1, 'a surviving instance promoted')
     const next = Number(after.promoted[0]!.slice(1))
     assert.ok(others.includes(next))
-    await cluster.waitFor(async () => (await cluster.holders(VIP)).join() === String(next), 30_000, `the VIP on the new Promoted node n${next}`)
+    await cluster().waitFor(async () => (await cluster().holders(VIP)).join() === String(next), 30_000, `the VIP on the new Promoted node n${next}`)
 
     // The crashed host boots (its /run is empty again) and its daemon starts: Unpromoted, it does not take over.
-    await rm(cluster.runDir(primary), {recursive: true, force: true})
-    await cluster.net.boot(primary)
-    cluster.start(primary)
-    await cluster.waitQuorate(undefined, 120_000)
+    await rm(cluster().runDir(primary), {recursive: true, force: true})
+    await cluster().net.boot(primary)
+    cluster().start(primary)
+    await cluster().waitQuorate(undefined, 120_000)
     const back = await waitRoles(next, 1, 2, `n${primary} back as Unpromoted`)
     assert.deepEqual(back.promoted, [`n${next}`], 'stickiness keeps the Promoted role where it is')
 
     // Switchover: move the Promoted role back to the first node.
     await cli(next, ['resource', 'move', 'db-clone', `n${primary}`, '--promoted'])
-    await cluster.waitFor(async () => (await roles(1)).promoted.join() === `n${primary}`, 60_000, `n${primary} promoted again`)
-    await cluster.waitFor(async () => (await cluster.holders(VIP)).join() === String(primary), 30_000, `the VIP back on n${primary}`)
+    await cluster().waitFor(async () => (await roles(1)).promoted.join() === `n${primary}`, 60_000, `n${primary} promoted again`)
+    await cluster().waitFor(async () => (await cluster().holders(VIP)).join() === String(primary), 30_000, `the VIP back on n${primary}`)
     const final = await waitRoles(1, 1, 2, 'one Promoted, two Unpromoted after the switchover')
     assert.deepEqual(final.promoted, [`n${primary}`])
   })
@@ -150,16 +134,16 @@ describe('e2e: ocf:pacemaker:Stateful as a promotable clone', function () {
   it('the daemon of the Promoted node is killed: its resource guard demotes and stops the instance, another is promoted', async () => {
     const {promoted} = await waitRoles(1, 1, 2, 'one Promoted, two Unpromoted')
     const node = Number(promoted[0]!.slice(1))
-    const stateFile = join(cluster.runDir(node), 'varrun', 'Stateful-db.state')
+    const stateFile = join(cluster().runDir(node), 'varrun', 'Stateful-db.state')
     assert.equal((await readFile(stateFile, 'utf8')).trim(), 'Promoted')
     await cli(node, ['resource', 'clear', 'db-clone'])
-    cluster.kill(node)
+    cluster().kill(node)
     // Stateful refuses to stop a Promoted instance: the file goes only if the guard demoted it first.
-    await cluster.waitFor(async () => !existsSync(stateFile), 30_000, `the guard of n${node} demoted and stopped db`)
+    await cluster().waitFor(async () => !existsSync(stateFile), 30_000, `the guard of n${node} demoted and stopped db`)
     const others = [1, 2, 3].filter((n) => n !== node)
     const after = await waitRoles(others[0]!, 1, 1, 'another instance promoted')
     assert.ok(others.includes(Number(after.promoted[0]!.slice(1))))
-    const guardLog = cluster.logs.get(node)!.join('\n')
+    const guardLog = cluster().logs.get(node)!.join('\n')
     assert.doesNotMatch(guardLog, /guard-demote-failed/)
   })
 })
