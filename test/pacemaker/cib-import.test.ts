@@ -9,17 +9,9 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {hactl, hactlJson} from '../lib/cli.js'
+import {haveCrmSimulate} from './compare.js'
 
 const FIXTURE = fileURLToPath(new URL('fixtures/pcs-web.xml', import.meta.url))
-
-function haveCrmSimulate(): boolean {
-  try {
-    execFileSync('crm_simulate', ['--version'], {stdio: 'ignore'})
-    return true
-  } catch {
-    return false
-  }
-}
 
 /** Where crm_simulate starts each resource from a CIB where nothing runs. */
 function pacemakerStarts(cibFile: string): Record<string, string> {

@@ -227,3 +227,13 @@ function withoutResource(config: ResourceConfig, id: string): ResourceConfig {
   const constraints = config.constraints.filter((c) => (c.type === 'location' ? !gone.has(c.resource) : c.type === 'colocation' ? !gone.has(c.resource) && !gone.has(c.withResource) : !gone.has(c.first) && !gone.has(c.then)))
   return {...config, resources: config.resources.filter((r) => r.id !== id), groups, clones, constraints}
 }
+
+/** Whether Pacemaker's crm_simulate (pacemaker-cli-utils) is installed. */
+export function haveCrmSimulate(): boolean {
+  try {
+    execFileSync('crm_simulate', ['--version'], {stdio: 'ignore'})
+    return true
+  } catch {
+    return false
+  }
+}

@@ -4,7 +4,6 @@
 // scored nodes counts as agreement) on at least THRESHOLD of the seeds.
 // More seeds, one seed, a shrunk seed: npm run pacemaker-diff -- --help (see run.ts).
 import assert from 'node:assert/strict'
-import {execFileSync} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import type {ResourceConfig} from '../../src/core/config/types.js'
@@ -13,7 +12,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {hactlJson} from '../lib/cli.js'
-import {cleanup, compare, runHactl} from './compare.js'
+import {cleanup, compare, haveCrmSimulate, runHactl} from './compare.js'
 import {generate} from './generate.js'
 import {runSeeds} from './run.js'
 
@@ -26,15 +25,6 @@ const CHECKED_SCENARIOS = [
 
 const SEEDS = Number(process.env.PACEMAKER_DIFF_SEEDS ?? 300)
 const THRESHOLD = 0.98
-
-function haveCrmSimulate(): boolean {
-  try {
-    execFileSync('crm_simulate', ['--version'], {stdio: 'ignore'})
-    return true
-  } catch {
-    return false
-  }
-}
 
 describe('differential test against crm_simulate', function () {
   this.timeout(600_000)

@@ -13,6 +13,7 @@ import {configToCib} from '../../src/core/cib/write.js'
 import {validateResourceConfig} from '../../src/core/config/validate.js'
 import {schedule, summarize, validateClusterState} from '../../src/core/policy/index.js'
 import {cleanupPromotable, comparePromotable, generatePromotable} from './promotable-random.js'
+import {haveCrmSimulate} from './compare.js'
 
 const scenarios = fileURLToPath(new URL('../scenarios/', import.meta.url))
 
@@ -28,15 +29,6 @@ const KNOWN: Record<string, string> = {
   // hactl holds a lost node's resources until the safety delay (fencing disabled); Pacemaker, told stonith-enabled=false, recovers at once.
   'promotable-primary-lost-held': 'the safety delay: nothing is promoted while the lost primary may still run',
   'promotable-primary-lost-recovered': 'Move vs Start of a resource whose node is lost; instance renumbering',
-}
-
-function haveCrmSimulate(): boolean {
-  try {
-    execFileSync('crm_simulate', ['--version'], {stdio: 'ignore'})
-    return true
-  } catch {
-    return false
-  }
 }
 
 const normal = (line: string) => line.replace(/\s+/g, ' ').replace(/ due to .*$/, '').trim().replace(/\( /g, '( ').replace(/ \)/g, ' )')

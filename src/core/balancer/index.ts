@@ -227,13 +227,7 @@ export function balancerReloads(state: OrchestratorState, out: OrchestratorOutpu
 export type BackendState = 'active' | 'adding' | 'removing' | 'failed'
 
 /** What `hactl status` shows of each balancer: the DC's view (health checks run on the balancer's node and are not in it). */
-export interface BalancerStatus {
-  id: string
-  clone: string
-  vip: string
-  port: string
-  targetPort: string
-  method: string
+export interface BalancerStatus extends BalancerSpec {
   node: string | null
   /** `health` and `connections` only on the balancer's own node (hactl status reads its checker's file). */
   backends: Array<{node: string, address: string, state: BackendState, health?: 'up' | 'down', connections?: number}>
