@@ -217,6 +217,16 @@ export const RESULT_SCHEMAS: Record<string, object> = {
   ...MORE_SCHEMAS,
   ...OBSERVE_RESULT_SCHEMAS,
   ...Object.fromEntries(EDIT_COMMANDS.map((id) => [id, editResult])),
+  // Live node add/remove (cluster.json's node list): the edit result, or the new node list.
+  ...Object.fromEntries(['node add', 'node remove'].map((id) => [id, {
+    ...editResult,
+    required: ['change'],
+    properties: {
+      ...editResult.properties,
+      node: {type: 'object', additionalProperties: false, required: ['id', 'name', 'addrs', 'votes'], properties: {id: {type: 'integer'}, name: str, addrs: strings, votes: {type: 'integer'}}},
+      nodes: strings, nodesVersion: {type: 'integer', minimum: 0}, joinToken: str,
+    },
+  }])),
   'config show': configSchema,
   'config export': {type: 'object', required: ['file', 'epoch'], additionalProperties: false, properties: {file: {type: ['string', 'null']}, epoch: {type: 'integer'}}},
   'config validate': {

@@ -30,7 +30,7 @@ export function requestTimeoutMs(method: ClientMethod, env: NodeJS.ProcessEnv = 
     return Math.round(seconds * 1000)
   }
   // Fencing waits for the device (stonith-timeout, 60 s by default) and may try several.
-  if (method === 'node.fence') return DEFAULT_TIMEOUT_S.fence * 1000
+  if (method === 'node.fence' || method === 'nodes.change') return DEFAULT_TIMEOUT_S.fence * 1000
   return (READS.has(method) ? DEFAULT_TIMEOUT_S.read : DEFAULT_TIMEOUT_S.write) * 1000
 }
 

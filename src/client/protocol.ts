@@ -24,6 +24,8 @@ export interface RequestMap {
    * true) or all failed (false). Refused without a device or with fencing disabled.
    */
   'node.fence': {params: {node: string}, result: {node: string, fenced: boolean, device: string | null}}
+  /** Live node add/remove (hactl node add NAME --addr ADDR, node remove NAME): the new node list, applied on every daemon. */
+  'nodes.change': {params: NodesChangeParams, result: NodesChangeResult}
   /** SIGTERM's clean shutdown, asked over the socket (hactl cluster stop). */
   'shutdown': {params: Record<string, never>, result: {stopping: true}}
   /**
@@ -38,6 +40,14 @@ export interface RequestMap {
   'attribute.list': {params: {name: string}, result: {name: string, values: Record<string, string>}}
   /** What crm_node asks: this node, the members of its view, quorum. */
   'node.info': {params: Record<string, never>, result: NodeInfo}
+}
+
+export type NodesChangeParams = {op: 'add', name: string, addrs: string[], id?: number} | {op: 'remove', name: string, force?: boolean}
+export interface NodesChangeResult {
+  nodes: Array<{id: number, name: string, addrs: string[], votes: number}>
+  nodesVersion: number
+  /** The new cluster.json (for the join token of an added node). */
+  bootstrap: import('../core/config/bootstrap-types.js').BootstrapConfig
 }
 
 export interface AttributeParams {

@@ -47,6 +47,9 @@ import {DeadlineScheduler} from './scheduler.js'
 import {buildStatus} from './status-builder.js'
 import {StateStore, SyncValueFile} from './state-store.js'
 import {startObservability, type Observability} from './observability.js'
+import {adoptNodeList, NodeListError, nodesVersion, withNodeAdded, withNodeRemoved} from '../core/config/bootstrap-nodes.js'
+import {writeBootstrap} from '../store/cluster-files.js'
+import type {NodesChangeParams, NodesChangeResult} from '../client/protocol.js'
 
 /** Replication's tick (its options count in ticks) while it has work: retransmissions, a sync, writes. */
 const TICK_MS = 100
@@ -98,7 +101,7 @@ export function leaveBudgetMs(config: ResourceConfig | undefined): number {
 }
 
 export class ClusterDaemon {
-  private readonly config: BootstrapConfig
+  private config: BootstrapConfig
   private readonly self: BootstrapNode
   private readonly names: Map<number, string>
   private readonly ids: Map<string, number>
@@ -209,6 +212,7 @@ export class ClusterDaemon {
     this.peers.on('message', (from, message) => {
       // observability hook (issue 13): the DC's transition records, replicated to every member
       if ((message as {ch?: unknown} | null)?.ch === 'obs') return this.observability?.receive(this.names.get(from) ?? String(from), message)
+      if ((message as {ch?: unknown} | null)?.ch === 'nodes') return this.receiveNodes(from, message as {version?: unknown, nodes?: unknown, stop?: unknown})
       this.step({type: 'peer', nowMs: this.clock.now(), from, message})
     })
     await this.peers.start()
@@ -226,6 +230,7 @@ export class ClusterDaemon {
       'attribute.list': async ({name}) => this.listAttribute(name),
       'node.info': async () => this.nodeInfo(),
       'node.fence': async ({node}) => this.fenceNode(node),
+      'nodes.change': async (p) => this.changeNodes(p),
       'shutdown': async () => {
         setImmediate(() => void this.shutdown('requested'))
         return {stopping: true}
@@ -403,6 +408,117 @@ export class ClusterDaemon {
     return parseDurationMs(config ? propertyValue(config, 'stonith-timeout') : '60s') ?? 60_000
   }
 
+  /**
+   * hactl node add|remove on the live cluster: needs a quorate view. The new node
+   * list (a higher nodes_version) is applied here and sent to every listed peer;
+   * each daemon rewrites cluster.json and reloads its node list (applyNodes).
+   * Remove refuses a node in the view unless force; with force the node is first
+   * asked to stop (its clean leave) and the list changes only once it left.
+   */
+  private async changeNodes(p: NodesChangeParams): Promise<NodesChangeResult> {
+    let next: BootstrapConfig
+    try {
+      // Bad input first (exit 2 whatever the view), then quorum, then the node's state.
+      const compute = () => p.op === 'add' ? withNodeAdded(this.config, {name: p.name, addrs: p.addrs ?? [], ...(p.id === undefined ? {} : {id: p.id})}) : withNodeRemoved(this.config, p.name)
+      next = compute()
+      if (p.op === 'remove') {
+        if (p.name === this.self.name) throw new HactlError('remove-self', `${p.name} is this node: run hactl node remove ${p.name} on another node of the cluster; nothing was done`, 2)
+      }
+      // A view being re-agreed (a pause on a busy host) is quorate again within a few tokens.
+      const deadline = this.clock.now() + 20 * this.config.totem.token
+      while (!this.view?.quorate && this.clock.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+      if (!this.view?.quorate) throw new HactlError('no-quorum', 'this node is not in a quorate partition: a change of the node list needs quorum; nothing was done', 3)
+      if (p.op === 'remove') {
+        const id = this.ids.get(p.name)!
+        if (this.view.members.some((m) => m.id === id)) {
+          if (p.force !== true) throw new HactlError('node-online', `node ${p.name} is online: stop it first (hactl cluster stop on ${p.name}) or use --force to stop it and remove it; nothing was done`, 1)
+          await this.stopForRemoval(p.name, id)
+        }
+      }
+      // The list may have changed while this waited (a change from another node): from the current one.
+      next = compute()
+    } catch (error) {
+      if (error instanceof NodeListError) throw new HactlError(error.reason, `${error.message}; nothing was done`, 2)
+      throw error
+    }
+    await this.applyNodes(next, 'local')
+    const to = next.nodes.map((n) => n.id).filter((id) => id !== this.self.id)
+    this.peers.sendMany(to, {ch: 'nodes', version: nodesVersion(next), nodes: next.nodes})
+    return {nodes: next.nodes.map((n) => ({id: n.id, name: n.name, addrs: n.addrs, votes: n.votes})), nodesVersion: nodesVersion(next), bootstrap: next}
+  }
+
+  /** --force: ask the node to stop (clean leave) and wait until it left the view. */
+  private async stopForRemoval(name: string, id: number): Promise<void> {
+    this.logger.log('notice', 'node-remove-stop', {node: name})
+    this.peers.send(id, {ch: 'nodes', stop: true})
+    const deadline = this.clock.now() + 120_000
+    while (this.view?.members.some((m) => m.id === id)) {
+      if (this.clock.now() > deadline) throw new HactlError('node-remove-timeout', `node ${name} did not leave within 120 s after it was asked to stop; nothing was changed`, 1)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+
+  private receiveNodes(from: number, message: {version?: unknown, nodes?: unknown, stop?: unknown}): void {
+    if (message.stop === true) {
+      this.logger.log('warning', 'node-removed-stopping', {by: this.names.get(from) ?? String(from), note: 'this node is being removed from the cluster: stopping'})
+      setImmediate(() => void this.shutdown('removed from the cluster'))
+      return
+    }
+    let next: BootstrapConfig | undefined
+    try {
+      next = adoptNodeList(this.config, message.version, message.nodes)
+    } catch (error) {
+      this.logger.log('error', 'node-list-rejected', {from: this.names.get(from) ?? String(from), error: (error as Error).message})
+      return
+    }
+    if (next !== undefined) void this.applyNodes(next, this.names.get(from) ?? String(from))
+  }
+
+  private nodesApplying: Promise<void> = Promise.resolve()
+
+  /** Rewrites cluster.json (atomically, 0644) and reloads the node list everywhere in this daemon. */
+  private applyNodes(next: BootstrapConfig, origin: string): Promise<void> {
+    this.nodesApplying = this.nodesApplying.then(async () => {
+      if (this.closing || nodesVersion(next) <= nodesVersion(this.config)) return
+      if (!next.nodes.some((n) => n.id === this.self.id && n.name === this.self.name)) {
+        this.logger.log('warning', 'node-removed', {origin, note: 'this node is no longer in the cluster: stopping; run hactl cluster destroy here'})
+        setImmediate(() => void this.shutdown('removed from the cluster'))
+        return
+      }
+      try {
+        await writeBootstrap(this.options.configDir, next)
+      } catch (error) {
+        this.logger.log('error', 'node-list-write-failed', {error: (error as Error).message})
+        return
+      }
+      const before = new Set(this.config.nodes.map((n) => n.name))
+      const after = new Set(next.nodes.map((n) => n.name))
+      this.config = next
+      this.names.clear()
+      this.ids.clear()
+      for (const n of next.nodes) {
+        this.names.set(n.id, n.name)
+        this.ids.set(n.name, n.id)
+      }
+      const o = this.controller.orchestrator
+      const books = {...o.nodes}
+      for (const name of before) if (!after.has(name)) delete books[name]
+      for (const name of after) books[name] ??= {online: false, unclean: false, fenced: false, reported: false, leaving: false, resources: {}}
+      const balancer = (o as {balancer?: object}).balancer
+      this.controller = {
+        ...this.controller,
+        options: {...this.controller.options, nodes: next.nodes.map((n) => ({id: n.id, name: n.name, votes: n.votes}))},
+        orchestrator: {...o, nodes: books, dirty: true, ...(balancer ? {balancer: {...balancer, addresses: Object.fromEntries(next.nodes.map((n) => [n.name, n.addrs[0]!]))}} : {})},
+      }
+      this.peers.setPeers(next.nodes.filter((n) => n.id !== this.self.id).map((n) => ({id: n.id, host: n.addrs[0]!, port: next.port + 1})))
+      this.membership.setNodes(next)
+      this.logger.log('notice', 'nodes-changed', {origin, version: nodesVersion(next), nodes: next.nodes.map((n) => n.name),
+        added: [...after].filter((n) => !before.has(n)), removed: [...before].filter((n) => !after.has(n))})
+      this.step({type: 'tick', nowMs: this.clock.now(), ...this.reachability()})
+    })
+    return this.nodesApplying
+  }
+
   /** Runs the fence devices that cover `node` and records the outcome in the fencing history. */
   private async runFence(node: string, origin: string, manual: boolean): Promise<boolean> {
     const config = this.controller.config
@@ -484,6 +600,9 @@ export class ClusterDaemon {
       t_ms: this.clock.now(),
     })
     for (const id of [...view.left, ...view.joined]) if (id !== this.self.id) this.peers.reset(id)
+    // Live node add/remove: a node that was away during a change learns the newer node list.
+    const joined = view.joined.filter((id) => id !== this.self.id)
+    if (joined.length > 0 && nodesVersion(this.config) > 0) this.peers.sendMany(joined, {ch: 'nodes', version: nodesVersion(this.config), nodes: this.config.nodes})
     this.stepReplication({
       type: 'view',
       view: {

@@ -70,6 +70,14 @@ const PARAMS: ReadonlyMap<string, (p: Record<string, unknown>) => string | undef
   ['resource.cleanup', (p) => typeof p.id !== 'string' || p.id === '' ? `params.id is ${show(p.id)}: expected a resource id` : optionalString(p, 'node') ? undefined : `params.node is ${show(p.node)}: expected a node name`],
   ['resource.restart', (p) => typeof p.id !== 'string' || p.id === '' ? `params.id is ${show(p.id)}: expected a resource id` : optionalString(p, 'node') ? undefined : `params.node is ${show(p.node)}: expected a node name`],
   ['node.fence', (p) => typeof p.node === 'string' && p.node !== '' ? undefined : `params.node is ${show(p.node)}: expected a node name`],
+  ['nodes.change', (p) => {
+    if (p.op !== 'add' && p.op !== 'remove') return `params.op is ${show(p.op)}: expected "add" or "remove"`
+    if (typeof p.name !== 'string' || p.name === '') return `params.name is ${show(p.name)}: expected a node name`
+    if (p.op === 'add' && !(Array.isArray(p.addrs) && p.addrs.every((a) => typeof a === 'string'))) return `params.addrs is ${show(p.addrs)}: expected an array of addresses`
+    if (p.id !== undefined && !(Number.isSafeInteger(p.id) && (p.id as number) >= 1 && (p.id as number) <= 65535)) return `params.id is ${show(p.id)}: expected an integer 1..65535`
+    if (p.force !== undefined && typeof p.force !== 'boolean') return `params.force is ${show(p.force)}: expected a boolean`
+    return undefined
+  }],
   ['shutdown', () => undefined],
   ['attribute.update', (p) => attributeProblem(p) ?? (typeof p.value === 'string' ? undefined : `params.value is ${show(p.value)}: expected a string`)],
   ['attribute.query', attributeProblem],

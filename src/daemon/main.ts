@@ -69,7 +69,7 @@ export async function runDaemon(args: DaemonArgs): Promise<void> {
       readBootstrap(args.configDir).then((next) => {
         const changed = JSON.stringify(next) !== JSON.stringify(bootstrap)
         logger.log(changed ? 'warning' : 'info', 'reload', {
-          changed, note: changed ? 'cluster.json changed: restart the daemon on every node to apply it (timings and nodes are fixed while running)' : undefined,
+          changed, note: changed ? 'cluster.json changed: restart the daemon on every node to apply it (timings are fixed while running; the node list changes live with hactl node add|remove)' : undefined,
         })
       }, (error) => logger.log('error', 'reload-failed', {error: String((error as Error).message)}))
     })

@@ -119,7 +119,7 @@ export class MembershipService extends EventEmitter {
   private readonly machine: MembershipMachine
   private readonly transport: UdpTransport
   private readonly sealer: Sealer
-  private readonly openContext: OpenContext
+  private openContext: OpenContext
   private readonly names: Map<number, string>
   private readonly votes: Map<number, number>
   private readonly heardOnLink: Array<Map<number, number>>
@@ -172,6 +172,31 @@ export class MembershipService extends EventEmitter {
     this.heardOnLink = links.map(() => new Map())
     this.transport = new UdpTransport({mode: config.transport, mcastAddr: config.mcast_addr, port: config.port, links, onPacket: (packet, link, from) => this.onPacket(packet, link, from.address)})
     this.current = this.toEvent(this.machine.status(), [])
+  }
+
+  /**
+   * Live node add/remove: a new node list from cluster.json. Quorum (votes,
+   * expected votes), accepted senders and the peers' addresses follow at once;
+   * the view changes through the usual agreement (a removed node's packets are
+   * dropped from now on, an added one is heard and agreed in).
+   */
+  setNodes(config: BootstrapConfig): void {
+    const nodeId = this.options.nodeId
+    const self = config.nodes.find((n) => n.id === nodeId)
+    if (!self) throw new RangeError(`node id ${nodeId} is not in the new node list`)
+    ;(this.options as {config: BootstrapConfig}).config = config
+    this.names.clear()
+    this.votes.clear()
+    for (const n of config.nodes) {
+      this.names.set(n.id, n.name)
+      this.votes.set(n.id, n.votes)
+    }
+    this.openContext = {...this.openContext, senders: new Set(config.nodes.map((n) => n.id))}
+    this.transport.setPeers(self.addrs.map((_, link) => new Map(config.nodes.filter((n) => n.id !== nodeId).map((n) => [n.id, n.addrs[link]!]))))
+    const memberConfig = membershipConfigOf(config, nodeId, this.options.totem)
+    this.machine.setNodes(memberConfig.nodes, memberConfig.quorum)
+    this.log({level: 'notice', event: 'membership-nodes-changed', nodes: config.nodes.map((n) => n.name)})
+    if (this.running) this.step({type: 'tick'})
   }
 
   async start(signal?: AbortSignal): Promise<void> {

@@ -191,6 +191,20 @@ export class PeerNetwork extends EventEmitter<PeerNetworkEvents> {
     for (const peer of this.options.peers) this.outbound.set(peer.id, new Outbound(peer, this.options, this.counters, this.limiter))
   }
 
+  /** Live node add/remove: connections to peers no longer listed close, new peers get one. */
+  setPeers(peers: PeerAddress[]): void {
+    const wanted = new Map(peers.map((p) => [p.id, p]))
+    for (const [id, link] of this.outbound) {
+      const peer = wanted.get(id)
+      if (peer === undefined || peer.host !== (link as unknown as {peer: PeerAddress}).peer.host) {
+        link.close()
+        this.outbound.delete(id)
+      }
+    }
+    if (this.stopped || this.server === undefined) return
+    for (const peer of peers) if (!this.outbound.has(peer.id)) this.outbound.set(peer.id, new Outbound(peer, this.options, this.counters, this.limiter))
+  }
+
   /** Queues a message for a peer; it is delivered in order once a connection is up. */
   send(to: number, message: unknown): void {
     const link = this.outbound.get(to)

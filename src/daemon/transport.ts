@@ -46,6 +46,17 @@ export class UdpTransport {
     this.counters = options.links.map((l, link) => ({link, localAddr: l.localAddr, sentPackets: 0, sentBytes: 0, receivedPackets: 0, receivedBytes: 0, sendErrors: 0}))
   }
 
+  /** Live node add/remove: each link's peers (id -> address) from now on. */
+  setPeers(perLink: ReadonlyArray<ReadonlyMap<number, string>>): void {
+    const links = this.options.links as LinkOptions[]
+    this.linkOfSource.clear()
+    perLink.forEach((peers, link) => {
+      if (links[link] === undefined) return
+      links[link] = {...links[link]!, peers}
+      for (const addr of peers.values()) this.linkOfSource.set(addr, link)
+    })
+  }
+
   async start(): Promise<void> {
     try {
       for (const [index, link] of this.options.links.entries()) this.sockets.push(await this.openLink(index, link))

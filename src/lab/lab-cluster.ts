@@ -151,7 +151,7 @@ export class TestCluster {
   /** Nodes (numbers) whose namespace holds the address. */
   async holders(ip: string): Promise<number[]> {
     const out: number[] = []
-    for (let node = 1; node <= this.options.nodes; node++) {
+    for (let node = 1; node <= Math.max(this.options.nodes, this.options.hosts ?? 0); node++) {
       const result = await execa('ip', ['-n', this.net.ns(node), '-o', 'addr', 'show'], {reject: false})
       if (String(result.stdout).split('\n').some((l) => l.includes(` ${ip}/`))) out.push(node)
     }

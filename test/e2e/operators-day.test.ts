@@ -17,7 +17,7 @@ import {fileURLToPath} from 'node:url'
 import {AddressWatch} from '../../src/lab/address-watch.js'
 import {holderTimeline, intervalsWhere} from '../../src/lab/chaos/analysis.js'
 import {installLabAgents} from '../../src/lab/httpd-agent.js'
-import {TestCluster} from '../lib/cluster.js'
+import {BIN, TestCluster} from '../lib/cluster.js'
 import {requireNetns} from '../lib/netns.js'
 
 const VIP = '10.213.0.100'
@@ -291,6 +291,38 @@ describe('e2e: an operator\'s day, scripted', function () {
     const history = await ok(1, ['stonith', 'history'])
     assert.equal(history.stdout.trim().split('\n').length, 1, 'a clean stop is never fenced')
     assert.ok(await serviceAnswers(8081))
+  })
+
+  it('live node add and remove: n4 joins with the printed token (4 votes), an online n4 is refused, --force stops and removes it', async () => {
+    const holderBefore = await vipHolder()
+    let token = ''
+    await step('node add n4', async () => {
+      const added = await ok(1, ['node', 'add', 'n4', '--addr', cluster.net.addr(4), '--json'])
+      assert.equal(added.json.result.node.name, 'n4')
+      token = added.json.result.joinToken
+      const joined = await execa(process.execPath, [BIN, 'cluster', 'join', token, '--config-dir', cluster.configDir(4)], {reject: false})
+      assert.equal(joined.exitCode, 0, joined.stderr)
+      cluster.start(4)
+      await cluster.waitFor(async () => (await cluster.status(4)) !== undefined, 30_000, 'n4 answers')
+    })
+    const membership = await ok(4, ['membership', '--json'])
+    assert.equal(membership.json.result.view.expectedVotes, 4)
+    assert.equal(membership.json.result.view.totalVotes, 4)
+    await ok(2, ['status'], /\bn4\b/)
+    assert.equal(await vipHolder(), holderBefore, 'the VIP stayed where it was (stickiness)')
+    const refused = await cluster.cli(2, ['node', 'remove', 'n4'])
+    assert.equal(refused.exitCode, 1, refused.stderr)
+    assert.match(refused.stderr, /^hactl: node n4 is online: stop it first/)
+    await step('node remove n4 --force', async () => {
+      await ok(2, ['node', 'remove', 'n4', '--force'], /removed node n4 from the cluster: 3 nodes \(n1, n2, n3\)/)
+      await cluster.waitFor(async () => (await cluster.status(4)) === undefined, 60_000, 'n4 stopped')
+      cluster.kill(4)
+    })
+    const after = await ok(1, ['membership', '--json'])
+    assert.equal(after.json.result.view.expectedVotes, 3)
+    const status = await ok(3, ['status'])
+    assert.doesNotMatch(status.stdout, /\bn4\b/, 'no ghost n4')
+    assert.equal(await vipHolder(), holderBefore)
   })
 
   it('all day long: the VIP was never on two nodes, and never down longer than one failover', () => {

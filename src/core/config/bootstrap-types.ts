@@ -47,6 +47,8 @@ export interface BootstrapConfig {
   crypto: Crypto
   authkey_file: string
   nodes: BootstrapNode[]
+  /** Live node add/remove: counts changes of the node list; a daemon adopts a list only with a higher version. Absent = 0. */
+  nodes_version?: number
   totem: Totem
   quorum: QuorumOptions
   /** Monitoring: `address` of /metrics, HOST:PORT or "off" (default 127.0.0.1:9664). */

@@ -44,6 +44,8 @@ export const bootstrapSchema = {
     port: {type: 'integer', minimum: 1, maximum: 65535},
     crypto: {enum: ['aes256gcm', 'hmac', 'none']},
     authkey_file: {type: 'string', minLength: 1, maxLength: 4096},
+    // Live node add/remove: grows with each change of the node list, so a daemon adopts only a newer list.
+    nodes_version: {type: 'integer', minimum: 0, maximum: 9007199254740991},
     nodes: {
       type: 'array',
       minItems: 1,

@@ -76,7 +76,7 @@ function sameMembers(a: readonly Member[], b: readonly Member[]): boolean {
 }
 
 export class MembershipMachine {
-  readonly config: MembershipConfig
+  config: MembershipConfig
   readonly self: Member
   private readonly peers = new Map<number, PeerRecord>()
   private readonly votes: Map<number, number>
@@ -117,6 +117,18 @@ export class MembershipMachine {
     this.config = config
     this.self = {id: config.selfId, inc: incarnation}
     this.votes = new Map(config.nodes.map((n) => [n.id, n.votes]))
+  }
+
+  /**
+   * Live node add/remove (hactl node add|remove): the node list and quorum options
+   * change; every later quorum evaluation uses them. Packets of a node no longer
+   * listed are dropped from now on; its record goes. Peers stay as they are.
+   */
+  setNodes(nodes: ReadonlyArray<{id: number, votes: number}>, quorum: MembershipConfig['quorum']): void {
+    this.config = {...this.config, nodes: [...nodes], quorum}
+    this.votes.clear()
+    for (const n of nodes) this.votes.set(n.id, n.votes)
+    for (const id of [...this.peers.keys()]) if (!this.votes.has(id)) this.peers.delete(id)
   }
 
   /** The one entry point: a tick or a received packet, at local monotonic time `now` (ms). */

@@ -361,6 +361,9 @@ export function clusterState(state: OrchestratorState): ClusterState {
       entry.nodes[name] = record
     }
   }
+  // A node the configuration declares but the cluster does not have (removed live with
+  // hactl node remove, or renamed in cluster.json) is offline: never a place to run anything.
+  for (const node of state.config?.nodes ?? []) nodes[node.name] ??= {online: false}
   return {nowMs: state.nowMs, quorate: state.quorate, tokenTimeoutMs: state.tokenTimeoutMs, nodes, resources}
 }
 
