@@ -1,6 +1,6 @@
 // The DC's commit rule: a version counts as durable on a member only once the
 // member acknowledged it after its fsync; writes are answered when more than half of
-// expected votes hold it (the adopted document: at least half, to become ready).
+// expected votes hold it (the adopted document: a sync quorum, to become ready).
 import {answer, committedVersion, isDcOf, peer, peersOf, backoff, sendTo, type Dc} from './dc-common.js'
 import {sendSyncRequests} from './dc-sync.js'
 import {processQueue} from './dc-writes.js'

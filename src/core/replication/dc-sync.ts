@@ -1,5 +1,5 @@
 // A new DC's sync: pick a term of its own, gather promises and positions from
-// members holding at least half of expected votes, adopt the highest (term, epoch)
+// members holding more than half of expected votes (see isSyncQuorum), adopt the highest (term, epoch)
 // document under its term, raised above any other epoch a member reported.
 import {dcChanged} from './errors.js'
 import {answer, isDcOf, peer, peersOf, sendTo, setRecord, type Dc} from './dc-common.js'

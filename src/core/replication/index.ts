@@ -7,11 +7,12 @@
  * them). A new DC picks a term of its own (round * 65536 + node id, above every term
  * it knows) and asks the members to promise it, as a raft candidate asks for votes:
  * a member promises each term once, only upwards, and persists the promise before
- * answering. With promises from members holding at least half of expected votes,
+ * answering. With promises from members holding more than half of expected votes (exactly
+ * half only when the view holds no more: a two_node survivor, a broken tie),
  * the DC adopts the highest (term, epoch) document among them, raises its epoch
  * above any other document a member reported (so no node's epoch ever goes back and
  * one epoch never names two documents), stamps it with its term and replicates it;
- * it is `ready` (may run the policy engine) once that is durable on at least half of
+ * it is `ready` (may run the policy engine) once that is durable on as many of
  * expected votes. It then applies writes one version at a time (a batch of queued
  * writes may form one version) and answers them only when members holding MORE than
  * half of expected votes have that version on disk. Members take versions only from
@@ -137,8 +138,13 @@ function onView(s: ReplicationState, view: View, out: Output[]): void {
   const stillDc = view.quorate && view.dc === s.self
   const kept = leaveView(s, stillDc, out)
   failForwarded(s, out)
+  // A promise is to a DC for a term. The same view re-announced with other votes (a live
+  // node add/remove) keeps its DC, so the promise stands: dropping it would make this
+  // member ignore the appends of a DC that counted its grant, and no write would ever
+  // commit. The DC restarts its sync above that term anyway (becomeDc below, on its side).
+  const sameDc = s.view !== undefined && view.viewId === s.view.viewId && view.dc === s.view.dc && view.dc !== undefined
   s.view = view
-  s.grantedTo = undefined
+  if (!sameDc) s.grantedTo = undefined
   if (stillDc) becomeDc(s as ReplicationState & {view: View}, kept, out)
   answerEarlySyncRequest(s, out)
 }

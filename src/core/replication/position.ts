@@ -40,12 +40,18 @@ export function isWriteQuorum(view: View, votes: number): boolean {
 }
 
 /**
- * Enough votes for a new DC's sync: at least half of expected votes. Any set that
- * acknowledged a write holds more than half, so the two sets always share a node.
- * (Half, not more than half, lets a two_node survivor adopt and plan; it still cannot write.)
+ * Enough votes for a new DC's sync: more than half of expected votes, like a write.
+ * Any set that acknowledged a write holds more than half, so the two sets share a node,
+ * also across a live node add: a write acknowledged by more than half of 3 votes (2)
+ * and a sync of more than half of 4 (3) share a node, where "at least half of 4" (2)
+ * need not (raft's single-server change). Exactly half is enough only when the view
+ * itself holds exactly half (a two_node survivor, a tie broken by auto_tie_breaker):
+ * there is nobody else to ask, and such a DC may plan but never acknowledge a write.
  */
 export function isSyncQuorum(view: View, votes: number): boolean {
-  return votes * 2 >= expectedVotes(view)
+  const expected = expectedVotes(view)
+  if (votes * 2 > expected) return true
+  return votes * 2 === expected && sumVotes(view, view.members) * 2 === expected
 }
 
 /** Node ids are 1..65535 (cluster.json), so a term names its DC: round * 65536 + node id. */

@@ -58,7 +58,8 @@ export interface ClientWrite {
 
 export class SimCluster {
   readonly nodes: SimNode[]
-  readonly expectedVotes: number
+  /** Changes while running as a live node add/remove of a node that never runs would (changeExpected). */
+  expectedVotes: number
   readonly checker: Checker
   readonly writes = new Map<string, ClientWrite>()
   now = 0
@@ -67,6 +68,8 @@ export class SimCluster {
   /** Partition group of each node: nodes talk only within their group. */
   private groups: number[]
   private viewId = 0
+  /** The views last announced, one per connected component (re-announced by changeExpected). */
+  private lastViews: View[] = []
   private readonly lastViewIds = new Map<number, number>()
   private writeCount = 0
 
@@ -94,6 +97,7 @@ export class SimCluster {
   /** The membership oracle: one new view per connected component, delivered with a small per-node lag. */
   recomputeViews(): void {
     const seen = new Set<number>()
+    this.lastViews = []
     for (const n of this.nodes) {
       if (!n.up || seen.has(n.id)) continue
       const members = this.nodes.filter((m) => this.reachable(n, m)).map((m) => m.id)
@@ -103,8 +107,25 @@ export class SimCluster {
       const viewId = this.faults.localViewIds ? Math.max(...members.map((m) => this.lastViewIds.get(m) ?? 0)) + 1 : ++this.viewId
       for (const m of members) this.lastViewIds.set(m, viewId)
       const view: View = {viewId, members, quorate, dc: quorate ? Math.min(...members) : undefined, expectedVotes: this.expectedVotes, votes}
+      this.lastViews.push(view)
       for (const m of members) this.node(m).views.push({view, at: this.now + this.rng.int(0, this.faults.viewLagMax)})
     }
+  }
+
+  /**
+   * A live node add/remove of a node that does not run (hactl node add|remove): the
+   * membership re-announces every current view under the SAME view id with the new
+   * expected votes (quorum recomputed), each member at its own lag.
+   */
+  changeExpected(expected: number): void {
+    if (expected === this.expectedVotes) return
+    this.expectedVotes = expected
+    this.lastViews = this.lastViews.map((old) => {
+      const quorate = this.faults.twoNode ? old.members.length >= 1 : old.members.length * 2 > expected
+      const view: View = {...old, quorate, dc: quorate ? Math.min(...old.members) : undefined, expectedVotes: expected}
+      for (const m of view.members) this.node(m).views.push({view, at: this.now + this.rng.int(0, this.faults.viewLagMax)})
+      return view
+    })
   }
 
   crash(id: number): void {

@@ -34,9 +34,11 @@ function randomFault(c: SimCluster): void {
   else c.heal()
 }
 
-function chaos(c: SimCluster): void {
+function chaos(c: SimCluster, size: number, absent: number): void {
   for (let t = 0; t < CHAOS_TICKS; t++) {
     if (c.rng.chance(0.03)) randomFault(c)
+    // A live node add/remove of the configured node that never runs.
+    if (absent > 0 && c.rng.chance(0.01)) c.changeExpected(c.expectedVotes === size ? size + absent : size)
     if (c.rng.chance(0.2)) {
       const up = c.nodes.filter((n) => n.up)
       if (up.length > 0) c.clientWrite(c.rng.pick(up).id, {cas: c.rng.chance(0.2), invalid: c.rng.chance(0.05)})
@@ -59,14 +61,18 @@ function heal(c: SimCluster, seed: number): void {
   for (const n of c.nodes) c.restart(n.id)
   c.heal()
   c.faults = {...c.faults, loss: 0, duplicate: 0}
+  settle(c, seed)
+  const dc = c.readyDcs()[0]
+  const keys = writtenKeys(dc.state.record.config)
+  for (const key of c.checker.acked.keys()) if (keys[key] === undefined) throw new Error(`seed ${seed}: acknowledged ${key} missing after healing`)
+}
+
+function settle(c: SimCluster, seed: number): void {
   let t = 0
   while (!converged(c)) {
     if (++t > CONVERGE_TICKS_MAX) throw new Error(`seed ${seed}: no convergence within ${CONVERGE_TICKS_MAX} ticks after healing`)
     c.tick()
   }
-  const dc = c.readyDcs()[0]
-  const keys = writtenKeys(dc.state.record.config)
-  for (const key of c.checker.acked.keys()) if (keys[key] === undefined) throw new Error(`seed ${seed}: acknowledged ${key} missing after healing`)
 }
 
 function finalWrite(c: SimCluster, seed: number): void {
@@ -83,11 +89,19 @@ export function runSeed(seed: number): RunSummary {
     loss: rng.pick([0, 0.05, 0.15, 0.3]), duplicate: rng.pick([0, 0.05, 0.2]), delayMax: rng.int(1, 6),
     viewLagMax: rng.int(0, 8), localViewIds: rng.chance(0.5), twoNode,
   }
-  const c = new SimCluster(rng, size, faults, !twoNode && rng.chance(0.25) ? 1 : 0)
+  const absent = !twoNode && rng.chance(0.25) ? 1 : 0
+  const c = new SimCluster(rng, size, faults, absent)
   try {
-    chaos(c)
+    chaos(c, size, absent)
     heal(c, seed)
     finalWrite(c, seed)
+    if (absent > 0) {
+      // The node that never ran is removed (or added back) with nothing else happening: the
+      // same views re-announced with other expected votes must not stall the next write.
+      c.changeExpected(c.expectedVotes === size ? size + absent : size)
+      settle(c, seed)
+      finalWrite(c, seed)
+    }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     throw new Error(`replication simulation failed at tick ${c.now} (seed ${seed}; replay: node --import tsx test/sim/replication/run.ts --seed ${seed}): ${message}`, {cause: error})
