@@ -1,0 +1,101 @@
+// pcs's positional grammar for resource create / update (a pcs user types
+// `pcs resource create R AGENT k=v op monitor interval=10s meta k=v clone`):
+// the parser alone, then the real CLI offline on a -f file.
+import assert from 'node:assert/strict'
+import {mkdtemp, readFile, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {parsePcsWords} from '../../src/cli/pcs-words.js'
+import {HactlError} from '../../src/cli/errors.js'
+import {hactl} from '../lib/cli.js'
+
+describe('pcs words: parameters, op, meta, clone/promotable', () => {
+  it('splits the sections; a bare word in op starts the next action', () => {
+    assert.deepEqual(parsePcsWords(['ip=192.0.2.1', 'cidr_netmask=24', 'op', 'monitor', 'interval=10s', 'timeout=20s', 'start', 'timeout=30s', 'meta', 'resource-stickiness=100'], 'u'), {
+      params: ['ip=192.0.2.1', 'cidr_netmask=24'], ops: ['monitor interval=10s timeout=20s', 'start timeout=30s'], meta: ['resource-stickiness=100'],
+    })
+    assert.deepEqual(parsePcsWords(['a=1', 'clone'], 'u').clone, {promotable: false, meta: []})
+    assert.deepEqual(parsePcsWords(['promotable', 'db-ms', 'notify=true'], 'u').clone, {promotable: true, id: 'db-ms', meta: ['notify=true']})
+    assert.deepEqual(parsePcsWords(['clone', 'c1', 'meta', 'interleave=true'], 'u').clone, {promotable: false, id: 'c1', meta: ['interleave=true']})
+    // A parameter that happens to be named op is a parameter.
+    assert.deepEqual(parsePcsWords(['op=x'], 'u').params, ['op=x'])
+  })
+
+  it('refuses what pcs refuses, naming the word', () => {
+    const cases: Array<[string[], RegExp, boolean?]> = [
+      [['bogus'], /parameter "bogus" is not KEY=VALUE/],
+      [['op', 'interval=10s'], /"interval=10s" comes before an action name/],
+      [['meta', 'stray'], /meta attribute "stray" is not KEY=VALUE/],
+      [['clone', 'promotable'], /cloned once/],
+      [['clone', 'op', 'monitor'], /"op" after the clone section/],
+      [['clone', 'c1', 'x'], /clone meta attribute "x"/],
+      [['clone'], /"clone" is not allowed here/, false],
+    ]
+    for (const [words, message, allowClone] of cases) {
+      assert.throws(() => parsePcsWords(words, 'u', allowClone ?? true), (e: unknown) => e instanceof HactlError && message.test(e.message) && e.exitCode === 2, words.join(' '))
+    }
+  })
+})
+
+describe('cli: resource create and update in pcs syntax, offline (-f)', function () {
+  this.timeout(120_000)
+  let dir: string
+  let file: string
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hactl-pcs-create-'))
+    file = join(dir, 'c.json')
+  })
+  after(async () => rm(dir, {recursive: true, force: true}))
+
+  async function ok(args: string[]): Promise<string> {
+    const result = await hactl(['-f', file, ...args])
+    assert.equal(result.exitCode, 0, `${args.join(' ')}: ${result.stdout}${result.stderr}`)
+    return result.stdout
+  }
+
+  const resource = async (id: string) => JSON.parse(await readFile(file, 'utf8')).resources.find((r: {id: string}) => r.id === id)
+
+  it('creates with operations, meta and a group; updates parameters, an operation and meta in one change', async () => {
+    await ok(['node', 'add', 'n1'])
+    await ok(['resource', 'create', 'd1', 'ocf:hactl:dummy', 'op', 'monitor', 'interval=5s', 'timeout=15s', 'start', 'timeout=30s', 'meta', 'resource-stickiness=100', '--group', 'g'])
+    const d1 = await resource('d1')
+    assert.equal(d1.agent, 'ocf:hactl:dummy')
+    assert.deepEqual(d1.meta, {'resource-stickiness': '100'})
+    const monitor = d1.operations.find((o: {name: string}) => o.name === 'monitor')
+    assert.equal(monitor.interval, '5s')
+    assert.equal(monitor.timeout, '15s')
+    assert.equal(d1.operations.find((o: {name: string}) => o.name === 'start').timeout, '30s')
+    const epoch = JSON.parse(await readFile(file, 'utf8')).epoch
+    await ok(['resource', 'update', 'd1', 'fail=start', 'op', 'monitor', 'interval=7s', 'meta', 'migration-threshold=3'])
+    const after = await resource('d1')
+    assert.equal(after.params.fail, 'start')
+    assert.equal(after.operations.find((o: {name: string}) => o.name === 'monitor').interval, '7s')
+    assert.deepEqual(after.meta, {'resource-stickiness': '100', 'migration-threshold': '3'})
+    assert.equal(JSON.parse(await readFile(file, 'utf8')).epoch, epoch + 1, 'one change, one epoch')
+  })
+
+  it('clone and promotable at the end clone the new resource in the same change', async () => {
+    await ok(['resource', 'create', 'p', 'ocf:hactl:dummy', 'clone', 'meta', 'interleave=true'])
+    await ok(['resource', 'create', 's', 'ocf:hactl:dummy', 'promotable', 's-ms', 'notify=true'])
+    const config = JSON.parse(await readFile(file, 'utf8'))
+    assert.deepEqual(config.clones.find((c: {id: string}) => c.id === 'p-clone'), {id: 'p-clone', child: 'p', meta: {interleave: 'true'}})
+    assert.deepEqual(config.clones.find((c: {id: string}) => c.id === 's-ms'), {id: 's-ms', child: 's', meta: {notify: 'true', promotable: 'true'}})
+  })
+
+  it('a mistake is one line naming the word, exit 2, nothing written', async () => {
+    const before = await readFile(file)
+    for (const [args, message] of [
+      [['resource', 'create', 'x', 'ocf:hactl:dummy', 'op', 'interval=10s'], /^hactl: operation attribute "interval=10s" comes before an action name/],
+      [['resource', 'create', 'x', 'ocf:hactl:dummy', 'clone', '--group', 'g'], /^hactl: clone and --group g together/],
+      [['resource', 'create', 'x', 'ocf:hactl:dummy', 'op', 'monitor', 'intervl=5s'], /^hactl: --op monitor: unknown attribute 'intervl'/],
+      [['resource', 'update', 'd1', 'clone'], /^hactl: "clone" is not allowed here/],
+    ] as Array<[string[], RegExp]>) {
+      const result = await hactl(['-f', file, ...args])
+      assert.equal(result.exitCode, 2, `${args.join(' ')}: ${result.stderr}`)
+      assert.equal(result.stderr.trimEnd().split('\n').length, 1, result.stderr)
+      assert.match(result.stderr, message)
+    }
+    assert.deepEqual(await readFile(file), before)
+  })
+})
