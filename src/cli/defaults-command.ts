@@ -13,7 +13,8 @@ export abstract class DefaultsCommand extends EditCommand {
 
   protected async defaults(kind: 'resource' | 'operation', argv: string[], flags: TargetFlags & {simulate?: boolean}): Promise<DefaultsResult> {
     const what = kind === 'resource' ? 'resource default' : 'operation default'
-    const values = parsePairs(argv, what)
+    // pcs 0.11 writes `pcs resource defaults update KEY=VALUE`: the word is accepted and means nothing more.
+    const values = parsePairs(argv[0] === 'update' ? argv.slice(1) : argv, what)
     if (Object.keys(values).length === 0) {
       const config: ResourceConfig = await readTarget(flags)
       const defaults = (kind === 'resource' ? config.rscDefaults : config.opDefaults) ?? {}

@@ -240,7 +240,11 @@ export const RESULT_SCHEMAS: Record<string, object> = {
       properties: {id: {type: 'string'}, agent: {type: 'string'}, group: {type: ['string', 'null']}, clone: {type: ['string', 'null']}, targetRole: {type: 'string'}, managed: {type: 'boolean'}},
     },
   },
-  'resource show': {type: 'object', required: ['kind', 'constraints'], properties: {kind: {enum: ['primitive', 'group', 'clone']}, constraints: {type: 'array'}}},
+  // One resource, group or clone with NAME; every top-level one, in an array, without it (pcs resource config).
+  'resource show': (() => {
+    const view = {type: 'object', required: ['kind', 'constraints'], properties: {kind: {enum: ['primitive', 'group', 'clone']}, constraints: {type: 'array'}}}
+    return {oneOf: [view, {type: 'array', items: view}]}
+  })(),
   'constraint list': {type: 'array', items: {type: 'object', required: ['id', 'type'], properties: {id: {type: 'string'}, type: {enum: ['location', 'colocation', 'order']}}}},
   'node list': {
     type: 'array',

@@ -6,6 +6,7 @@ import type {MembershipSnapshot} from '../daemon/membership-service.js'
 export default class Membership extends HactlCommand<MembershipSnapshot> {
   static override summary = 'Show the membership view, quorum, DC, links and packet counters of this node.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+  static override aliases = ['quorum status']
   static override flags = {'run-dir': runDirFlag}
 
   async run(): Promise<MembershipSnapshot> {

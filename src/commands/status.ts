@@ -14,6 +14,7 @@ On a pipe, --watch writes the whole status once and then only the lines that cha
 --watch --json streams NDJSON for scripts until interrupted: one JSON object per line, each with "seq" (1, 2, … in the stream), "at" (ms since the epoch) and "type": first a "status" snapshot, then one event per change: node-joined, node-lost, node-left, fence, node-cleared, resource-started, resource-stopped, resource-failed, transition, transition-complete, dc, quorum, config; a last "error" line (then exit 3) if the daemon stops answering. Schema: schemas/status-watch.json; see hactl-observability(7).
 Every call to the daemon gives up after 10 s (HACTL_TIMEOUT=SECONDS to change) with exit 3.`
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --full', '<%= config.bin %> <%= command.id %> --json', '<%= config.bin %> <%= command.id %> --watch']
+  static override aliases = ['cluster status', 'resource status']
   static override flags = {
     'run-dir': runDirFlag,
     full: Flags.boolean({summary: 'Also node attributes, fail counts per node and inactive resources (crm_mon -A -f -r).'}),

@@ -83,6 +83,30 @@ describe('cli: resource create and update in pcs syntax, offline (-f)', function
     assert.deepEqual(config.clones.find((c: {id: string}) => c.id === 's-ms'), {id: 's-ms', child: 's', meta: {notify: 'true', promotable: 'true'}})
   })
 
+  it('pcs 0.10/0.11 spellings of everyday commands', async () => {
+    assert.match(await ok(['resource', 'config']), /^Group: g \(d1\)\n  Resource: d1 \(ocf:hactl:dummy\)/m)
+    assert.match(await ok(['resource', 'config']), /^Clone: p-clone of p$/m)
+    assert.match(await ok(['resource', 'config', 'd1']), /^Resource: d1 /)
+    assert.equal(JSON.parse(await ok(['resource', 'config', '--json'])).result.length, 3, 'g, p-clone, s-ms')
+    await ok(['resource', 'defaults', 'update', 'resource-stickiness=100'])
+    await ok(['resource', 'op', 'defaults', 'update', 'timeout=30s'])
+    await ok(['constraint', 'colocation', 'add', 'g', 'with', 'p-clone', 'score=100'])
+    await ok(['resource', 'move-with-constraint', 'g', 'n1'])
+    const config = JSON.parse(await readFile(file, 'utf8'))
+    assert.equal(config.rscDefaults['resource-stickiness'], '100')
+    assert.equal(config.opDefaults.timeout, '30s')
+    assert.ok(config.constraints.some((c: {id: string}) => c.id === 'cli-prefer-g'))
+    assert.match(await ok(['constraint', 'config']), /g with p-clone \(score 100\)/)
+    assert.match(await ok(['constraint', 'show']), /cli-prefer-g/)
+    assert.match(await ok(['property', 'show', '--all']), /stonith-enabled/)
+    assert.match(await ok(['property', 'config', '--all']), /no-quorum-policy/)
+    // Commands of the running cluster: the words resolve to them.
+    for (const words of [['quorum', 'status'], ['stonith', 'fence'], ['resource', 'refresh'], ['resource', 'status'], ['cluster', 'status'], ['resource', 'describe']]) {
+      const help = await hactl([...words, '--help'])
+      assert.equal(help.exitCode, 0, `${words.join(' ')}: ${help.stderr}`)
+    }
+  })
+
   it('a mistake is one line naming the word, exit 2, nothing written', async () => {
     const before = await readFile(file)
     for (const [args, message] of [

@@ -9,6 +9,7 @@ export type AgentDescription = AgentMetadata & {id: string}
 export default class AgentDescribe extends HactlCommand<AgentDescription> {
   static override summary = 'Show an agent\'s parameters and actions, from its meta-data.'
   static override examples = ['<%= config.bin %> <%= command.id %> ocf:hactl:vip', '<%= config.bin %> <%= command.id %> ocf:heartbeat:IPaddr2 --json', '<%= config.bin %> <%= command.id %> systemd:nginx']
+  static override aliases = ['resource describe', 'stonith describe']
   static override args = {
     agent: Args.string({description: 'ocf:PROVIDER:TYPE, lsb:NAME or systemd:UNIT', required: true}),
   }

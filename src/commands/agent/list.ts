@@ -14,6 +14,7 @@ export default class AgentList extends HactlCommand<AgentListEntry[]> {
   static override summary = 'List the resource agents installed on this node.'
   static override description = 'hactl\'s own agents (ocf:hactl:*), every OCF agent under the OCF root (HACTL_OCF_ROOT, default /usr/lib/ocf) and the LSB init scripts. Any systemd unit is usable as systemd:UNIT.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --class ocf --provider heartbeat', '<%= config.bin %> <%= command.id %> --json']
+  static override aliases = ['resource agents']
   static override flags = {
     class: Flags.option({summary: 'Only agents of this class.', options: ['ocf', 'lsb'] as const})(),
     provider: Flags.string({summary: 'Only OCF agents of this provider (hactl, heartbeat, pacemaker, …).'}),

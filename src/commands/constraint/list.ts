@@ -7,6 +7,7 @@ import type {Constraint} from '../../core/config/types.js'
 export default class ConstraintList extends HactlCommand<Constraint[]> {
   static override summary = 'List constraints (cli-prefer/cli-ban ones come from resource move/ban).'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> -f cluster-config.json <%= command.id %> --json']
+  static override aliases = ['constraint config', 'constraint show']
   static override flags = {...configFlags}
 
   async run(): Promise<Constraint[]> {

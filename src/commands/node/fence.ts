@@ -25,6 +25,7 @@ export default class NodeFence extends HactlCommand<FenceResult> {
   static override description = `The DC runs the fence devices that cover NODE (pcmk_host_list, or all), as for a node lost uncleanly, and the command returns once one succeeded (exit 0) or all failed (exit 1). The node's resources are recovered elsewhere at once, and the fence is recorded in 'hactl stonith history'. Refused (exit 1, nothing done) when no device covers NODE or fencing is disabled (stonith-enabled=false); ask on another node than NODE. On a terminal the command asks for the node's name; elsewhere (scripts) --force is required.`
   static override examples = ['<%= config.bin %> <%= command.id %> n3', '<%= config.bin %> <%= command.id %> n3 --force']
   static override args = {node: Args.string({name: 'NODE', required: true, description: 'Node to fence.'})}
+  static override aliases = ['stonith fence']
   static override flags = {
     'run-dir': runDirFlag,
     force: Flags.boolean({summary: 'Do not ask for confirmation.'}),

@@ -10,6 +10,7 @@ export interface PropertyEntry {name: string, value: string, default: string, se
 export default class PropertyList extends HactlCommand<PropertyEntry[]> {
   static override summary = 'List the cluster properties that are set, or all with --all.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --all --json']
+  static override aliases = ['property config', 'property show']
   static override flags = {...configFlags, all: Flags.boolean({summary: 'Also list properties at their default.'})}
 
   async run(): Promise<PropertyEntry[]> {

@@ -9,6 +9,7 @@ export default class ResourceCleanup extends HactlCommand<unknown> {
   static override summary = "Forget a resource's failures and re-probe it, on every node or on NODE (live cluster)."
   static override examples = ['<%= config.bin %> <%= command.id %> web-ip', '<%= config.bin %> <%= command.id %> web-ip n1']
   static override args = {name: resourceNameArg, node: Args.string({name: 'NODE', description: 'Only on this node.'})}
+  static override aliases = ['resource refresh']
   static override flags = {...configFlags}
 
   async run(): Promise<unknown> {

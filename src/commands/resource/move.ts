@@ -13,6 +13,7 @@ export default class ResourceMove extends EditCommand {
 With -f the constraint stays in the file until 'hactl resource clear'.`
   static override examples = ['<%= config.bin %> <%= command.id %> web-ip n2', '<%= config.bin %> <%= command.id %> db-clone n1 --promoted', '<%= config.bin %> <%= command.id %> web-ip n2 --keep-constraint', '<%= config.bin %> -f cluster-config.json <%= command.id %> web-ip n2']
   static override args = {name: resourceNameArg, node: Args.string({name: 'NODE', required: true, description: 'Destination node.'})}
+  static override aliases = ['resource move-with-constraint']
   static override flags = {
     wait: waitFlag,
     timeout: timeoutFlag,

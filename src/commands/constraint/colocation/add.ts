@@ -52,7 +52,9 @@ A role before either id (pcs' syntax), or --rsc-role / --role, limits the coloca
     if (words.shift() !== 'with') throw inputError('a colocation is: [ROLE] RESOURCE with [ROLE] WITH [SCORE]')
     const [withWord, withResource] = take()
     if (resource === undefined || withResource === undefined) throw inputError('a colocation is: [ROLE] RESOURCE with [ROLE] WITH [SCORE]')
-    const scoreText = words.shift()
+    // pcs writes the score bare or, since 0.11, as score=SCORE.
+    const scoreWord = words.shift()
+    const scoreText = scoreWord?.startsWith('score=') ? scoreWord.slice('score='.length) : scoreWord
     if (words.length > 0) throw inputError(`unexpected arguments after the score: ${words.join(' ')}`)
     const score = scoreText === undefined ? 'INFINITY' : parseScoreArg(scoreText, 'score')
     const rscRole = roleFlag(flags['rsc-role'], '--rsc-role') ?? rscWord
