@@ -139,6 +139,21 @@ function renderFull(s: ClusterStatus, config: ResourceConfig | undefined): strin
     lines.push(`  * Node: ${n.name}:${failures.length === 0 ? ' no failures' : ''}`)
     for (const f of failures) lines.push(`    * ${f.resource}: fail-count=${count(f.failCount)} (${f.op})${f.lastFailureMs ? ` last-failure=${new Date(f.lastFailureMs).toISOString()}` : ''}`)
   }
+  // crm_mon -o: the last result of each operation per node, as the DC heard it.
+  const last = new Map<string, NonNullable<ClusterStatus['operations']>[number]>()
+  for (const o of s.operations ?? []) last.set(`${o.node}\0${o.resource}\0${o.op}\0${o.intervalMs}`, o)
+  lines.push('', 'Operations:')
+  if (last.size === 0) lines.push(s.source === 'dc' ? '  * none heard by this DC yet' : '  * unknown (no DC)')
+  for (const n of s.nodes) {
+    const ops = [...last.values()].filter((o) => o.node === n.name)
+    if (ops.length === 0) continue
+    lines.push(`  * Node: ${n.name}:`)
+    for (const o of ops) {
+      const interval = o.intervalMs > 0 ? ` interval=${o.intervalMs % 1000 === 0 ? `${o.intervalMs / 1000}s` : `${o.intervalMs}ms`}` : ''
+      const exec = o.execMs === null ? '' : ` exec-time=${o.execMs}ms`
+      lines.push(`    * ${o.resource}: ${o.op}${interval}: rc=${o.rc ?? 'none'} (${o.rcText})${exec} last-rc-change=${new Date(o.atMs).toISOString()}`)
+    }
+  }
   const inactive = s.resources.filter((r) => !isFenceAgent(r.agent) && r.nodes.length === 0)
   lines.push('', 'Inactive Resources:')
   if (inactive.length === 0) lines.push('  * none')

@@ -21,7 +21,7 @@ const stringMap = {type: 'object', additionalProperties: {type: 'string'}}
 
 const EDIT_COMMANDS = [
   'resource add vip', 'resource add balancer', 'resource add service', 'resource add mount', 'resource add agent', 'resource remove', 'resource update',
-  'resource meta', 'resource utilization', 'resource enable', 'resource disable', 'resource move', 'resource ban', 'resource clear',
+  'resource meta', 'resource utilization', 'resource enable', 'resource disable', 'resource move', 'resource move-with-constraint', 'resource ban', 'resource clear',
   'resource clone', 'resource promotable', 'resource group add', 'resource group remove', 'constraint location', 'constraint colocation add',
   'constraint order', 'constraint remove', 'node add', 'node remove', 'node standby', 'node unstandby', 'node maintenance',
   'node unmaintenance', 'node attribute', 'node utilization', 'property set', 'property unset', 'config import',
@@ -74,6 +74,10 @@ const clusterStatus = {
       },
     }},
     fencing: {type: 'array', items: fenceEvent},
+    operations: {type: 'array', items: {
+      type: 'object', additionalProperties: false, required: ['node', 'resource', 'op', 'intervalMs', 'rc', 'rcText', 'ok', 'execMs', 'atMs'],
+      properties: {node: str, resource: str, op: str, intervalMs: {type: 'integer', minimum: 0}, rc: {type: ['integer', 'null']}, rcText: str, ok: {type: 'boolean'}, execMs: {type: ['integer', 'null']}, atMs: {type: 'integer'}},
+    }},
   },
 }
 

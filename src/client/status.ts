@@ -52,6 +52,22 @@ export interface FenceEvent {
   completedAt: number
 }
 
+/** One operation an agent ran, as the DC heard its result (status --full's Operations, crm_mon -o). */
+export interface OperationRecord {
+  node: string
+  resource: string
+  op: string
+  intervalMs: number
+  /** The agent's OCF code; null when it did not answer (timeout, cancelled). */
+  rc: number | null
+  /** Its name: ok, not-running, error, … or none. */
+  rcText: string
+  ok: boolean
+  execMs: number | null
+  /** Milliseconds since the Unix epoch when the DC heard the result. */
+  atMs: number
+}
+
 export interface ClusterStatus {
   clusterName: string
   /** Node name of the DC, null without quorum. */
@@ -77,4 +93,6 @@ export interface ClusterStatus {
   balancers?: BalancerStatus[]
   /** Fence operations, oldest first (the last 100), as the DC knows them. */
   fencing?: FenceEvent[]
+  /** Operations the agents ran, oldest first (the last 200 this DC heard of). */
+  operations?: OperationRecord[]
 }

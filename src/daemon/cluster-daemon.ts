@@ -15,7 +15,8 @@ import {join} from 'node:path'
 import {Executor} from '../agents/index.js'
 import {HactlError} from '../cli/errors.js'
 import {socketPath} from '../client/client.js'
-import type {ClusterStatus, FenceEvent} from '../client/status.js'
+import type {ClusterStatus, FenceEvent, OperationRecord} from '../client/status.js'
+import {ocfName} from '../agents/ocf-codes.js'
 import type {BootstrapConfig, BootstrapNode} from '../core/config/bootstrap-types.js'
 import {emptyConfig, propertyValue} from '../core/config/defaults.js'
 import {validateResourceConfig} from '../core/config/validate.js'
@@ -50,6 +51,9 @@ import {startObservability, type Observability} from './observability.js'
 import {adoptNodeList, NodeListError, nodesVersion, withNodeAdded, withNodeRemoved} from '../core/config/bootstrap-nodes.js'
 import {writeBootstrap} from '../store/cluster-files.js'
 import type {NodesChangeParams, NodesChangeResult} from '../client/protocol.js'
+
+/** Operations kept for status --full (crm_mon -o shows them all; bounded here, it rides on every status publication). */
+const OPERATIONS_KEPT = 200
 
 /** Replication's tick (its options count in ticks) while it has work: retransmissions, a sync, writes. */
 const TICK_MS = 100
@@ -125,6 +129,8 @@ export class ClusterDaemon {
   private dcStatus: ClusterStatus | undefined
   /** Fence operations the DC ran (or, on other nodes, the last list a DC published): `hactl stonith history`. */
   private fenceHistory: FenceEvent[] = []
+  /** The DC's operation history (status --full): the last OPERATIONS_KEPT results of agents that ran. */
+  private operations: OperationRecord[] = []
   /** hactl node fence requests waiting for their fence-reply. */
   private readonly fenceWaiters = new Map<string, (reply: {fenced: boolean, device: string | null, error?: string}) => void>()
   private nextFenceRequest = 1
@@ -338,7 +344,7 @@ export class ClusterDaemon {
         break
       case 'lrm-execute': {
         const {transitionId, action} = output
-        void this.lrm.execute(action).then(({ok, resources}) => this.step({type: 'action-done', nowMs: this.clock.now(), transitionId, actionId: action.id, ok, resources}))
+        void this.lrm.execute(action).then(({ok, resources, rc, execMs}) => this.step({type: 'action-done', nowMs: this.clock.now(), transitionId, actionId: action.id, ok, resources, ...(rc === undefined ? {} : {rc}), ...(execMs === undefined ? {} : {execMs})}))
         break
       }
       case 'lrm-full-report':
@@ -394,6 +400,7 @@ export class ClusterDaemon {
       case 'log':
         // t_ms: the monotonic clock, so bench/failover.ts can time each phase of a failover.
         this.logger.log(output.level, output.event, {...output.fields as Fields, t_ms: this.clock.now()})
+        if (output.event === 'action-result') this.noteOperation(output.fields as Fields)
         break
     }
   }
@@ -536,6 +543,17 @@ export class ClusterDaemon {
     const ok = await this.runFence(node, origin, true)
     const device = this.fenceHistory.at(-1)?.device ?? null
     this.step({type: 'manual-fence-done', nowMs: this.clock.now(), requestId, from, node, fenced: ok, device})
+  }
+
+  /** An action result the DC logged: kept for status --full when an agent ran (it carries rc). */
+  private noteOperation(fields: Fields): void {
+    if (!('rc' in fields) || typeof fields.node !== 'string' || typeof fields.resource !== 'string' || typeof fields.op !== 'string') return
+    const rc = typeof fields.rc === 'number' ? fields.rc : null
+    this.operations.push({
+      node: fields.node, resource: fields.resource, op: fields.op, intervalMs: typeof fields.interval_ms === 'number' ? fields.interval_ms : 0,
+      rc, rcText: ocfName(rc), ok: fields.ok === true, execMs: typeof fields.exec_ms === 'number' ? fields.exec_ms : null, atMs: this.clock.wallNow(),
+    })
+    if (this.operations.length > OPERATIONS_KEPT) this.operations.splice(0, this.operations.length - OPERATIONS_KEPT)
   }
 
   /** The history a DC published: kept, so a new DC (or status without one) still shows earlier fences. */
@@ -809,7 +827,7 @@ export class ClusterDaemon {
     return buildStatus({
       bootstrap: this.config, config: this.controller.config ?? this.replication.record.config, orchestrator: this.controller.orchestrator, view: this.view,
       localNode: this.self.name, localReport: this.lrm.snapshot(), source,
-      wallNowMs: this.clock.wallNow(), toWallMs: (ms) => wallTimeOf(this.clock, ms), fencing: this.fenceHistory,
+      wallNowMs: this.clock.wallNow(), toWallMs: (ms) => wallTimeOf(this.clock, ms), fencing: this.fenceHistory, operations: this.operations,
     })
   }
 

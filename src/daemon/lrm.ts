@@ -237,7 +237,8 @@ export class LocalResourceManager {
   }
 
   /** Runs one dispatched action; returns whether it succeeded and what changed. */
-  async execute(action: Action): Promise<{ok: boolean, resources: NodeReport}> {
+  /** `rc` (the OCF code, null when the agent did not answer) and `execMs` come with every action the agent ran (status --full's Operations). */
+  async execute(action: Action): Promise<{ok: boolean, resources: NodeReport, rc?: number | null, execMs?: number}> {
     const config = this.config
     const instance = action.resource!
     const primitive = config ? primitiveOf(config, instance) : undefined
@@ -291,7 +292,7 @@ export class LocalResourceManager {
     else if (action.op === 'notify' && !(result.status === 'done' && result.ocfCode === 0)) this.logFailure(instance, action.op, result)
     this.activating.delete(instance)
     void this.syncHoldings().catch(() => {})
-    return {ok, resources: {[instance]: after}}
+    return {ok, resources: {[instance]: after}, rc: result.ocfCode, execMs: result.durationMs}
   }
 
   /** Every instance that is or may be active here, in the order it became so. */

@@ -1,7 +1,7 @@
 // Builds what `hactl status` shows from the DC's books (or, without a DC, from
 // this node's own knowledge). Pure: the clocks come with the input; times shown are wall-clock.
 import {isPromotable} from '../core/config/roles.js'
-import type {ClusterStatus, FenceEvent, StatusFailure, StatusResource} from '../client/status.js'
+import type {ClusterStatus, FenceEvent, OperationRecord, StatusFailure, StatusResource} from '../client/status.js'
 import type {BootstrapConfig} from '../core/config/bootstrap-types.js'
 import type {ResourceConfig} from '../core/config/types.js'
 import {isFenceDevice} from '../core/orchestration/index.js'
@@ -22,6 +22,8 @@ export interface StatusInput {
   toWallMs(monoMs: number): number
   /** The fencing history this node knows (the DC's own, or the last one a DC published). */
   fencing?: FenceEvent[]
+  /** The operations this DC heard of (empty elsewhere). */
+  operations?: OperationRecord[]
 }
 
 /** Instance ids in configuration order, group members in their start order; clone instances after their primitive's place. */
@@ -111,5 +113,6 @@ export function buildStatus(input: StatusInput): ClusterStatus {
     generatedAt: input.wallNowMs,
     ...(source === 'dc' && config.resources.some(isBalancer) ? {balancers: balancerStatus(orchestrator)} : {}),
     ...(input.fencing && input.fencing.length > 0 ? {fencing: input.fencing} : {}),
+    ...(source === 'dc' && input.operations && input.operations.length > 0 ? {operations: input.operations} : {}),
   }
 }

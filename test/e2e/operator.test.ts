@@ -118,7 +118,7 @@ describe('e2e: an operator\'s day (CLI)', function () {
     await cluster.waitQuorate()
   })
 
-  it('status --full: node attributes, fail counts per node, inactive resources', async () => {
+  it('status --full: node attributes, fail counts per node, inactive resources, operations with rc and run time', async () => {
     await ok(1, ['node', 'attribute', 'n2', 'rack=r2'])
     await ok(1, ['resource', 'add', 'agent', 'off', 'ocf:hactl:dummy', '--disabled'])
     await cluster.waitQuorate()
@@ -126,6 +126,12 @@ describe('e2e: an operator\'s day (CLI)', function () {
     assert.match(full.stdout, /Node Attributes:\n(.*\n)*  \* Node: n2 \(2\):\n    \* rack\t: r2/)
     assert.match(full.stdout, /Migration Summary:\n  \* Node: n1: no failures/)
     assert.match(full.stdout, /Inactive Resources:\n  \* off\t\(ocf:hactl:dummy\):\t Stopped \(disabled\)/)
+    // crm_mon -o: each start the agent ran, with its rc and its run time, on the node that ran it.
+    const holder = (await placement(cluster, ['ga']))[0]
+    assert.match(full.stdout, new RegExp(`Operations:\\n(.*\\n)*  \\* Node: ${holder}:\\n(    .*\\n)*    \\* ga: start: rc=0 \\(ok\\) exec-time=\\d+ms last-rc-change=\\d{4}-`))
+    const json = await ok(3, ['status', '--full', '--json'])
+    const starts = json.json.result.operations.filter((o: {resource: string, op: string}) => o.resource === 'ga' && o.op === 'start')
+    assert.ok(starts.length > 0 && starts.every((o: {rc: number, ok: boolean, execMs: number}) => o.rc === 0 && o.ok && o.execMs >= 0), JSON.stringify(starts))
   })
 
   it('debug-monitor runs the agent here; failcount show and reset', async () => {

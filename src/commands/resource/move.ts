@@ -13,7 +13,6 @@ export default class ResourceMove extends EditCommand {
 With -f the constraint stays in the file until 'hactl resource clear'.`
   static override examples = ['<%= config.bin %> <%= command.id %> web-ip n2', '<%= config.bin %> <%= command.id %> db-clone n1 --promoted', '<%= config.bin %> <%= command.id %> web-ip n2 --keep-constraint', '<%= config.bin %> -f cluster-config.json <%= command.id %> web-ip n2']
   static override args = {name: resourceNameArg, node: Args.string({name: 'NODE', required: true, description: 'Destination node.'})}
-  static override aliases = ['resource move-with-constraint']
   static override flags = {
     wait: waitFlag,
     timeout: timeoutFlag,
@@ -21,12 +20,15 @@ With -f the constraint stays in the file until 'hactl resource clear'.`
     promoted: Flags.boolean({summary: 'A promotable clone: move its Promoted role to NODE (a switchover; the constraint has role Promoted, as pcs writes it).'}),
   }
 
+  /** resource move-with-constraint: the constraint always stays (pcs 0.11). */
+  protected alwaysKeepConstraint = false
+
   async run(): Promise<EditResult> {
-    const {args, flags} = await this.parse(ResourceMove)
+    const {args, flags} = await this.parse(this.constructor as typeof ResourceMove)
     const moved = await this.applyChange(flags, {op: 'resource.move', id: args.name, node: args.node, ...(flags.promoted ? {promoted: true} : {})},
       flags.promoted ? `moving the Promoted role of ${args.name} to ${args.node}` : `moving ${args.name} to ${args.node}`)
     if (flags.simulate || flags.file !== undefined) return moved
-    if (flags['keep-constraint']) return flags.wait ? this.settle(flags, moved) : moved
+    if (flags['keep-constraint'] || this.alwaysKeepConstraint) return flags.wait ? this.settle(flags, moved) : moved
     const settled = await this.settle(flags, moved)
     // Remove the constraint only if that changes nothing: the engine decides, on the live state.
     const current = await readForSimulation(flags)

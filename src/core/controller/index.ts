@@ -557,7 +557,9 @@ class Step {
         // For alerts, metrics and history (they read the log): the outcome of a dispatched action.
         const t = this.s.orchestrator.transition
         const action = t?.id === m.transitionId ? t.actions.find((a) => a.id === m.actionId) : undefined
-        this.log('info', 'action-result', {transition: m.transitionId, action: m.actionId, node, ok: m.ok, resource: action?.resource, op: action?.op, interval_ms: action?.intervalMs})
+        // Pacemaker's "Result of start operation for R on N: ok", with the agent's rc and run time when it ran.
+        this.log('info', 'action-result', {transition: m.transitionId, action: m.actionId, node, ok: m.ok, resource: action?.resource, op: action?.op, interval_ms: action?.intervalMs,
+          ...(m.rc === undefined ? {} : {rc: m.rc}), ...(m.ms === undefined ? {} : {exec_ms: m.ms})})
         this.orchestrate({type: 'result', node, transitionId: m.transitionId, actionId: m.actionId, ok: m.ok, resources: reportFromWire(m.resources, this.s.nowMs)})
         break
       }
@@ -725,7 +727,8 @@ class Step {
       case 'peer': this.onPeer(event.from, event.message); break
       case 'action-done':
         s.actionsInFlight = Math.max(0, s.actionsInFlight - 1)
-        this.toDc({t: 'result', transitionId: event.transitionId, actionId: event.actionId, ok: event.ok, resources: reportToWire(event.resources, s.nowMs)})
+        this.toDc({t: 'result', transitionId: event.transitionId, actionId: event.actionId, ok: event.ok, resources: reportToWire(event.resources, s.nowMs),
+          ...(event.rc === undefined ? {} : {rc: event.rc}), ...(event.execMs === undefined ? {} : {ms: Math.max(0, Math.round(event.execMs))})})
         this.followNoQuorumStop(event.resources)
         break
       case 'local-report': this.onLocalReport(event.full, event.epoch, event.resources, event.attributes); break

@@ -57,7 +57,7 @@ export type ToDc =
   /** `departed`: nodes this node saw go, the view they went in, and whether they had announced a clean leave. */
   /** `attributes`: the node's whole set of transient attributes (promotion scores), when they are sent. */
   | {t: 'report', full: boolean, epoch: number, resources: WireReport, departed?: Array<{node: string, viewId: number, clean: boolean, seenInViewId?: number}>, attributes?: Record<string, string>}
-  | {t: 'result', transitionId: number, actionId: string, ok: boolean, resources: WireReport}
+  | {t: 'result', transitionId: number, actionId: string, ok: boolean, resources: WireReport, rc?: number | null, ms?: number}
   | {t: 'leave-request'}
   /** hactl resource cleanup asked on a node that is not the DC: the DC's books and every node forget. */
   | {t: 'cleanup-request', resource: string, node?: string}
@@ -156,7 +156,9 @@ const TO_DC: Record<ToDc['t'], (m: Fields) => boolean> = {
     && (m.departed === undefined || (Array.isArray(m.departed) && m.departed.length <= 1000
       && m.departed.every((e) => isObject(e) && isName(e.node) && isCount(e.viewId) && typeof e.clean === 'boolean' && (e.seenInViewId === undefined || isCount(e.seenInViewId)))))
     && (m.attributes === undefined || isAttributes(m.attributes)),
-  'result': (m) => isCount(m.transitionId) && isName(m.actionId) && typeof m.ok === 'boolean' && isWireReport(m.resources),
+  'result': (m) => isCount(m.transitionId) && isName(m.actionId) && typeof m.ok === 'boolean' && isWireReport(m.resources)
+    && (m.rc === undefined || m.rc === null || (Number.isSafeInteger(m.rc) && (m.rc as number) >= 0 && (m.rc as number) <= 255))
+    && (m.ms === undefined || (Number.isSafeInteger(m.ms) && (m.ms as number) >= 0)),
   'leave-request': () => true,
   'cleanup-request': (m) => isName(m.resource) && (m.node === undefined || isName(m.node)),
   'fence-request': (m) => isName(m.requestId) && isName(m.node),

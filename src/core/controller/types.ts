@@ -151,7 +151,8 @@ export type ControllerEvent =
   /** A message from a peer, unchecked. */
   | {type: 'peer', nowMs: number, from: number, message: unknown}
   /** The local resource manager finished a dispatched action. */
-  | {type: 'action-done', nowMs: number, transitionId: number, actionId: string, ok: boolean, resources: NodeReport}
+  /** rc: the agent's OCF code (null: no answer), execMs: how long it ran; both absent when no agent ran (a recurring monitor armed). */
+  | {type: 'action-done', nowMs: number, transitionId: number, actionId: string, ok: boolean, resources: NodeReport, rc?: number | null, execMs?: number}
   /** The LRM's full report (after idle and probes, against config `epoch`), or an update (a monitor failed). */
   /** `attributes`: this node's whole set of transient attributes, sent along when given (full reports, and when one changes). */
   | {type: 'local-report', nowMs: number, full: boolean, epoch: number, resources: NodeReport, attributes?: Record<string, string>}
