@@ -46,8 +46,10 @@ describe('e2e live node add and remove: 3 nodes grow to 4 and shrink back', func
   }
 
   /** Adds n4 live on n1 and starts it from the printed join token. */
-  async function addN4(): Promise<void> {
-    const added = await cluster.cli(1, ['node', 'add', 'n4', '--addr', cluster.net.addr(4), '--json'])
+  async function addN4(pcsForm = false): Promise<void> {
+    // pcs's own form works too: hactl cluster node add n4 addr=ADDR.
+    const words = pcsForm ? ['cluster', 'node', 'add', 'n4', `addr=${cluster.net.addr(4)}`] : ['node', 'add', 'n4', '--addr', cluster.net.addr(4)]
+    const added = await cluster.cli(1, [...words, '--json'])
     assert.equal(added.exitCode, 0, added.stderr)
     const result = added.json.result
     assert.equal(result.node.name, 'n4')
@@ -122,9 +124,9 @@ describe('e2e live node add and remove: 3 nodes grow to 4 and shrink back', func
     }
   })
 
-  it('--force stops an online node and removes it', async () => {
-    await addN4()
-    const removed = await cluster.cli(2, ['node', 'remove', 'n4', '--force'])
+  it('--force stops an online node and removes it (pcs spelling: cluster node add|remove)', async () => {
+    await addN4(true)
+    const removed = await cluster.cli(2, ['cluster', 'node', 'remove', 'n4', '--force'])
     assert.equal(removed.exitCode, 0, removed.stderr)
     await assertThreeNodes()
     await cluster.waitFor(async () => (await cluster.status(4)) === undefined, 30_000, 'n4 stopped')

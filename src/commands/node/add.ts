@@ -17,7 +17,9 @@ const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$/
 export default class NodeAdd extends EditCommand {
   static override summary = 'Add a node to the running cluster (pcs cluster node add), or declare one in a configuration file.'
   static override description = `Live, with --addr: the node list in cluster.json grows on every running node at once (no restart): each daemon rewrites its cluster.json, counts the new node's vote in the expected votes and accepts its traffic. The command prints a join token: on the new node run 'hactl cluster join TOKEN' and 'hactl cluster start'. Needs a quorate partition. Quorum safety: expected votes rise on the nodes before the new node can vote, so two partitions are never both quorate during the change. Without --addr (or with -f) the node is only declared in the resource configuration, so constraints and attributes can name it.`
-  static override examples = ['<%= config.bin %> <%= command.id %> n4 --addr 192.168.122.14', '<%= config.bin %> -f cluster-config.json <%= command.id %> n4']
+  static override examples = ['<%= config.bin %> <%= command.id %> n4 --addr 192.168.122.14', '<%= config.bin %> <%= command.id %> n4 addr=192.168.122.14', '<%= config.bin %> -f cluster-config.json <%= command.id %> n4']
+  static override strict = false
+  static override aliases = ['cluster node add']
   static override args = {name: Args.string({name: 'NAME', required: true, description: 'Node name.'})}
   static override flags = {
     id: Flags.integer({summary: 'Node id in cluster.json (default: the lowest free one).', min: 1, max: 65535}),
@@ -25,7 +27,12 @@ export default class NodeAdd extends EditCommand {
   }
 
   async run(): Promise<EditResult> {
-    const {args, flags} = await this.parse(NodeAdd)
+    const {args, argv, flags} = await this.parse(NodeAdd)
+    // pcs cluster node add NAME addr=ADDR [addr=ADDR2]: the same as --addr.
+    for (const word of (argv as string[]).slice(1)) {
+      if (!word.startsWith('addr=') || word.length === 'addr='.length) throw inputError(`${JSON.stringify(word)} is not addr=ADDRESS (usage: node add NAME [--addr ADDR | addr=ADDR]... [--id N])`)
+      flags.addr = [...flags.addr ?? [], word.slice('addr='.length)]
+    }
     if (!NAME.test(args.name)) throw inputError(`node name ${JSON.stringify(args.name)} may contain only letters, digits, _ . : -`)
     if (flags.id !== undefined && flags.addr === undefined) throw inputError('--id needs --addr: the node id and addresses go into cluster.json together')
     if (flags.addr === undefined) return this.applyChange(flags, {op: 'node.add', name: args.name}, `declared node ${args.name}`)

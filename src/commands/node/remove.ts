@@ -7,7 +7,7 @@ export default class NodeRemove extends EditCommand {
   static override summary = 'Remove a node from the running cluster (pcs cluster node remove), or from a configuration file.'
   static override description = `Live: the node leaves cluster.json on every running node at once (no restart) and the daemons forget it: its vote leaves the expected votes, its records go, nothing is scheduled on it. A node that is online is refused (exit 1) unless --force, which first stops it (its clean leave: resources move away) and removes it once it left, as pcs does. Quorum safety: expected votes drop only once the node is out of the view, so two partitions are never both quorate during the change. Run it on another node than NAME; afterwards run 'hactl cluster destroy' on the removed host. The node's entry and location constraints in the resource configuration go too. With -f only the file's node entry and constraints go.`
   static override examples = ['<%= config.bin %> <%= command.id %> n4', '<%= config.bin %> <%= command.id %> n4 --force', '<%= config.bin %> -f cluster-config.json <%= command.id %> n4']
-  static override aliases = ['node delete']
+  static override aliases = ['node delete', 'cluster node remove', 'cluster node delete']
   static override args = {name: Args.string({name: 'NAME', required: true, description: 'Node name.'})}
   static override flags = {
     force: Flags.boolean({summary: 'Live: stop the node first when it is online, then remove it.'}),
