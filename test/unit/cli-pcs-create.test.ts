@@ -100,6 +100,8 @@ describe('cli: resource create and update in pcs syntax, offline (-f)', function
     assert.match(await ok(['constraint', 'show']), /cli-prefer-g/)
     assert.match(await ok(['property', 'show', '--all']), /stonith-enabled/)
     assert.match(await ok(['property', 'config', '--all']), /no-quorum-policy/)
+    await ok(['stonith', 'create', 'f1', 'fence_nosuch', 'pcmk_host_list=n1', 'op', 'monitor', 'interval=60s', '--force'])
+    assert.match(await ok(['stonith', 'config']), /f1\t\(fence:fence_nosuch\):\t fences n1/)
     // Commands of the running cluster: the words resolve to them.
     for (const words of [['quorum', 'status'], ['stonith', 'fence'], ['resource', 'refresh'], ['resource', 'status'], ['cluster', 'status'], ['resource', 'describe']]) {
       const help = await hactl([...words, '--help'])

@@ -3,6 +3,7 @@ import {EditCommand, type EditResult} from '../../cli/edit-command.js'
 import {inputError} from '../../cli/errors.js'
 import {fenceAgentId, locateFenceAgent} from '../../cli/fence-devices.js'
 import {parsePairs} from '../../cli/parse.js'
+import {parsePcsWords} from '../../cli/pcs-words.js'
 import {buildAddEdit, resourceNameArg} from '../../cli/resource-add.js'
 
 export default class StonithCreate extends EditCommand {
@@ -23,10 +24,13 @@ export default class StonithCreate extends EditCommand {
   async run(): Promise<EditResult> {
     const {args, argv, flags} = await this.parse(StonithCreate)
     const agent = fenceAgentId(args.agent)
-    const params = parsePairs((argv as string[]).slice(2), 'parameter')
+    // pcs stonith create NAME AGENT [KEY=VALUE...] [op ACTION KEY=VALUE...] [meta KEY=VALUE...]: operations are kept in the
+    // configuration (a CIB exported again has them) but not run: the DC runs a device's agent only to fence.
+    const words = parsePcsWords((argv as string[]).slice(2), 'usage: stonith create NAME AGENT [KEY=VALUE...] [op ACTION KEY=VALUE...] [meta KEY=VALUE...]', false)
+    const params = parsePairs(words.params, 'parameter')
     if (!flags.force && !(await locateFenceAgent(agent))) {
       throw inputError(`fence agent ${agent.slice('fence:'.length)} is not installed on this node (looked in HACTL_FENCE_PATH, /usr/sbin, /usr/local/sbin); use --force to add it anyway`, 'agent-unavailable')
     }
-    return this.applyChange(flags, buildAddEdit(args.name, agent, params, {disabled: flags.disabled}, []), `added fence device ${args.name}`)
+    return this.applyChange(flags, buildAddEdit(args.name, agent, params, {disabled: flags.disabled, op: words.ops, meta: words.meta}, []), `added fence device ${args.name}`)
   }
 }

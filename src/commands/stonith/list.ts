@@ -6,6 +6,7 @@ import {configFlags} from '../../cli/flags.js'
 export default class StonithList extends HactlCommand<DeviceView[]> {
   static override summary = 'List the fence devices and the nodes each fences (secrets shown as ***).'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+  static override aliases = ['stonith config', 'stonith status']
   static override flags = {...configFlags}
 
   async run(): Promise<DeviceView[]> {
