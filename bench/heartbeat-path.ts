@@ -46,13 +46,13 @@ const warmupS = Number(option('warmup', undefined, '30'))
 // ---- the virtual clock ----
 
 interface Timer {at: number, order: number, run: () => void, cancelled: boolean, owner: number, packet?: boolean}
-let now = 1_000
-let order = 0
-let current = 0
-const queue: Timer[] = []
+// Each checkout's cluster has a world of its own (its queue and clock); `world` is the one running.
+interface World {now: number, order: number, current: number, queue: Timer[]}
+let world: World = {now: 1_000, order: 0, current: 0, queue: []}
 
 function push(t: Timer): void {
   // A binary heap on (at, order).
+  const queue = world.queue
   queue.push(t)
   let i = queue.length - 1
   while (i > 0) {
@@ -66,6 +66,7 @@ function before(a: Timer, b: Timer): boolean {
   return a.at < b.at || (a.at === b.at && a.order < b.order)
 }
 function pop(): Timer | undefined {
+  const queue = world.queue
   const top = queue[0]
   const last = queue.pop()
   if (queue.length > 0 && last) {
@@ -86,10 +87,11 @@ function pop(): Timer | undefined {
 }
 
 const real = {setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout, now: performance.now.bind(performance)}
-function virtualise(): void {
-  performance.now = () => now
+function virtualise(w: World): void {
+  world = w
+  performance.now = () => world.now
   ;(globalThis as any).setTimeout = (run: () => void, ms = 0) => {
-    const t: Timer = {at: now + Math.max(1, ms), order: order++, run, cancelled: false, owner: current, unref() { return t }, ref() { return t }, hasRef: () => true, refresh() { return t }, [Symbol.toPrimitive]: () => 0} as Timer
+    const t: Timer = {at: world.now + Math.max(1, ms), order: world.order++, run, cancelled: false, owner: world.current, unref() { return t }, ref() { return t }, hasRef: () => true, refresh() { return t }, [Symbol.toPrimitive]: () => 0} as Timer
     push(t)
     return t
   }
@@ -140,6 +142,7 @@ async function cluster(root: string) {
   const {GuardLink} = await dist('daemon/guard-link.js')
   const config = buildBootstrap({name: 'bench', authkeyFile: '/nonexistent', nodes: Array.from({length: nodeCount}, (_, i) => ({name: `n${i + 1}`, addrs: [`10.213.0.${i + 1}`]}))})
   const authkey = Buffer.alloc(64, 9)
+  const w: World = {now: 1_000, order: 0, current: 0, queue: []}
   const totals: Totals[] = []
   const services: any[] = []
   const logger = {log: () => {}, child: () => logger, tap: () => () => {}}
@@ -158,7 +161,7 @@ async function cluster(root: string) {
         for (let peer = 1; peer <= nodeCount; peer++) {
           if (peer === id || (to !== 'all' && to !== peer)) continue
           const target = services[peer]
-          const timer: Timer = {at: now + 0.15, order: order++, owner: peer, cancelled: false, packet: true, run: () => {
+          const timer: Timer = {at: w.now + 0.15, order: w.order++, owner: peer, cancelled: false, packet: true, run: () => {
             const tt = totals[peer]
             tt.receiveNs += measure(() => target.onPacket(packet, 0, address))
             tt.receives++
@@ -169,16 +172,16 @@ async function cluster(root: string) {
     }
     services[id] = service
   }
-  return {services, totals}
+  return {services, totals, world: w}
 }
 
 type Cluster = Awaited<ReturnType<typeof cluster>>
 
 async function start(c: Cluster): Promise<void> {
-  virtualise()
+  virtualise(c.world)
   try {
     for (let id = 1; id <= nodeCount; id++) {
-      current = id
+      c.world.current = id
       await c.services[id].start()
     }
   } finally {
@@ -188,14 +191,15 @@ async function start(c: Cluster): Promise<void> {
 
 /** Advances the virtual clock by `ms`, running every event on the way. */
 function advance(c: Cluster, ms: number): void {
-  virtualise()
+  const w = c.world
+  virtualise(w)
   try {
-    const until = now + ms
-    while (queue.length > 0 && queue[0].at <= until) {
+    const until = w.now + ms
+    while (w.queue.length > 0 && w.queue[0].at <= until) {
       const t = pop()!
       if (t.cancelled) continue
-      now = t.at
-      current = t.owner
+      w.now = t.at
+      w.current = t.owner
       if (!t.packet) {
         // A service's own timer (setTimeout): its wake-up.
         const tt = c.totals[t.owner]
@@ -203,7 +207,7 @@ function advance(c: Cluster, ms: number): void {
         tt.timers++
       } else t.run()
     }
-    now = until
+    w.now = until
   } finally {
     restore()
   }
