@@ -6,7 +6,12 @@
 // PROFILE=DIR also writes a V8 CPU profile of every daemon's idle period to DIR
 // (node:inspector started by an --import hook; --cpu-prof is not allowed in
 // NODE_OPTIONS). Needs root, iproute2 and nftables.
-//   node --import tsx bench/idle.ts [--seconds 30] [--base /work/wt-base] [--repeat 1]
+//   node --import tsx bench/idle.ts [--seconds 30] [--settle 5] [--base /work/wt-base] [--repeat 1]
+// --settle S: seconds between the workload being in place and the measurement (the
+// floor's processes run that long too before theirs). A daemon's first minutes
+// include V8 optimizing its hot code on helper threads (TurboFan compiles were still
+// seen 2 minutes after start); --settle 120 measures the steady state a long-running
+// daemon stays in, the default 5 s the end of start-up.
 // --base DIR measures the built checkout DIR too, in the same run: base, then this
 // checkout, each on a fresh cluster, `--repeat` times alternating (the machine's
 // load drifts; alternating spreads it over both). The floor is measured after this
@@ -19,6 +24,7 @@ import {HERE, loadAverage, option, startWorkload} from './workload.js'
 const idleS = Number(option('seconds', 'IDLE_S', '30'))
 const base = option('base', 'BASE', undefined)
 const repeat = Number(option('repeat', undefined, '1'))
+const settleS = Number(option('settle', undefined, '5'))
 const profileDir = process.env.PROFILE
 /** NODE_OPTIONS for the daemons of both checkouts, e.g. --max-semi-space-size=1 (a smaller young generation: less RSS). */
 const nodeOptions = option('node-options', undefined, undefined)
@@ -112,7 +118,7 @@ async function floorFigure(cluster: Awaited<ReturnType<typeof startWorkload>>, s
     peers: config.nodes.filter((n) => n.id !== id).map((n) => n.addrs[0]), heartbeat: config.totem.heartbeat,
   })}}))
   try {
-    await new Promise((resolve) => setTimeout(resolve, 3_000))
+    await new Promise((resolve) => setTimeout(resolve, Math.max(3, settleS) * 1000))
     // `ip netns exec` execs node in place: the child's pid is node's.
     const pid = children[0].pid!
     const before = await sample(pid)
@@ -146,8 +152,8 @@ let floor: Floor | undefined
 async function measure(root: string | undefined, withFloor = false): Promise<{checkout: string, load_average: {before: string, after: string}, per_node: NodeFigures[]}> {
   const cluster = await startWorkload(env, root)
   try {
-    // Let start-up garbage be collected and the monitors settle into their rhythm.
-    await new Promise((resolve) => setTimeout(resolve, 5_000))
+    // Let start-up garbage be collected and the monitors settle into their rhythm (--settle).
+    await new Promise((resolve) => setTimeout(resolve, settleS * 1000))
     const pids = [1, 2, 3].map((n) => cluster.daemons.get(n)!.pid!)
     const loadBefore = await loadAverage()
     signalAll(pids)
@@ -194,7 +200,7 @@ const summary = (label: string) => {
 }
 const result = {
   benchmark: 'idle',
-  settings: {nodes: 3, idle_s: idleS, repeat, workload: 'vip (monitor 2s) + dummy (monitor 10s)', node_options: nodeOptions ?? null, profile: profileDir ?? null},
+  settings: {nodes: 3, idle_s: idleS, settle_s: settleS, repeat, workload: 'vip (monitor 2s) + dummy (monitor 10s)', node_options: nodeOptions ?? null, profile: profileDir ?? null},
   floor: {what: "3 bare node processes in the cluster's namespaces exchanging AES-GCM heartbeats of the daemons' size, transport and interval", ...floor},
   summary: {this: summary('this'), ...(base ? {base: summary('base')} : {})},
   runs,

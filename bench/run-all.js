@@ -6,7 +6,7 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const benchmarks = ['cli', 'policy', 'agents', 'membership', 'failover', 'balancer', 'idle', 'metrics', 'postgres']
+const benchmarks = ['cli', 'policy', 'agents', 'membership', 'failover', 'balancer', 'idle', 'heartbeat-path', 'metrics', 'postgres']
 let failed = 0
 for (const name of benchmarks) {
   console.log(`\n=== bench/${name}.ts`)

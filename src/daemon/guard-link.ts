@@ -17,7 +17,8 @@ import {REALTIME_PRIORITY, tryRealtime} from './sd-notify.js'
 const CONNECT_TRIES = 40
 const CONNECT_RETRY_MS = 50
 const ACK_TIMEOUT_MS = 2_000
-const FEED_LINE = `${JSON.stringify({t: 'feed'} satisfies DaemonToGuard)}\n`
+/** One constant line, as bytes: the socket writes it without encoding a string. */
+const FEED_LINE = Buffer.from(`${JSON.stringify({t: 'feed'} satisfies DaemonToGuard)}\n`)
 
 /** dist/guard/main.js next to this module's dist/daemon/; from the sources (tsx) the same layout under src/. */
 function guardProgram(): string[] {
