@@ -25,6 +25,8 @@ if (!runDir) {
 const socketPath = join(runDir, 'guard.sock')
 const logPath = join(runDir, 'guard.log')
 const now = (): number => performance.now()
+/** CLOCK_MONOTONIC in ms, comparable with the daemon's feed timestamps (unlike performance.now(), whose origin is per process). */
+const hostMonotonicMs = (): number => Number(process.hrtime.bigint() / 1000n) / 1000
 
 // The log is written through a stream (libuv's thread pool), never synchronously: on a host
 // whose disk is busy with writeback an append can block for hundreds of milliseconds, and a
@@ -58,7 +60,10 @@ function armDeadline(): void {
   clearTimeout(deadlineTimer)
   const deadline = nextDeadline(state)
   if (deadline === null) return
-  deadlineTimer = setTimeout(() => step({type: 'tick', nowMs: now()}), Math.max(0, Math.ceil(deadline - now())))
+  // Timers run before the event loop polls the socket: a guard scheduled late would see the
+  // deadline before the feeds that arrived meanwhile. setImmediate runs after the poll, so
+  // those feeds (each dated by when it was written) are counted first.
+  deadlineTimer = setTimeout(() => setImmediate(() => step({type: 'tick', nowMs: now()})), Math.max(0, Math.ceil(deadline - now())))
 }
 
 function armIdleExit(): void {
@@ -205,7 +210,7 @@ function onConnection(socket: Socket): void {
       }
       if (!greeted || daemon !== socket) continue
       switch (message.t) {
-        case 'feed': step({type: 'feed', nowMs: now()}); break
+        case 'feed': step({type: 'feed', nowMs: now(), ...(message.at === undefined ? {} : {sentAgoMs: hostMonotonicMs() - message.at})}); break
         case 'hold':
           step({type: 'hold', nowMs: now(), held: message.held})
           send(socket, {t: 'held', seq: message.seq})

@@ -113,6 +113,25 @@ describe('guard lease', () => {
     assert.equal(nextDeadline(state), 102)
   })
 
+  it('a guard that ran late counts each feed from when it was written, not when it read it', () => {
+    let s = stepGuard(initialGuard(100), {type: 'hello', nowMs: 0, leaseMs: 100}).state
+    s = stepGuard(s, {type: 'hold', nowMs: 0, held: [instance('a', true)]}).state
+    // The guard sleeps from 10 to 180 ms. A daemon alive throughout wrote a feed at 150:
+    // read at 180, it renews the lease to 250 — no false trip.
+    const alive = stepGuard(s, {type: 'feed', nowMs: 180, sentAgoMs: 30}).state
+    assert.equal(nextDeadline(alive), 250)
+    assert.deepEqual(stepGuard(alive, {type: 'tick', nowMs: 180}).outputs, [])
+    // A daemon that died at 60 left its last feed, written at 55, unread: it renews
+    // nothing past 155, so the tick after the read trips at once.
+    const dead = stepGuard(s, {type: 'feed', nowMs: 180, sentAgoMs: 125}).state
+    assert.equal(nextDeadline(dead), 155)
+    assert.equal(stepGuard(dead, {type: 'tick', nowMs: 180}).outputs[0]?.type, 'trip')
+    // The line the daemon writes parses with its time; an old daemon's bare feed still parses.
+    assert.deepEqual(parseGuardMessage('{"t":"feed","at":123456.789}'), {t: 'feed', at: 123456.789})
+    assert.deepEqual(parseGuardMessage('{"t":"feed"}'), {t: 'feed'})
+    assert.deepEqual(parseGuardMessage('{"t":"feed","at":-1}'), {t: 'feed'})
+  })
+
   it('nothing held: no deadline, no trip, whatever the silence', () => {
     const s = stepGuard(initialGuard(100), {type: 'hello', nowMs: 0, leaseMs: 100}).state
     assert.equal(nextDeadline(s), null)

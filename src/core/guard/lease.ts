@@ -75,7 +75,13 @@ export interface GuardState {
 
 export type GuardEvent =
   | {type: 'hello', nowMs: number, leaseMs: number}
-  | {type: 'feed', nowMs: number}
+  /**
+   * `sentAgoMs`: how long before it was read the daemon wrote it (both on the host's
+   * CLOCK_MONOTONIC). A guard that ran late reads feeds written while it was not
+   * running: each renews the lease from when it was written, never from when it was
+   * read, so a feed left by a daemon that has since died extends nothing.
+   */
+  | {type: 'feed', nowMs: number, sentAgoMs?: number}
   | {type: 'hold', nowMs: number, held: HeldInstance[]}
   | {type: 'drop', nowMs: number, reason: string}
   /** Remove the held addresses now and keep holding (the daemon stops the rest itself, e.g. on losing quorum). */
@@ -110,7 +116,7 @@ export function stepGuard(state: GuardState, event: GuardEvent): {state: GuardSt
       return {state: {...state, connected: true, leaseMs: event.leaseMs, lastFeedMs: event.nowMs}, outputs: []}
     }
     case 'feed':
-      return {state: {...state, lastFeedMs: Math.max(state.lastFeedMs, event.nowMs)}, outputs: []}
+      return {state: {...state, lastFeedMs: Math.max(state.lastFeedMs, event.nowMs - Math.max(0, event.sentAgoMs ?? 0))}, outputs: []}
     case 'hold': {
       const ids = new Set<string>()
       for (const h of event.held) {

@@ -10,7 +10,8 @@ export const GUARD_LINE_BYTES_MAX = 8 * 1024 * 1024
 
 export type DaemonToGuard =
   | {t: 'hello', v: number, pid: number, leaseMs: number}
-  | {t: 'feed'}
+  /** `at`: CLOCK_MONOTONIC milliseconds when the daemon wrote it (process.hrtime: the same clock in every process of a host). */
+  | {t: 'feed', at?: number}
   | {t: 'hold', seq: number, held: HeldInstance[]}
   | {t: 'drop', reason: string}
   | {t: 'strip'}
@@ -93,7 +94,7 @@ export function parseGuardMessage(line: string): DaemonToGuard | null {
       if (!isCount(v.v) || !isCount(v.pid) || !isCount(v.leaseMs) || v.leaseMs < LEASE_MS_MIN || v.leaseMs > LEASE_MS_MAX) return null
       return {t: 'hello', v: v.v, pid: v.pid, leaseMs: v.leaseMs}
     case 'feed':
-      return {t: 'feed'}
+      return typeof v.at === 'number' && Number.isFinite(v.at) && v.at >= 0 ? {t: 'feed', at: v.at} : {t: 'feed'}
     case 'hold': {
       if (!isCount(v.seq) || !Array.isArray(v.held)) return null
       const held = v.held.map(parseHeld)
