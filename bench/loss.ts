@@ -8,7 +8,7 @@
 // --settle-seconds more). bench/membership.ts measures the bare membership layer
 // under the same loss; this one adds resources, the DC, replication and the guard.
 //
-//   node --import tsx bench/loss.ts [--loss 10[,20]] [--loss-seconds 600] [--nodes 3] [--settle-seconds 10] [--base /work/wt-base]
+//   node --import tsx bench/loss.ts [--loss 10[,20]] [--loss-seconds 600] [--nodes 3] [--settle-seconds 10] [--base /work/wt-base] [--keep-logs DIR]
 //
 // --base DIR runs the same against the built checkout DIR first (its dist/lab
 // harness runs its bin/run.js), then this checkout, each on a fresh cluster.
@@ -23,9 +23,15 @@
 //   views without quorum, gathering episodes (non-usable view lines, per node);
 //   `no-quorum-stop`, `guard-tripped`, `transition` (all, and those naming the VIP),
 //   `dc-ready` and `action-failed` lines.
+// The JSON also lists these events with their time (`events`, seconds after the
+// loss began) and the host's own stalls: this process's 50 ms timer firing more
+// than 200 ms late (`host_stalls`), which tells a loaded machine's pause of every
+// daemon at once from loss. --keep-logs DIR writes every daemon's log lines there
+// (DIR/<run>-n<N>.log, each line prefixed with the ms it was received).
 // Prints one JSON object, then a table. Measures; never asserts. Needs root,
 // iproute2 and nftables.
 import {existsSync} from 'node:fs'
+import {mkdir, writeFile} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 import {parseArgs} from 'node:util'
 import {AddressWatch, type AddressEvent} from '../src/lab/address-watch.js'
@@ -40,7 +46,7 @@ function usage(message: string): never {
 
 let values: Record<string, string | undefined>
 try {
-  values = parseArgs({options: {loss: {type: 'string'}, 'loss-seconds': {type: 'string'}, nodes: {type: 'string'}, 'settle-seconds': {type: 'string'}, base: {type: 'string'}}}).values
+  values = parseArgs({options: {loss: {type: 'string'}, 'loss-seconds': {type: 'string'}, nodes: {type: 'string'}, 'settle-seconds': {type: 'string'}, base: {type: 'string'}, 'keep-logs': {type: 'string'}}}).values
 } catch (error) {
   usage((error as Error).message)
 }
@@ -54,6 +60,8 @@ const nodes = Number(values.nodes ?? 3)
 if (!Number.isInteger(nodes) || nodes < 3 || nodes > 16) usage(`--nodes must be an integer 3..16, got ${JSON.stringify(values.nodes)}`)
 const base = values.base ?? process.env.BASE
 if (base !== undefined && !existsSync(join(resolve(base), 'dist', 'lab', 'lab-cluster.js'))) usage(`--base ${JSON.stringify(base)} is not a built checkout (no dist/lab/lab-cluster.js)`)
+
+const keepLogs = values['keep-logs']
 
 const all = Array.from({length: nodes}, (_, i) => i + 1)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -73,21 +81,36 @@ function parseLine(node: number, atMs: number, raw: string): Line | undefined {
   return {node, atMs, event: match[1], fields}
 }
 
-function follow(cluster: TestCluster): Line[] {
+function follow(cluster: TestCluster, raw: Map<number, string[]>): Line[] {
   const lines: Line[] = []
   for (const node of all) {
     let partial = ''
+    const kept: string[] = []
+    raw.set(node, kept)
     cluster.daemons.get(node)?.stderr?.on('data', (chunk: Buffer) => {
       const atMs = Date.now()
       const parts = (partial + chunk.toString()).split('\n')
       partial = parts.pop()!
-      for (const raw of parts) {
-        const line = parseLine(node, atMs, raw)
+      for (const text of parts) {
+        if (keepLogs !== undefined) kept.push(`${atMs} ${text}`)
+        const line = parseLine(node, atMs, text)
         if (line) lines.push(line)
       }
     })
   }
   return lines
+}
+
+/** This process's 50 ms timer firing more than 200 ms late: the machine paused everything, the daemons too. */
+function stallProbe(): {stalls: Array<{atMs: number, lateMs: number}>, stop: () => void} {
+  const stalls: Array<{atMs: number, lateMs: number}> = []
+  let expected = performance.now() + 50
+  const timer = setInterval(() => {
+    const late = performance.now() - expected
+    if (late > 200) stalls.push({atMs: Date.now(), lateMs: Math.round(late)})
+    expected = performance.now() + 50
+  }, 50)
+  return {stalls, stop: () => clearInterval(timer)}
 }
 
 // ---- one loss period ----
@@ -114,12 +137,15 @@ interface Period {
   transitions_with_vip: number
   dc_ready: number
   failed_actions: number
+  host_stalls: Array<{at_s: number, late_ms: number}>
+  events: Array<{at_s: number, node: string, event: string, detail: string}>
   load_average: {before: string, after: string}
 }
 
 async function lossPeriod(cluster: TestCluster, watch: AddressWatch, lines: Line[], percent: number): Promise<Period> {
   const loadBefore = await loadAverage()
   const holdersAtStart = [...watch.holding]
+  const probe = stallProbe()
   const fromMs = Date.now()
   await cluster.net.setLoss(percent)
   await sleep(lossSeconds * 1000)
@@ -135,6 +161,7 @@ async function lossPeriod(cluster: TestCluster, watch: AddressWatch, lines: Line
   const settleMs = settled ? Date.now() - healMs : null
   await sleep(settleSeconds * 1000)
   const toMs = Date.now()
+  probe.stop()
   const loadAfter = await loadAverage()
 
   const events: AddressEvent[] = watch.events.filter((e) => e.atMs >= fromMs && e.atMs <= toMs).sort((a, b) => a.atMs - b.atMs)
@@ -179,18 +206,43 @@ async function lossPeriod(cluster: TestCluster, watch: AddressWatch, lines: Line
     transitions_with_vip: count('transition', (l) => /\bvip\b/.test(l.fields.summary ?? '')),
     dc_ready: count('dc-ready'),
     failed_actions: count('action-failed'),
+    host_stalls: probe.stalls.map((x) => ({at_s: at(x.atMs), late_ms: x.lateMs})),
+    events: within.filter((l) => notable(l, nodes)).map((l) => ({at_s: at(l.atMs), node: `n${l.node}`, event: l.event, detail: detail(l)})),
     load_average: {before: loadBefore, after: loadAfter},
   }
 }
 
-async function measure(root: string | undefined): Promise<{checkout: string, periods: Period[]}> {
+/** The lines worth a time in the JSON: everything counted except the agreed full views and gatherings. */
+function notable(l: Line, count: number): boolean {
+  if (l.event !== 'view') return true
+  return l.fields.phase === 'usable' && ((l.fields.members ?? '').split(',').filter(Boolean).length < count || l.fields.quorate !== 'true')
+}
+
+function detail(l: Line): string {
+  const f = l.fields
+  switch (l.event) {
+    case 'view': return `view ${f.view} members ${f.members} quorate ${f.quorate}`
+    case 'guard-tripped': return `cause ${f.cause} addresses ${f.addresses ?? ''} ${f.duration_ms ?? ''} ms`
+    case 'transition': return f.summary ?? ''
+    case 'no-quorum-stop': return `view ${f.view} majority_reachable ${f.majority_reachable}`
+    case 'action-failed': return Object.entries(f).map(([k, v]) => `${k}=${v}`).join(' ')
+    default: return f.view !== undefined ? `view ${f.view}` : ''
+  }
+}
+
+async function measure(root: string | undefined, label: string): Promise<{checkout: string, periods: Period[]}> {
   const cluster = await startWorkload({HACTL_LOG_LEVEL: 'info'}, root, nodes)
   let watch: AddressWatch | undefined
   try {
-    const lines = follow(cluster)
+    const raw = new Map<number, string[]>()
+    const lines = follow(cluster, raw)
     watch = await AddressWatch.observe(cluster.net.sw, new Map(all.map((n) => [n, cluster.net.ns(n)])), VIP)
     const periods: Period[] = []
     for (const percent of lossPercents) periods.push(await lossPeriod(cluster, watch, lines, percent))
+    if (keepLogs !== undefined) {
+      await mkdir(keepLogs, {recursive: true})
+      for (const [node, kept] of raw) await writeFile(join(keepLogs, `${label}-n${node}.log`), `${kept.join('\n')}\n`)
+    }
     return {checkout: root ?? HERE, periods}
   } finally {
     watch?.stop()
@@ -199,8 +251,8 @@ async function measure(root: string | undefined): Promise<{checkout: string, per
 }
 
 const runs: Array<{label: string, figures: Awaited<ReturnType<typeof measure>>}> = []
-if (base) runs.push({label: 'base', figures: await measure(base)})
-runs.push({label: 'this', figures: await measure(undefined)})
+if (base) runs.push({label: 'base', figures: await measure(base, 'base')})
+runs.push({label: 'this', figures: await measure(undefined, 'this')})
 
 const result = {
   benchmark: 'loss',
@@ -213,7 +265,7 @@ console.log(JSON.stringify(result))
 const rows: Array<[string, (p: Period) => string, string]> = [
   ['VIP moves', (p) => String(p.vip_moves), '0'],
   ['two-holder intervals', (p) => String(p.two_holder_intervals.length), '0 (safety)'],
-  ['no-holder intervals (total ms)', (p) => `${p.no_holder_intervals.length} (${p.no_holder_total_ms})`, ''],
+  ['no-holder intervals (total / max ms)', (p) => `${p.no_holder_intervals.length} (${p.no_holder_total_ms}/${Math.max(0, ...p.no_holder_intervals.map((i) => i.duration_ms))})`, ''],
   ['agreed views', (p) => String(p.views_agreed), ''],
   ['evictions of a live node', (p) => String(p.evictions), '0'],
   ['views without quorum', (p) => String(p.views_without_quorum), ''],
@@ -223,6 +275,7 @@ const rows: Array<[string, (p: Period) => string, string]> = [
   ['transitions planned (with VIP)', (p) => `${p.transitions} (${p.transitions_with_vip})`, ''],
   ['DC ready (new DC or view)', (p) => String(p.dc_ready), ''],
   ['failed actions', (p) => String(p.failed_actions), ''],
+  ['host stalls > 200 ms (this process)', (p) => String(p.host_stalls.length), ''],
   ['settled after heal (ms)', (p) => p.settled ? String(p.settle_ms) : 'NOT SETTLED', ''],
 ]
 for (const [i, percent] of lossPercents.entries()) {
