@@ -279,8 +279,8 @@ const rows: Array<[string, (p: Period) => string, string]> = [
   ['settled after heal (ms)', (p) => p.settled ? String(p.settle_ms) : 'NOT SETTLED', ''],
 ]
 for (const [i, percent] of lossPercents.entries()) {
-  console.log(`\n${`${percent} % loss on every link for ${lossSeconds} s, ${nodes} nodes`.padEnd(44)}${runs.map((r) => r.label.padStart(12)).join('')}   target`)
-  for (const [name, pick, target] of rows) console.log(`  ${name.padEnd(42)}${runs.map((r) => pick(r.figures.periods[i]).padStart(12)).join('')}   ${target}`)
+  console.log(`\n${`${percent} % loss on every link for ${lossSeconds} s, ${nodes} nodes`.padEnd(44)}${runs.map((r) => r.label.padStart(16)).join('')}   target`)
+  for (const [name, pick, target] of rows) console.log(`  ${name.padEnd(42)}${runs.map((r) => pick(r.figures.periods[i]).padStart(16)).join('')}   ${target}`)
   for (const r of runs) console.log(`  ${r.label}: load average ${r.figures.periods[i].load_average.before} -> ${r.figures.periods[i].load_average.after}`)
 }
 for (const r of runs) console.log(`${r.label}: ${r.figures.checkout}`)
