@@ -20,12 +20,15 @@
 //   violation: must be 0), intervals with no holder and their durations;
 // - from the daemons' logs (`view` lines): distinct agreed views, agreed views that
 //   left out a live node (evictions: nothing is killed here, so every node is live),
-//   views without quorum, gathering episodes (non-usable view lines, per node);
+//   views without quorum, gathering episodes (non-usable view lines, per node) and
+//   their causes (`quorum-change` reason: `paused` is the daemon's own event loop
+//   late by more than two heartbeats, not loss);
 //   `no-quorum-stop`, `guard-tripped`, `transition` (all, and those naming the VIP),
 //   `dc-ready` and `action-failed` lines.
 // The JSON also lists these events with their time (`events`, seconds after the
 // loss began) and the host's own stalls: this process's 50 ms timer firing more
-// than 200 ms late (`host_stalls`), which tells a loaded machine's pause of every
+// than 80 ms late (`host_stalls`; 80 ms is the membership's pause threshold at the
+// default 40 ms heartbeat), which tells a loaded machine's pause of every
 // daemon at once from loss. --keep-logs DIR writes every daemon's log lines there
 // (DIR/<run>-n<N>.log, each line prefixed with the ms it was received).
 // Prints one JSON object, then a table. Measures; never asserts. Needs root,
@@ -70,7 +73,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 interface Line {node: number, atMs: number, event: string, fields: Record<string, string>}
 
-const INTERESTING = new Set(['view', 'no-quorum-stop', 'no-quorum-stop-done', 'guard-tripped', 'transition', 'dc-ready', 'action-failed', 'stopping-all-resources'])
+const INTERESTING = new Set(['view', 'quorum-change', 'no-quorum-stop', 'no-quorum-stop-done', 'guard-tripped', 'transition', 'dc-ready', 'action-failed', 'stopping-all-resources'])
 
 function parseLine(node: number, atMs: number, raw: string): Line | undefined {
   // "<N>level event k=v k="v v" ..."
@@ -101,13 +104,13 @@ function follow(cluster: TestCluster, raw: Map<number, string[]>): Line[] {
   return lines
 }
 
-/** This process's 50 ms timer firing more than 200 ms late: the machine paused everything, the daemons too. */
+/** This process's 50 ms timer firing more than 80 ms late: the machine paused everything, the daemons too. */
 function stallProbe(): {stalls: Array<{atMs: number, lateMs: number}>, stop: () => void} {
   const stalls: Array<{atMs: number, lateMs: number}> = []
   let expected = performance.now() + 50
   const timer = setInterval(() => {
     const late = performance.now() - expected
-    if (late > 200) stalls.push({atMs: Date.now(), lateMs: Math.round(late)})
+    if (late > 80) stalls.push({atMs: Date.now(), lateMs: Math.round(late)})
     expected = performance.now() + 50
   }, 50)
   return {stalls, stop: () => clearInterval(timer)}
@@ -131,6 +134,7 @@ interface Period {
   eviction_views: Array<{view: string, members: string, seen_by: string, at_s: number}>
   views_without_quorum: number
   gathering_episodes: number
+  gathering_reasons: Record<string, number>
   no_quorum_stops: number
   guard_trips: number
   transitions: number
@@ -200,6 +204,7 @@ async function lossPeriod(cluster: TestCluster, watch: AddressWatch, lines: Line
     eviction_views: [...evicted.values()].map((l) => ({view: l.fields.view, members: l.fields.members, seen_by: `n${l.node}`, at_s: at(l.atMs)})),
     views_without_quorum: new Set(usable.filter((l) => l.fields.quorate !== 'true').map(key)).size,
     gathering_episodes: count('view', (l) => l.fields.phase !== 'usable'),
+    gathering_reasons: reasons(within),
     no_quorum_stops: count('no-quorum-stop'),
     guard_trips: count('guard-tripped'),
     transitions: count('transition'),
@@ -212,8 +217,16 @@ async function lossPeriod(cluster: TestCluster, watch: AddressWatch, lines: Line
   }
 }
 
+/** Causes of leaving a usable view: the `quorum-change` lines of a non-usable phase, by reason. */
+function reasons(lines: Line[]): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const l of lines) if (l.event === 'quorum-change' && l.fields.phase !== 'usable') out[l.fields.reason ?? '?'] = (out[l.fields.reason ?? '?'] ?? 0) + 1
+  return out
+}
+
 /** The lines worth a time in the JSON: everything counted except the agreed full views and gatherings. */
 function notable(l: Line, count: number): boolean {
+  if (l.event === 'quorum-change') return false
   if (l.event !== 'view') return true
   return l.fields.phase === 'usable' && ((l.fields.members ?? '').split(',').filter(Boolean).length < count || l.fields.quorate !== 'true')
 }
@@ -270,12 +283,13 @@ const rows: Array<[string, (p: Period) => string, string]> = [
   ['evictions of a live node', (p) => String(p.evictions), '0'],
   ['views without quorum', (p) => String(p.views_without_quorum), ''],
   ['gathering episodes (all nodes)', (p) => String(p.gathering_episodes), ''],
+  ['  of which after a daemon pause', (p) => String(p.gathering_reasons.paused ?? 0), ''],
   ['no-quorum stops', (p) => String(p.no_quorum_stops), ''],
   ['guard trips', (p) => String(p.guard_trips), ''],
   ['transitions planned (with VIP)', (p) => `${p.transitions} (${p.transitions_with_vip})`, ''],
   ['DC ready (new DC or view)', (p) => String(p.dc_ready), ''],
   ['failed actions', (p) => String(p.failed_actions), ''],
-  ['host stalls > 200 ms (this process)', (p) => String(p.host_stalls.length), ''],
+  ['host stalls > 80 ms (this process)', (p) => String(p.host_stalls.length), ''],
   ['settled after heal (ms)', (p) => p.settled ? String(p.settle_ms) : 'NOT SETTLED', ''],
 ]
 for (const [i, percent] of lossPercents.entries()) {
