@@ -1,4 +1,4 @@
-// The workload the daemon benchmarks share: a 3-node cluster with a VIP monitored
+// The workload the daemon benchmarks share: a 3-node cluster (or `nodes`) with a VIP monitored
 // every 2 s and a dummy service monitored every 10 s, stickiness 100.
 //
 // `root` names a checkout whose built cluster harness (ROOT/dist/lab/lab-cluster.js,
@@ -22,9 +22,9 @@ export async function clusterClass(root?: string): Promise<typeof TestCluster> {
   return module.TestCluster
 }
 
-export async function startWorkload(env: Record<string, string> = {}, root?: string): Promise<TestCluster> {
+export async function startWorkload(env: Record<string, string> = {}, root?: string, nodes = 3): Promise<TestCluster> {
   const Cluster = await clusterClass(root)
-  const cluster = await Cluster.create({nodes: 3, env})
+  const cluster = await Cluster.create({nodes, env})
   try {
     await cluster.startAll()
     await cluster.waitQuorate()
