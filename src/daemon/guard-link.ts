@@ -17,7 +17,6 @@ import {REALTIME_PRIORITY, tryRealtime} from './sd-notify.js'
 const CONNECT_TRIES = 40
 const CONNECT_RETRY_MS = 50
 const ACK_TIMEOUT_MS = 2_000
-/** One constant line, as bytes: the socket writes it without encoding a string. */
 /** A feed is `{"t":"feed","at":MS}`: this prefix, the host's CLOCK_MONOTONIC in ms, `}`. */
 const FEED_PREFIX = '{"t":"feed","at":'
 
