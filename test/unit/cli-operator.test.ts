@@ -2,37 +2,14 @@
 // refusal is one line naming the bad value, exit 2 (or 1 for a stale import), and
 // the file byte for byte unchanged; --force overrides, as pcs.
 import assert from 'node:assert/strict'
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import {hactl} from '../lib/cli.js'
+import {hactl, useOfflineFile} from '../lib/cli.js'
 
 describe('cli: mistakes refused, offline (-f)', function () {
   this.timeout(120_000)
-  let dir: string
-  let file: string
-
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'hactl-operator-'))
-    file = join(dir, 'c.json')
-  })
-  after(async () => rm(dir, {recursive: true, force: true}))
-
-  async function ok(args: string[]): Promise<string> {
-    const result = await hactl(['-f', file, ...args])
-    assert.equal(result.exitCode, 0, `${args.join(' ')}: ${result.stdout}${result.stderr}`)
-    return result.stdout
-  }
-
-  async function refused(args: string[], expected: RegExp, exitCode = 2): Promise<void> {
-    const before = await readFile(file)
-    const result = await hactl(['-f', file, ...args])
-    assert.equal(result.exitCode, exitCode, `${args.join(' ')}: ${result.stdout}${result.stderr}`)
-    const lines = result.stderr.trimEnd().split('\n')
-    assert.equal(lines.length, 1, result.stderr)
-    assert.match(lines[0], expected)
-    assert.deepEqual(await readFile(file), before, 'the file changed')
-  }
+  const offline = useOfflineFile('hactl-operator-')
+  const {ok, refused} = offline
 
   it('an agent that is not installed is refused unless --force', async () => {
     await ok(['resource', 'add', 'agent', 'd1', 'ocf:hactl:dummy'])
@@ -60,15 +37,15 @@ describe('cli: mistakes refused, offline (-f)', function () {
   })
 
   it('config import of an older epoch is refused naming both epochs, unless --force', async () => {
-    const exported = join(dir, 'exported.json')
+    const exported = join(offline.dir, 'exported.json')
     await ok(['config', 'export', exported])
     const old = JSON.parse(await readFile(exported, 'utf8'))
     await ok(['property', 'set', 'resource-stickiness=100'])
     await ok(['property', 'set', 'resource-stickiness=200'])
-    const current = JSON.parse(await readFile(file, 'utf8')).epoch
+    const current = JSON.parse(await readFile(offline.file, 'utf8')).epoch
     await refused(['config', 'import', exported], new RegExp(`^hactl: .*exported\\.json is at epoch ${old.epoch}, older than .*c\\.json at epoch ${current}: it would undo the 2 changes made since; .*--force`), 1)
     await ok(['config', 'import', exported, '--force'])
-    const after = JSON.parse(await readFile(file, 'utf8'))
+    const after = JSON.parse(await readFile(offline.file, 'utf8'))
     assert.equal(after.properties['resource-stickiness'], undefined)
     assert.ok(after.epoch > current)
     // A file at the current epoch (exported, edited) is imported as before.
@@ -81,17 +58,17 @@ describe('cli: mistakes refused, offline (-f)', function () {
 
   it('resource op add|remove, constraint ref', async () => {
     await ok(['resource', 'op', 'add', 'd1', 'start', 'timeout=45s'])
-    let config = JSON.parse(await readFile(file, 'utf8'))
+    let config = JSON.parse(await readFile(offline.file, 'utf8'))
     assert.deepEqual(config.resources.find((r: {id: string}) => r.id === 'd1').operations.find((o: {name: string}) => o.name === 'start'), {name: 'start', interval: '0', timeout: '45s'})
     await refused(['resource', 'op', 'add', 'd1', 'monitor', 'intervall=5s'], /unknown attribute 'intervall'/)
     await refused(['resource', 'op', 'add', 'd1', 'monitr', 'interval=5s'], /has no action 'monitr'/)
     await ok(['resource', 'op', 'remove', 'd1', 'start'])
-    config = JSON.parse(await readFile(file, 'utf8'))
+    config = JSON.parse(await readFile(offline.file, 'utf8'))
     assert.ok(!config.resources.find((r: {id: string}) => r.id === 'd1').operations.some((o: {name: string}) => o.name === 'start'))
     await refused(['resource', 'op', 'remove', 'd1', 'start'], /^hactl: "d1" has no operation "start" \(operations: /)
     await ok(['constraint', 'location', 'd1', 'prefers', 'n1=50'])
     await ok(['constraint', 'colocation', 'add', 'x', 'with', 'd1'])
-    const ref = await hactl(['-f', file, 'constraint', 'ref', 'd1', '--json'])
+    const ref = await hactl(['-f', offline.file, 'constraint', 'ref', 'd1', '--json'])
     assert.deepEqual(JSON.parse(ref.stdout).result.constraints.length, 2)
     await refused(['constraint', 'ref', 'nope'], /resource "nope" does not exist/)
   })
@@ -99,33 +76,33 @@ describe('cli: mistakes refused, offline (-f)', function () {
   it('stonith create|list|show|update|remove over fence:AGENT devices; secrets hidden; never a started resource', async () => {
     await refused(['stonith', 'create', 'f1', 'fence_nosuch', 'ip=10.0.0.1'], /^hactl: fence agent fence_nosuch is not installed on this node .*--force/)
     await ok(['stonith', 'create', 'f1', 'fence_nosuch', 'ip=10.0.0.1', 'password=hunter2', 'pcmk_host_list=n1,n2', '--force'])
-    const config = JSON.parse(await readFile(file, 'utf8'))
+    const config = JSON.parse(await readFile(offline.file, 'utf8'))
     const device = config.resources.find((r: {id: string}) => r.id === 'f1')
     assert.equal(device.agent, 'fence:fence_nosuch')
     assert.deepEqual(device.operations, [], 'a fence device is not monitored on a node')
     const list = await ok(['stonith', 'list'])
     assert.match(list, /\* f1\t\(fence:fence_nosuch\):\t fences n1 n2/)
-    const show = await hactl(['-f', file, 'stonith', 'show', 'f1', '--json'])
+    const show = await hactl(['-f', offline.file, 'stonith', 'show', 'f1', '--json'])
     assert.equal(JSON.parse(show.stdout).result.params.password, '***')
     await ok(['stonith', 'update', 'f1', 'ip=10.0.0.2'])
     await refused(['stonith', 'update', 'd1', 'ip=1'], /"d1" is not a fence device \(it is a ocf:hactl:dummy resource\); fence devices: f1/)
     await refused(['stonith', 'remove', 'd1'], /is not a fence device/)
     await ok(['stonith', 'remove', 'f1'])
-    assert.ok(!JSON.parse(await readFile(file, 'utf8')).resources.some((r: {id: string}) => r.id === 'f1'))
+    assert.ok(!JSON.parse(await readFile(offline.file, 'utf8')).resources.some((r: {id: string}) => r.id === 'f1'))
   })
 
   it('resource debug-start|monitor|stop run the agent here with the configured parameters', async () => {
-    const runDir = join(dir, 'run')
+    const runDir = join(offline.dir, 'run')
     await ok(['resource', 'update', 'd1', 'fail='])
-    const monitor = async () => hactl(['-f', file, 'resource', 'debug-monitor', 'd1', '--run-dir', runDir])
+    const monitor = async () => hactl(['-f', offline.file, 'resource', 'debug-monitor', 'd1', '--run-dir', runDir])
     const stopped = await monitor()
     assert.equal(stopped.exitCode, 1)
     assert.match(stopped.stdout, /^Operation monitor for d1 \(ocf:hactl:dummy\) returned: 'not-running' \(7\)/)
-    assert.equal((await hactl(['-f', file, 'resource', 'debug-start', 'd1', '--run-dir', runDir])).exitCode, 0)
+    assert.equal((await hactl(['-f', offline.file, 'resource', 'debug-start', 'd1', '--run-dir', runDir])).exitCode, 0)
     assert.equal((await monitor()).exitCode, 0)
-    assert.equal((await hactl(['-f', file, 'resource', 'debug-stop', 'd1', '--run-dir', runDir])).exitCode, 0)
+    assert.equal((await hactl(['-f', offline.file, 'resource', 'debug-stop', 'd1', '--run-dir', runDir])).exitCode, 0)
     await ok(['resource', 'update', 'd1', 'fail=start'])
-    const failed = await hactl(['-f', file, 'resource', 'debug-start', 'd1', '--run-dir', runDir])
+    const failed = await hactl(['-f', offline.file, 'resource', 'debug-start', 'd1', '--run-dir', runDir])
     assert.equal(failed.exitCode, 1)
     assert.match(failed.stdout, /returned: 'error' \(1\): simulated failure of start/)
     assert.match(failed.stderr, /^hactl: start of d1 returned 'error' \(1\)$/m)

@@ -2,12 +2,10 @@
 // `pcs resource create R AGENT k=v op monitor interval=10s meta k=v clone`):
 // the parser alone, then the real CLI offline on a -f file.
 import assert from 'node:assert/strict'
-import {mkdtemp, readFile, rm} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {readFile} from 'node:fs/promises'
 import {parsePcsWords} from '../../src/cli/pcs-words.js'
 import {HactlError} from '../../src/cli/errors.js'
-import {hactl} from '../lib/cli.js'
+import {hactl, useOfflineFile} from '../lib/cli.js'
 
 describe('pcs words: parameters, op, meta, clone/promotable', () => {
   it('splits the sections; a bare word in op starts the next action', () => {
@@ -39,22 +37,10 @@ describe('pcs words: parameters, op, meta, clone/promotable', () => {
 
 describe('cli: resource create and update in pcs syntax, offline (-f)', function () {
   this.timeout(120_000)
-  let dir: string
-  let file: string
+  const offline = useOfflineFile('hactl-pcs-create-')
+  const {ok, refused} = offline
 
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'hactl-pcs-create-'))
-    file = join(dir, 'c.json')
-  })
-  after(async () => rm(dir, {recursive: true, force: true}))
-
-  async function ok(args: string[]): Promise<string> {
-    const result = await hactl(['-f', file, ...args])
-    assert.equal(result.exitCode, 0, `${args.join(' ')}: ${result.stdout}${result.stderr}`)
-    return result.stdout
-  }
-
-  const resource = async (id: string) => JSON.parse(await readFile(file, 'utf8')).resources.find((r: {id: string}) => r.id === id)
+  const resource = async (id: string) => JSON.parse(await readFile(offline.file, 'utf8')).resources.find((r: {id: string}) => r.id === id)
 
   it('creates with operations, meta and a group; updates parameters, an operation and meta in one change', async () => {
     await ok(['node', 'add', 'n1'])
@@ -66,19 +52,19 @@ describe('cli: resource create and update in pcs syntax, offline (-f)', function
     assert.equal(monitor.interval, '5s')
     assert.equal(monitor.timeout, '15s')
     assert.equal(d1.operations.find((o: {name: string}) => o.name === 'start').timeout, '30s')
-    const epoch = JSON.parse(await readFile(file, 'utf8')).epoch
+    const epoch = JSON.parse(await readFile(offline.file, 'utf8')).epoch
     await ok(['resource', 'update', 'd1', 'fail=start', 'op', 'monitor', 'interval=7s', 'meta', 'migration-threshold=3'])
     const after = await resource('d1')
     assert.equal(after.params.fail, 'start')
     assert.equal(after.operations.find((o: {name: string}) => o.name === 'monitor').interval, '7s')
     assert.deepEqual(after.meta, {'resource-stickiness': '100', 'migration-threshold': '3'})
-    assert.equal(JSON.parse(await readFile(file, 'utf8')).epoch, epoch + 1, 'one change, one epoch')
+    assert.equal(JSON.parse(await readFile(offline.file, 'utf8')).epoch, epoch + 1, 'one change, one epoch')
   })
 
   it('clone and promotable at the end clone the new resource in the same change', async () => {
     await ok(['resource', 'create', 'p', 'ocf:hactl:dummy', 'clone', 'meta', 'interleave=true'])
     await ok(['resource', 'create', 's', 'ocf:hactl:dummy', 'promotable', 's-ms', 'notify=true'])
-    const config = JSON.parse(await readFile(file, 'utf8'))
+    const config = JSON.parse(await readFile(offline.file, 'utf8'))
     assert.deepEqual(config.clones.find((c: {id: string}) => c.id === 'p-clone'), {id: 'p-clone', child: 'p', meta: {interleave: 'true'}})
     assert.deepEqual(config.clones.find((c: {id: string}) => c.id === 's-ms'), {id: 's-ms', child: 's', meta: {notify: 'true', promotable: 'true'}})
   })
@@ -92,7 +78,7 @@ describe('cli: resource create and update in pcs syntax, offline (-f)', function
     await ok(['resource', 'op', 'defaults', 'update', 'timeout=30s'])
     await ok(['constraint', 'colocation', 'add', 'g', 'with', 'p-clone', 'score=100'])
     await ok(['resource', 'move-with-constraint', 'g', 'n1'])
-    const config = JSON.parse(await readFile(file, 'utf8'))
+    const config = JSON.parse(await readFile(offline.file, 'utf8'))
     assert.equal(config.rscDefaults['resource-stickiness'], '100')
     assert.equal(config.opDefaults.timeout, '30s')
     assert.ok(config.constraints.some((c: {id: string}) => c.id === 'cli-prefer-g'))
@@ -110,18 +96,9 @@ describe('cli: resource create and update in pcs syntax, offline (-f)', function
   })
 
   it('a mistake is one line naming the word, exit 2, nothing written', async () => {
-    const before = await readFile(file)
-    for (const [args, message] of [
-      [['resource', 'create', 'x', 'ocf:hactl:dummy', 'op', 'interval=10s'], /^hactl: operation attribute "interval=10s" comes before an action name/],
-      [['resource', 'create', 'x', 'ocf:hactl:dummy', 'clone', '--group', 'g'], /^hactl: clone and --group g together/],
-      [['resource', 'create', 'x', 'ocf:hactl:dummy', 'op', 'monitor', 'intervl=5s'], /^hactl: --op monitor: unknown attribute 'intervl'/],
-      [['resource', 'update', 'd1', 'clone'], /^hactl: "clone" is not allowed here/],
-    ] as Array<[string[], RegExp]>) {
-      const result = await hactl(['-f', file, ...args])
-      assert.equal(result.exitCode, 2, `${args.join(' ')}: ${result.stderr}`)
-      assert.equal(result.stderr.trimEnd().split('\n').length, 1, result.stderr)
-      assert.match(result.stderr, message)
-    }
-    assert.deepEqual(await readFile(file), before)
+    await refused(['resource', 'create', 'x', 'ocf:hactl:dummy', 'op', 'interval=10s'], /^hactl: operation attribute "interval=10s" comes before an action name/)
+    await refused(['resource', 'create', 'x', 'ocf:hactl:dummy', 'clone', '--group', 'g'], /^hactl: clone and --group g together/)
+    await refused(['resource', 'create', 'x', 'ocf:hactl:dummy', 'op', 'monitor', 'intervl=5s'], /^hactl: --op monitor: unknown attribute 'intervl'/)
+    await refused(['resource', 'update', 'd1', 'clone'], /^hactl: "clone" is not allowed here/)
   })
 })

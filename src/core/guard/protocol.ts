@@ -10,7 +10,7 @@ export const GUARD_LINE_BYTES_MAX = 8 * 1024 * 1024
 
 export type DaemonToGuard =
   | {t: 'hello', v: number, pid: number, leaseMs: number}
-  /** `at`: CLOCK_MONOTONIC milliseconds when the daemon wrote it (process.hrtime: the same clock in every process of a host). */
+  /** `at`: when the daemon wrote it, in milliseconds of the host's CLOCK_MONOTONIC (read by the shell; the same clock in every process of a host). */
   | {t: 'feed', at?: number}
   | {t: 'hold', seq: number, held: HeldInstance[]}
   | {t: 'drop', reason: string}
