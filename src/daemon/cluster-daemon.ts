@@ -303,12 +303,12 @@ export class ClusterDaemon {
     return members ? Object.fromEntries(members.map((m) => [m.id, m.inc])) : undefined
   }
 
-  private reachability(): {reachable: number[], peerFresh?: Record<number, number[]>, heardAgoMs?: Record<number, number>} {
+  private reachability(): {reachable: number[], peerFresh?: Record<number, number[]>, heardAgoMs?: Record<number, number>, heardUsAgoMs?: Record<number, number>} {
     if (!this.membership) return {reachable: []}
     const reachable = this.membership.snapshot().reachable
-    const machine = (this.membership as unknown as {machine?: {peerFreshIds?: (now: number) => Record<number, number[]>, peerHeardAgo?: (now: number) => Record<number, number>}}).machine
+    const machine = (this.membership as unknown as {machine?: {peerFreshIds?: (now: number) => Record<number, number[]>, peerHeardAgo?: (now: number) => Record<number, number>, peerHeardUsAgo?: (now: number) => Record<number, number>}}).machine
     const now = performance.now()
-    return {reachable, peerFresh: machine?.peerFreshIds?.(now), heardAgoMs: machine?.peerHeardAgo?.(now)}
+    return {reachable, peerFresh: machine?.peerFreshIds?.(now), heardAgoMs: machine?.peerHeardAgo?.(now), heardUsAgoMs: machine?.peerHeardUsAgo?.(now)}
   }
 
   private step(event: ControllerEvent): void {

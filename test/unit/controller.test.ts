@@ -86,13 +86,13 @@ describe('node controller', () => {
   })
 
   it('no-quorum-policy=stop: a transient with a closed majority waits at most one token from its first view, whatever views follow', () => {
-    const closed = {1: [2, 3], 3: [1, 2]}
-    let {state, outputs} = run(controller(), {type: 'view', nowMs: 0, view: view(1, [1, 2, 3], true), reachable: [1, 3]}, {type: 'view', nowMs: 100, view: view(1, [1, 2, 3], false), reachable: [1, 3], peerFresh: closed})
+    const closed = {peerFresh: {1: [2, 3], 3: [1, 2]}, heardUsAgoMs: {1: 10, 3: 10}}
+    let {state, outputs} = run(controller(), {type: 'view', nowMs: 0, view: view(1, [1, 2, 3], true), reachable: [1, 3]}, {type: 'view', nowMs: 100, view: view(1, [1, 2, 3], false), reachable: [1, 3], ...closed})
     assert.equal(of(outputs, 'lrm-stop-all').length, 0)
     assert.equal(nextDeadline(state), 125, 'looks at reachability every half heartbeat')
-    ;({state, outputs} = run(state, {type: 'view', nowMs: 300, view: view(2, [1, 2], false), reachable: [1, 3], peerFresh: closed}, {type: 'tick', nowMs: 350, reachable: [1, 3], peerFresh: closed}))
+    ;({state, outputs} = run(state, {type: 'view', nowMs: 300, view: view(2, [1, 2], false), reachable: [1, 3], ...closed}, {type: 'tick', nowMs: 350, reachable: [1, 3], ...closed}))
     assert.equal(of(outputs, 'lrm-stop-all').length, 0)
-    ;({state, outputs} = run(state, {type: 'tick', nowMs: 400, reachable: [1, 3], peerFresh: closed}))
+    ;({state, outputs} = run(state, {type: 'tick', nowMs: 400, reachable: [1, 3], ...closed}))
     assert.deepEqual(of(outputs, 'lrm-stop-all').map((o) => o.reason), ['no quorum'], 'given up at 100 + token, not pushed back by view 2')
     // Something that finishes starting after the stop is stopped too.
     ;({outputs} = run(state, {type: 'action-done', nowMs: 420, transitionId: 1, actionId: 'a', ok: true, resources: {vip: {role: 'started', failCount: 0}}}))
@@ -101,19 +101,39 @@ describe('node controller', () => {
 
   it('no-quorum-policy=stop: a reachable majority that reaches a node this one cannot reach is not waited out (one-way cut)', () => {
     // n2 reaches n1 only; n1 reaches n3 too, which n2 cannot reach: n1 and n3 may form a view without n2.
-    let {state, outputs} = run(controller(), {type: 'view', nowMs: 0, view: view(1, [1, 2, 3], true), reachable: [1, 3]}, {type: 'view', nowMs: 100, view: view(1, [1, 2, 3], false), reachable: [1], peerFresh: {1: [2, 3]}})
+    const reports = {peerFresh: {1: [2, 3]}, heardUsAgoMs: {1: 10}}
+    let {state, outputs} = run(controller(), {type: 'view', nowMs: 0, view: view(1, [1, 2, 3], true), reachable: [1, 3]}, {type: 'view', nowMs: 100, view: view(1, [1, 2, 3], false), reachable: [1], ...reports})
     assert.equal(of(outputs, 'lrm-stop-all').length, 0, 'half a heartbeat for the reports to catch up')
-    ;({state, outputs} = run(state, {type: 'tick', nowMs: 125, reachable: [1], peerFresh: {1: [2, 3]}}))
+    ;({state, outputs} = run(state, {type: 'tick', nowMs: 125, reachable: [1], ...reports}))
     assert.deepEqual(of(outputs, 'lrm-stop-all').map((o) => o.reason), ['no quorum'])
   })
 
-  it('no-quorum-policy=stop: a peer that does not report this node fresh (one-way link) is no clique', () => {
-    // n2 hears n1 and n3; n1 does not list n2 (it does not hear it): n1 and n3 may go on without n2.
+  it('no-quorum-policy=stop: a peer that stopped hearing this node is no clique, though it still reports the link fresh', () => {
+    // n2 hears n1 and n3; n1 last echoed a packet n2 sent 260 ms ago (more than token - heartbeat):
+    // its link to n2 is still "fresh" for two tokens, but n1 may already agree a view without n2.
+    const reports = {peerFresh: {1: [2, 3], 3: [1, 2]}, heardUsAgoMs: {1: 260, 3: 10}}
     let {state, outputs} = run(controller(), {type: 'view', nowMs: 0, view: view(1, [1, 2, 3], true), reachable: [1, 3]},
-      {type: 'view', nowMs: 100, view: view(1, [1, 2, 3], false), reachable: [1, 3], peerFresh: {1: [3], 3: [1, 2]}})
+      {type: 'view', nowMs: 100, view: view(1, [1, 2, 3], false), reachable: [1, 3], ...reports})
     assert.equal(of(outputs, 'lrm-stop-all').length, 0)
-    ;({state, outputs} = run(state, {type: 'tick', nowMs: 125, reachable: [1, 3], peerFresh: {1: [3], 3: [1, 2]}}))
+    ;({state, outputs} = run(state, {type: 'tick', nowMs: 125, reachable: [1, 3], ...reports}))
     assert.equal(of(outputs, 'lrm-stop-all').length, 1)
+    // Nor is one that never echoed us, or a peer nothing is known of.
+    for (const unknown of [{peerFresh: {1: [2, 3], 3: [1, 2]}, heardUsAgoMs: {3: 10}}, {peerFresh: {1: [2, 3], 3: [1, 2]}}, {heardUsAgoMs: {1: 10, 3: 10}}]) {
+      ;({state, outputs} = run(controller(), {type: 'view', nowMs: 0, view: view(1, [1, 2, 3], true), reachable: [1, 3]},
+        {type: 'view', nowMs: 100, view: view(1, [1, 2, 3], false), reachable: [1, 3], ...unknown}, {type: 'tick', nowMs: 125, reachable: [1, 3], ...unknown}))
+      assert.equal(of(outputs, 'lrm-stop-all').length, 1, JSON.stringify(unknown))
+    }
+  })
+
+  it('no-quorum-policy=stop: a survivor waits out the round of a node that joins before every survivor reports it fresh', () => {
+    // n1 rejoins and proposes {1,2,3}; n3 heard n1 but its last report does not list n1 yet.
+    const reports = {peerFresh: {1: [2, 3], 3: [2]}, heardUsAgoMs: {1: 20, 3: 10}}
+    let {state, outputs} = run(controller(), {type: 'view', nowMs: 0, view: view(1, [2, 3], true), reachable: [3]},
+      {type: 'view', nowMs: 100, view: view(1, [2, 3], false), reachable: [1, 3], ...reports},
+      {type: 'tick', nowMs: 125, reachable: [1, 3], ...reports}, {type: 'tick', nowMs: 150, reachable: [1, 3], ...reports})
+    assert.equal(of(outputs, 'lrm-stop-all').length, 0)
+    ;({state, outputs} = run(state, {type: 'view', nowMs: 160, view: view(3, [1, 2, 3], true), reachable: [1, 3], ...reports}, {type: 'tick', nowMs: 500, reachable: [1, 3], ...reports}))
+    assert.equal(of(outputs, 'lrm-stop-all').length, 0, 'quorate again: nothing was stopped')
   })
 
   it('clean leave: asks the DC even when holding nothing; after the grant, announces to every member and waits for acks', () => {

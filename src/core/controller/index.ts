@@ -15,13 +15,24 @@
  *    into that budget. A non-quorate view is waited out (for one token timeout from
  *    its first view, looked at every half heartbeat) only while the reachable nodes
  *    form a closed majority: with this node a majority of votes, each of them
- *    reporting fresh links to all the others and this node, and to nobody else (a
- *    node outside, or a link fresh from one end only, may let a view form without
- *    this one: the whole-cluster simulator found one-way cuts where the old "majority
- *    reachable" wait overlapped the recovery elsewhere). While the
- *    reports of the others may still lag (half a heartbeat from the first
- *    non-quorate view) an open majority is given that long to close; actions that
- *    finish after the stop are stopped too;
+ *    having heard this node within token - heartbeat (its last echo of our packets
+ *    says so) and reporting fresh links to nobody outside (a node outside, or a link
+ *    that is dead from one end, may let a view form without this one: the
+ *    whole-cluster simulator found one-way cuts where the old "majority reachable"
+ *    wait overlapped the recovery elsewhere). Why that is enough: a view without
+ *    this node has its DC among those peers (nobody outside is fresh to them), and
+ *    that DC recovers this node's resources a token plus the stop budget after it
+ *    last heard it; while every such peer heard us within token - heartbeat, a stop
+ *    decided at the next look (half a heartbeat on) still ends inside that budget.
+ *    A "fresh" flag is no such proof: a link stays fresh for two tokens after the
+ *    last round trip, so a coordinator that stopped hearing this node may form a
+ *    view without it while still reporting it fresh (the simulator found that too).
+ *    Links between the other peers are not required: a node that joins is not yet
+ *    reported fresh by every survivor when its round starts, and that is no way
+ *    to lose this node (a missing link only stalls a view). While the reports of
+ *    the others may still lag (half a heartbeat from the first non-quorate view)
+ *    an open majority is given that long to close; actions that finish after the
+ *    stop are stopped too;
  *  - the clean leave (see LeavePhase): the node ALWAYS asks the DC, the DC moves
  *    its resources away and grants; the node then announces to every member that
  *    it leaves holding nothing, so no DC, present or later, counts it unclean;
@@ -62,6 +73,12 @@ import type {WriteResult} from '../replication/types.js'
 import {isActive} from './local-report.js'
 import {parsePeerMessage, reportFromWire, reportToWire, type PeerMessage, type ToDc, type ToNode, type ToPeer} from './messages.js'
 import type {ControllerEvent, ControllerOptions, ControllerOutput, ControllerState, ControllerStep, ControllerView, LogLevel} from './types.js'
+
+/** What the membership tells of the reachable peers (see the tick event). */
+interface PeerReports {
+  peerFresh: Record<number, number[]> | undefined
+  heardUsAgoMs: Record<number, number> | undefined
+}
 
 export * from './types.js'
 export * from './messages.js'
@@ -234,7 +251,7 @@ class Step {
 
   // ---- membership ----
 
-  onView(view: ControllerView, reachable: number[], peerFresh: Record<number, number[]> | undefined, heardAgoMs?: Record<number, number>): void {
+  onView(view: ControllerView, reachable: number[], peerFresh: Record<number, number[]> | undefined, heardAgoMs?: Record<number, number>, heardUsAgoMs?: Record<number, number>): void {
     const s = this.s
     if (view.viewId < s.maxViewId) {
       this.log('error', 'view-went-back', {view: view.viewId, seen: s.maxViewId})
@@ -261,7 +278,7 @@ class Step {
       active: s.dcReady && view.quorate && view.dc === this.self, heardAtMs,
     })
     if (!isActiveDc(s)) s.reportRetryAtMs = null
-    this.noQuorumPolicy(view, reachable, peerFresh)
+    this.noQuorumPolicy(view, reachable, {peerFresh, heardUsAgoMs})
     // A node asking to leave asks the DC of the new view (the old one may be gone).
     if (s.leave.phase === 'asking' && view.quorate && view.dc !== null && s.leave.askedViewId !== view.viewId) this.askLeave()
     if (s.leave.phase === 'asking' && !view.quorate) this.stopForLeave(false, 'no quorum')
@@ -269,7 +286,7 @@ class Step {
   }
 
   /** No-quorum-policy=stop, see the header. */
-  noQuorumPolicy(view: ControllerView, reachable: number[], peerFresh: Record<number, number[]> | undefined): void {
+  noQuorumPolicy(view: ControllerView, reachable: number[], reports: PeerReports): void {
     const s = this.s
     if (view.quorate) {
       s.noQuorumWait = null
@@ -280,20 +297,22 @@ class Step {
     if (this.policy() !== 'stop') return
     if (s.noQuorumWait === null) s.noQuorumWait = {sinceMs: s.nowMs, giveUpAtMs: s.nowMs + s.options.tokenMs, expectedVotes: view.expectedVotes}
     else s.noQuorumWait = {...s.noQuorumWait, expectedVotes: view.expectedVotes}
-    this.checkNoQuorum(reachable, peerFresh)
+    this.checkNoQuorum(reachable, reports)
   }
 
-  checkNoQuorum(reachable: number[], peerFresh: Record<number, number[]> | undefined): void {
+  checkNoQuorum(reachable: number[], {peerFresh, heardUsAgoMs}: PeerReports): void {
     const s = this.s
     const wait = s.noQuorumWait
     if (!wait || s.view?.quorate) return
     const majority = this.majorityReachable(reachable, wait.expectedVotes)
-    const closed = majority && peerFresh !== undefined && this.closed(reachable, peerFresh)
+    const closed = majority && peerFresh !== undefined && heardUsAgoMs !== undefined && this.closed(reachable, peerFresh, heardUsAgoMs)
     const lagging = majority && s.nowMs < wait.sinceMs + (s.options.noQuorumGraceMs ?? s.options.heartbeatMs / 2)
     if ((closed || lagging) && s.nowMs < wait.giveUpAtMs) return
     s.noQuorumWait = null
     s.noQuorumStopped = true
-    this.log('notice', 'no-quorum-stop', {view: s.view?.viewId ?? 0, majority_reachable: majority, closed})
+    // What the decision saw: each peer this node reaches, the links it reports fresh, and how long ago it heard this node.
+    const reports = reachable.map((id) => `${this.name(id) ?? id}:${(peerFresh?.[id] ?? []).map((f) => this.name(f) ?? f).join('+')}@${heardUsAgoMs?.[id] === undefined ? '-' : Math.round(heardUsAgoMs[id])}ms`).join(' ')
+    this.log('notice', 'no-quorum-stop', {view: s.view?.viewId ?? 0, majority_reachable: majority, closed, reachable: reachable.map((id) => this.name(id) ?? id).join(','), reports})
     this.out.push({type: 'lrm-stop-all', reason: 'no quorum'})
   }
 
@@ -304,17 +323,17 @@ class Step {
   }
 
   /**
-   * This node and the reachable ones form a clique that nobody in it can leave for
-   * another: every reachable peer reports fresh links to all of them (this node
-   * included: a one-way link looks fresh from one end only) and to nobody else.
+   * No view can leave this node out and recover its resources before a stop decided
+   * at the next look has ended (see the header): every reachable peer heard this
+   * node within token - heartbeat, and reports fresh links to nobody outside.
    */
-  closed(reachable: number[], peerFresh: Record<number, number[]>): boolean {
+  closed(reachable: number[], peerFresh: Record<number, number[]>, heardUsAgoMs: Record<number, number>): boolean {
     const inside = new Set([...reachable, this.self])
+    const recentMs = this.s.options.tokenMs - this.s.options.heartbeatMs
     return reachable.every((id) => {
       const fresh = peerFresh[id]
-      if (!fresh) return false
-      const seen = new Set(fresh)
-      return fresh.every((other) => inside.has(other)) && [...inside].every((other) => other === id || seen.has(other))
+      const ago = heardUsAgoMs[id]
+      return fresh !== undefined && fresh.every((other) => inside.has(other)) && ago !== undefined && ago <= recentMs
     })
   }
 
@@ -685,9 +704,9 @@ class Step {
 
   // ---- time ----
 
-  onTick(reachable: number[], peerFresh: Record<number, number[]> | undefined): void {
+  onTick(reachable: number[], reports: PeerReports): void {
     const s = this.s
-    this.checkNoQuorum(reachable, peerFresh)
+    this.checkNoQuorum(reachable, reports)
     for (const [clientId, w] of Object.entries(s.writes)) if (w.retryAtMs !== null && s.nowMs >= w.retryAtMs) this.attemptWrite(clientId)
     if (isActiveDc(s) && s.reportRetryAtMs !== null && s.nowMs >= s.reportRetryAtMs) {
       s.reportRetryAtMs = null
@@ -719,8 +738,8 @@ class Step {
     s.nowMs = Math.max(s.nowMs, event.nowMs)
     if (s.leave.phase === 'left') return
     switch (event.type) {
-      case 'tick': this.onTick(event.reachable, event.peerFresh); break
-      case 'view': this.onView(event.view, event.reachable, event.peerFresh, event.heardAgoMs); break
+      case 'tick': this.onTick(event.reachable, {peerFresh: event.peerFresh, heardUsAgoMs: event.heardUsAgoMs}); break
+      case 'view': this.onView(event.view, event.reachable, event.peerFresh, event.heardAgoMs, event.heardUsAgoMs); break
       case 'ready': this.onReady(event.viewId, event.config); break
       case 'committed': this.onCommitted(event.config); break
       case 'write-reply': this.onWriteReply(event.requestId, event.result); break

@@ -136,12 +136,14 @@ export interface ControllerState {
 export type ControllerEvent =
   /**
    * Time passed (the deadline came). `reachable`: the peers with a fresh link now;
-   * `peerFresh`: for each of them, the peers it reports fresh links to (absent:
-   * unknown, and a non-quorate view is then never waited out).
+   * `peerFresh`: for each of them, the peers it reports fresh links to; `heardUsAgoMs`:
+   * for each peer, how long ago at the latest it heard this node (the send time of
+   * our packet its last heartbeat echoed). Either absent: unknown, and a non-quorate
+   * view is then never waited out.
    */
-  | {type: 'tick', nowMs: number, reachable: number[], peerFresh?: Record<number, number[]>}
+  | {type: 'tick', nowMs: number, reachable: number[], peerFresh?: Record<number, number[]>, heardUsAgoMs?: Record<number, number>}
   /** heardAgoMs: how long ago this node last heard each peer (membership), for lost-node times. */
-  | {type: 'view', nowMs: number, view: ControllerView, reachable: number[], peerFresh?: Record<number, number[]>, heardAgoMs?: Record<number, number>}
+  | {type: 'view', nowMs: number, view: ControllerView, reachable: number[], peerFresh?: Record<number, number[]>, heardAgoMs?: Record<number, number>, heardUsAgoMs?: Record<number, number>}
   /** Replication: this node is the DC of `viewId` and `config` may be planned on. */
   | {type: 'ready', nowMs: number, viewId: number, config: ResourceConfig}
   /** Replication: a configuration was committed. */

@@ -225,6 +225,17 @@ export class MembershipMachine {
     return out
   }
 
+  /**
+   * How long ago (ms) each peer heard this node at the latest: the send time of our
+   * packet its last heartbeat echoed (it heard that packet after we sent it). A
+   * lower bound on its own record of us, unlike the fresh flag, which lasts two tokens.
+   */
+  peerHeardUsAgo(now: number): Record<number, number> {
+    const out: Record<number, number> = {}
+    for (const [id, record] of this.peers) if (Number.isFinite(record.heardUsAt)) out[id] = Math.max(0, now - record.heardUsAt)
+    return out
+  }
+
   /** Ids of peers whose link is fresh now (for observability). */
   freshPeers(now: number): number[] {
     return [...this.peers.keys()].filter((id) => this.isFresh(id, now)).sort((a, b) => a - b)

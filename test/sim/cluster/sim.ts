@@ -420,7 +420,7 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
     d.status = status
     trace(`${now}ms ${h.name} view ${status.viewId} ${status.phase} [${members}] quorate=${status.quorate} dc=${status.dc}`)
     replicationStep(h, d, {type: 'view', view: {viewId: status.viewId, members, quorate: status.quorate, dc: status.dc ?? undefined, expectedVotes: status.expectedVotes, votes: Object.fromEntries(ids.map((id) => [id, 1]))}})
-    controllerStep(h, d, {type: 'view', nowMs: mono(h), reachable: d.membership.freshPeers(mono(h)), peerFresh: d.membership.peerFreshIds(mono(h)), heardAgoMs: d.membership.peerHeardAgo(mono(h)), view: {viewId: status.viewId, quorate: status.quorate, dc: status.dc, members, expectedVotes: status.expectedVotes, incarnations: Object.fromEntries(status.members.map((m) => [m.id, m.inc]))}})
+    controllerStep(h, d, {type: 'view', nowMs: mono(h), reachable: d.membership.freshPeers(mono(h)), peerFresh: d.membership.peerFreshIds(mono(h)), heardAgoMs: d.membership.peerHeardAgo(mono(h)), heardUsAgoMs: d.membership.peerHeardUsAgo(mono(h)), view: {viewId: status.viewId, quorate: status.quorate, dc: status.dc, members, expectedVotes: status.expectedVotes, incarnations: Object.fromEntries(status.members.map((m) => [m.id, m.inc]))}})
   }
 
   /** As the daemon: every 100 ms while replication is busy, every second once quiet. */
@@ -508,7 +508,7 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
         atDaemon(h, d, simAt - now, () => {
           if (d.ctlTickAt !== simAt) return
           d.ctlTickAt = 0
-          controllerStep(h, d, {type: 'tick', nowMs: mono(h), reachable: d.membership.freshPeers(mono(h)), peerFresh: d.membership.peerFreshIds(mono(h))})
+          controllerStep(h, d, {type: 'tick', nowMs: mono(h), reachable: d.membership.freshPeers(mono(h)), peerFresh: d.membership.peerFreshIds(mono(h)), heardUsAgoMs: d.membership.peerHeardUsAgo(mono(h))})
         })
       }
     }
