@@ -196,4 +196,17 @@ describe('membership state machine', () => {
     net.run(1000)
     assert.ok(net.agreed([1, 2], [1, 2], false))
   })
+
+  it('peerHeardUsAgo: how long ago each peer heard this node, from its echo; it grows once a one-way cut silences us, though the link still reads fresh', () => {
+    const net = new Net([1, 2, 3])
+    net.run(1000)
+    const before = net.machines.get(2)!.peerHeardUsAgo(net.now)
+    for (const id of [1, 3]) assert.ok(before[id] <= 2 * 50 + 10, `n${id} heard n2 ${before[id]} ms ago`)
+    net.cut.add('2>1')
+    net.run(200)
+    const after = net.machines.get(2)!.peerHeardUsAgo(net.now)
+    assert.ok(after[1] >= 200, `n1 last heard n2 before the cut: ${after[1]} ms ago`)
+    assert.ok(after[3] <= 2 * 50 + 10, `n3 still hears n2: ${after[3]} ms ago`)
+    assert.ok(net.machines.get(2)!.peerFreshIds(net.now)[1]?.includes(2), 'n1 still reports its link to n2 fresh (two tokens)')
+  })
 })
