@@ -33,6 +33,30 @@ describe('membership in network namespaces', function () {
     return cluster
   }
 
+  /**
+   * The views each of `nodes` installed or left during `run`, and whether any of them found
+   * itself paused meanwhile. A loaded host stalls an event loop past the pause threshold, and
+   * a paused node re-agrees by design: a window with a pause says nothing about the fault a
+   * test looks at, so the tests below observe again (up to 5 times) until a window has none.
+   */
+  async function observe(c: MemberCluster, nodes: number[], run: () => Promise<void>): Promise<{changes: number[], paused: boolean}> {
+    const views = (n: number) => (c.lines.get(n) ?? []).filter((l) => l.type === 'view')
+    const before = nodes.map((n) => views(n).length)
+    await run()
+    const added = nodes.map((n, i) => views(n).slice(before[i]))
+    return {changes: added.map((v) => v.length), paused: added.some((v) => v.some((l) => l.reason === 'paused'))}
+  }
+
+  async function steadyWindow(c: MemberCluster, what: string, settled: () => boolean): Promise<void> {
+    let seen = {changes: [] as number[], paused: true}
+    for (let attempt = 1; attempt <= 5 && seen.paused; attempt++) {
+      await c.waitFor(what, settled, SETTLE_MS)
+      seen = await observe(c, [1, 2, 3], () => new Promise((r) => setTimeout(r, 3000)))
+    }
+    assert.ok(!seen.paused, 'a node was paused in each of 5 windows of 3 s: the host is too loaded to observe a steady cut')
+    assert.deepEqual(seen.changes, [0, 0, 0], 'no view change during 3 s of a steady one-way cut')
+  }
+
   for (const transport of ['udp', 'udpu'] as const) {
     it(`3 nodes over ${transport === 'udp' ? 'multicast' : 'unicast'}: join, kill -9, restart as a new incarnation`, async () => {
       const c = await boot(3, {transport})
@@ -68,11 +92,7 @@ describe('membership in network namespaces', function () {
     const c = await boot(3)
     await net!.cut(1, 3)
     // 1-2 and 2-3 still work both ways; 1-3 is not mutual any more: a clique of two stays quorate.
-    await c.waitFor('a quorate pair without the 1-3 link', () => c.agreed([1, 2], [1, 2], true), SETTLE_MS)
-    const views = (n: number) => (c.lines.get(n) ?? []).filter((l) => l.type === 'view').length
-    const before = [1, 2, 3].map(views)
-    await new Promise((r) => setTimeout(r, 3000))
-    assert.deepEqual([1, 2, 3].map(views), before, 'no view change during 3 s of a steady one-way cut')
+    await steadyWindow(c, 'a quorate pair without the 1-3 link', () => c.agreed([1, 2], [1, 2], true))
     await net!.heal()
     await c.waitFor('healed', () => c.agreed([1, 2, 3], [1, 2, 3], true), SETTLE_MS)
   })
@@ -81,22 +101,26 @@ describe('membership in network namespaces', function () {
     const c = await boot(3)
     await net!.cut(1, 2)
     // 1 and 2 each lead their own fresh set ({1,3} and {2,3}); only one may hold 3.
-    await c.waitFor('a quorate pair with 3, the other alone', () => (c.agreed([1, 3], [1, 3], true) && c.agreed([2], [2], false)) || (c.agreed([2, 3], [2, 3], true) && c.agreed([1], [1], false)), SETTLE_MS)
-    const views = (n: number) => (c.lines.get(n) ?? []).filter((l) => l.type === 'view').length
-    const before = [1, 2, 3].map(views)
-    await new Promise((r) => setTimeout(r, 3000))
-    assert.deepEqual([1, 2, 3].map(views), before, 'no view change during 3 s of a steady one-way cut')
+    await steadyWindow(c, 'a quorate pair with 3, the other alone', () => (c.agreed([1, 3], [1, 3], true) && c.agreed([2], [2], false)) || (c.agreed([2, 3], [2, 3], true) && c.agreed([1], [1], false)))
     await net!.heal()
     await c.waitFor('healed', () => c.agreed([1, 2, 3], [1, 2, 3], true), SETTLE_MS)
   })
 
   it('3 nodes with two links: one link down changes nothing', async () => {
     const c = await boot(3, {links: 2})
-    const id = c.lastView(1)!.viewId
-    await net!.setLinkUp(2, 0, false)
-    await new Promise((r) => setTimeout(r, 2000))
+    // Taken down and observed again when a node was paused meanwhile (see observe()).
+    let seen = {changes: [] as number[], paused: true}
+    for (let attempt = 1; attempt <= 5 && seen.paused; attempt++) {
+      if (attempt > 1) await net!.setLinkUp(2, 0, true)
+      await c.waitFor('3 nodes agree', () => c.agreed([1, 2, 3], [1, 2, 3], true), SETTLE_MS)
+      seen = await observe(c, [1, 2, 3], async () => {
+        await net!.setLinkUp(2, 0, false)
+        await new Promise((r) => setTimeout(r, 2000))
+      })
+    }
     if (process.env.HACTL_DEBUG) for (const n of [1, 2, 3]) console.log(n, JSON.stringify((c.lines.get(n) ?? []).filter((l) => l.type === 'view').map((l) => [l.t, l.viewId, l.phase, (l.members as any[]).map((m) => m.id).join(''), l.reason])))
-    assert.equal(c.lastView(1)!.viewId, id)
+    assert.ok(!seen.paused, 'a node was paused in each of 5 windows: the host is too loaded to observe this')
+    assert.deepEqual(seen.changes, [0, 0, 0], 'no view change when one of two links goes down')
     assert.ok(c.agreed([1, 2, 3], [1, 2, 3], true))
     const snap = await c.snapshot(1)
     assert.deepEqual(snap.links[0].peersUp, [3])
