@@ -148,6 +148,8 @@ export class MembershipMachine {
     this.votes.clear()
     for (const n of nodes) this.votes.set(n.id, n.votes)
     for (const id of [...this.peers.keys()]) if (!this.votes.has(id)) this.peers.delete(id)
+    // The cached quorum of the installed view was computed with the old votes and quorum options.
+    this.quorumCache = undefined
   }
 
   /** The one entry point: a tick or a received packet, at local monotonic time `now` (ms). */
