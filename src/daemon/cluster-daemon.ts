@@ -659,6 +659,8 @@ export class ClusterDaemon {
           break
         case 'configChanged':
           this.step({type: 'committed', nowMs: this.clock.now(), config: output.config})
+          // observability hook: the alert dispatcher arms its attribute look only while an alert is configured
+          this.logger.log('debug', 'config-committed', {epoch: output.config.epoch})
           break
         case 'ready':
           this.step({type: 'ready', nowMs: this.clock.now(), viewId: output.viewId, config: output.config})

@@ -112,6 +112,9 @@ export interface MembershipServiceOptions {
   onStep?: (heartbeat: boolean) => void
 }
 
+const NO_IV = Buffer.alloc(0)
+const IV_POOL_IVS = 256
+
 /** Drop reasons that say nothing suspicious (a second link, our own multicast, a datagram for another node): not logged. */
 const QUIET_DROPS: ReadonlySet<DropReason> = new Set(['duplicate', 'own-packet', 'not-for-us'])
 
@@ -138,6 +141,9 @@ export class MembershipService extends EventEmitter {
   private readonly log: (record: Record<string, unknown>) => void
   private readonly incarnations: IncarnationStore | undefined
   private readonly dropLogLimiter = new LogRateLimiter(10_000)
+  /** Random bytes that GCM IVs are cut from, IV_BYTES at a time, never twice (a new pool when used up). */
+  private ivPool = Buffer.alloc(0)
+  private ivAt = 0
 
   constructor(private readonly options: MembershipServiceOptions) {
     super()
@@ -331,8 +337,22 @@ export class MembershipService extends EventEmitter {
   }
 
   private sendRaw(type: number, body: Buffer, to: number | 'all', seq: number): void {
-    const iv = this.sealer.keys.mode === 'aes256gcm' ? randomBytes(IV_BYTES) : Buffer.alloc(0)
+    const iv = this.sealer.keys.mode === 'aes256gcm' ? this.nextIv() : NO_IV
     this.transport.send(seal(this.sealer, type, seq, body, iv), to)
+  }
+
+  /**
+   * 12 fresh random bytes: one randomBytes call per IV_POOL_IVS datagrams instead of
+   * one per datagram. Each IV is used once; seal copies it into the datagram.
+   */
+  private nextIv(): Buffer {
+    if (this.ivAt + IV_BYTES > this.ivPool.length) {
+      this.ivPool = randomBytes(IV_BYTES * IV_POOL_IVS)
+      this.ivAt = 0
+    }
+    const iv = this.ivPool.subarray(this.ivAt, this.ivAt + IV_BYTES)
+    this.ivAt += IV_BYTES
+    return iv
   }
 
   private fatal(reason: FatalReason, error: unknown): void {

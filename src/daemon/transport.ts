@@ -5,8 +5,21 @@
 // address on that link. A datagram is sent on every link; the receiver's replay
 // window keeps the first copy, so a node stays reachable while any link works.
 import DgramAsPromised, {type SocketAsPromised} from 'dgram-as-promised'
+import {lookup as dnsLookup, type LookupOneOptions} from 'node:dns'
 import type {RemoteInfo} from 'node:dgram'
-import {isIPv6} from 'node:net'
+import {isIP, isIPv6} from 'node:net'
+
+/**
+ * dgram's address lookup for every send: an address literal (what cluster.json
+ * holds) is answered at once. dns.lookup answers a literal too, but through
+ * process.nextTick: one more tick per datagram, about 75 a second on an idle node.
+ */
+function literalLookup(address: string, options: LookupOneOptions, callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  const version = isIP(address)
+  if (version !== 0) return callback(null, address, version)
+  // dgram passes the family as a number, which dns.lookup accepts too.
+  dnsLookup(address, options, callback)
+}
 
 export interface LinkOptions {
   /** This node's address on the link. */
@@ -36,6 +49,8 @@ export interface LinkCounters {
 export class UdpTransport {
   private sockets: SocketAsPromised[] = []
   readonly counters: LinkCounters[]
+  /** Per link, the completion callback of every send on it: counts failures, allocates nothing. */
+  private readonly afterSend: Array<(error: Error | null) => void>
 
   private readonly linkOfSource = new Map<string, number>()
 
@@ -44,6 +59,9 @@ export class UdpTransport {
       for (const addr of l.peers.values()) this.linkOfSource.set(addr, link)
     })
     this.counters = options.links.map((l, link) => ({link, localAddr: l.localAddr, sentPackets: 0, sentBytes: 0, receivedPackets: 0, receivedBytes: 0, sendErrors: 0}))
+    this.afterSend = this.counters.map((c) => (error) => {
+      if (error) c.sendErrors++
+    })
   }
 
   /** Live node add/remove: each link's peers (id -> address) from now on. */
@@ -69,7 +87,7 @@ export class UdpTransport {
   private async openLink(index: number, link: LinkOptions): Promise<SocketAsPromised> {
     const {mode, mcastAddr, port} = this.options
     const type = isIPv6(link.localAddr) ? 'udp6' : 'udp4'
-    const socket = DgramAsPromised.createSocket({type, reuseAddr: mode === 'udp'}, (msg, rinfo) => {
+    const socket = DgramAsPromised.createSocket({type, reuseAddr: mode === 'udp', lookup: literalLookup}, (msg, rinfo) => {
       // Multicast sockets bound to the same port all see the group's packets
       // (IP_MULTICAST_ALL), so the link is told by the sender's address.
       const link = this.linkOfSource.get(rinfo.address) ?? index
@@ -93,21 +111,38 @@ export class UdpTransport {
     return socket
   }
 
-  /** Sends one datagram on every link; to = a node id (udpu: only that node) or 'all'. */
+  /**
+   * Sends one datagram on every link; to = a node id (udpu: only that node) or 'all'.
+   * On dgram's socket itself, with a callback per link: the promise of
+   * dgram-as-promised's send (and its rejection handler) cost a few microtasks
+   * per datagram on the heartbeat path.
+   */
   send(packet: Buffer, to: number | 'all'): void {
-    this.sockets.forEach((socket, index) => {
-      const link = this.options.links[index]
-      const targets = this.options.mode === 'udp' ? [this.options.mcastAddr]
-        : to === 'all' ? [...link.peers.values()] : [link.peers.get(to)].filter((a): a is string => a !== undefined)
-      for (const address of targets) {
-        const c = this.counters[index]
-        c.sentPackets++
-        c.sentBytes += packet.length
-        socket.send(packet, this.options.port, address).catch(() => {
-          c.sendErrors++
-        })
+    for (let index = 0; index < this.sockets.length; index++) {
+      if (this.options.mode === 'udp') {
+        this.sendOne(index, packet, this.options.mcastAddr)
+        continue
       }
-    })
+      const peers = this.options.links[index].peers
+      if (to === 'all') {
+        for (const address of peers.values()) this.sendOne(index, packet, address)
+      } else {
+        const address = peers.get(to)
+        if (address !== undefined) this.sendOne(index, packet, address)
+      }
+    }
+  }
+
+  private sendOne(index: number, packet: Buffer, address: string): void {
+    const c = this.counters[index]
+    c.sentPackets++
+    c.sentBytes += packet.length
+    try {
+      this.sockets[index].socket.send(packet, this.options.port, address, this.afterSend[index])
+    } catch {
+      // The socket is closing (stop() under way).
+      c.sendErrors++
+    }
   }
 
   async stop(): Promise<void> {

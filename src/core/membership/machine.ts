@@ -29,12 +29,15 @@
 // - A usable node drops to gathering as soon as a member goes stale, leaves, or
 //   when it finds it was paused. Only a usable node is ever quorate.
 import {assert} from '../assert.js'
-import {afterStable, evaluateQuorum, onViewInstalled, type QuorumHistory} from '../quorum/votequorum.js'
+import {afterStable, evaluateQuorum, onViewInstalled, type QuorumHistory, type QuorumResult} from '../quorum/votequorum.js'
 import type {MembershipConfig} from './config.js'
 import {AGE_MS_MAX, type Event, type Heartbeat, type HeardPeer, type Incoming, type Member, type Message, type Outgoing, type Phase, type Ready, type View, type ViewKey, type ViewStatus} from './types.js'
 
 interface PeerRecord {
+  id: number
   inc: number
+  /** {id, inc}: this incarnation as a view member (one object per record, shared by the views that hold it). */
+  member: Member
   lastSeq: number
   heardAt: number
   /** When the peer last heard us, as far as we can tell (-Infinity: it does not). */
@@ -59,6 +62,18 @@ interface Round {
 }
 
 const NO_VIEW: ViewKey = {id: 0, coord: 0}
+const NO_MEMBERS: readonly Member[] = Object.freeze([])
+/** What a step that sent nothing and changed nothing returns (most steps of an idle node): nothing allocated. */
+const NOTHING: Ready = Object.freeze({outbox: Object.freeze([]) as unknown as Outgoing[], notifications: Object.freeze([]) as unknown as ViewStatus[]})
+
+/** What the last notification said, to tell whether the view or quorum changed since. */
+interface Notified {
+  viewId: number
+  usable: boolean
+  members: readonly Member[]
+  quorate: boolean
+  expectedVotes: number
+}
 const SEQ_MASK = 0x7fffffff
 const SENT_MEMORY = 1024
 
@@ -79,6 +94,8 @@ export class MembershipMachine {
   config: MembershipConfig
   readonly self: Member
   private readonly peers = new Map<number, PeerRecord>()
+  /** The keys of `peers`, ascending (records are never removed). */
+  private readonly peerIds: number[] = []
   private readonly votes: Map<number, number>
   private phase: Phase = 'gathering'
   private installed: View | null = null
@@ -102,7 +119,9 @@ export class MembershipMachine {
    */
   private quorateFrom: number | undefined
   private nextHeartbeatAt = 0
-  private lastStatus = ''
+  private lastNotified: Notified | undefined
+  /** evaluateQuorum of the installed view under `history`, recomputed when either changes. */
+  private quorumCache: {view: View | null, history: QuorumHistory, result: QuorumResult} | undefined
   /** Why we last left a view, for the logs. */
   private reason = 'startup'
   private outbox: Outgoing[] = []
@@ -129,6 +148,8 @@ export class MembershipMachine {
     this.votes.clear()
     for (const n of nodes) this.votes.set(n.id, n.votes)
     for (const id of [...this.peers.keys()]) if (!this.votes.has(id)) this.peers.delete(id)
+    // The cached quorum of the installed view was computed with the old votes and quorum options.
+    this.quorumCache = undefined
   }
 
   /** The one entry point: a tick or a received packet, at local monotonic time `now` (ms). */
@@ -138,6 +159,7 @@ export class MembershipMachine {
     this.lastNow = now
     if (event.type === 'receive') this.receive(event.packet, now)
     this.advance(now)
+    if (this.outbox.length === 0 && this.notifications.length === 0) return NOTHING
     const ready = {outbox: this.outbox, notifications: this.notifications}
     this.outbox = []
     this.notifications = []
@@ -146,15 +168,14 @@ export class MembershipMachine {
 
   status(): ViewStatus {
     const members = this.installed?.members ?? []
-    const ids = members.map((m) => m.id)
-    const result = evaluateQuorum(this.config.quorum, this.history, ids)
-    const quorate = this.phase === 'usable' && result.quorate && this.lastNow !== undefined && this.quorateFrom !== undefined && this.lastNow >= this.quorateFrom
+    const result = this.installedQuorum()
+    const quorate = this.quorateNow(result)
     return {
       viewId: this.installed?.id ?? 0,
       phase: this.phase,
       members,
       quorate,
-      dc: quorate ? Math.min(...ids) : null,
+      dc: quorate ? Math.min(...members.map((m) => m.id)) : null,
       expectedVotes: result.expectedVotes,
       totalVotes: this.phase === 'usable' ? result.totalVotes : this.votes.get(this.self.id) ?? 0,
       quorum: result.quorum,
@@ -236,9 +257,11 @@ export class MembershipMachine {
     return out
   }
 
-  /** Ids of peers whose link is fresh now (for observability). */
+  /** Ids of peers whose link is fresh now, ascending. */
   freshPeers(now: number): number[] {
-    return [...this.peers.keys()].filter((id) => this.isFresh(id, now)).sort((a, b) => a - b)
+    const out: number[] = []
+    for (const id of this.peerIds) if (this.isFresh(id, now)) out.push(id)
+    return out
   }
 
   /**
@@ -288,7 +311,12 @@ export class MembershipMachine {
       record = undefined
     }
     if (!record) {
-      record = {inc: packet.inc, lastSeq: -1, heardAt: -Infinity, heardUsAt: -Infinity, report: {view: NO_VIEW, phase: 'gathering', seenAll: false, promised: false}, freshIds: new Set(), vouches: new Map(), rttMs: undefined}
+      record = {id: packet.from, inc: packet.inc, member: {id: packet.from, inc: packet.inc}, lastSeq: -1, heardAt: -Infinity, heardUsAt: -Infinity, report: {view: NO_VIEW, phase: 'gathering', seenAll: false, promised: false}, freshIds: new Set(), vouches: new Map(), rttMs: undefined}
+      if (!this.peers.has(packet.from)) {
+        let at = this.peerIds.length
+        while (at > 0 && this.peerIds[at - 1] > packet.from) at--
+        this.peerIds.splice(at, 0, packet.from)
+      }
       this.peers.set(packet.from, record)
     }
     return record
@@ -310,8 +338,14 @@ export class MembershipMachine {
       const sample = Math.max(0, now - sent - me!.heldMs)
       record.rttMs = record.rttMs === undefined ? sample : record.rttMs + (sample - record.rttMs) / 8
     }
-    record.report = {view: hb.view, phase: hb.phase, seenAll: hb.seenAll, promised: hb.promised}
-    record.freshIds = new Set(hb.peers.filter((p) => p.fresh).map((p) => p.id))
+    // In place: the record is this machine's own (nothing outside holds its report or sets).
+    const report = record.report
+    report.view = hb.view
+    report.phase = hb.phase
+    report.seenAll = hb.seenAll
+    report.promised = hb.promised
+    record.freshIds.clear()
+    for (const p of hb.peers) if (p.fresh) record.freshIds.add(p.id)
     record.vouches.clear()
     for (const p of hb.peers) if (p.id !== this.self.id && p.heldMs < AGE_MS_MAX) record.vouches.set(p.id, {inc: p.inc, at: now - p.heldMs})
     this.see(hb.view)
@@ -409,8 +443,8 @@ export class MembershipMachine {
   private vouchedAt(id: number): number {
     const inc = this.peers.get(id)?.inc
     let at = -Infinity
-    for (const [reporter, record] of this.peers) {
-      if (reporter === id) continue
+    for (const record of this.peers.values()) {
+      if (record.id === id) continue
       const v = record.vouches.get(id)
       if (v && v.inc === inc && v.at > at) at = v.at
     }
@@ -456,6 +490,16 @@ export class MembershipMachine {
    * round trips with us are a token old. Leave before they can.
    */
   private quorumUnreached(view: {members: readonly Member[]}, now: number): boolean {
+    // Every member alive (the steady state): the members reached are the view, so
+    // both evaluations below would agree and the answer is no.
+    let allAlive = true
+    for (const m of view.members) {
+      if (m.id !== this.self.id && !this.alive(m.id, now)) {
+        allAlive = false
+        break
+      }
+    }
+    if (allAlive) return false
     const ids = view.members.map((m) => m.id)
     if (!evaluateQuorum(this.config.quorum, this.history, ids).quorate) return false
     const reached = ids.filter((id) => id === this.self.id || this.alive(id, now))
@@ -485,6 +529,7 @@ export class MembershipMachine {
   }
 
   private pruneEntanglements(now: number): void {
+    if (this.entangled.length === 0) return
     for (const e of this.entangled) {
       for (const id of e.uncleared) if (this.settled(id, now) || this.reportedGone(id, e.view)) e.uncleared.delete(id)
     }
@@ -549,19 +594,49 @@ export class MembershipMachine {
 
   // ---- the coordinator ----
 
+  /** This node and the peers fresh now, ascending. */
   private freshSet(now: number): number[] {
-    return [this.self.id, ...this.freshPeers(now)].sort((a, b) => a - b)
+    const out: number[] = []
+    let placed = false
+    for (const id of this.peerIds) {
+      if (!this.isFresh(id, now)) continue
+      if (!placed && this.self.id < id) {
+        out.push(this.self.id)
+        placed = true
+      }
+      out.push(id)
+    }
+    if (!placed) out.push(this.self.id)
+    return out
   }
 
-  /** Greedy clique, by id, of nodes that report each other fresh. */
+  /** Greedy clique, by id, of nodes that report each other fresh (`fresh`: ascending, with this node). */
   private candidate(fresh: number[]): Member[] {
-    const chosen: number[] = [this.self.id]
+    const chosen: PeerRecord[] = []
     for (const id of fresh) {
       if (id === this.self.id) continue
-      const mutual = chosen.every((q) => q === this.self.id || (this.peers.get(id)!.freshIds.has(q) && this.peers.get(q)!.freshIds.has(id)))
-      if (mutual) chosen.push(id)
+      const record = this.peers.get(id)!
+      let mutual = true
+      for (const q of chosen) {
+        if (!record.freshIds.has(q.id) || !q.freshIds.has(id)) {
+          mutual = false
+          break
+        }
+      }
+      if (mutual) chosen.push(record)
     }
-    return chosen.sort((a, b) => a - b).map((id) => (id === this.self.id ? this.self : {id, inc: this.peers.get(id)!.inc}))
+    // Ascending, this node in its place.
+    const members: Member[] = []
+    let placed = false
+    for (const record of chosen) {
+      if (!placed && this.self.id < record.id) {
+        members.push(this.self)
+        placed = true
+      }
+      members.push(record.member)
+    }
+    if (!placed) members.push(this.self)
+    return members
   }
 
   private coordinate(now: number): void {
@@ -673,11 +748,33 @@ export class MembershipMachine {
     this.send('all', msg, now)
   }
 
+  /** evaluateQuorum of the installed view: it only changes with the view or the quorum history. */
+  private installedQuorum(): QuorumResult {
+    const cache = this.quorumCache
+    if (cache && cache.view === this.installed && cache.history === this.history) return cache.result
+    const result = evaluateQuorum(this.config.quorum, this.history, (this.installed?.members ?? NO_MEMBERS).map((m) => m.id))
+    this.quorumCache = {view: this.installed, history: this.history, result}
+    return result
+  }
+
+  private quorateNow(result: QuorumResult): boolean {
+    return this.phase === 'usable' && result.quorate && this.lastNow !== undefined && this.quorateFrom !== undefined && this.lastNow >= this.quorateFrom
+  }
+
+  /**
+   * A notification when the view id, its usability, its members, quorum or the
+   * expected votes changed (the DC follows from members and quorum), compared
+   * field by field: this runs after every step.
+   */
   private notifyIfChanged(): void {
-    const status = this.status()
-    const key = JSON.stringify([status.viewId, status.phase === 'usable', status.members, status.quorate, status.dc, status.expectedVotes])
-    if (key === this.lastStatus) return
-    this.lastStatus = key
-    this.notifications.push(status)
+    const result = this.installedQuorum()
+    const viewId = this.installed?.id ?? 0
+    const usable = this.phase === 'usable'
+    const members = this.installed?.members ?? NO_MEMBERS
+    const quorate = this.quorateNow(result)
+    const last = this.lastNotified
+    if (last && last.viewId === viewId && last.usable === usable && last.quorate === quorate && last.expectedVotes === result.expectedVotes && sameMembers(last.members, members)) return
+    this.lastNotified = {viewId, usable, members, quorate, expectedVotes: result.expectedVotes}
+    this.notifications.push(this.status())
   }
 }

@@ -51,6 +51,14 @@ export interface Header {
 
 export function encodeHeader(h: Header): Buffer {
   const b = Buffer.alloc(HEADER_BYTES)
+  writeHeader(b, h)
+  return b
+}
+
+const TWO_32 = 0x1_0000_0000
+
+/** Writes a header into b[0, HEADER_BYTES). The sequence number as two 32-bit halves: no BigInt per packet. */
+export function writeHeader(b: Buffer, h: Header): void {
   b.writeUInt16BE(MAGIC, 0)
   b.writeUInt8(h.version, 2)
   b.writeUInt8(h.type, 3)
@@ -59,8 +67,10 @@ export function encodeHeader(h: Header): Buffer {
   b.writeUInt8(h.crypto, 10)
   b.writeUInt8(0, 11)
   b.writeUInt32BE(h.incarnation >>> 0, 12)
-  b.writeBigUInt64BE(BigInt(h.seq), 16)
-  return b
+  if (Number.isSafeInteger(h.seq) && h.seq >= 0) {
+    b.writeUInt32BE(Math.floor(h.seq / TWO_32), 16)
+    b.writeUInt32BE(h.seq % TWO_32, 20)
+  } else b.writeBigUInt64BE(BigInt(h.seq), 16)
 }
 
 /** Reads a header from a buffer already known to hold HEADER_BYTES. */
@@ -73,7 +83,8 @@ export function decodeHeader(b: Buffer): Header & {magic: number} {
     sender: b.readUInt16BE(8),
     crypto: b.readUInt8(10),
     incarnation: b.readUInt32BE(12),
-    seq: Number(b.readBigUInt64BE(16)),
+    // hi * 2^32 is exact and the sum is rounded once: the same number as Number(readBigUInt64BE).
+    seq: b.readUInt32BE(16) * TWO_32 + b.readUInt32BE(20),
   }
 }
 

@@ -2,7 +2,7 @@
 // no I/O, so it may live in the core. Randomness (the GCM IV) is passed in by
 // the caller, which gets it from crypto.randomBytes in the adapter.
 import {createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual} from 'node:crypto'
-import {CryptoMode, decodeHeader, encodeHeader, HEADER_BYTES, HMAC_BYTES, IV_BYTES, MAGIC, MAX_PACKET_BYTES, MessageType, TAG_BYTES, WIRE_VERSION, type CryptoName, type DropReason, type Header} from './format.js'
+import {CryptoMode, decodeHeader, HEADER_BYTES, HMAC_BYTES, IV_BYTES, MAGIC, MAX_PACKET_BYTES, MessageType, TAG_BYTES, WIRE_VERSION, writeHeader, type CryptoName, type DropReason, type Header} from './format.js'
 import {ReplayGuard} from './replay.js'
 
 export const AUTHKEY_MIN_BYTES = 32
@@ -31,13 +31,31 @@ export interface Sealer {
 
 /** Builds one datagram. `iv` must be 12 fresh random bytes for aes256gcm. */
 export function seal(s: Sealer, type: number, seq: number, body: Buffer, iv: Buffer): Buffer {
-  const header = encodeHeader({version: WIRE_VERSION, type, clusterId: s.clusterId, sender: s.sender, crypto: CryptoMode[s.keys.mode], incarnation: s.incarnation, seq})
-  if (s.keys.mode === 'none') return Buffer.concat([header, body])
-  if (s.keys.mode === 'hmac') return Buffer.concat([header, body, createHmac('sha256', s.keys.mac).update(header).update(body).digest()])
+  const header: Header = {version: WIRE_VERSION, type, clusterId: s.clusterId, sender: s.sender, crypto: CryptoMode[s.keys.mode], incarnation: s.incarnation, seq}
+  if (s.keys.mode === 'none') {
+    const packet = Buffer.allocUnsafe(HEADER_BYTES + body.length)
+    writeHeader(packet, header)
+    body.copy(packet, HEADER_BYTES)
+    return packet
+  }
+  if (s.keys.mode === 'hmac') {
+    const packet = Buffer.allocUnsafe(HEADER_BYTES + body.length + HMAC_BYTES)
+    writeHeader(packet, header)
+    body.copy(packet, HEADER_BYTES)
+    createHmac('sha256', s.keys.mac).update(packet.subarray(0, HEADER_BYTES + body.length)).digest().copy(packet, HEADER_BYTES + body.length)
+    return packet
+  }
+  // One buffer for the datagram: header | IV | ciphertext | tag (GCM's ciphertext is as long as the body).
+  const packet = Buffer.allocUnsafe(HEADER_BYTES + IV_BYTES + body.length + TAG_BYTES)
+  writeHeader(packet, header)
+  iv.copy(packet, HEADER_BYTES, 0, IV_BYTES)
   const cipher = createCipheriv('aes-256-gcm', s.keys.cipher, iv)
-  cipher.setAAD(header)
-  const encrypted = Buffer.concat([cipher.update(body), cipher.final()])
-  return Buffer.concat([header, iv, encrypted, cipher.getAuthTag()])
+  cipher.setAAD(packet.subarray(0, HEADER_BYTES))
+  let at = HEADER_BYTES + IV_BYTES
+  at += cipher.update(body).copy(packet, at)
+  at += cipher.final().copy(packet, at)
+  cipher.getAuthTag().copy(packet, at)
+  return packet
 }
 
 export interface OpenContext {
@@ -82,7 +100,10 @@ function authenticate(keys: Keys, packet: Buffer): Buffer | DropReason {
     const decipher = createDecipheriv('aes-256-gcm', keys.cipher, rest.subarray(0, IV_BYTES))
     decipher.setAAD(header)
     decipher.setAuthTag(rest.subarray(rest.length - TAG_BYTES))
-    return Buffer.concat([decipher.update(rest.subarray(IV_BYTES, rest.length - TAG_BYTES)), decipher.final()])
+    const body = decipher.update(rest.subarray(IV_BYTES, rest.length - TAG_BYTES))
+    // final() checks the tag; GCM returns nothing more from it.
+    const tail = decipher.final()
+    return tail.length === 0 ? body : Buffer.concat([body, tail])
   } catch {
     return 'auth-failed'
   }

@@ -100,11 +100,7 @@ export class AlertDispatcher {
   constructor(private readonly source: AlertSource, private readonly logger: Logger, private readonly retry: RetryPolicy = DEFAULT_RETRY) {}
 
   async load(): Promise<void> {
-    // Commits and reports are not logged: a look every ATTRIBUTE_CHECK_MS (on the DC only).
-    if (this.source.nodeAttributes && !this.attributeTimer) {
-      this.attributeTimer = setInterval(() => this.checkAttributes(), ATTRIBUTE_CHECK_MS)
-      this.attributeTimer.unref()
-    }
+    this.armAttributeCheck(this.source.config()?.alerts?.length ?? 0)
     try {
       const saved = JSON.parse(await readFile(join(this.source.stateDir, ALERT_HISTORY_FILE), 'utf8')) as {deliveries?: AlertDelivery[], sequence?: SequenceState}
       this.history = Array.isArray(saved.deliveries) ? saved.deliveries.slice(-HISTORY_LIMIT) : []
@@ -132,6 +128,7 @@ export class AlertDispatcher {
     }
     if (event === 'view' && typeof fields.dc === 'string' && fields.dc !== this.source.nodeName) this.attributes = undefined
     const changed = this.attributeChanges()
+    this.armAttributeCheck(alerts.length)
     if (alerts.length === 0) return
     events.push(...changed)
     if (event === 'transition') {
@@ -163,10 +160,29 @@ export class AlertDispatcher {
     return attributeEvents(before, now, this.source.nodeIds)
   }
 
+  /**
+   * Commits and reports are not logged: a look every ATTRIBUTE_CHECK_MS (it finds
+   * something on the DC only), armed only while an alert is configured — an idle
+   * cluster without alerts has no timer of its own here. The tap re-decides at every
+   * logged event, a committed configuration among them (config-committed, debug);
+   * the last look is taken at every logged event either way, so the first check after
+   * an alert is added compares with it.
+   */
+  private armAttributeCheck(alerts: number): void {
+    if (alerts > 0 && !this.attributeTimer && this.source.nodeAttributes && !this.stopped) {
+      this.attributeTimer = setInterval(() => this.checkAttributes(), ATTRIBUTE_CHECK_MS)
+      this.attributeTimer.unref()
+    } else if (alerts === 0 && this.attributeTimer) {
+      clearInterval(this.attributeTimer)
+      this.attributeTimer = undefined
+    }
+  }
+
   private checkAttributes(): void {
     if (this.stopped) return
-    const events = this.attributeChanges()
     const alerts = this.source.config()?.alerts ?? []
+    this.armAttributeCheck(alerts.length)
+    const events = this.attributeChanges()
     if (events.length === 0 || alerts.length === 0) return
     const viewId = this.source.viewId()
     for (const e of events) this.submit(e, selectAlerts(alerts, e), viewId)
