@@ -4,7 +4,9 @@
 // A bare word (no '=') is a keyword; `op=…` is an ordinary parameter named op. The
 // result feeds the same code as the --op and --meta flags, so both spellings mean
 // the same and are checked the same way.
+import type {ConfigEdit} from '../core/config/edits.js'
 import {inputError} from './errors.js'
+import {parsePairs} from './parse.js'
 
 export interface PcsWords {
   /** Instance attributes, KEY=VALUE as given. */
@@ -75,4 +77,20 @@ export function parsePcsWords(words: readonly string[], usage: string, allowClon
   }
   closeOp()
   return out
+}
+
+/**
+ * The clone.add edit of a clone section (resource create … clone|promotable, resource
+ * promotable, resource clone): the clone is CHILD-clone unless `id` names it; a
+ * promotable clone's meta says promotable=true (another value is refused). `extra`
+ * (the commands' flags) comes after the section's own meta attributes.
+ */
+export function cloneAddEdit(child: string, clone: {promotable: boolean, id?: string, meta: string[]}, extra: Record<string, string> = {}): {id: string, edit: ConfigEdit} {
+  const meta = {...parsePairs(clone.meta, 'meta attribute'), ...extra}
+  if (clone.promotable) {
+    if (meta.promotable !== undefined && meta.promotable !== 'true') throw inputError(`promotable=${JSON.stringify(meta.promotable)}: a promotable clone has promotable=true`)
+    meta.promotable = 'true'
+  }
+  const id = clone.id ?? `${child}-clone`
+  return {id, edit: {op: 'clone.add', id, child, meta}}
 }

@@ -26,6 +26,17 @@ export const systemClock: MonotonicClock = {
   wallNow: () => Date.now(),
 }
 
+/**
+ * The host's CLOCK_MONOTONIC in ms, the same in every process of the host (unlike
+ * performance.now(), whose origin is per process): the daemon dates its guard feeds
+ * with it, the guard compares. process.hrtime() rather than hrtime.bigint(): a feed is
+ * written every heartbeat, and a BigInt per feed is an allocation the idle path avoids.
+ */
+export function hostMonotonicMs(): number {
+  const [seconds, nanoseconds] = process.hrtime()
+  return seconds * 1000 + nanoseconds / 1e6
+}
+
 /** A clock moved by hand (tests, the simulator); its wall clock may be stepped apart from it. */
 export class ManualClock implements MonotonicClock {
   private wallOffsetMs: number

@@ -10,6 +10,7 @@ import {createConnection, type Socket} from 'node:net'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {GUARD_LINE_BYTES_MAX, type DaemonToGuard, type GuardToDaemon, type HeldInstance, type TripReport} from '../core/guard/index.js'
+import {hostMonotonicMs} from './clock.js'
 import type {Logger} from './logger.js'
 import {DAEMON_NODE_FLAGS} from './node-flags.js'
 import {REALTIME_PRIORITY, tryRealtime} from './sd-notify.js'
@@ -235,7 +236,7 @@ export class GuardLink extends EventEmitter {
     if (!feedDue(heartbeat, now - this.lastFeedMs, this.options.feedEveryMs)) return
     this.lastFeedMs = now
     // The most frequent write of the daemon: no JSON.stringify, only the time it was written (see DaemonToGuard).
-    if (!this.socket.destroyed) this.socket.write(`${FEED_PREFIX}${Number(process.hrtime.bigint() / 1000n) / 1000}}\n`)
+    if (!this.socket.destroyed) this.socket.write(`${FEED_PREFIX}${hostMonotonicMs()}}\n`)
   }
 
   /**

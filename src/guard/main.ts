@@ -8,6 +8,7 @@ import {chmodSync, createWriteStream, unlinkSync} from 'node:fs'
 import {createConnection, createServer, type Server, type Socket} from 'node:net'
 import {networkInterfaces, setPriority} from 'node:os'
 import {join} from 'node:path'
+import {hostMonotonicMs} from '../daemon/clock.js'
 import {ADDRESS_DROP_BUDGET_MS, describeCause, GUARD_LINE_BYTES_MAX, initialGuard, nextDeadline, parseGuardMessage, stepGuard, type GuardEvent, type GuardOutput, type GuardState, type GuardToDaemon, type HeldAddress, type HeldInstance, type TripReport} from '../core/guard/index.js'
 
 /** A guard nobody talks to and that holds nothing goes away after this long. */
@@ -25,8 +26,6 @@ if (!runDir) {
 const socketPath = join(runDir, 'guard.sock')
 const logPath = join(runDir, 'guard.log')
 const now = (): number => performance.now()
-/** CLOCK_MONOTONIC in ms, comparable with the daemon's feed timestamps (unlike performance.now(), whose origin is per process). */
-const hostMonotonicMs = (): number => Number(process.hrtime.bigint() / 1000n) / 1000
 
 // The log is written through a stream (libuv's thread pool), never synchronously: on a host
 // whose disk is busy with writeback an append can block for hundreds of milliseconds, and a

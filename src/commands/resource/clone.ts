@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {EditCommand, type EditResult} from '../../cli/edit-command.js'
-import {parsePairs} from '../../cli/parse.js'
+import {cloneAddEdit} from '../../cli/pcs-words.js'
 import {resourceNameArg} from '../../cli/resource-add.js'
 
 export default class ResourceClone extends EditCommand {
@@ -16,10 +16,10 @@ export default class ResourceClone extends EditCommand {
 
   async run(): Promise<EditResult> {
     const {args, argv, flags} = await this.parse(ResourceClone)
-    const meta = parsePairs((argv as string[]).slice(1), 'meta attribute')
-    if (flags.max !== undefined) meta['clone-max'] = String(flags.max)
-    if (flags['node-max'] !== undefined) meta['clone-node-max'] = String(flags['node-max'])
-    const id = flags.id ?? `${args.name}-clone`
-    return this.applyChange(flags, {op: 'clone.add', id, child: args.name, meta}, `cloned ${args.name} as ${id}`)
+    const extra: Record<string, string> = {}
+    if (flags.max !== undefined) extra['clone-max'] = String(flags.max)
+    if (flags['node-max'] !== undefined) extra['clone-node-max'] = String(flags['node-max'])
+    const {id, edit} = cloneAddEdit(args.name, {promotable: false, ...(flags.id === undefined ? {} : {id: flags.id}), meta: (argv as string[]).slice(1)}, extra)
+    return this.applyChange(flags, edit, `cloned ${args.name} as ${id}`)
   }
 }

@@ -1,7 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {EditCommand, type EditResult} from '../../cli/edit-command.js'
-import {inputError} from '../../cli/errors.js'
-import {parsePairs} from '../../cli/parse.js'
+import {cloneAddEdit, parsePcsWords} from '../../cli/pcs-words.js'
 import {resourceNameArg} from '../../cli/resource-add.js'
 
 export default class ResourcePromotable extends EditCommand {
@@ -25,18 +24,14 @@ The agent chooses where an instance may be promoted by setting its promotion sco
 
   async run(): Promise<EditResult> {
     const {args, argv, flags} = await this.parse(ResourcePromotable)
-    const words = (argv as string[]).slice(1)
-    let id = `${args.name}-clone`
-    if (words.length > 0 && !words[0].includes('=') && words[0] !== 'meta') id = words.shift()!
-    if (words[0] === 'meta') words.shift()
-    const stray = words.find((w) => !w.includes('='))
-    if (stray !== undefined) throw inputError(`${JSON.stringify(stray)} is not a meta attribute KEY=VALUE (usage: resource promotable NAME [CLONE_ID] [meta] [KEY=VALUE...])`)
-    const meta: Record<string, string> = {promotable: 'true', ...parsePairs(words, 'meta attribute')}
-    if (meta.promotable !== 'true') throw inputError(`promotable=${JSON.stringify(meta.promotable)}: a promotable clone has promotable=true`)
-    if (flags['promoted-max'] !== undefined) meta['promoted-max'] = String(flags['promoted-max'])
-    if (flags['promoted-node-max'] !== undefined) meta['promoted-node-max'] = String(flags['promoted-node-max'])
-    if (flags.max !== undefined) meta['clone-max'] = String(flags.max)
-    if (flags['node-max'] !== undefined) meta['clone-node-max'] = String(flags['node-max'])
-    return this.applyChange(flags, {op: 'clone.add', id, child: args.name, meta}, `made ${args.name} promotable as ${id}`)
+    // The words are pcs's clone section after "promotable": [CLONE_ID] [meta] [KEY=VALUE...].
+    const {clone} = parsePcsWords(['promotable', ...(argv as string[]).slice(1)], 'usage: resource promotable NAME [CLONE_ID] [meta] [KEY=VALUE...]')
+    const extra: Record<string, string> = {}
+    if (flags['promoted-max'] !== undefined) extra['promoted-max'] = String(flags['promoted-max'])
+    if (flags['promoted-node-max'] !== undefined) extra['promoted-node-max'] = String(flags['promoted-node-max'])
+    if (flags.max !== undefined) extra['clone-max'] = String(flags.max)
+    if (flags['node-max'] !== undefined) extra['clone-node-max'] = String(flags['node-max'])
+    const {id, edit} = cloneAddEdit(args.name, clone!, extra)
+    return this.applyChange(flags, edit, `made ${args.name} promotable as ${id}`)
   }
 }

@@ -2,7 +2,7 @@ import {Args} from '@oclif/core'
 import {EditCommand, type EditResult} from '../../../cli/edit-command.js'
 import {inputError} from '../../../cli/errors.js'
 import {parsePairs} from '../../../cli/parse.js'
-import {parsePcsWords} from '../../../cli/pcs-words.js'
+import {cloneAddEdit, parsePcsWords} from '../../../cli/pcs-words.js'
 import {buildAddEdit, resourceAddFlags, resourceNameArg} from '../../../cli/resource-add.js'
 import type {ConfigEdit} from '../../../core/config/edits.js'
 
@@ -53,13 +53,8 @@ A fence device (fence:fence_ipmilan, fence:fence_virsh, …) is not placed on a 
     if (args.agent.startsWith('fence:')) return this.applyChange(flags, buildAddEdit(args.name, args.agent, params, flags, []), `added fence device ${args.name}`)
     const add = buildAddEdit(args.name, args.agent, params, flags)
     if (words.clone === undefined) return this.applyChange(flags, add, `added ${args.agent} resource ${args.name}`)
-    const id = words.clone.id ?? `${args.name}-clone`
-    const meta = parsePairs(words.clone.meta, 'clone meta attribute')
-    if (words.clone.promotable) {
-      if (meta.promotable !== undefined && meta.promotable !== 'true') throw inputError(`promotable=${JSON.stringify(meta.promotable)}: a promotable clone has promotable=true`)
-      meta.promotable = 'true'
-    }
-    const edit: ConfigEdit = {op: 'batch', edits: [add, {op: 'clone.add', id, child: args.name, meta}]}
+    const {id, edit: clone} = cloneAddEdit(args.name, words.clone)
+    const edit: ConfigEdit = {op: 'batch', edits: [add, clone]}
     return this.applyChange(flags, edit, `added ${args.agent} resource ${args.name} and ${words.clone.promotable ? 'made it promotable' : 'cloned it'} as ${id}`)
   }
 }
