@@ -36,7 +36,9 @@ export default class NodeRemove extends EditCommand {
         epoch = (await this.applyChange(flags, {op: 'node.remove', name: args.name}, `removed node ${args.name} from the resource configuration`)).epoch
         break
       } catch (error) {
-        if (attempt >= 5) throw error
+        // Only a membership change in flight is asked again (the loop re-reads the configuration first).
+        const transient = error instanceof HactlError && ['dc-changed', 'no-quorum', 'busy', 'timeout'].includes(error.code)
+        if (!transient || attempt >= 5) throw error
         await new Promise((resolve) => setTimeout(resolve, 500))
       }
     }
