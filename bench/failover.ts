@@ -20,7 +20,7 @@ import {execa} from 'execa'
 import {readFile} from 'node:fs/promises'
 import {callDaemon} from '../src/client/client.js'
 import type {TestCluster} from '../test/lib/cluster.js'
-import {HERE, loadAverage, option, startWorkload, VIP} from './workload.js'
+import {HERE, loadAverage, logFields, option, startWorkload, VIP} from './workload.js'
 
 const trials = Number(option('trials', 'TRIALS', '20'))
 const base = option('base', 'BASE', undefined)
@@ -53,8 +53,7 @@ function parseLine(raw: string): Line | undefined {
   // "<receipt ms> <N>level event k=v k="v v" ..."
   const match = /^(\d+) <\d>\w+ (\S+)(.*)$/.exec(raw)
   if (!match) return undefined
-  const fields: Record<string, string> = {}
-  for (const m of match[3].matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S*)/g)) fields[m[1]] = m[2].startsWith('"') ? JSON.parse(m[2]) as string : m[2]
+  const fields = logFields(match[3])
   const t = Number(fields.t_ms)
   return {atMs: Number.isFinite(t) && t > 0 ? t : Number(match[1]), event: match[2], fields}
 }

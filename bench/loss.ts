@@ -40,7 +40,7 @@ import {parseArgs} from 'node:util'
 import {AddressWatch, type AddressEvent} from '../src/lab/address-watch.js'
 import {holderTimeline, intervalsWhere} from '../src/lab/chaos/analysis.js'
 import type {TestCluster} from '../test/lib/cluster.js'
-import {HERE, loadAverage, startWorkload, VIP} from './workload.js'
+import {HERE, loadAverage, logFields, startWorkload, VIP} from './workload.js'
 
 function usage(message: string): never {
   process.stderr.write(`bench/loss: ${message}\n`)
@@ -79,9 +79,7 @@ function parseLine(node: number, atMs: number, raw: string): Line | undefined {
   // "<N>level event k=v k="v v" ..."
   const match = /^<\d>\w+ (\S+)(.*)$/.exec(raw)
   if (!match || !INTERESTING.has(match[1])) return undefined
-  const fields: Record<string, string> = {}
-  for (const m of match[2].matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S*)/g)) fields[m[1]] = m[2].startsWith('"') ? JSON.parse(m[2]) as string : m[2]
-  return {node, atMs, event: match[1], fields}
+  return {node, atMs, event: match[1], fields: logFields(match[2])}
 }
 
 function follow(cluster: TestCluster, raw: Map<number, string[]>): Line[] {

@@ -56,3 +56,10 @@ export async function loadAverage(): Promise<string> {
   const {readFile} = await import('node:fs/promises')
   return (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ')
 }
+
+/** The fields of a daemon log line's tail, ` k=v k="v v" …` (the logger's text format), as strings. */
+export function logFields(tail: string): Record<string, string> {
+  const fields: Record<string, string> = {}
+  for (const m of tail.matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S*)/g)) fields[m[1]] = m[2].startsWith('"') ? JSON.parse(m[2]) as string : m[2]
+  return fields
+}
