@@ -209,4 +209,24 @@ describe('membership state machine', () => {
     assert.ok(after[3] <= 2 * 50 + 10, `n3 still hears n2: ${after[3]} ms ago`)
     assert.ok(net.machines.get(2)!.peerFreshIds(net.now)[1]?.includes(2), 'n1 still reports its link to n2 fresh (two tokens)')
   })
+
+  it('peerFreshIds leaves out a node nobody heard within the token, though a peer\'s last report still calls it fresh', () => {
+    const net = new Net([1, 2, 3])
+    net.run(1000)
+    // n3 dies; n2 stops hearing n1 just before n1 would suspect n3, so n2 holds n1's
+    // last report, which still lists n3 fresh (n1 is still fresh to n2 on its own hearing).
+    net.cut.add('3>1').add('3>2')
+    net.run(250 - 60)
+    net.cut.add('1>2')
+    net.run(80)
+    const n2 = net.machines.get(2)!
+    assert.equal(n2.freshPeers(net.now).join(), '1', 'n2 still counts n1 fresh')
+    assert.deepEqual(n2.peerFreshIds(net.now)[1], [2], 'n3, dead a token ago by every report, is left out')
+    // Control: a live n3 that only n1 hears stays in n1's list.
+    const live = new Net([1, 2, 3])
+    live.run(1000)
+    live.cut.add('3>2').add('2>3')
+    live.run(100)
+    assert.deepEqual(live.machines.get(2)!.peerFreshIds(live.now)[1], [2, 3], 'n1 heard n3 within the token: it stays')
+  })
 })

@@ -29,7 +29,11 @@
  *    view without it while still reporting it fresh (the simulator found that too).
  *    Links between the other peers are not required: a node that joins is not yet
  *    reported fresh by every survivor when its round starts, and that is no way
- *    to lose this node (a missing link only stalls a view). While the reports of
+ *    to lose this node (a missing link only stalls a view). A node nobody heard
+ *    within the token is not outside either (the membership leaves it out of the
+ *    reports, see peerFreshIds): a peer that has not yet suspected a node that
+ *    crashed or left cleanly still calls it fresh, and that lag made survivors of
+ *    an unrelated loss stop everything. While the reports of
  *    the others may still lag (half a heartbeat from the first non-quorate view)
  *    an open majority is given that long to close; actions that finish after the
  *    stop are stopped too;

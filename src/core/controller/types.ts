@@ -136,7 +136,8 @@ export interface ControllerState {
 export type ControllerEvent =
   /**
    * Time passed (the deadline came). `reachable`: the peers with a fresh link now;
-   * `peerFresh`: for each of them, the peers it reports fresh links to; `heardUsAgoMs`:
+   * `peerFresh`: for each of them, the peers it reports fresh links to (less those
+   * nobody heard within the token); `heardUsAgoMs`:
    * for each peer, how long ago at the latest it heard this node (the send time of
    * our packet its last heartbeat echoed). Either absent: unknown, and a non-quorate
    * view is then never waited out.

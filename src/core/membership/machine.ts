@@ -225,14 +225,37 @@ export class MembershipMachine {
 
   /**
    * For each peer whose link is fresh now, the peers it reported fresh links to in
-   * its last heartbeat. A node waiting out a non-quorate view reads this to tell a
-   * majority that will stay with it (nobody it reaches reaches anyone else) from
-   * one that may form a view without it.
+   * its last heartbeat, less those nobody heard within the token. A node waiting
+   * out a non-quorate view reads this to tell a majority that will stay with it
+   * (nobody it reaches reaches anyone else) from one that may form a view without it.
+   *
+   * Why the last filter: a peer keeps reporting a dead node fresh until it suspects
+   * it itself, and the survivors' suspicions of one crash (or one clean leave) are
+   * apart by their receive delays, tens of ms on a loaded host. A node that can
+   * still join a view with that peer is one that peer, or some node reporting to
+   * us, heard within the token: the peer's own report says when it last heard it
+   * (its vouch), and so do the others'. Any incarnation counts, and the vouch
+   * times err late (receive time less the age), so the filter errs toward keeping.
    */
   peerFreshIds(now: number): Record<number, number[]> {
     const out: Record<number, number[]> = {}
-    for (const [id, record] of this.peers) if (this.isFresh(id, now)) out[id] = [...record.freshIds].sort((a, b) => a - b)
+    for (const [id, record] of this.peers) {
+      if (!this.isFresh(id, now)) continue
+      const ids: number[] = []
+      for (const other of record.freshIds) if (other === this.self.id || this.heardByAnyoneSince(other, now - this.config.tokenMs)) ids.push(other)
+      out[id] = ids.sort((a, b) => a - b)
+    }
     return out
+  }
+
+  /** We, or a peer in its last report, heard `id` (any incarnation) at `since` or later. */
+  private heardByAnyoneSince(id: number, since: number): boolean {
+    if ((this.peers.get(id)?.heardAt ?? -Infinity) >= since) return true
+    for (const record of this.peers.values()) {
+      const v = record.vouches.get(id)
+      if (v && v.at >= since) return true
+    }
+    return false
   }
 
   /**
