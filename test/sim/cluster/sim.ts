@@ -472,11 +472,14 @@ export function simulateCluster(options: ClusterSimOptions): ClusterSimResult {
         case 'reply': controllerStep(h, d, {type: 'write-reply', nowMs: mono(h), requestId: output.requestId, result: output.result}); break
         case 'configChanged': controllerStep(h, d, {type: 'committed', nowMs: mono(h), config: output.config}); break
         case 'ready':
-          {
+          controllerStep(h, d, {type: 'ready', nowMs: mono(h), viewId: output.viewId, config: output.config})
+          // Checked where it acts: the controller takes the readiness only in that view (a
+          // ready of a view the membership left during a pause, seen after the pause check
+          // that an earlier output of the same step ran, is dropped there).
+          if (h.daemon === d && d.ctl.dcReady && d.ctl.view?.viewId === output.viewId) {
             const missing = holdsAcked(output.config, now)
             if (missing) fail(`${h.name} became DC (view ${output.viewId}) without acknowledged write ${missing}`)
           }
-          controllerStep(h, d, {type: 'ready', nowMs: mono(h), viewId: output.viewId, config: output.config})
           break
       }
     }
