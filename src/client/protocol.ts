@@ -26,8 +26,12 @@ export interface RequestMap {
   'node.fence': {params: {node: string}, result: {node: string, fenced: boolean, device: string | null}}
   /** Live node add/remove (hactl node add NAME --addr ADDR, node remove NAME): the new node list, applied on every daemon. */
   'nodes.change': {params: NodesChangeParams, result: NodesChangeResult}
-  /** SIGTERM's clean shutdown, asked over the socket (hactl cluster stop). */
-  'shutdown': {params: Record<string, never>, result: {stopping: true}}
+  /**
+   * SIGTERM's clean shutdown, asked over the socket (hactl cluster stop [NODE...] [--all]):
+   * this node (no nodes), the named members, or every member (all). Without force or
+   * all, refused when the view would lose quorum (as pcs refuses). `nodes`: whom it asked.
+   */
+  'shutdown': {params: {nodes?: string[], all?: boolean, force?: boolean}, result: {stopping: true, nodes: string[]}}
   /**
    * Node attributes for agents (crm_attribute, crm_master): lifetime reboot = the
    * node's transient attributes (this node's only for writes; gone when it leaves or

@@ -218,7 +218,7 @@ export class ClusterDaemon {
     this.peers.on('message', (from, message) => {
       // observability hook (issue 13): the DC's transition records, replicated to every member
       if ((message as {ch?: unknown} | null)?.ch === 'obs') return this.observability?.receive(this.names.get(from) ?? String(from), message)
-      if ((message as {ch?: unknown} | null)?.ch === 'nodes') return this.receiveNodes(from, message as {version?: unknown, nodes?: unknown, stop?: unknown})
+      if ((message as {ch?: unknown} | null)?.ch === 'nodes') return this.receiveNodes(from, message as {version?: unknown, nodes?: unknown, stop?: unknown, why?: unknown})
       this.step({type: 'peer', nowMs: this.clock.now(), from, message})
     })
     await this.peers.start()
@@ -237,10 +237,7 @@ export class ClusterDaemon {
       'node.info': async () => this.nodeInfo(),
       'node.fence': async ({node}) => this.fenceNode(node),
       'nodes.change': async (p) => this.changeNodes(p),
-      'shutdown': async () => {
-        setImmediate(() => void this.shutdown('requested'))
-        return {stopping: true}
-      },
+      'shutdown': async (p) => this.stopNodes(p),
     }, this.logger)
     await this.control.start()
     // observability hook (issue 13): metrics, alerts and transition history read the daemon through this
@@ -465,7 +462,48 @@ export class ClusterDaemon {
     }
   }
 
-  private receiveNodes(from: number, message: {version?: unknown, nodes?: unknown, stop?: unknown}): void {
+  /**
+   * hactl cluster stop [NODE...] [--all] (pcs cluster stop): each named member, this
+   * node by default, runs its clean leave. Refused, with nothing done, for a name that
+   * is not a node, for a remote node that is not in this node's view, and (without
+   * --force or --all) when the members left would not be quorate, as pcs refuses.
+   * --all asks every member at once, so the DC sees all of them leaving and stops
+   * their resources instead of moving them from one leaving node to the next.
+   */
+  private stopNodes(p: {nodes?: string[], all?: boolean, force?: boolean}): {stopping: true, nodes: string[]} {
+    const members = (this.view?.members ?? []).map((m) => m.id)
+    let ids: number[]
+    if (p.all === true) {
+      if ((p.nodes?.length ?? 0) > 0) throw new HactlError('bad-input', `--all stops every node: name no nodes with it (got ${p.nodes!.join(' ')}); nothing was done`, 2)
+      ids = [...new Set([this.self.id, ...members])]
+    } else if ((p.nodes?.length ?? 0) === 0) {
+      ids = [this.self.id]
+    } else {
+      ids = []
+      for (const name of p.nodes!) {
+        const id = this.ids.get(name)
+        if (id === undefined) throw new HactlError('unknown-node', `${JSON.stringify(name)} is not a node of this cluster (nodes: ${[...this.ids.keys()].join(', ')}); nothing was done`, 2)
+        if (id !== this.self.id && !members.includes(id)) throw new HactlError('node-not-running', `node ${name} is not running (it is not in ${this.self.name}'s view); nothing was done`, 1)
+        if (!ids.includes(id)) ids.push(id)
+      }
+    }
+    const names = ids.map((id) => this.names.get(id) ?? String(id))
+    if (p.all !== true && p.force !== true && this.view?.quorate && !this.membership.quorateWithout(ids)) {
+      throw new HactlError('quorum-loss', `stopping ${names.join(', ')} will cause a loss of the quorum (the nodes left would stop every resource): use --force to override, or --all to stop the whole cluster; nothing was done`, 1)
+    }
+    const remote = ids.filter((id) => id !== this.self.id)
+    this.logger.log('notice', 'cluster-stop', {nodes: names.join(','), all: p.all === true})
+    if (remote.length > 0) this.peers.sendMany(remote, {ch: 'nodes', stop: true, why: 'cluster-stop'})
+    if (ids.includes(this.self.id)) setImmediate(() => void this.shutdown('requested'))
+    return {stopping: true, nodes: names}
+  }
+
+  private receiveNodes(from: number, message: {version?: unknown, nodes?: unknown, stop?: unknown, why?: unknown}): void {
+    if (message.stop === true && message.why === 'cluster-stop') {
+      this.logger.log('notice', 'cluster-stop-requested', {by: this.names.get(from) ?? String(from)})
+      setImmediate(() => void this.shutdown(`requested by ${this.names.get(from) ?? from}`))
+      return
+    }
     if (message.stop === true) {
       this.logger.log('warning', 'node-removed-stopping', {by: this.names.get(from) ?? String(from), note: 'this node is being removed from the cluster: stopping'})
       setImmediate(() => void this.shutdown('removed from the cluster'))

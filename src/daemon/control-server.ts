@@ -78,7 +78,11 @@ const PARAMS: ReadonlyMap<string, (p: Record<string, unknown>) => string | undef
     if (p.force !== undefined && typeof p.force !== 'boolean') return `params.force is ${show(p.force)}: expected a boolean`
     return undefined
   }],
-  ['shutdown', () => undefined],
+  ['shutdown', (p) => {
+    if (p.nodes !== undefined && !(Array.isArray(p.nodes) && p.nodes.every((n) => typeof n === 'string' && n !== ''))) return `params.nodes is ${show(p.nodes)}: expected an array of node names`
+    for (const flag of ['all', 'force']) if (p[flag] !== undefined && typeof p[flag] !== 'boolean') return `params.${flag} is ${show(p[flag])}: expected a boolean`
+    return undefined
+  }],
   ['attribute.update', (p) => attributeProblem(p) ?? (typeof p.value === 'string' ? undefined : `params.value is ${show(p.value)}: expected a string`)],
   ['attribute.query', attributeProblem],
   ['attribute.delete', attributeProblem],

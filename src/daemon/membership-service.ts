@@ -243,6 +243,12 @@ export class MembershipService extends EventEmitter {
     return this.current
   }
 
+  /** Whether the current view stays quorate without these nodes (see MembershipMachine.quorateWithout). */
+  quorateWithout(ids: readonly number[]): boolean {
+    this.step({type: 'tick'})
+    return this.machine.quorateWithout(ids)
+  }
+
   snapshot(): MembershipSnapshot {
     this.step({type: 'tick'})
     const now = performance.now()

@@ -285,6 +285,8 @@ describe('e2e: an operator\'s day, scripted', function () {
         last = entry.holders[0]
       }
       assert.ok(moves <= 1, `the VIP moved ${moves} times while n${node} restarted: ${JSON.stringify(during)}`)
+      // As with pcs, the next stop waits for the node to rejoin: stopping another one before would lose quorum (refused).
+      await settled()
       const status = await cluster.status(node)
       assert.equal(status.nodes.find((x: {name: string}) => x.name === `n${node}`).unclean, false)
     }

@@ -210,6 +210,20 @@ describe('membership state machine', () => {
     assert.ok(net.machines.get(2)!.peerFreshIds(net.now)[1]?.includes(2), 'n1 still reports its link to n2 fresh (two tokens)')
   })
 
+  it('quorateWithout: whether the installed view stays quorate once these nodes stop (what cluster stop refuses)', () => {
+    const net = new Net([1, 2, 3])
+    net.run(1000)
+    const m = net.machines.get(1)!
+    assert.equal(m.quorateWithout([3]), true)
+    assert.equal(m.quorateWithout([1]), true)
+    assert.equal(m.quorateWithout([2, 3]), false)
+    net.cut.add('3>1').add('3>2').add('1>3').add('2>3')
+    net.run(1000)
+    assert.ok(net.agreed([1, 2], [1, 2], true))
+    assert.equal(m.quorateWithout([2]), false, 'two of three left: stopping either loses quorum')
+    assert.equal(net.machines.get(3)!.quorateWithout([]), false, 'a node in no quorate view: false')
+  })
+
   it('peerFreshIds leaves out a node nobody heard within the token, though a peer\'s last report still calls it fresh', () => {
     const net = new Net([1, 2, 3])
     net.run(1000)

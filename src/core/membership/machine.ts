@@ -280,6 +280,17 @@ export class MembershipMachine {
     return out
   }
 
+  /**
+   * Whether the installed view would stay quorate without `ids` (under the same
+   * quorum history): what stopping those nodes leaves (pcs refuses a stop that
+   * loses quorum without --force). False when this node is in no quorate view.
+   */
+  quorateWithout(ids: readonly number[]): boolean {
+    if (!this.quorateNow(this.installedQuorum())) return false
+    const left = this.installed!.members.map((m) => m.id).filter((id) => !ids.includes(id))
+    return evaluateQuorum(this.config.quorum, this.history, left).quorate
+  }
+
   /** Ids of peers whose link is fresh now, ascending. */
   freshPeers(now: number): number[] {
     const out: number[] = []
