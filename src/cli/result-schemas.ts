@@ -22,7 +22,7 @@ const stringMap = {type: 'object', additionalProperties: {type: 'string'}}
 const EDIT_COMMANDS = [
   'resource add vip', 'resource add balancer', 'resource add service', 'resource add mount', 'resource add agent', 'resource remove', 'resource update',
   'resource meta', 'resource utilization', 'resource enable', 'resource disable', 'resource move', 'resource move-with-constraint', 'resource ban', 'resource clear',
-  'resource clone', 'resource promotable', 'resource group add', 'resource group remove', 'constraint location', 'constraint colocation add',
+  'resource clone', 'resource unclone', 'resource promotable', 'resource group add', 'resource group remove', 'constraint location', 'constraint colocation add',
   'constraint order', 'constraint remove', 'node add', 'node remove', 'node standby', 'node unstandby', 'node maintenance',
   'node unmaintenance', 'node attribute', 'node utilization', 'property set', 'property unset', 'config import',
   'resource op add', 'resource op remove', 'resource relocate run', 'config rollback', 'stonith create', 'stonith remove', 'stonith update',
@@ -183,7 +183,7 @@ const MORE_SCHEMAS: Record<string, object> = {
   'cluster timing': timingResult,
   'status': clusterStatus,
   'cluster start': {type: 'object', additionalProperties: false, required: ['started', 'how', 'log'], properties: {started: {type: 'boolean'}, how: {enum: ['systemd', 'background', 'already-running']}, log: strOrNull}},
-  'cluster stop': {type: 'object', additionalProperties: false, required: ['stopped'], properties: {stopped: {const: true}}},
+  'cluster stop': {type: 'object', additionalProperties: false, required: ['stopped', 'nodes'], properties: {stopped: {const: true}, nodes: {type: 'array', items: {type: 'string'}}}},
   'cluster destroy': {type: 'object', additionalProperties: false, required: ['removed'], properties: {removed: strings}},
   'install': {type: 'object', additionalProperties: false, required: ['root', 'files', 'enabled'], properties: {root: str, files: strings, enabled: {type: 'boolean'}}},
   'uninstall': {type: 'object', additionalProperties: false, required: ['root', 'removed'], properties: {root: str, removed: strings}},

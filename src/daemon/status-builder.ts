@@ -40,15 +40,22 @@ function instancesOf(config: ResourceConfig, reports: Record<string, NodeReport>
     }
   }
   const reported = new Set<string>()
-  for (const report of Object.values(reports)) for (const id of Object.keys(report)) reported.add(id)
+  const active = new Set<string>()
+  for (const report of Object.values(reports)) {
+    for (const [id, r] of Object.entries(report)) {
+      reported.add(id)
+      if (r.role !== 'stopped') active.add(id)
+    }
+  }
   const cloned = new Set(config.clones.flatMap((c) => [c.child, ...(config.groups.find((g) => g.id === c.child)?.members ?? [])]))
   const out: string[] = []
   for (const id of order) {
     if (!cloned.has(id)) out.push(id)
-    out.push(...[...reported].filter((r) => r.startsWith(`${id}:`)).sort())
+    // A clone's copies, stopped ones too; copies of a resource no longer cloned only while active (orphans).
+    out.push(...[...reported].filter((r) => r.startsWith(`${id}:`) && (cloned.has(id) || active.has(r))).sort())
   }
   // Orphans: reported active but no longer configured.
-  out.push(...[...reported].filter((r) => !placed.has(r) && !out.includes(r)).sort())
+  out.push(...[...active].filter((r) => !placed.has(r) && !out.includes(r)).sort())
   return out
 }
 

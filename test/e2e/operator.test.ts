@@ -78,6 +78,22 @@ describe('e2e: an operator\'s day (CLI)', function () {
     await cluster.waitQuorate()
   })
 
+  it('resource unclone: the copies the resource no longer needs stop, one stays; a resource that is not cloned is refused', async () => {
+    await ok(1, ['resource', 'add', 'agent', 'uc', 'ocf:hactl:dummy'])
+    const refused = await cluster.cli(1, ['resource', 'unclone', 'uc'])
+    assert.equal(refused.exitCode, 2, refused.stderr)
+    assert.match(refused.stderr, /"uc" is not a clone resource/)
+    await ok(1, ['resource', 'clone', 'uc'])
+    await cluster.waitFor(async () => (await placement(cluster, ['uc']))[0].split(',').filter(Boolean).length === 3, 30_000, 'three copies of uc')
+    const unclone = await ok(2, ['resource', 'unclone', 'uc-clone'])
+    assert.match(unclone.stdout, /^Attempting to stop the copies of uc-clone\.\.\.\nStopped\nuncloned uc-clone \(epoch \d+\)$/)
+    await cluster.waitFor(async () => (await placement(cluster, ['uc']))[0].split(',').filter(Boolean).length === 1, 30_000, 'one copy of uc')
+    await cluster.waitQuorate()
+    const status = await cluster.status(1)
+    assert.deepEqual(status.resources.filter((r: {id: string}) => r.id === 'uc' || r.id.startsWith('uc:')).map((r: {id: string}) => r.id), ['uc'], `uc is one resource again: ${JSON.stringify(status.resources)}`)
+    await ok(1, ['resource', 'remove', 'uc'])
+  })
+
   it('a stale config import is refused naming both epochs; typos in update are refused', async () => {
     const exported = `${cluster.dir}/exported.json`
     await ok(1, ['config', 'export', exported])

@@ -53,6 +53,26 @@ describe('configuration edits', () => {
     assert.deepEqual(config.clones, [])
   })
 
+  it('unclone (clone.remove), as pcs: by clone or child id the clone and its constraints go and the child stays; a member of a cloned group leaves the group', () => {
+    const cloned = build(add('c'), add('d'), {op: 'clone.add', id: 'c-clone', child: 'c', meta: {}},
+      {op: 'constraint.location', resource: 'c-clone', node: 'n1', score: '100'},
+      {op: 'constraint.location', resource: 'd', node: 'n1', score: '50'})
+    for (const name of ['c-clone', 'c']) {
+      const config = applyEdit(cloned, {op: 'clone.remove', id: name})
+      assert.deepEqual(config.clones, [])
+      assert.deepEqual(config.resources.map((r) => r.id), ['c', 'd'])
+      assert.deepEqual(config.constraints.map((c) => c.type === 'location' && c.resource), ['d'], 'only the clone\'s constraint went')
+    }
+    assert.throws(() => applyEdit(cloned, {op: 'clone.remove', id: 'd'}), /"d" is not a clone resource/)
+    assert.throws(() => applyEdit(cloned, {op: 'clone.remove', id: 'x'}), /resource "x" does not exist/)
+    const group = build(add('a', 'g'), add('b', 'g'), {op: 'clone.add', id: 'g-clone', child: 'g', meta: {}})
+    const member = applyEdit(group, {op: 'clone.remove', id: 'b'})
+    assert.deepEqual(member.groups.map((g) => g.members), [['a']])
+    assert.deepEqual(member.clones.map((c) => c.id), ['g-clone'], 'the clone stays')
+    const last = applyEdit(member, {op: 'clone.remove', id: 'a'})
+    assert.deepEqual([last.clones, last.groups.map((g) => g.members)], [[], [['a']]], 'the last member: the clone goes, the group stays')
+  })
+
   it('move replaces its own constraint, ban adds one per node, clear removes only those', () => {
     let config = build(add('a'),
       {op: 'constraint.location', resource: 'a', node: 'n3', score: 50},

@@ -25,6 +25,8 @@ export type ConfigEdit =
   | {op: 'group.add', group: string, members: string[]}
   | {op: 'group.remove', group: string, members?: string[]}
   | {op: 'clone.add', id: string, child: string, meta: NameValues}
+  /** pcs resource unclone: the clone (named by its id or its child's) goes; its child stays. */
+  | {op: 'clone.remove', id: string}
   | {op: 'constraint.location', resource: string, score: ScoreText, node?: string, rule?: LocationRule, id?: string, role?: ConstraintRole}
   | {op: 'constraint.colocation', resource: string, withResource: string, score: ScoreText, id?: string, rscRole?: ConstraintRole, withRole?: ConstraintRole}
   | {op: 'constraint.order', first: string, firstAction: OrderAction, then: string, thenAction: OrderAction, kind: OrderKind, symmetrical: boolean, id?: string}
@@ -138,6 +140,32 @@ function dropReferences(config: ResourceConfig, id: string): ResourceConfig {
   return {...config, clones, constraints}
 }
 
+/**
+ * pcs resource unclone NAME: NAME is the clone, its child, or a member of a cloned
+ * group. A member of a cloned group with other members leaves the group (the clone
+ * stays, as pcs does); otherwise the clone goes with the constraints that name it
+ * (they were written for many copies) and its child stays, as one resource.
+ */
+function removeClone(config: ResourceConfig, id: string): ResourceConfig {
+  let clone = config.clones.find((c) => c.id === id || c.child === id)
+  if (!clone) {
+    const group = config.groups.find((g) => g.members.includes(id))
+    clone = group && config.clones.find((c) => c.child === group.id)
+    if (group && clone && group.members.length > 1) return removeFromGroup(config, group.id, [id])
+  }
+  if (!clone) {
+    if (!resourceKind(config, id)) notFound('resource', id)
+    throw new ConfigError('invalid-argument', `${show(id)} is not a clone resource`)
+  }
+  const gone = clone.id
+  const constraints = config.constraints.filter((c) => {
+    if (c.type === 'location') return c.resource !== gone
+    if (c.type === 'colocation') return c.resource !== gone && c.withResource !== gone
+    return c.first !== gone && c.then !== gone
+  })
+  return {...config, clones: config.clones.filter((c) => c.id !== gone), constraints}
+}
+
 function removeResource(config: ResourceConfig, id: string): ResourceConfig {
   const kind = resourceKind(config, id)
   if (kind === undefined) notFound('resource', id)
@@ -242,6 +270,7 @@ function edit(config: ResourceConfig, change: ConfigEdit): ResourceConfig {
       const clone: Clone = {id: change.id, child: change.child, meta: change.meta}
       return {...config, clones: [...config.clones, clone]}
     }
+    case 'clone.remove': return removeClone(config, change.id)
     case 'constraint.location': {
       requireResource(config, change.resource)
       const stem = change.node === undefined ? `location-${change.resource}` : `location-${change.resource}-${change.node}`
