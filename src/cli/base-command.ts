@@ -12,6 +12,22 @@ export type Envelope<T> = {status: 'ok', result: T} | {status: 'error', error: {
 export abstract class HactlCommand<T> extends Command {
   static override enableJsonFlag = true
 
+  /**
+   * oclif 4's parser returns argv sorted by each word's FIRST place in the command
+   * line, so a repeated word moves next to its first copy: `op monitor timeout=20s
+   * op start timeout=20s` gave the monitor both timeouts, `a eq 1 or b eq 2` lost
+   * its shape. The parse's raw tokens keep the order: argv is rebuilt from them.
+   */
+  protected override async parse<F extends Interfaces.OutputFlags<any>, B extends Interfaces.OutputFlags<any>, A extends Interfaces.OutputArgs<any>>(options?: Interfaces.Input<F, B, A>, argv?: string[]): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const result = await super.parse(options, argv)
+    const words = result.raw.flatMap((t) => t.type === 'arg' ? [t.input] : [])
+    const rest = result.argv.filter((a) => typeof a === 'string' && !words.includes(a) && a !== '--')
+    const ordered = [...words, ...rest, ...(result.argv.includes('--') && !words.includes('--') ? ['--'] : [])]
+    // Only when the words are the same multiset (nothing parsed into another value).
+    const same = ordered.length === result.argv.length && [...ordered].sort().join('\0') === [...(result.argv as string[])].sort().join('\0')
+    return same ? {...result, argv: ordered} : result
+  }
+
   protected override toSuccessJson(result: T): Envelope<T> {
     return {status: 'ok', result}
   }

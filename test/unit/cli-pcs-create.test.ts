@@ -95,6 +95,22 @@ describe('cli: resource create and update in pcs syntax, offline (-f)', function
     }
   })
 
+  it('a word given twice stays where it was (oclif sorts argv by first place); pcs location rules with and/or', async () => {
+    await ok(['resource', 'create', 'd9', 'ocf:hactl:dummy', 'op', 'monitor', 'interval=10s', 'timeout=20s', 'op', 'start', 'timeout=20s'])
+    const d9 = await resource('d9')
+    assert.equal(d9.operations.find((o: {name: string}) => o.name === 'start').timeout, '20s')
+    assert.equal(d9.operations.find((o: {name: string}) => o.name === 'monitor').timeout, '20s')
+    await ok(['constraint', 'location', 'd9', 'rule', 'score=-INFINITY', 'pingd', 'lt', '1', 'or', 'not_defined', 'pingd'])
+    await ok(['constraint', 'location', 'd9', 'rule', 'score=50', 'a', 'eq', '1', 'or', 'b', 'eq', '1'])
+    const rules = JSON.parse(await readFile(offline.file, 'utf8')).constraints.filter((c: {resource: string, rule?: unknown}) => c.resource === 'd9' && c.rule).map((c: {rule: unknown}) => c.rule)
+    assert.deepEqual(rules, [
+      {booleanOp: 'or', rules: [{attribute: 'pingd', operation: 'lt', value: '1'}, {attribute: 'pingd', operation: 'not_defined'}]},
+      {booleanOp: 'or', rules: [{attribute: 'a', operation: 'eq', value: '1'}, {attribute: 'b', operation: 'eq', value: '1'}]},
+    ])
+    assert.match(await ok(['constraint', 'config']), /d9 avoids pingd lt 1 or not_defined pingd \(score -INFINITY\)/)
+    await refused(['constraint', 'location', 'd9', 'avoids', 'n1=-50'], /^hactl: avoids n1=-50: give the score as a positive number/)
+  })
+
   it('a mistake is one line naming the word, exit 2, nothing written', async () => {
     await refused(['resource', 'create', 'x', 'ocf:hactl:dummy', 'op', 'interval=10s'], /^hactl: operation attribute "interval=10s" comes before an action name/)
     await refused(['resource', 'create', 'x', 'ocf:hactl:dummy', 'clone', '--group', 'g'], /^hactl: clone and --group g together/)

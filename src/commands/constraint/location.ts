@@ -4,9 +4,8 @@ import {inputError} from '../../cli/errors.js'
 import {parseNodeScore, parseScoreArg} from '../../cli/parse.js'
 import type {ConfigEdit} from '../../core/config/edits.js'
 import {normalRole} from '../../core/config/roles.js'
-import type {ConstraintRole, LocationRuleOperation, ScoreText} from '../../core/config/types.js'
-
-const RULE_OPERATIONS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'defined', 'not_defined'] as const
+import type {ConstraintRole, ScoreText} from '../../core/config/types.js'
+import {parseRuleWords} from '../../cli/rule-words.js'
 
 function negate(score: ScoreText): ScoreText {
   if (score === 'INFINITY' || score === '+INFINITY') return '-INFINITY'
@@ -16,11 +15,12 @@ function negate(score: ScoreText): ScoreText {
 
 export default class ConstraintLocation extends EditCommand {
   static override summary = 'Say where a resource prefers or avoids to run: by node, or by a rule on node attributes.'
-  static override description = 'A node without a score means INFINITY. `avoids n1=50` is a score of -50. A rule places by node attribute: `rule [score=S] ATTRIBUTE OP [VALUE]` with OP one of eq, ne, lt, lte, gt, gte, defined, not_defined.'
+  static override description = 'A node without a score means INFINITY. `avoids n1=50` is a score of -50. A rule places by node attribute or date, in pcs\'s words: `rule [id=ID] [role=ROLE] [score=S] EXPRESSION`, an expression being `defined|not_defined ATTR`, `ATTR eq|ne|lt|lte|gt|gte [string|integer|number|version] VALUE`, `date gt|lt DATE`, `date in_range DATE to DATE` or `date-spec hours=9-16 weekdays=1-5 …`, joined with and/or (and binds tighter) and grouped with ( ).'
   static override examples = [
     '<%= config.bin %> <%= command.id %> web-ip prefers n1=100 n2=50',
     '<%= config.bin %> <%= command.id %> web-ip avoids n3',
     '<%= config.bin %> <%= command.id %> db rule score=500 ssd eq yes',
+    '<%= config.bin %> <%= command.id %> web-ip rule score=-INFINITY pingd lt 1 or not_defined pingd',
     '<%= config.bin %> <%= command.id %> db-clone prefers n1=100 --role Promoted',
   ]
 
@@ -43,9 +43,12 @@ export default class ConstraintLocation extends EditCommand {
       if (role === undefined) throw inputError(`--role ${JSON.stringify(flags.role)} is not Promoted, Unpromoted or Started (Master and Slave are accepted)`)
     }
     const withRole = (e: ConfigEdit): ConfigEdit => (role === undefined || e.op !== 'constraint.location' ? e : {...e, role})
-    if (args.verb === 'rule') return this.applyChange(flags, withRole(this.ruleEdit(args.resource, rest)), `${args.resource}: added location rule`)
+    if (args.verb === 'rule') return this.applyChange(flags, this.ruleEdit(args.resource, rest, role), `${args.resource}: added location rule`)
     if (rest.length === 0) throw inputError(`${args.verb} needs at least one NODE[=SCORE]`)
     const targets = rest.map(parseNodeScore)
+    // pcs's avoids takes the score to subtract: a negative one would turn into a preference.
+    const negative = args.verb === 'avoids' ? targets.find((t) => t.score === '-INFINITY' || (typeof t.score === 'number' && t.score < 0)) : undefined
+    if (negative) throw inputError(`avoids ${negative.node}=${negative.score}: give the score as a positive number (avoids ${negative.node}=${String(negative.score).replace(/^-/, '')} is a score of ${negative.score})`)
     const edits: ConfigEdit[] = targets.map(({node, score}) => withRole({
       op: 'constraint.location', resource: args.resource, node, score: args.verb === 'avoids' ? negate(score) : score,
     }))
@@ -53,14 +56,15 @@ export default class ConstraintLocation extends EditCommand {
     return this.applyChange(flags, edits.length === 1 ? edits[0] : {op: 'batch', edits}, `${args.resource} ${args.verb} ${nodes}`)
   }
 
-  private ruleEdit(resource: string, words: string[]): ConfigEdit {
-    let score: ScoreText = 'INFINITY'
-    if (words[0]?.startsWith('score=')) score = parseScoreArg(words.shift()!.slice(6), 'rule score')
-    const [attribute, operation, value, ...extra] = words
-    if (!attribute || !operation) throw inputError('a rule is: rule [score=S] ATTRIBUTE OP [VALUE]')
-    if (!(RULE_OPERATIONS as readonly string[]).includes(operation)) throw inputError(`rule operation ${JSON.stringify(operation)} is not one of ${RULE_OPERATIONS.join(', ')}`)
-    const unary = operation === 'defined' || operation === 'not_defined'
-    if (unary ? value !== undefined : value === undefined || extra.length > 0) throw inputError(`rule operation ${operation} takes ${unary ? 'no value' : 'exactly one value'}`)
-    return {op: 'constraint.location', resource, score, rule: {attribute, operation: operation as LocationRuleOperation, value}}
+  private ruleEdit(resource: string, words: string[], role: ConstraintRole | undefined): ConfigEdit {
+    const rule = parseRuleWords(words)
+    const score: ScoreText = rule.score === undefined ? 'INFINITY' : parseScoreArg(rule.score, 'rule score')
+    let ruleRole = role
+    if (rule.role !== undefined) {
+      ruleRole = normalRole(rule.role)
+      if (ruleRole === undefined) throw inputError(`rule role=${JSON.stringify(rule.role)} is not Promoted, Unpromoted or Started (Master and Slave are accepted)`)
+      if (role !== undefined && role !== ruleRole) throw inputError(`--role ${role} and role=${rule.role} disagree`)
+    }
+    return {op: 'constraint.location', resource, score, rule: rule.expression, ...(rule.id === undefined ? {} : {id: rule.id}), ...(ruleRole === undefined || ruleRole === 'Started' ? {} : {role: ruleRole})}
   }
 }

@@ -5,7 +5,7 @@ import {ConfigError, show} from './errors.js'
 import {formatScore, parseScore} from './scores.js'
 import {parseDurationMs} from './durations.js'
 import type {
-  Clone, Constraint, ConstraintRole, Group, LocationRule, NameValues, NodeEntry, Operation, OrderAction, OrderKind, Primitive, ResourceConfig, ScoreText,
+  Clone, Constraint, ConstraintRole, Group, NameValues, NodeEntry, Operation, OrderAction, OrderKind, Primitive, ResourceConfig, RuleExpression, ScoreText,
 } from './types.js'
 import {validateResourceConfig} from './validate.js'
 import {applyAlertEdit, type AlertEdit} from './alerts.js'
@@ -27,7 +27,7 @@ export type ConfigEdit =
   | {op: 'clone.add', id: string, child: string, meta: NameValues}
   /** pcs resource unclone: the clone (named by its id or its child's) goes; its child stays. */
   | {op: 'clone.remove', id: string}
-  | {op: 'constraint.location', resource: string, score: ScoreText, node?: string, rule?: LocationRule, id?: string, role?: ConstraintRole}
+  | {op: 'constraint.location', resource: string, score: ScoreText, node?: string, rule?: RuleExpression, id?: string, role?: ConstraintRole}
   | {op: 'constraint.colocation', resource: string, withResource: string, score: ScoreText, id?: string, rscRole?: ConstraintRole, withRole?: ConstraintRole}
   | {op: 'constraint.order', first: string, firstAction: OrderAction, then: string, thenAction: OrderAction, kind: OrderKind, symmetrical: boolean, id?: string}
   | {op: 'constraint.remove', id: string}

@@ -72,6 +72,8 @@ export function describeRule(rule: RuleExpression): string {
     if (rule.date === 'lt') return `date lt ${rule.end}`
     return `date in_range ${rule.start ?? '…'} to ${rule.end ?? '…'}`
   }
+  // As pcs writes them: unary operations first (not_defined pingd), binary ones between (pingd lt 1).
+  if (rule.value === undefined && (rule.operation === 'defined' || rule.operation === 'not_defined')) return `${rule.operation} ${rule.attribute}`
   return `${rule.attribute} ${rule.operation}${rule.value === undefined ? '' : ` ${rule.value}`}`
 }
 
