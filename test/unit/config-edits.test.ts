@@ -30,9 +30,10 @@ describe('configuration edits', () => {
     assert.deepEqual(config.groups, [{id: 'g', members: ['a', 'c', 'b'], meta: {}}])
   })
 
-  it('moving a resource into another group takes it out of the first, and an emptied group disappears', () => {
-    const config = build(add('a', 'g1'), {op: 'group.add', group: 'g2', members: ['a']})
+  it('moving a resource into another group takes it out of the first, and an emptied group disappears with its constraints', () => {
+    const config = build(add('a', 'g1'), {op: 'constraint.location', resource: 'g1', node: 'n1', score: '50'}, {op: 'group.add', group: 'g2', members: ['a']})
     assert.deepEqual(config.groups.map((g) => [g.id, g.members]), [['g2', ['a']]])
+    assert.deepEqual(config.constraints, [])
   })
 
   it('removing a resource removes the constraints that name it', () => {

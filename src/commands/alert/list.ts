@@ -7,6 +7,7 @@ import type {AlertEntry} from '../../core/config/alerts.js'
 export default class AlertList extends HactlCommand<AlertEntry[]> {
   static override summary = 'List the alerts.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> -f cluster-config.json <%= command.id %> --json']
+  static override aliases = ['alert config', 'alert show']
   static override flags = {...configFlags}
 
   async run(): Promise<AlertEntry[]> {

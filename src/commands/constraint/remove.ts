@@ -2,13 +2,16 @@ import {Args} from '@oclif/core'
 import {EditCommand, type EditResult} from '../../cli/edit-command.js'
 
 export default class ConstraintRemove extends EditCommand {
-  static override summary = 'Remove a constraint by id (see hactl constraint list).'
-  static override examples = ['<%= config.bin %> <%= command.id %> location-web-ip-n1']
-  static override aliases = ['constraint delete']
-  static override args = {id: Args.string({name: 'ID', required: true, description: 'Constraint id.'})}
+  static override summary = 'Remove constraints by id (see hactl constraint list); several ids are one change.'
+  static override examples = ['<%= config.bin %> <%= command.id %> location-web-ip-n1', '<%= config.bin %> <%= command.id %> location-web-ip-n1 order-db-web']
+  static override aliases = ['constraint delete', 'constraint location remove', 'constraint location delete']
+  static override strict = false
+  static override args = {id: Args.string({name: 'ID', required: true, description: 'Constraint id (repeatable).'})}
 
   async run(): Promise<EditResult> {
-    const {args, flags} = await this.parse(ConstraintRemove)
-    return this.applyChange(flags, {op: 'constraint.remove', id: args.id}, `removed constraint ${args.id}`)
+    const {argv, flags} = await this.parse(ConstraintRemove)
+    const ids = [...new Set(argv as string[])]
+    const edit = ids.length === 1 ? {op: 'constraint.remove', id: ids[0]} as const : {op: 'batch', edits: ids.map((id) => ({op: 'constraint.remove', id}) as const)} as const
+    return this.applyChange(flags, edit, `removed constraint${ids.length > 1 ? 's' : ''} ${ids.join(', ')}`)
   }
 }

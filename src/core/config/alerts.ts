@@ -59,10 +59,27 @@ export const alertsSchema = {
 export type AlertEdit =
   | {op: 'alert.add', alert: AlertEntry}
   | {op: 'alert.remove', id: string}
+  /** pcs alert recipient add ALERT value=V [id=ID]: the id defaults to ALERT-recipient-N. */
+  | {op: 'alert.recipient.add', alert: string, value: string, id?: string}
+  | {op: 'alert.recipient.remove', id: string}
 
-/** Applies alert.add / alert.remove; the caller validates the result. */
+/** Applies the alert edits; the caller validates the result. */
 export function applyAlertEdit(config: ResourceConfig, change: AlertEdit): ResourceConfig {
   const alerts = config.alerts ?? []
+  if (change.op === 'alert.recipient.add') {
+    const alert = alerts.find((a) => a.id === change.alert)
+    if (!alert) throw new ConfigError('not-found', `alert ${show(change.alert)} does not exist`)
+    const taken = new Set(alerts.flatMap((a) => [a.id, ...a.recipients.map((r) => r.id)]))
+    if (change.id !== undefined && taken.has(change.id)) throw new ConfigError('duplicate-id', `id ${show(change.id)} is already used`)
+    if (alert.recipients.some((r) => r.value === change.value)) throw new ConfigError('duplicate-id', `alert ${show(alert.id)} already has recipient ${show(change.value)}`)
+    let id = change.id
+    for (let n = 1; id === undefined; n++) if (!taken.has(`${alert.id}-recipient-${n}`)) id = `${alert.id}-recipient-${n}`
+    return {...config, alerts: alerts.map((a) => a === alert ? {...a, recipients: [...a.recipients, {id: id!, value: change.value}]} : a)}
+  }
+  if (change.op === 'alert.recipient.remove') {
+    if (!alerts.some((a) => a.recipients.some((r) => r.id === change.id))) throw new ConfigError('not-found', `recipient ${show(change.id)} does not exist`)
+    return {...config, alerts: alerts.map((a) => ({...a, recipients: a.recipients.filter((r) => r.id !== change.id)}))}
+  }
   if (change.op === 'alert.add') {
     if (alerts.some((a) => a.id === change.alert.id)) throw new ConfigError('duplicate-id', `alert ${show(change.alert.id)} already exists`)
     return {...config, alerts: [...alerts, change.alert]}

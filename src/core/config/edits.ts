@@ -101,7 +101,10 @@ function addToGroup(config: ResourceConfig, groupId: string, members: string[], 
     throw new ConfigError('invalid-argument', `${show(m)} is not a primitive resource; only primitives can be group members`)
   }
   const existing = config.groups.find((g) => g.id === groupId)
-  // Moving a resource into a group takes it out of its old group, as pcs does.
+  // Moving a resource into a group takes it out of its old group, as pcs does; a group
+  // emptied so goes, with the constraints and clone that named it (as removeFromGroup).
+  const emptied = config.groups.filter((g) => g.id !== groupId && g.members.every((m) => members.includes(m))).map((g) => g.id)
+  config = emptied.reduce(dropReferences, config)
   const groups: Group[] = config.groups
     .map((g) => g.id === groupId ? g : {...g, members: g.members.filter((m) => !members.includes(m))})
     .filter((g) => g.members.length > 0)
@@ -343,7 +346,9 @@ function edit(config: ResourceConfig, change: ConfigEdit): ResourceConfig {
     }
     case 'batch': return change.edits.reduce(edit, config)
     case 'alert.add':
-    case 'alert.remove': return applyAlertEdit(config, change)
+    case 'alert.remove':
+    case 'alert.recipient.add':
+    case 'alert.recipient.remove': return applyAlertEdit(config, change)
   }
 }
 

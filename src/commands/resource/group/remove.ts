@@ -4,6 +4,7 @@ import {EditCommand, type EditResult} from '../../../cli/edit-command.js'
 export default class ResourceGroupRemove extends EditCommand {
   static override summary = 'Take resources out of a group, or dissolve the group (its resources stay).'
   static override examples = ['<%= config.bin %> <%= command.id %> web web-server', '<%= config.bin %> <%= command.id %> web']
+  static override aliases = ['resource ungroup']
   static override strict = false
   static override args = {
     group: Args.string({name: 'GROUP', required: true, description: 'Group id.'}),
