@@ -16,7 +16,7 @@ async function answers(runDir: string): Promise<boolean> {
   }
 }
 
-async function systemdManages(): Promise<boolean> {
+export async function systemdManages(): Promise<boolean> {
   try {
     const comm = (await readFile('/proc/1/comm', 'utf8')).trim()
     if (comm !== 'systemd') return false

@@ -80,3 +80,31 @@ export function parseUtilization(args: string[]): Record<string, string> {
   for (const [k, v] of Object.entries(values)) if (v !== '' && !/^\d+$/.test(v)) throw inputError(`utilization ${k}=${JSON.stringify(v)} is not a non-negative integer`)
   return values
 }
+
+/**
+ * pcs's lifetime=DURATION (ISO 8601: P1D, PT1H30M, P1W, P1Y2M) from `now`: the end as an
+ * ISO 8601 UTC time. Years and months are calendar ones, as Pacemaker adds them.
+ */
+export function lifetimeEnd(text: string, nowMs: number): string {
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(text)
+  if (!m || text === 'P' || text.endsWith('T') || m.slice(1).every((v) => v === undefined)) {
+    throw inputError(`lifetime ${JSON.stringify(text)} is not an ISO 8601 duration such as PT1H, PT30M, P1D or P1W`)
+  }
+  const [years, months, weeks, days, hours, minutes, seconds] = m.slice(1).map((v) => Number(v ?? 0))
+  const end = new Date(nowMs)
+  end.setUTCFullYear(end.getUTCFullYear() + years, end.getUTCMonth() + months)
+  const ms = end.getTime() + ((((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000
+  if (ms <= nowMs) throw inputError(`lifetime ${JSON.stringify(text)} is empty: give a positive duration`)
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
+
+/** pcs's trailing lifetime=DURATION word, or --lifetime; any other extra word is a mistake. */
+export function lifetimeWord(argv: string[], flag: string | undefined): string | undefined {
+  let lifetime = flag
+  for (const word of argv.slice(2)) {
+    if (!word.startsWith('lifetime=')) throw inputError(`${JSON.stringify(word)}: expected lifetime=DURATION (e.g. lifetime=PT1H) after the node`)
+    if (lifetime !== undefined) throw inputError('lifetime given twice')
+    lifetime = word.slice('lifetime='.length)
+  }
+  return lifetime
+}

@@ -26,7 +26,7 @@ const EDIT_COMMANDS = [
   'constraint order', 'constraint remove', 'node add', 'node remove', 'node standby', 'node unstandby', 'node maintenance',
   'node unmaintenance', 'node attribute', 'node utilization', 'property set', 'property unset', 'config import',
   'resource op add', 'resource op remove', 'resource relocate run', 'config rollback', 'stonith create', 'stonith remove', 'stonith update',
-  'alert create', 'alert recipient add', 'alert recipient remove', 'constraint colocation remove',
+  'alert create', 'alert recipient add', 'alert recipient remove', 'constraint colocation remove', 'resource manage', 'resource unmanage',
 ]
 
 const str = {type: 'string'}
@@ -252,6 +252,8 @@ export const RESULT_SCHEMAS: Record<string, object> = {
   })(),
   'constraint list': {type: 'array', items: {type: 'object', required: ['id', 'type'], properties: {id: {type: 'string'}, type: {enum: ['location', 'colocation', 'order']}}}},
   'constraint': {type: 'array', items: {type: 'object', required: ['id', 'type'], properties: {id: {type: 'string'}, type: {enum: ['location', 'colocation', 'order']}}}},
+  'cluster enable': {type: 'object', additionalProperties: false, required: ['unit', 'enabled'], properties: {unit: {type: 'string'}, enabled: {const: true}}},
+  'cluster disable': {type: 'object', additionalProperties: false, required: ['unit', 'enabled'], properties: {unit: {type: 'string'}, enabled: {const: false}}},
   'resource group list': {type: 'array', items: {type: 'object', additionalProperties: false, required: ['id', 'members'], properties: {id: {type: 'string'}, members: {type: 'array', items: {type: 'string'}}}}},
   'node list': {
     type: 'array',

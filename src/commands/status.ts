@@ -1,5 +1,6 @@
-import {Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 import {HactlCommand} from '../cli/base-command.js'
+import {inputError} from '../cli/errors.js'
 import {runDirFlag} from '../cli/flags.js'
 import {renderStatus} from '../cli/render-status.js'
 import {statusAndConfig} from '../cli/status-fast.js'
@@ -15,6 +16,7 @@ On a pipe, --watch writes the whole status once and then only the lines that cha
 Every call to the daemon gives up after 10 s (HACTL_TIMEOUT=SECONDS to change) with exit 3.`
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --full', '<%= config.bin %> <%= command.id %> --json', '<%= config.bin %> <%= command.id %> --watch']
   static override aliases = ['cluster status', 'resource status']
+  static override args = {what: Args.string({name: 'resources|nodes|RESOURCE', description: 'As pcs status resources|nodes and pcs resource status R: only that part of the text.'})}
   static override flags = {
     'run-dir': runDirFlag,
     full: Flags.boolean({summary: 'Also node attributes, fail counts per node and inactive resources (crm_mon -A -f -r).'}),
@@ -22,13 +24,15 @@ Every call to the daemon gives up after 10 s (HACTL_TIMEOUT=SECONDS to change) w
   }
 
   async run(): Promise<ClusterStatus> {
-    const {flags} = await this.parse(Status)
+    const {args, flags} = await this.parse(Status)
     const json = this.jsonEnabled()
+    if (args.what !== undefined && (json || flags.watch)) throw inputError(`${args.what}: a part of the status is for the text; --json and --watch show it all`)
     let {status, config} = await statusAndConfig(flags['run-dir'], json)
     if (status.balancers) status = await (await import('../cli/balancer-health.js')).withLocalBalancerHealth(status, flags['run-dir'])
     if (flags.watch && json) return this.streamEvents(flags['run-dir'], status)
     if (!flags.watch) {
-      this.say(renderStatus(status, {config, full: flags.full}))
+      const text = renderStatus(status, {config, full: flags.full})
+      this.say(args.what === undefined ? text : part(text, args.what, status))
       return status
     }
     let shown = ''
@@ -81,4 +85,30 @@ Every call to the daemon gives up after 10 s (HACTL_TIMEOUT=SECONDS to change) w
       }
     }
   }
+}
+
+/**
+ * pcs status resources|nodes, pcs resource status R: one block of the text (blocks are
+ * separated by blank lines and start with their title), or the lines of one resource
+ * (a group: its header and members; a clone: every copy).
+ */
+function part(text: string, what: string, status: ClusterStatus): string {
+  const blocks = text.split('\n\n')
+  const block = (title: string) => blocks.find((b) => b.startsWith(title)) ?? ''
+  if (what === 'resources') return [block('Resources:'), block('Fence devices:')].filter(Boolean).join('\n\n')
+  if (what === 'nodes') return block('Nodes:')
+  const lines = block('Resources:').split('\n').slice(1)
+  const own = (line: string) => new RegExp(`^\\s*\\* ${what.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:\\d+)?\t`).test(line)
+  const out: string[] = []
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] === `  * Resource Group: ${what}:`) {
+      out.push(lines[i])
+      while (i + 1 < lines.length && lines[i + 1].startsWith('    ')) out.push(lines[++i])
+    } else if (own(lines[i])) out.push(lines[i].replace(/^ {4}/, '  '))
+  }
+  if (out.length === 0) {
+    const known = [...new Set(status.resources.flatMap((r) => [r.id.replace(/:\d+$/, ''), ...(r.group ? [r.group] : [])]))]
+    throw inputError(`${JSON.stringify(what)} is not resources, nodes or a resource in the status (${known.join(', ') || 'no resources'})`)
+  }
+  return out.join('\n')
 }

@@ -314,10 +314,13 @@ export class ClusterDaemon {
     // must learn that its view is gone before it acts on anything that was queued
     // (the whole-cluster simulator found a paused DC starting a resource on resume).
     if (event.type !== 'view' && this.membership) this.membership.view()
+    // That view (or reachability() while the event was built) may have stepped the controller
+    // at a later time than this event carries: it happens now, not then (no false clock-went-back).
+    if (event.nowMs < this.controller.nowMs) event = {...event, nowMs: this.clock.now()}
     const {state, outputs} = stepController(this.controller, event)
     this.controller = state
     for (const output of outputs) this.carryOut(output)
-    this.scheduler.set('controller', nextDeadline(this.controller), () => this.step({type: 'tick', nowMs: this.clock.now(), ...this.reachability()}))
+    this.scheduler.set('controller', nextDeadline(this.controller), () => this.step({type: 'tick', ...this.reachability(), nowMs: this.clock.now()}))
     this.checkSettleWaiters()
   }
 
@@ -559,7 +562,7 @@ export class ClusterDaemon {
       this.membership.setNodes(next)
       this.logger.log('notice', 'nodes-changed', {origin, version: nodesVersion(next), nodes: next.nodes.map((n) => n.name),
         added: [...after].filter((n) => !before.has(n)), removed: [...before].filter((n) => !after.has(n))})
-      this.step({type: 'tick', nowMs: this.clock.now(), ...this.reachability()})
+      this.step({type: 'tick', ...this.reachability(), nowMs: this.clock.now()})
     })
     return this.nodesApplying
   }
@@ -667,7 +670,7 @@ export class ClusterDaemon {
       },
     })
     this.step({
-      type: 'view', nowMs: this.clock.now(), ...this.reachability(),
+      type: 'view', ...this.reachability(), nowMs: this.clock.now(),
       view: {viewId: view.viewId, quorate: view.quorate, dc: view.dc, members: view.members.map((m) => m.id), expectedVotes: view.expectedVotes, incarnations: this.incarnations()},
     })
   }

@@ -132,6 +132,21 @@ describe('e2e: an operator\'s day (CLI)', function () {
     assert.match(fencing.stdout, /fencing is enabled \(stonith-enabled=true\) but no fence device is configured/)
     await ok(1, ['property', 'unset', 'stonith-enabled'])
     await cluster.waitQuorate()
+    // pcs status resources|nodes, pcs resource status R, pcs resource unmanage|manage R.
+    await quorateStatus(1)
+    const resources = (await ok(1, ['status', 'resources'])).stdout
+    assert.match(resources, /^Resources:\n  \* Resource Group: grp:\n    \* ga\t/)
+    assert.doesNotMatch(resources, /Nodes:|Cluster:/)
+    assert.match((await ok(1, ['status', 'nodes'])).stdout, /^Nodes:\n  \* Online: \[ n1 n2 n3 \]$/)
+    assert.equal((await ok(1, ['resource', 'status', 'gb'])).stdout, '  * gb\t(ocf:hactl:dummy):\t Started n1')
+    assert.match((await ok(1, ['resource', 'status', 'grp'])).stdout, /^  \* Resource Group: grp:\n    \* ga\t.*\n    \* gb\t/)
+    const unknown = await cluster.cli(1, ['resource', 'status', 'nosuch'])
+    assert.equal(unknown.exitCode, 2, unknown.stderr)
+    assert.match(unknown.stderr, /"nosuch" is not resources, nodes or a resource in the status/)
+    await ok(1, ['resource', 'unmanage', 'grp'])
+    assert.match(await quorateStatus(2), /\* ga\t\(ocf:hactl:dummy\):\t Started n1 \(unmanaged\)/)
+    await ok(1, ['resource', 'manage', 'grp'])
+    assert.doesNotMatch(await quorateStatus(2), /unmanaged/)
   })
 
   it('status --full: node attributes, fail counts per node, inactive resources, operations with rc and run time', async () => {

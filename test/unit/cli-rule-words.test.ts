@@ -37,3 +37,15 @@ describe('pcs location rule words', () => {
     }
   })
 })
+
+describe('pcs lifetime (ISO 8601 durations)', () => {
+  it('adds calendar years and months, weeks, days and times; refuses what is not a duration', async () => {
+    const {lifetimeEnd} = await import('../../src/cli/parse.js')
+    const now = Date.parse('2026-01-31T10:00:00Z')
+    assert.equal(lifetimeEnd('PT1H', now), '2026-01-31T11:00:00Z')
+    assert.equal(lifetimeEnd('P1DT30M', now), '2026-02-01T10:30:00Z')
+    assert.equal(lifetimeEnd('P1W', now), '2026-02-07T10:00:00Z')
+    assert.equal(lifetimeEnd('P1Y', now), '2027-01-31T10:00:00Z')
+    for (const bad of ['1h', 'P', 'PT', 'PT0S', 'P1H', '']) assert.throws(() => lifetimeEnd(bad, now), /lifetime/, bad)
+  })
+})

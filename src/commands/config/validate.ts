@@ -9,6 +9,7 @@ export interface ValidateResult {valid: true, epoch: number, resources: number, 
 export default class ConfigValidate extends HactlCommand<ValidateResult> {
   static override summary = 'Check a resource configuration (FILE, the -f file, or the live one): schema and semantic checks.'
   static override examples = ['<%= config.bin %> <%= command.id %> cluster-config.json', '<%= config.bin %> -f cluster-config.json <%= command.id %>']
+  static override aliases = ['cluster verify']
   static override args = {source: Args.string({name: 'FILE', description: 'File to check.'})}
   static override flags = {...configFlags}
 

@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {EditCommand, type EditResult} from '../../cli/edit-command.js'
 import {readForSimulation} from '../../cli/config-target.js'
 import {timeoutFlag, waitFlag} from '../../cli/flags.js'
+import {lifetimeEnd, lifetimeWord} from '../../cli/parse.js'
 import {resourceNameArg} from '../../cli/resource-add.js'
 import {movesAny} from '../../cli/resource-members.js'
 import {applyEdit} from '../../core/config/edits.js'
@@ -13,7 +14,9 @@ export default class ResourceMove extends EditCommand {
 With -f the constraint stays in the file until 'hactl resource clear'.`
   static override examples = ['<%= config.bin %> <%= command.id %> web-ip n2', '<%= config.bin %> <%= command.id %> db-clone n1 --promoted', '<%= config.bin %> <%= command.id %> web-ip n2 --keep-constraint', '<%= config.bin %> -f cluster-config.json <%= command.id %> web-ip n2']
   static override args = {name: resourceNameArg, node: Args.string({name: 'NODE', required: true, description: 'Destination node.'})}
+  static override strict = false
   static override flags = {
+    lifetime: Flags.string({summary: 'How long the constraint counts, ISO 8601 (PT1H, P1D; pcs\'s lifetime=PT1H works too): it is kept and expires then.'}),
     wait: waitFlag,
     timeout: timeoutFlag,
     'keep-constraint': Flags.boolean({summary: 'Keep the cli-prefer constraint after the move (the resource stays pinned to NODE).'}),
@@ -24,11 +27,14 @@ With -f the constraint stays in the file until 'hactl resource clear'.`
   protected alwaysKeepConstraint = false
 
   async run(): Promise<EditResult> {
-    const {args, flags} = await this.parse(this.constructor as typeof ResourceMove)
-    const moved = await this.applyChange(flags, {op: 'resource.move', id: args.name, node: args.node, ...(flags.promoted ? {promoted: true} : {})},
-      flags.promoted ? `moving the Promoted role of ${args.name} to ${args.node}` : `moving ${args.name} to ${args.node}`)
+    const {args, argv, flags} = await this.parse(this.constructor as typeof ResourceMove)
+    const lifetime = lifetimeWord(argv as string[], flags.lifetime)
+    const until = lifetime === undefined ? undefined : lifetimeEnd(lifetime, Date.now())
+    const moved = await this.applyChange(flags, {op: 'resource.move', id: args.name, node: args.node, ...(flags.promoted ? {promoted: true} : {}), ...(until ? {until} : {})},
+      `${flags.promoted ? `moving the Promoted role of ${args.name} to ${args.node}` : `moving ${args.name} to ${args.node}`}${until ? ` until ${until}` : ''}`)
     if (flags.simulate || flags.file !== undefined) return moved
-    if (flags['keep-constraint'] || this.alwaysKeepConstraint) return flags.wait ? this.settle(flags, moved) : moved
+    // A constraint with a lifetime is meant to stay until it expires.
+    if (flags['keep-constraint'] || this.alwaysKeepConstraint || until) return flags.wait ? this.settle(flags, moved) : moved
     const settled = await this.settle(flags, moved)
     // Remove the constraint only if that changes nothing: the engine decides, on the live state.
     const current = await readForSimulation(flags)
@@ -45,3 +51,4 @@ With -f the constraint stays in the file until 'hactl resource clear'.`
     return {...settled, epoch: cleared.epoch}
   }
 }
+

@@ -18,9 +18,13 @@ export type ConfigEdit =
   /** Removes the operations of that name (and, when given, that interval). */
   | {op: 'resource.op.remove', id: string, name: string, interval?: string}
   | {op: 'resource.utilization', id: string, utilization: NameValues}
-  /** promoted: the constraint is for the Promoted role (`resource move CLONE NODE --promoted`, as pcs). */
-  | {op: 'resource.move', id: string, node: string, promoted?: boolean}
-  | {op: 'resource.ban', id: string, node: string}
+  /**
+   * promoted: the constraint is for the Promoted role (`resource move CLONE NODE --promoted`, as pcs).
+   * until: an ISO 8601 UTC end (pcs's lifetime=): the constraint is a rule `#uname eq NODE and
+   * date lt UNTIL`, as crm_resource --lifetime writes it, and stops counting then.
+   */
+  | {op: 'resource.move', id: string, node: string, promoted?: boolean, until?: string}
+  | {op: 'resource.ban', id: string, node: string, until?: string}
   | {op: 'resource.clear', id: string, node?: string}
   | {op: 'group.add', group: string, members: string[]}
   | {op: 'group.remove', group: string, members?: string[]}
@@ -44,6 +48,22 @@ export type ConfigEdit =
   | {op: 'defaults.set', kind: 'resource' | 'operation', values: NameValues}
   /** Several edits applied as one change: one epoch, all or nothing. */
   | {op: 'batch', edits: ConfigEdit[]}
+
+/** A move's or ban's place: the node, or with a lifetime the rule crm_resource --lifetime writes. */
+function where(node: string, until: string | undefined): {node: string} | {rule: RuleExpression} {
+  if (until === undefined) return {node}
+  if (Number.isNaN(Date.parse(until))) throw new ConfigError('invalid-argument', `lifetime end ${show(until)} is not an ISO 8601 date`)
+  return {rule: {booleanOp: 'and', rules: [{attribute: '#uname', operation: 'eq', value: node}, {date: 'lt', end: until}]}}
+}
+
+/** The node a location constraint names: its node, or the #uname of a move's or ban's lifetime rule. */
+export function locationNode(c: Constraint): string | undefined {
+  if (c.type !== 'location') return undefined
+  if (c.node !== undefined) return c.node
+  const rules = c.rule && 'booleanOp' in c.rule ? c.rule.rules : c.rule ? [c.rule] : []
+  const uname = rules.find((r) => 'attribute' in r && r.attribute === '#uname' && r.operation === 'eq')
+  return uname && 'attribute' in uname ? uname.value : undefined
+}
 
 function notFound(kind: string, id: string): never {
   throw new ConfigError('not-found', `${kind} ${show(id)} does not exist`)
@@ -248,19 +268,20 @@ function edit(config: ResourceConfig, change: ConfigEdit): ResourceConfig {
       // Like pcs: one cli-prefer constraint per resource, replaced by the next move.
       const id = `cli-prefer-${change.id}`
       const others = {...config, constraints: config.constraints.filter((c) => c.id !== id)}
-      return addConstraint(others, {id, type: 'location', resource: change.id, node: change.node, score: 'INFINITY', ...(change.promoted ? {role: 'Promoted' as const} : {})})
+      return addConstraint(others, {id, type: 'location', resource: change.id, ...where(change.node, change.until), score: 'INFINITY', ...(change.promoted ? {role: 'Promoted' as const} : {})})
     }
     case 'resource.ban': {
       requireResource(config, change.id)
       const id = `cli-ban-${change.id}-on-${change.node}`
-      if (config.constraints.some((c) => c.id === id)) return config
-      return addConstraint(config, {id, type: 'location', resource: change.id, node: change.node, score: '-INFINITY'})
+      // A ban again replaces the earlier one (another lifetime, or none).
+      const others = {...config, constraints: config.constraints.filter((c) => c.id !== id)}
+      return addConstraint(others, {id, type: 'location', resource: change.id, ...where(change.node, change.until), score: '-INFINITY'})
     }
     case 'resource.clear': {
       requireResource(config, change.id)
       const constraints = config.constraints.filter((c) => !(c.type === 'location' && c.resource === change.id
         && (c.id === `cli-prefer-${change.id}` || c.id.startsWith(`cli-ban-${change.id}-on-`))
-        && (change.node === undefined || c.node === change.node)))
+        && (change.node === undefined || locationNode(c) === change.node)))
       return {...config, constraints}
     }
     case 'group.add': return addToGroup(config, change.group, change.members)

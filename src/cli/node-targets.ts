@@ -1,0 +1,27 @@
+import {callDaemon} from '../client/client.js'
+import type {ConfigEdit} from '../core/config/edits.js'
+import {readTarget} from './config-target.js'
+import {inputError} from './errors.js'
+import {localNodeName} from './local-node.js'
+
+/**
+ * The nodes a node command acts on, as pcs takes them: the named ones, every node
+ * (--all: the cluster's nodes, or those the -f file declares), or this node.
+ */
+export async function targetNodes(flags: {file?: string, 'run-dir': string}, names: string[], all: boolean): Promise<string[]> {
+  if (all && names.length > 0) throw inputError(`--all acts on every node: name no nodes with it (got ${names.join(' ')})`)
+  if (all) {
+    const nodes = flags.file !== undefined
+      ? (await readTarget(flags)).nodes.map((n) => n.name)
+      : (await callDaemon(flags['run-dir'], 'status', {})).nodes.map((n) => n.name)
+    if (nodes.length === 0) throw inputError('--all: no nodes are declared in this configuration; name them')
+    return nodes
+  }
+  return names.length > 0 ? [...new Set(names)] : [await localNodeName(flags)]
+}
+
+/** One node.set edit per node, as one change. */
+export function nodeSetEdit(nodes: string[], set: {standby?: boolean, maintenance?: boolean}): ConfigEdit {
+  const edits: ConfigEdit[] = nodes.map((name) => ({op: 'node.set', name, ...set}))
+  return edits.length === 1 ? edits[0] : {op: 'batch', edits}
+}
