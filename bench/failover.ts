@@ -19,6 +19,7 @@
 import {execa} from 'execa'
 import {readFile} from 'node:fs/promises'
 import {callDaemon} from '../src/client/client.js'
+import {DEFAULT_TOTEM} from '../src/core/config/bootstrap.js'
 import type {TestCluster} from '../test/lib/cluster.js'
 import {HERE, loadAverage, logFields, option, startWorkload, VIP} from './workload.js'
 
@@ -170,7 +171,7 @@ if (base) runs.push({label: 'base', figures: await measure(base)})
 runs.push({label: 'this', figures: await measure(undefined)})
 const nodeStart = only.has('status') ? stats(await commandTimes(['-e', '0'], 20)) : null
 
-const result = {benchmark: 'failover', settings: {nodes: 3, defaults: 'heartbeat 50, token 300, consensus 100 ms, AES-256-GCM, no fencing', trials}, node_e_0: nodeStart, runs: Object.fromEntries(runs.map((r) => [r.label, r.figures]))}
+const result = {benchmark: 'failover', settings: {nodes: 3, defaults: `heartbeat ${DEFAULT_TOTEM.heartbeat}, token ${DEFAULT_TOTEM.token}, consensus ${DEFAULT_TOTEM.consensus} ms, AES-256-GCM, no fencing`, trials}, node_e_0: nodeStart, runs: Object.fromEntries(runs.map((r) => [r.label, r.figures]))}
 console.log(JSON.stringify(result))
 
 const cell = (s: Stats | null | undefined) => s ? `${s.median_ms}/${s.p99_ms}` : '-'
