@@ -548,16 +548,8 @@ export class ClusterDaemon {
         this.names.set(n.id, n.name)
         this.ids.set(n.name, n.id)
       }
-      const o = this.controller.orchestrator
-      const books = {...o.nodes}
-      for (const name of before) if (!after.has(name)) delete books[name]
-      for (const name of after) books[name] ??= {online: false, unclean: false, fenced: false, reported: false, leaving: false, resources: {}}
-      const balancer = (o as {balancer?: object}).balancer
-      this.controller = {
-        ...this.controller,
-        options: {...this.controller.options, nodes: next.nodes.map((n) => ({id: n.id, name: n.name, votes: n.votes}))},
-        orchestrator: {...o, nodes: books, dirty: true, ...(balancer ? {balancer: {...balancer, addresses: Object.fromEntries(next.nodes.map((n) => [n.name, n.addrs[0]!]))}} : {})},
-      }
+      // The controller's node list, the DC's books and the balancers' addresses: a decision of the core.
+      this.step({type: 'nodes-changed', nowMs: this.clock.now(), nodes: next.nodes.map((n) => ({id: n.id, name: n.name, votes: n.votes, addr: n.addrs[0]!}))})
       this.peers.setPeers(next.nodes.filter((n) => n.id !== this.self.id).map((n) => ({id: n.id, host: n.addrs[0]!, port: next.port + 1})))
       this.membership.setNodes(next)
       this.logger.log('notice', 'nodes-changed', {origin, version: nodesVersion(next), nodes: next.nodes.map((n) => n.name),

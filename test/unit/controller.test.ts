@@ -44,6 +44,20 @@ describe('node controller', () => {
     assert.equal(parsePeerMessage({ch: 'dc', viewId: 3, m: {t: 'report-request'}}).ok, true, 'a message without v is version 1')
   })
 
+  it('a live node list change is the core\'s: the votes the no-quorum wait counts, the DC\'s books and the balancers\' addresses', async () => {
+    const {withBalancers} = await import('../../src/core/balancer/index.js')
+    let state = run(controller(1), {type: 'view', nowMs: 0, view: view(1, [1, 2, 3], true), reachable: [2, 3]}).state
+    state = {...state, orchestrator: withBalancers(state.orchestrator, {n1: '10.0.0.1', n2: '10.0.0.2', n3: '10.0.0.3'})}
+    const nodes = [{id: 1, name: 'n1', votes: 1, addr: '10.0.0.1'}, {id: 2, name: 'n2', votes: 1, addr: '10.0.0.2'}, {id: 4, name: 'n4', votes: 2, addr: '10.0.0.4'}]
+    const before = state
+    state = run(state, {type: 'nodes-changed', nowMs: 5, nodes}).state
+    assert.deepEqual(state.options.nodes, [{id: 1, name: 'n1', votes: 1}, {id: 2, name: 'n2', votes: 1}, {id: 4, name: 'n4', votes: 2}])
+    assert.deepEqual(Object.keys(state.orchestrator.nodes).sort(), ['n1', 'n2', 'n4'])
+    assert.equal(state.orchestrator.nodes.n4.online, false, 'a node just added is not online before it joins')
+    assert.deepEqual((state.orchestrator as unknown as {balancer: {addresses: Record<string, string>}}).balancer.addresses, {n1: '10.0.0.1', n2: '10.0.0.2', n4: '10.0.0.4'})
+    assert.deepEqual(Object.keys(before.orchestrator.nodes).sort(), ['n1', 'n2', 'n3'], 'the input state is left alone')
+  })
+
   it('a cleanup or a fence asked on a node that is not the DC goes to the DC; the DC fences and answers the node that asked', () => {
     const state = run(controller(2), {type: 'view', nowMs: 0, view: view(4, [1, 2, 3], true), reachable: [1, 3]}).state
     const sent = (outputs: ControllerOutput[]) => of(outputs, 'send').map((o) => [o.to, (o.message as {m: {t: string}}).m.t])

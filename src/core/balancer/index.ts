@@ -106,6 +106,12 @@ export function withBalancers(state: OrchestratorState, addresses: Record<string
   return {...state, balancer: {addresses, applied: {}, inFlight: {}, starting: {}, seq: 0, active: false}}
 }
 
+/** A live node add/remove: the balancers' backend addresses from now on (nothing when no balancer is configured). */
+export function setBalancerAddresses(state: OrchestratorState, addresses: Record<string, string>): void {
+  const book = bookOf(state)
+  if (book) setBook(state, {...book, addresses})
+}
+
 function bookOf(state: OrchestratorState): BalancerBook | undefined {
   return (state as {balancer?: BalancerBook}).balancer
 }

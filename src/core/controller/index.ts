@@ -648,6 +648,14 @@ class Step {
     }
   }
 
+  // ---- the node list ----
+
+  onNodesChanged(nodes: Array<{id: number, name: string, votes: number, addr: string}>): void {
+    const s = this.s
+    s.options = {...s.options, nodes: nodes.map(({id, name, votes}) => ({id, name, votes}))}
+    this.orchestrate({type: 'nodes', nodes: nodes.map(({name, addr}) => ({name, addr}))})
+  }
+
   // ---- leaving ----
 
   shutdown(reason: string, budgetMs: number): void {
@@ -766,6 +774,7 @@ class Step {
       case 'client-fence': this.clientFence(event.requestId, event.node); break
       case 'manual-fence-done': this.manualFenceDone(event); break
       case 'shutdown': this.shutdown(event.reason, event.budgetMs); break
+      case 'nodes-changed': this.onNodesChanged(event.nodes); break
     }
     for (let i = 0; i < this.local.length; i++) this.local[i]()
     this.armReportRetry()

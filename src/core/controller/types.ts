@@ -173,6 +173,12 @@ export type ControllerEvent =
   | {type: 'manual-fence-done', nowMs: number, requestId: string, from: number, node: string, fenced: boolean, device: string | null}
   /** `hactl cluster stop` or SIGTERM; `budgetMs`: how long to wait for the DC to move resources away. */
   | {type: 'shutdown', nowMs: number, reason: string, budgetMs: number}
+  /**
+   * A live node add/remove (hactl node add|remove) applied on this node: the node list
+   * from now on (votes for the no-quorum wait, names for the DC's books; addr, each
+   * node's first address, for the balancers' backends).
+   */
+  | {type: 'nodes-changed', nowMs: number, nodes: Array<{id: number, name: string, votes: number, addr: string}>}
 
 export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error' | 'crit'
 

@@ -22,7 +22,7 @@ import type {Action} from '../policy/actions.js'
 import {schedule} from '../policy/schedule.js'
 import type {ClusterState, InstanceState, NodeState} from '../policy/state.js'
 import {summarize} from '../policy/summary.js'
-import {balancerReloads, balancerResult, balancerStartParams, reloadInFlight} from '../balancer/index.js'
+import {balancerReloads, balancerResult, balancerStartParams, reloadInFlight, setBalancerAddresses} from '../balancer/index.js'
 import type {NodeBook, NodeReport, OrchestratorEvent, OrchestratorOutput, OrchestratorState, TransitionBook} from './types.js'
 
 export * from './types.js'
@@ -85,6 +85,14 @@ export function stepOrchestrator(previous: OrchestratorState, event: Orchestrato
       }
       state.dirty = true
       break
+    case 'nodes': {
+      const listed = new Set(event.nodes.map((n) => n.name))
+      for (const name of Object.keys(state.nodes)) if (!listed.has(name)) delete state.nodes[name]
+      for (const n of event.nodes) state.nodes[n.name] ??= {online: false, unclean: false, fenced: false, reported: false, leaving: false, resources: {}}
+      setBalancerAddresses(state, Object.fromEntries(event.nodes.map((n) => [n.name, n.addr])))
+      state.dirty = true
+      break
+    }
     case 'leave-request': {
       const book = state.nodes[event.node]
       if (book) state.nodes[event.node] = {...book, leaving: true}

@@ -97,6 +97,8 @@ export type OrchestratorEvent =
    */
   /** A member's daemon restarted (a new incarnation): what its previous run announced no longer holds. */
   | {type: 'restarted', node: string}
+  /** A live node add/remove (hactl node add|remove): books for the nodes now listed, none for the others; addr: each node's first address. */
+  | {type: 'nodes', nodes: Array<{name: string, addr: string}>}
   | {type: 'departed', records: Array<{node: string, viewId: number, clean: boolean, seenInViewId?: number}>}
   | {type: 'cleanup', resource: string, node?: string}
   /**
