@@ -156,6 +156,13 @@ describe('cli: resource create and update in pcs syntax, offline (-f)', function
     await ok(['resource', 'clear', 'e3', 'n1'])
     await ok(['resource', 'clear', 'e3'])
     assert.equal(JSON.parse(await readFile(offline.file, 'utf8')).constraints.filter((c: {id: string}) => c.id.startsWith('cli-')).length, 1, 'only g\'s cli-prefer-g is left')
+    // pcs cluster cib FILE; pcs -f FILE …; pcs cluster cib-push FILE --config.
+    const copy = `${offline.dir}/cib-copy.json`
+    await ok(['cluster', 'cib', copy])
+    const pushed = await hactl(['-f', copy, 'resource', 'create', 'e4', 'ocf:hactl:dummy'])
+    assert.equal(pushed.exitCode, 0, pushed.stderr)
+    await ok(['cluster', 'cib-push', copy, '--config'])
+    assert.ok(await resource('e4'), 'the pushed copy is the configuration now')
     const agents = await hactl(['resource', 'agents', 'ocf:hactl'])
     assert.equal(agents.exitCode, 0, agents.stderr)
     assert.match(agents.stdout, /^ocf:hactl:vip /m)

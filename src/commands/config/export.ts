@@ -18,6 +18,7 @@ export interface ExportResult {file: string | null, epoch: number}
 export default class ConfigExport extends HactlCommand<ExportResult> {
   static override summary = 'Write the resource configuration to FILE (or standard output), e.g. to edit offline with -f and import back.'
   static override examples = ['<%= config.bin %> <%= command.id %> backup.json', '<%= config.bin %> <%= command.id %> > backup.json']
+  static override aliases = ['cluster cib']
   static override args = {file: Args.string({name: 'FILE', description: 'Destination (standard output when omitted).'})}
   static override flags = {...configFlags, cib: Flags.boolean({summary: 'Write a Pacemaker CIB (XML) instead of JSON, with the saved state (or every node online) as its status section, e.g. for crm_simulate -x.'})}
 

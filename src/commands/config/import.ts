@@ -14,9 +14,11 @@ export default class ConfigImport extends EditCommand {
     '<%= config.bin %> <%= command.id %> old.json --force',
     'cibadmin --query | <%= config.bin %> -f cluster-config.json <%= command.id %> --cib -',
   ]
+  static override aliases = ['cluster cib-push']
   static override args = {source: Args.string({name: 'SOURCE', required: true, description: 'Configuration file to import (with --cib: a CIB file, - for standard input).'})}
   static override flags = {
     cib: Flags.boolean({summary: 'SOURCE is a Pacemaker CIB (XML), converted to hactl\'s configuration.'}),
+    config: Flags.boolean({summary: 'pcs cluster cib-push --config: accepted; hactl\'s file is the configuration only anyway.', hidden: true}),
     force: Flags.boolean({summary: 'Import even when FILE\'s epoch is older than the configuration\'s (undoing the changes made since); with --cib, import what hactl can express and drop the rest (listed on standard error).'}),
   }
 
