@@ -393,6 +393,7 @@ export class ClusterDaemon {
         this.dcStatus = output.status as unknown as ClusterStatus
         this.dcState = output.state
         this.adoptFenceHistory(this.dcStatus.fencing)
+        this.adoptOperations(this.dcStatus.operations)
         break
       case 'leave-membership':
         void this.close()
@@ -587,6 +588,19 @@ export class ClusterDaemon {
       rc, rcText: ocfName(rc), ok: fields.ok === true, execMs: typeof fields.exec_ms === 'number' ? fields.exec_ms : null, atMs: this.clock.wallNow(),
     })
     if (this.operations.length > OPERATIONS_KEPT) this.operations.splice(0, this.operations.length - OPERATIONS_KEPT)
+  }
+
+  /**
+   * The operations a DC published: kept, so that this node, once DC, still shows the
+   * operations its predecessor saw (status --full), as Pacemaker keeps them in the CIB.
+   */
+  private adoptOperations(received: OperationRecord[] | undefined): void {
+    if (!Array.isArray(received) || received.length === 0) return
+    const key = (o: OperationRecord) => `${o.atMs}/${o.node}/${o.resource}/${o.op}/${o.intervalMs}`
+    const known = new Set(this.operations.map(key))
+    const fresh = received.filter((o) => !known.has(key(o)))
+    if (fresh.length === 0) return
+    this.operations = [...this.operations, ...fresh].sort((a, b) => a.atMs - b.atMs).slice(-OPERATIONS_KEPT)
   }
 
   /** The history a DC published: kept, so a new DC (or status without one) still shows earlier fences. */

@@ -72,8 +72,16 @@ describe('e2e clean leave: 3 nodes, fencing on', function () {
     await stopCleanly(idle)
   })
 
-  it('the DC, stopped with hactl cluster stop, is neither fenced nor unclean', async () => {
+  it('the DC, stopped with hactl cluster stop, is neither fenced nor unclean; the new DC still shows the operations the old one saw', async () => {
     const status = await cluster.status(1)
-    await stopCleanly(Number(status.dc.slice(1)))
+    const dc = Number(status.dc.slice(1))
+    const holderBefore = (await cluster.holders(VIP))[0]
+    // The new DC learns the history from the status the old one published (as Pacemaker keeps it in the CIB).
+    await cluster.waitFor(async () => ((await cluster.status(1))?.operations ?? []).some((o: {resource: string, op: string}) => o.resource === 'vip' && o.op === 'start'), 10_000, 'the start of the VIP in the published status')
+    await stopCleanly(dc)
+    const survivor = [1, 2, 3].find((n) => n !== dc)!
+    const full = await cluster.cli(survivor, ['status', '--full'])
+    assert.equal(full.exitCode, 0, full.stderr)
+    assert.match(full.stdout, new RegExp(`Operations:\\n(.*\\n)*  \\* Node: n${holderBefore}:\\n(    .*\\n)*    \\* vip: start: rc=0 \\(ok\\)`), full.stdout)
   })
 })
