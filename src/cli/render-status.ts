@@ -1,3 +1,4 @@
+import {inputError} from './errors.js'
 import type {ClusterStatus, FenceEvent, StatusResource} from '../client/status.js'
 import {propertyValue} from '../core/config/defaults.js'
 import type {ResourceConfig} from '../core/config/types.js'
@@ -159,4 +160,30 @@ function renderFull(s: ClusterStatus, config: ResourceConfig | undefined): strin
   if (inactive.length === 0) lines.push('  * none')
   for (const r of inactive) lines.push(`  * ${r.id}\t(${r.agent}):\t Stopped${r.targetRole === 'Stopped' ? ' (disabled)' : ''}${r.group ? ` (group ${r.group})` : ''}`)
   return lines
+}
+
+/**
+ * pcs status resources|nodes, pcs resource status R: one block of the text (blocks are
+ * separated by blank lines and start with their title), or the lines of one resource
+ * (a group: its header and members; a clone: every copy).
+ */
+export function statusPart(text: string, what: string, status: ClusterStatus): string {
+  const blocks = text.split('\n\n')
+  const block = (title: string) => blocks.find((b) => b.startsWith(title)) ?? ''
+  if (what === 'resources') return [block('Resources:'), block('Fence devices:')].filter(Boolean).join('\n\n')
+  if (what === 'nodes') return block('Nodes:')
+  const lines = block('Resources:').split('\n').slice(1)
+  const own = (line: string) => new RegExp(`^\\s*\\* ${what.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:\\d+)?\t`).test(line)
+  const out: string[] = []
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] === `  * Resource Group: ${what}:`) {
+      out.push(lines[i])
+      while (i + 1 < lines.length && lines[i + 1].startsWith('    ')) out.push(lines[++i])
+    } else if (own(lines[i])) out.push(lines[i].replace(/^ {4}/, '  '))
+  }
+  if (out.length === 0) {
+    const known = [...new Set(status.resources.flatMap((r) => [r.id.replace(/:\d+$/, ''), ...(r.group ? [r.group] : [])]))]
+    throw inputError(`${JSON.stringify(what)} is not resources, nodes or a resource in the status (${known.join(', ') || 'no resources'})`)
+  }
+  return out.join('\n')
 }

@@ -7,7 +7,8 @@ import {parseOperation, parsePairs} from './parse.js'
 /** Flags shared by every `resource add` command. */
 export const resourceAddFlags = {
   group: Flags.string({summary: 'Add the resource to this group (created if missing), after its last member.'}),
-  before: Flags.string({summary: 'With --group: put the resource before this member.', dependsOn: ['group']}),
+  before: Flags.string({summary: 'With --group: put the resource before this member.', dependsOn: ['group'], exclusive: ['after']}),
+  after: Flags.string({summary: 'With --group: put the resource after this member.', dependsOn: ['group'], exclusive: ['before']}),
   meta: Flags.string({summary: 'Meta attribute KEY=VALUE (repeatable), e.g. resource-stickiness=100.', multiple: true}),
   op: Flags.string({summary: 'Operation, e.g. "monitor interval=10s timeout=20s" (repeatable); replaces the default of that action.', multiple: true}),
   disabled: Flags.boolean({summary: 'Add the resource stopped (target-role=Stopped).'}),
@@ -33,7 +34,7 @@ function withOperations(defaults: Operation[], given: Operation[]): Operation[] 
   return [...defaults.filter((op) => !replaced.has(op.name)), ...given]
 }
 
-interface AddFlags {group?: string, before?: string, meta?: string[], op?: string[], disabled: boolean, force?: boolean}
+interface AddFlags {group?: string, before?: string, after?: string, meta?: string[], op?: string[], disabled: boolean, force?: boolean}
 
 export function buildAddEdit(id: string, agent: string, params: NameValues, flags: AddFlags, defaults = defaultOperations()): ConfigEdit {
   const given = (flags.op ?? []).map(parseOperation)
@@ -46,5 +47,5 @@ export function buildAddEdit(id: string, agent: string, params: NameValues, flag
     operations: withOperations(defaults, given),
     utilization: {},
   }
-  return {op: 'resource.add', resource, group: flags.group, before: flags.before, disabled: flags.disabled}
+  return {op: 'resource.add', resource, group: flags.group, before: flags.before, ...(flags.after === undefined ? {} : {after: flags.after}), disabled: flags.disabled}
 }

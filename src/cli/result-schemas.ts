@@ -271,6 +271,9 @@ export const RESULT_SCHEMAS: Record<string, object> = {
       properties: {name: {type: 'string'}, value: {type: 'string'}, default: {type: 'string'}, set: {type: 'boolean'}},
     },
   },
+  'property': {type: 'array', items: {type: 'object', required: ['name', 'value', 'default', 'set'], properties: {name: {type: 'string'}}}},
+  'stonith': {type: 'array', items: fenceDevice},
+  'resource': clusterStatus.properties.resources,
   'cluster setup': {
     type: 'object', required: ['clusterJson', 'authkey', 'authkeyCreated', 'cluster'], additionalProperties: false,
     properties: {clusterJson: {type: 'string'}, authkey: {type: 'string'}, authkeyCreated: {type: 'boolean'}, cluster: clusterSchema},

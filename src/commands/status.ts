@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {HactlCommand} from '../cli/base-command.js'
 import {inputError} from '../cli/errors.js'
 import {runDirFlag} from '../cli/flags.js'
-import {renderStatus} from '../cli/render-status.js'
+import {renderStatus, statusPart} from '../cli/render-status.js'
 import {statusAndConfig} from '../cli/status-fast.js'
 import type {ClusterStatus} from '../client/status.js'
 
@@ -32,7 +32,7 @@ Every call to the daemon gives up after 10 s (HACTL_TIMEOUT=SECONDS to change) w
     if (flags.watch && json) return this.streamEvents(flags['run-dir'], status)
     if (!flags.watch) {
       const text = renderStatus(status, {config, full: flags.full})
-      this.say(args.what === undefined ? text : part(text, args.what, status))
+      this.say(args.what === undefined ? text : statusPart(text, args.what, status))
       return status
     }
     let shown = ''
@@ -87,28 +87,3 @@ Every call to the daemon gives up after 10 s (HACTL_TIMEOUT=SECONDS to change) w
   }
 }
 
-/**
- * pcs status resources|nodes, pcs resource status R: one block of the text (blocks are
- * separated by blank lines and start with their title), or the lines of one resource
- * (a group: its header and members; a clone: every copy).
- */
-function part(text: string, what: string, status: ClusterStatus): string {
-  const blocks = text.split('\n\n')
-  const block = (title: string) => blocks.find((b) => b.startsWith(title)) ?? ''
-  if (what === 'resources') return [block('Resources:'), block('Fence devices:')].filter(Boolean).join('\n\n')
-  if (what === 'nodes') return block('Nodes:')
-  const lines = block('Resources:').split('\n').slice(1)
-  const own = (line: string) => new RegExp(`^\\s*\\* ${what.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:\\d+)?\t`).test(line)
-  const out: string[] = []
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i] === `  * Resource Group: ${what}:`) {
-      out.push(lines[i])
-      while (i + 1 < lines.length && lines[i + 1].startsWith('    ')) out.push(lines[++i])
-    } else if (own(lines[i])) out.push(lines[i].replace(/^ {4}/, '  '))
-  }
-  if (out.length === 0) {
-    const known = [...new Set(status.resources.flatMap((r) => [r.id.replace(/:\d+$/, ''), ...(r.group ? [r.group] : [])]))]
-    throw inputError(`${JSON.stringify(what)} is not resources, nodes or a resource in the status (${known.join(', ') || 'no resources'})`)
-  }
-  return out.join('\n')
-}

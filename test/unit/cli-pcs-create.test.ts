@@ -156,6 +156,14 @@ describe('cli: resource create and update in pcs syntax, offline (-f)', function
     await ok(['resource', 'clear', 'e3', 'n1'])
     await ok(['resource', 'clear', 'e3'])
     assert.equal(JSON.parse(await readFile(offline.file, 'utf8')).constraints.filter((c: {id: string}) => c.id.startsWith('cli-')).length, 1, 'only g\'s cli-prefer-g is left')
+    // --after and --before place a new member, or moved members, as pcs does.
+    await ok(['resource', 'create', 'e5', 'ocf:hactl:dummy', '--group', 'eg', '--after', 'e1'])
+    await ok(['resource', 'group', 'add', 'eg', 'e3', '--before', 'e1'])
+    assert.match(await ok(['resource', 'group', 'list']), /^eg: e3 e1 e5$/m)
+    await refused(['resource', 'group', 'add', 'eg', 'e3', '--after', 'nosuch'], /^hactl: "nosuch" is not a member of group "eg"/)
+    // pcs property / pcs stonith alone list them.
+    assert.match(await ok(['property']), /no properties set|NAME/)
+    assert.match(await ok(['stonith']), /f1\t\(fence:fence_nosuch\)/)
     // pcs cluster cib FILE; pcs -f FILE …; pcs cluster cib-push FILE --config.
     const copy = `${offline.dir}/cib-copy.json`
     await ok(['cluster', 'cib', copy])

@@ -14,7 +14,7 @@ export default class PropertyList extends HactlCommand<PropertyEntry[]> {
   static override flags = {...configFlags, all: Flags.boolean({summary: 'Also list properties at their default.'})}
 
   async run(): Promise<PropertyEntry[]> {
-    const {flags} = await this.parse(PropertyList)
+    const {flags} = await this.parse(this.ctor as typeof PropertyList)
     const {properties} = await readTarget(flags)
     const entries = Object.entries(PROPERTIES)
       .map(([name, spec]) => ({name, value: properties[name] ?? spec.default, default: spec.default, set: name in properties}))

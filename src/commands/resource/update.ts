@@ -1,3 +1,4 @@
+import {timeoutFlag, waitFlag} from '../../cli/flags.js'
 import {EditCommand, type EditResult} from '../../cli/edit-command.js'
 import {resourceNameArg} from '../../cli/resource-add.js'
 import {parseOperation, parsePairs} from '../../cli/parse.js'
@@ -19,7 +20,7 @@ export default class ResourceUpdate extends EditCommand {
 
   static override strict = false
   static override args = {name: resourceNameArg}
-  static override flags = {op: Flags.string({summary: 'Operation to add or replace (repeatable).', multiple: true}), force: forceFlag}
+  static override flags = {op: Flags.string({summary: 'Operation to add or replace (repeatable).', multiple: true}), force: forceFlag, wait: waitFlag, timeout: timeoutFlag}
 
   async run(): Promise<EditResult> {
     const {args, argv, flags} = await this.parse(ResourceUpdate)
@@ -35,9 +36,10 @@ export default class ResourceUpdate extends EditCommand {
       if (resource) await checkAgentParams(resource.agent, mergeValues(resource.params, params), {operations})
     }
     const update: ConfigEdit = {op: 'resource.update', id: args.name, params, operations}
-    if (Object.keys(meta).length === 0) return this.applyChange(flags, update, `updated ${args.name}`)
     const setMeta: ConfigEdit = {op: 'resource.meta', id: args.name, meta}
-    const edit: ConfigEdit = Object.keys(params).length === 0 && operations.length === 0 ? setMeta : {op: 'batch', edits: [update, setMeta]}
-    return this.applyChange(flags, edit, `updated ${args.name}`)
+    const edit: ConfigEdit = Object.keys(meta).length === 0 ? update : Object.keys(params).length === 0 && operations.length === 0 ? setMeta : {op: 'batch', edits: [update, setMeta]}
+    const result = await this.applyChange(flags, edit, `updated ${args.name}`)
+    // pcs resource update --wait: until the cluster carried it out (the restart or reload the change asks for).
+    return flags.wait && !flags.simulate ? this.settle(flags, result) : result
   }
 }

@@ -10,7 +10,7 @@ export default class StonithList extends HactlCommand<DeviceView[]> {
   static override flags = {...configFlags}
 
   async run(): Promise<DeviceView[]> {
-    const {flags} = await this.parse(StonithList)
+    const {flags} = await this.parse(this.ctor as typeof StonithList)
     const config = await readTarget(flags)
     const devices = config.resources.filter((r) => isFenceAgent(r.agent)).map(deviceView)
     if (devices.length === 0) this.say('NO fence devices configured')

@@ -11,7 +11,8 @@ import {validateResourceConfig} from './validate.js'
 import {applyAlertEdit, type AlertEdit} from './alerts.js'
 
 export type ConfigEdit =
-  | {op: 'resource.add', resource: Primitive, group?: string, before?: string, disabled?: boolean}
+  /** before/after: a member of the group to put the new one next to (pcs --before/--after). */
+  | {op: 'resource.add', resource: Primitive, group?: string, before?: string, after?: string, disabled?: boolean}
   | {op: 'resource.remove', id: string}
   | {op: 'resource.update', id: string, params: NameValues, operations?: Operation[]}
   | {op: 'resource.meta', id: string, meta: NameValues}
@@ -26,7 +27,7 @@ export type ConfigEdit =
   | {op: 'resource.move', id: string, node: string, promoted?: boolean, until?: string}
   | {op: 'resource.ban', id: string, node: string, until?: string}
   | {op: 'resource.clear', id: string, node?: string}
-  | {op: 'group.add', group: string, members: string[]}
+  | {op: 'group.add', group: string, members: string[], before?: string, after?: string}
   | {op: 'group.remove', group: string, members?: string[]}
   | {op: 'clone.add', id: string, child: string, meta: NameValues}
   /** pcs resource unclone: the clone (named by its id or its child's) goes; its child stays. */
@@ -116,7 +117,8 @@ function setMeta(config: ResourceConfig, id: string, meta: NameValues): Resource
   return notFound('resource', id)
 }
 
-function addToGroup(config: ResourceConfig, groupId: string, members: string[], before?: string): ResourceConfig {
+function addToGroup(config: ResourceConfig, groupId: string, members: string[], before?: string, after?: string): ResourceConfig {
+  if (before !== undefined && after !== undefined) throw new ConfigError('invalid-argument', 'give --before or --after, not both')
   for (const m of members) if (resourceKind(config, m) !== 'primitive') {
     throw new ConfigError('invalid-argument', `${show(m)} is not a primitive resource; only primitives can be group members`)
   }
@@ -130,11 +132,14 @@ function addToGroup(config: ResourceConfig, groupId: string, members: string[], 
     .filter((g) => g.members.length > 0)
   if (!existing) {
     if (resourceKind(config, groupId)) throw new ConfigError('duplicate-id', `id ${show(groupId)} is already used by a resource`)
+    if (before !== undefined || after !== undefined) throw new ConfigError('not-found', `group ${show(groupId)} does not exist yet: --${before !== undefined ? 'before' : 'after'} names a member of an existing group`)
     return {...config, groups: [...groups, {id: groupId, members: [...members], meta: {}}]}
   }
   const kept = existing.members.filter((m) => !members.includes(m))
-  const at = before === undefined ? kept.length : kept.indexOf(before)
-  if (at < 0) throw new ConfigError('not-found', `${show(before)} is not a member of group ${show(groupId)}`)
+  const next = before ?? after
+  const found = next === undefined ? -1 : kept.indexOf(next)
+  if (next !== undefined && found < 0) throw new ConfigError('not-found', `${show(next)} is not a member of group ${show(groupId)}${members.includes(next) ? ' (it is one of those being added)' : ''}`)
+  const at = before !== undefined ? found : after !== undefined ? found + 1 : kept.length
   const updated = {...existing, members: [...kept.slice(0, at), ...members, ...kept.slice(at)]}
   return {...config, groups: groups.map((g) => g.id === groupId ? updated : g)}
 }
@@ -235,7 +240,7 @@ function edit(config: ResourceConfig, change: ConfigEdit): ResourceConfig {
       }
       const resource = change.disabled ? {...change.resource, meta: {...change.resource.meta, 'target-role': 'Stopped'}} : change.resource
       const next = {...config, resources: [...config.resources, resource]}
-      return change.group === undefined ? next : addToGroup(next, change.group, [resource.id], change.before)
+      return change.group === undefined ? next : addToGroup(next, change.group, [resource.id], change.before, change.after)
     }
     case 'resource.remove': return removeResource(config, change.id)
     case 'resource.update': {
@@ -284,7 +289,7 @@ function edit(config: ResourceConfig, change: ConfigEdit): ResourceConfig {
         && (change.node === undefined || locationNode(c) === change.node)))
       return {...config, constraints}
     }
-    case 'group.add': return addToGroup(config, change.group, change.members)
+    case 'group.add': return addToGroup(config, change.group, change.members, change.before, change.after)
     case 'group.remove': return removeFromGroup(config, change.group, change.members)
     case 'clone.add': {
       const kind = resourceKind(config, change.child)
