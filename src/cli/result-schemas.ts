@@ -188,7 +188,10 @@ const MORE_SCHEMAS: Record<string, object> = {
   'cluster destroy': {type: 'object', additionalProperties: false, required: ['removed'], properties: {removed: strings}},
   'install': {type: 'object', additionalProperties: false, required: ['root', 'files', 'enabled'], properties: {root: str, files: strings, enabled: {type: 'boolean'}}},
   'uninstall': {type: 'object', additionalProperties: false, required: ['root', 'removed'], properties: {root: str, removed: strings}},
-  'resource cleanup': {type: 'object', additionalProperties: false, required: ['resource', 'node'], properties: {resource: str, node: strOrNull}},
+  'resource cleanup': {oneOf: [
+    {type: 'object', additionalProperties: false, required: ['resource', 'node'], properties: {resource: str, node: strOrNull}},
+    {type: 'object', additionalProperties: false, required: ['resources'], properties: {resources: strings}},
+  ]},
   'resource restart': {type: 'object', additionalProperties: false, required: ['resource'], properties: {resource: str}},
   'demo': {oneOf: [{
     type: 'object', additionalProperties: false, required: ['standbyMoveMs', 'crashFailoverMs', 'holders'],

@@ -176,14 +176,15 @@ describe('e2e: an operator\'s day (CLI)', function () {
     assert.match(there.stdout, /returned: 'not-running' \(7\)/)
     const none = await ok(2, ['resource', 'failcount', 'show', 'grp'])
     assert.match(none.stdout, /No failcounts for grp/)
+    assert.equal((await ok(2, ['resource', 'cleanup'])).stdout, 'no resource has failures: nothing to clean up')
     // Stopped behind the cluster's back: the next monitor (10 s) finds it not running.
     await ok(Number(holder.slice(1)), ['resource', 'debug-stop', 'ga'])
     await cluster.waitFor(async () => ((await cluster.status(1))?.failures ?? []).some((f: {resource: string}) => f.resource === 'ga'), 40_000, 'ga\'s failure recorded')
     const shown = await ok(2, ['resource', 'failcount', 'show', 'grp', '--json'])
     assert.deepEqual(shown.json.result.map((f: {resource: string, node: string, failCount: number}) => [f.resource, f.node, f.failCount]), [['ga', holder, 1]])
-    // On the node that holds the failure: a cleanup asked on another non-DC node clears only that node's books (daemon bug, reported).
-    await ok(Number(holder.slice(1)), ['resource', 'failcount', 'reset', 'ga', holder])
-    await cluster.waitFor(async () => ((await cluster.status(1))?.failures ?? []).length === 0, 30_000, 'fail counts reset')
+    // pcs resource cleanup without a resource: every resource that has failures.
+    assert.equal((await ok(Number(holder.slice(1)), ['resource', 'cleanup'])).stdout, 'cleanup of ga requested')
+    await cluster.waitFor(async () => ((await cluster.status(1))?.failures ?? []).length === 0, 30_000, 'failures cleaned up')
     await cluster.waitQuorate()
   })
 
