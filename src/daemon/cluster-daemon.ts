@@ -136,6 +136,8 @@ export class ClusterDaemon {
   private nextFenceRequest = 1
   private dcState: ClusterState | undefined
   private readonly settleWaiters = new Set<{epoch: number, deadlineMs: number, resolve: () => void}>()
+  /** Callers waiting for a view that satisfies `check` (node add/remove): woken by view events, not by polling. */
+  private readonly viewWaiters = new Set<{check: (view: ViewEvent | undefined) => boolean, resolve: (met: boolean) => void}>()
   private closing = false
   private markStopped!: () => void
   /** Resolves when the daemon has shut down, whoever asked (a signal or `hactl cluster stop`). */
@@ -433,8 +435,7 @@ export class ClusterDaemon {
         if (p.name === this.self.name) throw new HactlError('remove-self', `${p.name} is this node: run hactl node remove ${p.name} on another node of the cluster; nothing was done`, 2)
       }
       // A view being re-agreed (a pause on a busy host) is quorate again within a few tokens.
-      const deadline = this.clock.now() + 20 * this.config.totem.token
-      while (!this.view?.quorate && this.clock.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+      await this.viewWhere((view) => view?.quorate === true, 20 * this.config.totem.token)
       if (!this.view?.quorate) throw new HactlError('no-quorum', 'this node is not in a quorate partition: a change of the node list needs quorum; nothing was done', 3)
       if (p.op === 'remove') {
         const id = this.ids.get(p.name)!
@@ -459,11 +460,24 @@ export class ClusterDaemon {
   private async stopForRemoval(name: string, id: number): Promise<void> {
     this.logger.log('notice', 'node-remove-stop', {node: name})
     this.peers.send(id, {ch: 'nodes', stop: true})
-    const deadline = this.clock.now() + 120_000
-    while (this.view?.members.some((m) => m.id === id)) {
-      if (this.clock.now() > deadline) throw new HactlError('node-remove-timeout', `node ${name} did not leave within 120 s after it was asked to stop; nothing was changed`, 1)
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
+    const left = await this.viewWhere((view) => !(view?.members.some((m) => m.id === id) ?? false), 120_000)
+    if (!left) throw new HactlError('node-remove-timeout', `node ${name} did not leave within 120 s after it was asked to stop; nothing was changed`, 1)
+  }
+
+  /** Resolves true once the current or a later view satisfies `check`, false after `timeoutMs` (or when the daemon closes). */
+  private viewWhere(check: (view: ViewEvent | undefined) => boolean, timeoutMs: number): Promise<boolean> {
+    if (check(this.view)) return Promise.resolve(true)
+    return new Promise((resolve) => {
+      const waiter = {check, resolve: (met: boolean) => {
+        clearTimeout(timer)
+        resolve(met)
+      }}
+      const timer = setTimeout(() => {
+        this.viewWaiters.delete(waiter)
+        resolve(false)
+      }, timeoutMs)
+      this.viewWaiters.add(waiter)
+    })
   }
 
   /**
@@ -658,6 +672,11 @@ export class ClusterDaemon {
   private onView(view: ViewEvent): void {
     if (view.phase === 'usable' && view.members.length > 1) this.notifyReady(`joined view ${view.viewId} with ${view.members.length} nodes`)
     this.view = view
+    for (const waiter of this.viewWaiters) {
+      if (!waiter.check(view)) continue
+      this.viewWaiters.delete(waiter)
+      waiter.resolve(true)
+    }
     this.logger.log('notice', 'view', {
       view: view.viewId, phase: view.phase, quorate: view.quorate, dc: view.dc === null ? null : this.names.get(view.dc),
       members: view.members.map((m) => m.name), votes: view.totalVotes, expected: view.expectedVotes,
@@ -928,6 +947,8 @@ export class ClusterDaemon {
     await this.lrm.stopAll('shutdown')
     await this.guard?.release()
     for (const waiter of this.settleWaiters) waiter.resolve()
+    for (const waiter of this.viewWaiters) waiter.resolve(false)
+    this.viewWaiters.clear()
     await this.membership?.stop()
     await this.peers?.stop()
     await this.control?.stop()
