@@ -24,6 +24,7 @@ import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
 import {pathToFileURL} from 'node:url'
 import {getHeapStatistics} from 'node:v8'
+import {MinHeap} from '../src/core/min-heap.js'
 import {HERE, loadAverage, option} from './workload.js'
 
 // --alloc: bytes allocated per event instead of time (a young generation large enough that
@@ -47,43 +48,15 @@ const warmupS = Number(option('warmup', undefined, '30'))
 
 interface Timer {at: number, order: number, run: () => void, cancelled: boolean, owner: number, packet?: boolean}
 // Each checkout's cluster has a world of its own (its queue and clock); `world` is the one running.
-interface World {now: number, order: number, current: number, queue: Timer[]}
-let world: World = {now: 1_000, order: 0, current: 0, queue: []}
+interface World {now: number, order: number, current: number, queue: MinHeap<Timer>}
+const byTime = (a: Timer, b: Timer) => a.at < b.at || (a.at === b.at && a.order < b.order)
+let world: World = {now: 1_000, order: 0, current: 0, queue: new MinHeap(byTime)}
 
 function push(t: Timer): void {
-  // A binary heap on (at, order).
-  const queue = world.queue
-  queue.push(t)
-  let i = queue.length - 1
-  while (i > 0) {
-    const p = (i - 1) >> 1
-    if (before(queue[p], queue[i])) break
-    ;[queue[p], queue[i]] = [queue[i], queue[p]]
-    i = p
-  }
-}
-function before(a: Timer, b: Timer): boolean {
-  return a.at < b.at || (a.at === b.at && a.order < b.order)
+  world.queue.push(t)
 }
 function pop(): Timer | undefined {
-  const queue = world.queue
-  const top = queue[0]
-  const last = queue.pop()
-  if (queue.length > 0 && last) {
-    queue[0] = last
-    let i = 0
-    for (;;) {
-      const l = 2 * i + 1
-      const r = l + 1
-      let m = i
-      if (l < queue.length && before(queue[l], queue[m])) m = l
-      if (r < queue.length && before(queue[r], queue[m])) m = r
-      if (m === i) break
-      ;[queue[m], queue[i]] = [queue[i], queue[m]]
-      i = m
-    }
-  }
-  return top
+  return world.queue.pop()
 }
 
 const real = {setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout, now: performance.now.bind(performance)}
@@ -142,7 +115,7 @@ async function cluster(root: string) {
   const {GuardLink} = await dist('daemon/guard-link.js')
   const config = buildBootstrap({name: 'bench', authkeyFile: '/nonexistent', nodes: Array.from({length: nodeCount}, (_, i) => ({name: `n${i + 1}`, addrs: [`10.213.0.${i + 1}`]}))})
   const authkey = Buffer.alloc(64, 9)
-  const w: World = {now: 1_000, order: 0, current: 0, queue: []}
+  const w: World = {now: 1_000, order: 0, current: 0, queue: new MinHeap(byTime)}
   const totals: Totals[] = []
   const services: any[] = []
   const logger = {log: () => {}, child: () => logger, tap: () => () => {}}
@@ -195,7 +168,7 @@ function advance(c: Cluster, ms: number): void {
   virtualise(w)
   try {
     const until = w.now + ms
-    while (w.queue.length > 0 && w.queue[0].at <= until) {
+    while (w.queue.size > 0 && w.queue.peek()!.at <= until) {
       const t = pop()!
       if (t.cancelled) continue
       w.now = t.at

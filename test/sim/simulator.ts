@@ -8,6 +8,7 @@
 import {MembershipMachine, type MembershipConfig, type Outgoing, type ViewStatus} from '../../src/core/membership/index.js'
 import {delayMaxFor, linkLossFor, pauseFor, settleAfterToken} from '../../src/core/membership/config.js'
 import {seededRandom, type Random} from '../../src/core/random.js'
+import {MinHeap} from '../../src/core/min-heap.js'
 import type {QuorumConfig} from '../../src/core/quorum/votequorum.js'
 
 export interface SimOptions {
@@ -44,45 +45,16 @@ interface SimNode {
 
 type Scheduled = {at: number, order: number, run: () => void}
 
-/** A binary heap of timed events; ties broken by insertion order for determinism. */
+/** Timed events, in time order; ties broken by insertion order for determinism. */
 export class Agenda {
-  private heap: Scheduled[] = []
+  private readonly heap = new MinHeap<Scheduled>((a, b) => a.at < b.at || (a.at === b.at && a.order < b.order))
   private order = 0
   push(at: number, run: () => void): void {
-    const item = {at, order: this.order++, run}
-    const h = this.heap
-    h.push(item)
-    let i = h.length - 1
-    while (i > 0) {
-      const parent = (i - 1) >> 1
-      if (this.less(h[parent], h[i])) break
-      ;[h[parent], h[i]] = [h[i], h[parent]]
-      i = parent
-    }
+    this.heap.push({at, order: this.order++, run})
   }
+
   pop(): Scheduled | undefined {
-    const h = this.heap
-    if (h.length === 0) return undefined
-    const top = h[0]
-    const last = h.pop()!
-    if (h.length > 0) {
-      h[0] = last
-      let i = 0
-      for (;;) {
-        const l = 2 * i + 1
-        const r = l + 1
-        let m = i
-        if (l < h.length && this.less(h[l], h[m])) m = l
-        if (r < h.length && this.less(h[r], h[m])) m = r
-        if (m === i) break
-        ;[h[m], h[i]] = [h[i], h[m]]
-        i = m
-      }
-    }
-    return top
-  }
-  private less(a: Scheduled, b: Scheduled): boolean {
-    return a.at < b.at || (a.at === b.at && a.order < b.order)
+    return this.heap.pop()
   }
 }
 

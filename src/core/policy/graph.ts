@@ -2,52 +2,8 @@
 // actions are listed in a deterministic topological order (ready actions in the
 // order they were made: fences, then resources in configuration order), and an ordering loop from contradictory constraints is broken with a
 // warning instead of deadlocking the transition.
+import {MinHeap} from '../min-heap.js'
 import type {Action} from './actions.js'
-
-/** A binary min-heap of ranks: the ready set of Kahn's algorithm, so the order is deterministic. */
-class Heap {
-  private readonly items: number[] = []
-  get size(): number {
-    return this.items.length
-  }
-
-  push(value: number): void {
-    const a = this.items
-    a.push(value)
-    let i = a.length - 1
-    while (i > 0) {
-      const parent = (i - 1) >> 1
-      if (a[parent] <= a[i]) break
-      const t = a[parent]
-      a[parent] = a[i]
-      a[i] = t
-      i = parent
-    }
-  }
-
-  pop(): number {
-    const a = this.items
-    const top = a[0]
-    const last = a.pop()!
-    if (a.length > 0) {
-      a[0] = last
-      let i = 0
-      for (;;) {
-        const l = 2 * i + 1
-        const r = l + 1
-        let m = i
-        if (l < a.length && a[l] < a[m]) m = l
-        if (r < a.length && a[r] < a[m]) m = r
-        if (m === i) break
-        const t = a[m]
-        a[m] = a[i]
-        a[i] = t
-        i = m
-      }
-    }
-    return top
-  }
-}
 
 function cleanDependencies(action: Action, rank: Map<string, number>): void {
   const deps = action.dependsOn
@@ -81,13 +37,14 @@ export function buildGraph(input: Action[], warnings: string[]): Action[] {
   const fill = start.slice(0, n)
   const dependents = new Int32Array(start[n])
   for (let i = 0; i < n; i++) for (const d of actions[i].dependsOn) dependents[fill[rank.get(d)!]++] = i
-  const ready = new Heap()
+  // The ready set of Kahn's algorithm, by rank, so the order is deterministic.
+  const ready = new MinHeap<number>((a, b) => a < b)
   for (let i = 0; i < n; i++) if (pending[i] === 0) ready.push(i)
   const done = new Uint8Array(n)
   const out: Action[] = []
   while (out.length < n) {
     while (ready.size === 0) breakLoop(actions, rank, pending, done, ready, warnings)
-    const i = ready.pop()
+    const i = ready.pop()!
     out.push(actions[i])
     done[i] = 1
     for (let k = start[i]; k < start[i + 1]; k++) if (--pending[dependents[k]] === 0) ready.push(dependents[k])
@@ -99,7 +56,7 @@ export function buildGraph(input: Action[], warnings: string[]): Action[] {
  * Contradictory orderings made a loop: walk waiting actions along their waiting
  * dependencies until one repeats, and drop the one edge that closes the loop.
  */
-function breakLoop(actions: Action[], rank: Map<string, number>, pending: Int32Array, done: Uint8Array, ready: Heap, warnings: string[]): void {
+function breakLoop(actions: Action[], rank: Map<string, number>, pending: Int32Array, done: Uint8Array, ready: MinHeap<number>, warnings: string[]): void {
   const waiting = (id: string) => done[rank.get(id)!] === 0
   const path: number[] = []
   const at = new Map<number, number>()
