@@ -73,6 +73,11 @@ export class TestCluster {
     return `n${node}`
   }
 
+  /** `hactl resource add agent …` of the fence device that powers this cluster's nodes off (fence_netns: their switch ports down). */
+  fenceDeviceArgs(id = 'fence-all'): string[] {
+    return ['resource', 'add', 'agent', id, 'fence:fence_netns', `ns_prefix=hactl-${this.net.run}-`, `switch=${this.net.sw}`]
+  }
+
   private async configure(): Promise<void> {
     const nodes = Array.from({length: this.options.nodes}, (_, i) => `n${i + 1}=${this.net.addr(i + 1)}`)
     const setup = await execa(process.execPath, [BIN, 'cluster', 'setup', `t${this.net.run}`, ...nodes, '--config-dir', this.configDir(1), ...(this.options.setup ?? [])], {reject: false})

@@ -110,7 +110,7 @@ describe('e2e faults: 3 nodes', function () {
 
   it('a holder paused past the token timeout is fenced before its VIP starts elsewhere', async () => {
     for (const args of [
-      ['resource', 'add', 'agent', 'fence-all', 'fence:fence_netns', `ns_prefix=hactl-${cluster.net.run}-`, `switch=${cluster.net.sw}`],
+      cluster.fenceDeviceArgs(),
       ['property', 'set', 'stonith-enabled=true'],
       ['resource', 'add', 'vip', 'vip', '--ip', VIP, '--cidr', '24'],
     ]) {

@@ -133,7 +133,7 @@ describe('e2e: observability — Prometheus, alert agents, history', function ()
     for (const args of [
       ['alert', 'add', 'file', '--path', SAMPLE, '--recipient', alertLog, '--option', 'debug_exec_order=true'],
       ['alert', 'add', 'flaky', '--path', flaky, '--recipient', flakyLog, '--select', 'nodes'],
-      ['resource', 'add', 'agent', 'fence-all', 'fence:fence_netns', `ns_prefix=hactl-${cluster.net.run}-`, `switch=${cluster.net.sw}`],
+      cluster.fenceDeviceArgs(),
       ['property', 'set', 'stonith-enabled=true'],
       ['resource', 'add', 'vip', 'vip', '--ip', VIP, '--cidr', '24', '--op', 'monitor interval=1s timeout=5s'],
     ]) {

@@ -186,7 +186,7 @@ export class Campaign {
   private async configure(): Promise<void> {
     const steps: string[][] = []
     if (this.options.fence) {
-      steps.push(['resource', 'add', 'agent', 'fence-all', 'fence:fence_netns', `ns_prefix=hactl-${this.cluster.net.run}-`, `switch=${this.cluster.net.sw}`])
+      steps.push(this.cluster.fenceDeviceArgs())
       steps.push(['property', 'set', 'stonith-enabled=true'])
     }
     steps.push(['resource', 'add', 'vip', 'vip', '--ip', VIP, '--cidr', '24', '--group', 'g', '--op', 'monitor interval=2s timeout=5s'])
