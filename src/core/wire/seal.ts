@@ -32,17 +32,13 @@ export interface Sealer {
 /** Builds one datagram. `iv` must be 12 fresh random bytes for aes256gcm. */
 export function seal(s: Sealer, type: number, seq: number, body: Buffer, iv: Buffer): Buffer {
   const header: Header = {version: WIRE_VERSION, type, clusterId: s.clusterId, sender: s.sender, crypto: CryptoMode[s.keys.mode], incarnation: s.incarnation, seq}
-  if (s.keys.mode === 'none') {
-    const packet = Buffer.allocUnsafe(HEADER_BYTES + body.length)
+  if (s.keys.mode !== 'aes256gcm') {
+    // header | body [| HMAC of both]
+    const mac = s.keys.mode === 'hmac'
+    const packet = Buffer.allocUnsafe(HEADER_BYTES + body.length + (mac ? HMAC_BYTES : 0))
     writeHeader(packet, header)
     body.copy(packet, HEADER_BYTES)
-    return packet
-  }
-  if (s.keys.mode === 'hmac') {
-    const packet = Buffer.allocUnsafe(HEADER_BYTES + body.length + HMAC_BYTES)
-    writeHeader(packet, header)
-    body.copy(packet, HEADER_BYTES)
-    createHmac('sha256', s.keys.mac).update(packet.subarray(0, HEADER_BYTES + body.length)).digest().copy(packet, HEADER_BYTES + body.length)
+    if (mac) createHmac('sha256', s.keys.mac).update(packet.subarray(0, HEADER_BYTES + body.length)).digest().copy(packet, HEADER_BYTES + body.length)
     return packet
   }
   // One buffer for the datagram: header | IV | ciphertext | tag (GCM's ciphertext is as long as the body).
