@@ -55,6 +55,19 @@ import type {NodesChangeParams, NodesChangeResult} from '../client/protocol.js'
 /** Operations kept for status --full (crm_mon -o shows them all; bounded here, it rides on every status publication). */
 const OPERATIONS_KEPT = 200
 
+/**
+ * A history this node keeps (fences, operations) merged with the one a DC published:
+ * the entries it did not have, in time order, the last `keep`. Unchanged (the same
+ * array) when nothing is new.
+ */
+function mergeHistory<T>(mine: T[], received: T[] | undefined, key: (entry: T) => string, at: (entry: T) => number, keep: number): T[] {
+  if (!Array.isArray(received) || received.length === 0) return mine
+  const known = new Set(mine.map(key))
+  const fresh = received.filter((entry) => !known.has(key(entry)))
+  if (fresh.length === 0) return mine
+  return [...mine, ...fresh].sort((a, b) => at(a) - at(b)).slice(-keep)
+}
+
 /** Replication's tick (its options count in ticks) while it has work: retransmissions, a sync, writes. */
 const TICK_MS = 100
 /**
@@ -609,21 +622,12 @@ export class ClusterDaemon {
    * operations its predecessor saw (status --full), as Pacemaker keeps them in the CIB.
    */
   private adoptOperations(received: OperationRecord[] | undefined): void {
-    if (!Array.isArray(received) || received.length === 0) return
-    const key = (o: OperationRecord) => `${o.atMs}/${o.node}/${o.resource}/${o.op}/${o.intervalMs}`
-    const known = new Set(this.operations.map(key))
-    const fresh = received.filter((o) => !known.has(key(o)))
-    if (fresh.length === 0) return
-    this.operations = [...this.operations, ...fresh].sort((a, b) => a.atMs - b.atMs).slice(-OPERATIONS_KEPT)
+    this.operations = mergeHistory(this.operations, received, (o) => `${o.atMs}/${o.node}/${o.resource}/${o.op}/${o.intervalMs}`, (o) => o.atMs, OPERATIONS_KEPT)
   }
 
   /** The history a DC published: kept, so a new DC (or status without one) still shows earlier fences. */
   private adoptFenceHistory(received: FenceEvent[] | undefined): void {
-    if (!Array.isArray(received) || received.length === 0) return
-    const key = (e: FenceEvent) => `${e.completedAt}/${e.target}/${e.delegate}`
-    const known = new Set(this.fenceHistory.map(key))
-    const merged = [...this.fenceHistory, ...received.filter((e) => !known.has(key(e)))]
-    this.fenceHistory = merged.sort((a, b) => a.completedAt - b.completedAt).slice(-100)
+    this.fenceHistory = mergeHistory(this.fenceHistory, received, (e) => `${e.completedAt}/${e.target}/${e.delegate}`, (e) => e.completedAt, 100)
   }
 
   /** hactl node fence NODE: refused without a device covering it or with fencing disabled; the DC runs it. */

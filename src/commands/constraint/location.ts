@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {EditCommand, type EditResult} from '../../cli/edit-command.js'
+import {oneChange} from '../../cli/edit-targets.js'
 import {inputError} from '../../cli/errors.js'
 import {parseNodeScore, parseScoreArg} from '../../cli/parse.js'
 import type {ConfigEdit} from '../../core/config/edits.js'
@@ -53,7 +54,7 @@ export default class ConstraintLocation extends EditCommand {
       op: 'constraint.location', resource: args.resource, node, score: args.verb === 'avoids' ? negate(score) : score,
     }))
     const nodes = targets.map((t) => t.node).join(', ')
-    return this.applyChange(flags, edits.length === 1 ? edits[0] : {op: 'batch', edits}, `${args.resource} ${args.verb} ${nodes}`)
+    return this.applyChange(flags, oneChange(edits), `${args.resource} ${args.verb} ${nodes}`)
   }
 
   private ruleEdit(resource: string, words: string[], role: ConstraintRole | undefined): ConfigEdit {

@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {EditCommand, type EditResult} from '../../cli/edit-command.js'
+import {oneChange} from '../../cli/edit-targets.js'
 import {readTarget} from '../../cli/config-target.js'
 import {HactlError, inputError} from '../../cli/errors.js'
 import type {OrderAction} from '../../core/config/types.js'
@@ -64,6 +65,6 @@ export default class ConstraintOrder extends EditCommand {
     const config = await readTarget(flags)
     const ids = config.constraints.filter((c) => c.type === 'order' && (resources.includes(c.first) || resources.includes(c.then))).map((c) => c.id)
     if (ids.length === 0) throw new HactlError('not-found', `no order constraint names ${resources.join(', ')}; nothing was changed`, 1)
-    return this.applyChange(flags, {op: 'batch', edits: ids.map((id) => ({op: 'constraint.remove', id}))}, `removed order constraints ${ids.join(', ')}`)
+    return this.applyChange(flags, oneChange(ids.map((id) => ({op: 'constraint.remove', id}))), `removed order constraints ${ids.join(', ')}`)
   }
 }

@@ -1,5 +1,6 @@
 import {Args} from '@oclif/core'
 import {EditCommand, type EditResult} from '../../cli/edit-command.js'
+import {oneChange} from '../../cli/edit-targets.js'
 
 export default class ConstraintRemove extends EditCommand {
   static override summary = 'Remove constraints by id (see hactl constraint list); several ids are one change.'
@@ -11,7 +12,7 @@ export default class ConstraintRemove extends EditCommand {
   async run(): Promise<EditResult> {
     const {argv, flags} = await this.parse(ConstraintRemove)
     const ids = [...new Set(argv as string[])]
-    const edit = ids.length === 1 ? {op: 'constraint.remove', id: ids[0]} as const : {op: 'batch', edits: ids.map((id) => ({op: 'constraint.remove', id}) as const)} as const
+    const edit = oneChange(ids.map((id) => ({op: 'constraint.remove', id})))
     return this.applyChange(flags, edit, `removed constraint${ids.length > 1 ? 's' : ''} ${ids.join(', ')}`)
   }
 }

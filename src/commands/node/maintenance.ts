@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {EditCommand, type EditResult} from '../../cli/edit-command.js'
 import {waitFlag, timeoutFlag} from '../../cli/flags.js'
-import {nodeSetEdit, targetNodes} from '../../cli/node-targets.js'
+import {nodeSetEdit, targetNodes} from '../../cli/edit-targets.js'
 
 export default class NodeMaintenance extends EditCommand {
   static override summary = 'Put a node in maintenance: the cluster stops managing its resources (they keep running).'

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {EditCommand, type EditResult} from '../../cli/edit-command.js'
-import {HactlError} from '../../cli/errors.js'
+import {stopFirst} from '../../cli/stop-first.js'
+import type {ClusterStatus} from '../../client/status.js'
 import {resourceNameArg} from '../../cli/resource-add.js'
 import {actionTouches, primitivesOf} from '../../cli/resource-members.js'
 import {callDaemon} from '../../client/client.js'
@@ -23,20 +24,11 @@ export default class ResourceRemove extends EditCommand {
     const runDir = flags['run-dir']
     const config = await callDaemon(runDir, 'config.get', {})
     const primitives = primitivesOf(config, args.name)
-    const running = (status: {resources: Array<{id: string, nodes: string[]}>}) => status.resources.filter((r) => actionTouches(r.id, primitives) && r.nodes.length > 0)
+    const running = (status: ClusterStatus) => status.resources.filter((r) => actionTouches(r.id, primitives) && r.nodes.length > 0)
     if (primitives.length === 0 || running(await callDaemon(runDir, 'status', {})).length === 0) return this.applyChange(flags, edit, `removed ${args.name}`)
     this.say(`Attempting to stop: ${args.name}...`)
-    const stopped = await callDaemon(runDir, 'config.edit', {edit: {op: 'resource.meta', id: args.name, meta: {'target-role': 'Stopped'}}, ifEpoch: flags['if-epoch']})
-    const deadline = Date.now() + flags.timeout * 1000
-    for (;;) {
-      const status = await callDaemon(runDir, 'status', {})
-      const still = running(status)
-      if (status.epoch >= stopped.epoch && status.settled && still.length === 0) break
-      if (Date.now() > deadline) {
-        throw new HactlError('stop-timeout', `${args.name} did not stop within ${flags.timeout} s (still on ${[...new Set(still.flatMap((r) => r.nodes))].join(', ') || 'a node'}): nothing removed, target-role=Stopped stays; see hactl status`, 1)
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200))
-    }
+    await stopFirst(runDir, args.name, running, flags.timeout, flags['if-epoch'],
+      (nodes) => `${args.name} did not stop within ${flags.timeout} s (still on ${nodes}): nothing removed, target-role=Stopped stays; see hactl status`)
     this.say('Stopped')
     return this.applyChange({...flags, 'if-epoch': undefined}, edit, `removed ${args.name}`)
   }

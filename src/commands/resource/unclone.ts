@@ -1,8 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 import {EditCommand, type EditResult} from '../../cli/edit-command.js'
-import {HactlError} from '../../cli/errors.js'
+import {stopFirst} from '../../cli/stop-first.js'
 import {actionTouches, primitivesOf} from '../../cli/resource-members.js'
 import {callDaemon} from '../../client/client.js'
+import type {ClusterStatus} from '../../client/status.js'
 import type {ConfigEdit} from '../../core/config/edits.js'
 import type {ResourceConfig} from '../../core/config/types.js'
 
@@ -40,20 +41,11 @@ export default class ResourceUnclone extends EditCommand {
     const config = await callDaemon(runDir, 'config.get', {})
     const what = uncloned(config, args.name)
     // Copies are `id:N`; the primitive's own id is what runs once the clone is gone.
-    const copies = (status: {resources: Array<{id: string, nodes: string[]}>}) => status.resources.filter((r) => r.id.includes(':') && actionTouches(r.id, what?.primitives ?? []) && r.nodes.length > 0)
+    const copies = (status: ClusterStatus) => status.resources.filter((r) => r.id.includes(':') && actionTouches(r.id, what?.primitives ?? []) && r.nodes.length > 0)
     if (what === undefined || copies(await callDaemon(runDir, 'status', {})).length === 0) return this.applyChange(flags, edit, change)
     this.say(`Attempting to stop the copies of ${args.name}...`)
-    const stopped = await callDaemon(runDir, 'config.edit', {edit: {op: 'resource.meta', id: what.stop, meta: {'target-role': 'Stopped'}}, ifEpoch: flags['if-epoch']})
-    const deadline = Date.now() + flags.timeout * 1000
-    for (;;) {
-      const status = await callDaemon(runDir, 'status', {})
-      const still = copies(status)
-      if (status.epoch >= stopped.epoch && status.settled && still.length === 0) break
-      if (Date.now() > deadline) {
-        throw new HactlError('stop-timeout', `the copies of ${args.name} did not stop within ${flags.timeout} s (still on ${[...new Set(still.flatMap((r) => r.nodes))].join(', ') || 'a node'}): the clone stays, with target-role=Stopped on ${what.stop}; see hactl status`, 1)
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200))
-    }
+    await stopFirst(runDir, what.stop, copies, flags.timeout, flags['if-epoch'],
+      (nodes) => `the copies of ${args.name} did not stop within ${flags.timeout} s (still on ${nodes}): the clone stays, with target-role=Stopped on ${what.stop}; see hactl status`)
     this.say('Stopped')
     // The member case: its own target-role comes back (an empty value removes it).
     const batch: ConfigEdit = what.restore === undefined ? edit : {op: 'batch', edits: [edit, {op: 'resource.meta', id: args.name, meta: {'target-role': what.restore}}]}

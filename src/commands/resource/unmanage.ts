@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 import {EditCommand, type EditResult} from '../../cli/edit-command.js'
-import {managedEdit} from './manage.js'
+import {managedEdit} from '../../cli/edit-targets.js'
 
 export default class ResourceUnmanage extends EditCommand {
   static override summary = 'Stop the cluster from managing resources (pcs resource unmanage: is-managed=false): they keep running as they are, unstarted and unstopped.'

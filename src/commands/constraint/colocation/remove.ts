@@ -1,5 +1,6 @@
 import {Args} from '@oclif/core'
 import {EditCommand, type EditResult} from '../../../cli/edit-command.js'
+import {oneChange} from '../../../cli/edit-targets.js'
 import {readTarget} from '../../../cli/config-target.js'
 import {HactlError} from '../../../cli/errors.js'
 
@@ -19,6 +20,6 @@ export default class ConstraintColocationRemove extends EditCommand {
       .filter((c) => c.type === 'colocation' && pair.includes(c.resource) && pair.includes(c.withResource) && c.resource !== c.withResource)
       .map((c) => c.id)
     if (ids.length === 0) throw new HactlError('not-found', `no colocation constraint between ${args.resource} and ${args.withResource}; nothing was changed`, 1)
-    return this.applyChange(flags, {op: 'batch', edits: ids.map((id) => ({op: 'constraint.remove', id}))}, `removed colocation constraints ${ids.join(', ')}`)
+    return this.applyChange(flags, oneChange(ids.map((id) => ({op: 'constraint.remove', id}))), `removed colocation constraints ${ids.join(', ')}`)
   }
 }

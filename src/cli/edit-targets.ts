@@ -20,8 +20,18 @@ export async function targetNodes(flags: {file?: string, 'run-dir': string}, nam
   return names.length > 0 ? [...new Set(names)] : [await localNodeName(flags)]
 }
 
+/** Edits of several targets as one change (one epoch, all or nothing); one edit as itself. */
+export function oneChange(edits: ConfigEdit[]): ConfigEdit {
+  return edits.length === 1 ? edits[0] : {op: 'batch', edits}
+}
+
 /** One node.set edit per node, as one change. */
 export function nodeSetEdit(nodes: string[], set: {standby?: boolean, maintenance?: boolean}): ConfigEdit {
-  const edits: ConfigEdit[] = nodes.map((name) => ({op: 'node.set', name, ...set}))
-  return edits.length === 1 ? edits[0] : {op: 'batch', edits}
+  return oneChange(nodes.map((name) => ({op: 'node.set', name, ...set})))
+}
+
+/** pcs resource manage|unmanage R...: is-managed on each, as one change. */
+export function managedEdit(ids: string[], managed: boolean): ConfigEdit {
+  // manage removes is-managed (its default is true), as pcs does; unmanage sets false.
+  return oneChange([...new Set(ids)].map((id) => ({op: 'resource.meta', id, meta: {'is-managed': managed ? '' : 'false'}})))
 }
