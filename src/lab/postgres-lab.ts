@@ -4,7 +4,7 @@
 // colocated with the Promoted role, and a writer that inserts through the VIP
 // from a client host and records every acknowledged row.
 import {execa, type ResultPromise} from 'execa'
-import {chmod, chown, cp, mkdir, rm, writeFile} from 'node:fs/promises'
+import {appendFile, chmod, chown, cp, mkdir, rm, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import type {TestCluster} from './lab-cluster.js'
 
@@ -64,6 +64,9 @@ export class PostgresLab {
     await chown(first, uid, gid)
     const init = await execa('runuser', ['-u', 'postgres', '--', `${PGBIN}/initdb`, '-k', '-D', first, '-A', 'trust', '-U', 'postgres'], {reject: false})
     if (init.exitCode !== 0) throw new Error(`initdb failed: ${init.stderr}`)
+    // The lab's servers die by SIGKILL (crash tests): with the default (posix) their dynamic shared
+    // memory segments would stay behind in /dev/shm; mmap keeps them in the data directory, removed with it.
+    await appendFile(join(first, 'postgresql.conf'), '\ndynamic_shared_memory_type = mmap\n')
     await writeFile(join(first, 'pg_hba.conf'), [
       'local all all trust',
       'host all all 10.213.0.0/16 trust',

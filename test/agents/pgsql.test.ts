@@ -5,7 +5,7 @@
 // The crm_attribute calls find no daemon here and are ignored by the agent.
 import assert from 'node:assert/strict'
 import {execa} from 'execa'
-import {chmod, chown, mkdir, readFile} from 'node:fs/promises'
+import {appendFile, chmod, chown, mkdir, readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {AGENTS_DIR, commandWorks, eventually, isRoot, requireCapability, tempDir} from './helpers.js'
 
@@ -49,7 +49,9 @@ describe('agents: ocf:hactl:pgsql (PostgreSQL 15, no cluster)', function () {
     dirs.push(dir)
     const r = await execa('runuser', ['-u', 'postgres', '--', `${PGBIN}/initdb`, '-k', '-D', dir, '-A', 'trust', '-U', 'postgres'], {reject: false})
     assert.equal(r.exitCode, 0, r.stderr)
-    await execa('sh', ['-c', `echo 'host replication all 127.0.0.1/32 trust' >> '${dir}/pg_hba.conf'`])
+    await appendFile(join(dir, 'pg_hba.conf'), 'host replication all 127.0.0.1/32 trust\n')
+    // Killed servers leave no dynamic shared memory in /dev/shm: mmap keeps it in the data directory.
+    await appendFile(join(dir, 'postgresql.conf'), '\ndynamic_shared_memory_type = mmap\n')
     return dir
   }
 
