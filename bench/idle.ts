@@ -17,7 +17,7 @@
 // load drifts; alternating spreads it over both). The floor is measured after this
 // checkout's first run, on the same cluster's network with its daemons killed.
 import {execa} from 'execa'
-import {readFile, writeFile} from 'node:fs/promises'
+import {readdir, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {HERE, loadAverage, option, startWorkload} from './workload.js'
 
@@ -41,6 +41,16 @@ async function memory(pid: number): Promise<{rss_mb: number, hwm_mb: number}> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8')
   const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)![1])
   return {rss_mb: Math.round(kb('VmRSS') / 102.4) / 10, hwm_mb: Math.round(kb('VmHWM') / 102.4) / 10}
+}
+
+/** The resource guard serving a run directory (its own process, not a child of the daemon): its pid, by its command line. */
+async function guardPid(runDir: string): Promise<number | undefined> {
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    const argv = await readFile(`/proc/${entry}/cmdline`, 'utf8').then((s) => s.split('\0'), () => [])
+    if (argv.some((a) => /guard[/\\]main\.(js|ts)$/.test(a)) && argv.includes(runDir)) return Number(entry)
+  }
+  return undefined
 }
 
 // The hook starts the profiler on SIGUSR2 and writes the profile on the next SIGUSR2.
@@ -144,7 +154,7 @@ const signalAll = (pids: number[]) => {
   if (profileDir) for (const pid of pids) process.kill(pid, 'SIGUSR2')
 }
 
-interface NodeFigures {node: string, guard_trips: number, idle_cpu_percent: number, user_percent: number, wakeups_per_s: number, rss_mb: number, hwm_mb: number}
+interface NodeFigures {node: string, guard_trips: number, idle_cpu_percent: number, guard_cpu_percent: number | null, guard_wakeups_per_s: number | null, user_percent: number, wakeups_per_s: number, rss_mb: number, hwm_mb: number}
 
 let floor: Floor | undefined
 
@@ -155,12 +165,14 @@ async function measure(root: string | undefined, withFloor = false): Promise<{ch
     // Let start-up garbage be collected and the monitors settle into their rhythm (--settle).
     await new Promise((resolve) => setTimeout(resolve, settleS * 1000))
     const pids = [1, 2, 3].map((n) => cluster.daemons.get(n)!.pid!)
+    const guards = await Promise.all([1, 2, 3].map((n) => guardPid(cluster.runDir(n))))
     const loadBefore = await loadAverage()
     signalAll(pids)
     const idleFrom = Date.now()
-    const before = await Promise.all(pids.map(sample))
+    const sampleGuards = () => Promise.all(guards.map((pid) => pid === undefined ? undefined : sample(pid).catch(() => undefined)))
+    const [before, guardsBefore] = await Promise.all([Promise.all(pids.map(sample)), sampleGuards()])
     await new Promise((resolve) => setTimeout(resolve, idleS * 1000))
-    const after = await Promise.all(pids.map(sample))
+    const [after, guardsAfter] = await Promise.all([Promise.all(pids.map(sample)), sampleGuards()])
     signalAll(pids)
     const mem = await Promise.all(pids.map(memory))
     const hz = 100
@@ -169,6 +181,9 @@ async function measure(root: string | undefined, withFloor = false): Promise<{ch
       // A trip during the idle period (a stall longer than the guard's lease) makes these the figures of a recovery.
       guard_trips: (cluster.logs.get(i + 1) ?? []).filter((line) => Number(line.split(' ')[0]) >= idleFrom && line.includes(' guard-tripped ')).length,
       idle_cpu_percent: Math.round((after[i].ticks - before[i].ticks) / hz / idleS * 1000) / 10,
+      // The guard is its own process (its own session, so not counted as the daemon's child): a host pays both.
+      guard_cpu_percent: guardsBefore[i] && guardsAfter[i] ? Math.round((guardsAfter[i]!.ticks - guardsBefore[i]!.ticks) / hz / idleS * 1000) / 10 : null,
+      guard_wakeups_per_s: guardsBefore[i] && guardsAfter[i] ? Math.round((guardsAfter[i]!.switches - guardsBefore[i]!.switches) / idleS) : null,
       user_percent: Math.round((after[i].user - before[i].user) / hz / idleS * 1000) / 10,
       wakeups_per_s: Math.round((after[i].switches - before[i].switches) / idleS),
       ...mem[i],
@@ -194,7 +209,10 @@ const summary = (label: string) => {
   if (nodes.length === 0) return undefined
   return {
     idle_cpu_percent_mean: mean(nodes.map((n) => n.idle_cpu_percent)), idle_cpu_percent_max: Math.max(...nodes.map((n) => n.idle_cpu_percent)),
-    wakeups_per_s_mean: mean(nodes.map((n) => n.wakeups_per_s)), rss_mb_max: Math.max(...nodes.map((n) => n.rss_mb)),
+    wakeups_per_s_mean: mean(nodes.map((n) => n.wakeups_per_s)),
+    guard_cpu_percent_mean: nodes.every((n) => n.guard_cpu_percent !== null) ? mean(nodes.map((n) => n.guard_cpu_percent!)) : null,
+    guard_wakeups_per_s_mean: nodes.every((n) => n.guard_wakeups_per_s !== null) ? mean(nodes.map((n) => n.guard_wakeups_per_s!)) : null,
+    rss_mb_max: Math.max(...nodes.map((n) => n.rss_mb)),
     times_floor: floor && floor.idle_cpu_percent > 0 ? Math.round(mean(nodes.map((n) => n.idle_cpu_percent)) / floor.idle_cpu_percent * 100) / 100 : null,
   }
 }
@@ -206,9 +224,9 @@ const result = {
   runs,
 }
 console.log(JSON.stringify(result))
-console.log(`\n${'run'.padEnd(6)}${'node'.padEnd(6)}${'trips'.padStart(6)}${'cpu %'.padStart(8)}${'user %'.padStart(8)}${'wakeups/s'.padStart(11)}${'RSS MB'.padStart(9)}${'HWM MB'.padStart(9)}   load average`)
+console.log(`\n${'run'.padEnd(6)}${'node'.padEnd(6)}${'trips'.padStart(6)}${'cpu %'.padStart(8)}${'user %'.padStart(8)}${'wakeups/s'.padStart(11)}${'guard %'.padStart(9)}${'g wk/s'.padStart(8)}${'RSS MB'.padStart(9)}${'HWM MB'.padStart(9)}   load average`)
 for (const r of runs) {
-  for (const n of r.figures.per_node) console.log(`${r.label.padEnd(6)}${n.node.padEnd(6)}${String(n.guard_trips).padStart(6)}${String(n.idle_cpu_percent).padStart(8)}${String(n.user_percent).padStart(8)}${String(n.wakeups_per_s).padStart(11)}${String(n.rss_mb).padStart(9)}${String(n.hwm_mb).padStart(9)}   ${r.figures.load_average.before} -> ${r.figures.load_average.after}`)
+  for (const n of r.figures.per_node) console.log(`${r.label.padEnd(6)}${n.node.padEnd(6)}${String(n.guard_trips).padStart(6)}${String(n.idle_cpu_percent).padStart(8)}${String(n.user_percent).padStart(8)}${String(n.wakeups_per_s).padStart(11)}${String(n.guard_cpu_percent ?? '-').padStart(9)}${String(n.guard_wakeups_per_s ?? '-').padStart(8)}${String(n.rss_mb).padStart(9)}${String(n.hwm_mb).padStart(9)}   ${r.figures.load_average.before} -> ${r.figures.load_average.after}`)
 }
-for (const [label, s] of Object.entries(result.summary)) if (s) console.log(`${label}: idle CPU mean ${s.idle_cpu_percent_mean} % (max ${s.idle_cpu_percent_max}), ${s.wakeups_per_s_mean} wakeups/s, RSS max ${s.rss_mb_max} MB, ${s.times_floor ?? '-'} x the floor`)
+for (const [label, s] of Object.entries(result.summary)) if (s) console.log(`${label}: idle CPU mean ${s.idle_cpu_percent_mean} % (max ${s.idle_cpu_percent_max}), ${s.wakeups_per_s_mean} wakeups/s (guard: ${s.guard_cpu_percent_mean ?? '-'} %, ${s.guard_wakeups_per_s_mean ?? '-'} wakeups/s), RSS max ${s.rss_mb_max} MB, ${s.times_floor ?? '-'} x the floor`)
 console.log(`floor (bare node, ${floor?.transport} heartbeats of ${floor?.packet_bytes} bytes every ${floor?.heartbeat_ms} ms): ${floor?.idle_cpu_percent} % CPU, ${floor?.wakeups_per_s} wakeups/s; targets: idle CPU <= 1.5 % of a core and <= 1.3 x the floor, RSS <= 80 MB`)

@@ -4,7 +4,7 @@
 // socket, one timer and child processes to them. It imports nothing heavy on
 // purpose: it must be up, and stay up, when the daemon is not.
 import {execFile} from 'node:child_process'
-import {chmodSync, createWriteStream, unlinkSync} from 'node:fs'
+import {chmodSync, closeSync, createWriteStream, mkdtempSync, openSync, readSync, rmdirSync, statfsSync, unlinkSync, writeSync} from 'node:fs'
 import {createConnection, createServer, type Server, type Socket} from 'node:net'
 import {networkInterfaces, setPriority} from 'node:os'
 import {join} from 'node:path'
@@ -47,6 +47,110 @@ const undelivered: TripReport[] = []
 let tripping: Promise<void> = Promise.resolve()
 let server: Server
 
+/**
+ * The feed file (see DaemonToGuard 'feed'): the daemon writes the time of each feed
+ * into it instead of a socket line, and the guard reads it only when its lease is about
+ * to run out. A feed then costs the daemon one pwrite and the guard nothing: the guard
+ * wakes about once a lease instead of at every heartbeat (bench/idle.ts: its wake-ups
+ * and CPU). Only on a memory file system: a write into a file on disk can block in the
+ * kernel's dirty-page throttling for hundreds of milliseconds, and a daemon blocked
+ * there would look stalled. A new file for every daemon that says hello: a daemon that
+ * was taken over keeps its descriptor to the old, unlinked file, and what it writes
+ * there renews nothing.
+ */
+const FEED_BYTES = 16
+const TMPFS_MAGIC = 0x01021994
+const RAMFS_MAGIC = 0x858458f6
+let feedDir: string | null | undefined
+let feedFile: {path: string, fd: number} | undefined
+let feedFiles = 0
+const feedBuffer = new Float64Array(2)
+const feedBytes = new Uint8Array(feedBuffer.buffer)
+
+function inMemory(path: string): boolean {
+  try {
+    const type = statfsSync(path).type
+    return type === TMPFS_MAGIC || type === RAMFS_MAGIC
+  } catch {
+    return false
+  }
+}
+
+/** The run directory when it is in memory (/run on systemd hosts), else a private directory in /dev/shm, else none (feeds come over the socket). */
+function chooseFeedDir(): string | null {
+  if (inMemory(runDir)) return runDir
+  if (!inMemory('/dev/shm')) return null
+  try {
+    return mkdtempSync('/dev/shm/hactl-guard-')
+  } catch {
+    return null
+  }
+}
+
+function closeFeedFile(): void {
+  if (!feedFile) return
+  try {
+    closeSync(feedFile.fd)
+    unlinkSync(feedFile.path)
+  } catch {
+    // already gone
+  }
+  feedFile = undefined
+}
+
+/** A fresh, zeroed feed file for the daemon that just said hello; its path, or undefined (socket feeds). */
+function newFeedFile(): string | undefined {
+  closeFeedFile()
+  feedDir ??= chooseFeedDir()
+  if (feedDir === null) return undefined
+  const path = join(feedDir, `guard-feed-${process.pid}-${++feedFiles}`)
+  try {
+    try {
+      unlinkSync(path)
+    } catch {
+      // none left over
+    }
+    // O_EXCL: never a file (or a link) someone else put there.
+    const fd = openSync(path, 'wx+', 0o600)
+    writeSync(fd, new Uint8Array(FEED_BYTES), 0, FEED_BYTES, 0)
+    feedFile = {path, fd}
+    return path
+  } catch (error) {
+    log('warning', 'guard-feed-file-failed', {path, error: String((error as Error).message)})
+    return undefined
+  }
+}
+
+/**
+ * The last feed time the daemon wrote (host CLOCK_MONOTONIC ms), or undefined when it
+ * wrote none. The daemon writes the time twice; a read that overlaps a write can see
+ * a mix of old and new bytes, which the two copies disagreeing reveals: read again.
+ */
+function readFeedFile(): number | undefined {
+  if (!feedFile) return undefined
+  for (let tries = 0; tries < 4; tries++) {
+    try {
+      if (readSync(feedFile.fd, feedBytes, 0, FEED_BYTES, 0) !== FEED_BYTES) return undefined
+    } catch {
+      return undefined
+    }
+    if (feedBuffer[0] === feedBuffer[1]) return feedBuffer[0] > 0 && Number.isFinite(feedBuffer[0]) ? feedBuffer[0] : undefined
+  }
+  return undefined
+}
+
+/** The deadline came: first what the daemon wrote into the feed file since the last look, then the lease's check. */
+function onDeadline(): void {
+  if (!state.connected) return step({type: 'tick', nowMs: now()})
+  const at = readFeedFile()
+  if (at !== undefined) {
+    const {state: next, outputs} = stepGuard(state, {type: 'feed', nowMs: now(), sentAgoMs: hostMonotonicMs() - at})
+    state = next
+    for (const output of outputs) carryOut(output)
+  }
+  step({type: 'tick', nowMs: now()})
+}
+
 function step(event: GuardEvent): void {
   const {state: next, outputs} = stepGuard(state, event)
   state = next
@@ -62,7 +166,7 @@ function armDeadline(): void {
   // Timers run before the event loop polls the socket: a guard scheduled late would see the
   // deadline before the feeds that arrived meanwhile. setImmediate runs after the poll, so
   // those feeds (each dated by when it was written) are counted first.
-  deadlineTimer = setTimeout(() => setImmediate(() => step({type: 'tick', nowMs: now()})), Math.max(0, Math.ceil(deadline - now())))
+  deadlineTimer = setTimeout(() => setImmediate(onDeadline), Math.max(0, Math.ceil(deadline - now())))
 }
 
 function armIdleExit(): void {
@@ -203,8 +307,9 @@ function onConnection(socket: Socket): void {
         daemon = socket
         greeted = true
         step({type: 'hello', nowMs: now(), leaseMs: message.leaseMs})
-        send(socket, {t: 'welcome', v: 1, held: state.held.map((h) => h.id), trips: undelivered.splice(0)})
-        log('notice', 'guard-daemon-connected', {pid: message.pid, lease_ms: message.leaseMs, held: state.held.length})
+        const feed = newFeedFile()
+        send(socket, {t: 'welcome', v: 1, held: state.held.map((h) => h.id), trips: undelivered.splice(0), ...(feed ? {feed} : {})})
+        log('notice', 'guard-daemon-connected', {pid: message.pid, lease_ms: message.leaseMs, held: state.held.length, feed: feed ?? 'socket'})
         continue
       }
       if (!greeted || daemon !== socket) continue
@@ -238,6 +343,14 @@ function shutdown(why: string): void {
     unlinkSync(socketPath)
   } catch {
     // already gone
+  }
+  closeFeedFile()
+  if (feedDir && feedDir !== runDir) {
+    try {
+      rmdirSync(feedDir)
+    } catch {
+      // not empty or gone: left for the next boot (it is in memory)
+    }
   }
   server?.close()
   // What is still queued for the log is written before the guard goes (bounded: it exits regardless).

@@ -13,7 +13,9 @@
  *
  * I/O contract for the guard process:
  *  1. Feed every message of the connected daemon as an event, in order; every one
- *     of them renews the lease (`feed` carries nothing else).
+ *     of them renews the lease (`feed` carries nothing else). Feeds the daemon wrote
+ *     into the feed file are fed at the latest at the deadline, before its `tick`,
+ *     each dated by when it was written.
  *  2. `hold` replaces the set of held instances. The daemon sends it BEFORE it starts
  *     anything and waits for the guard's acknowledgement, so a start is never
  *     unguarded. Answer it only after this step.

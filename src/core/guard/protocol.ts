@@ -10,7 +10,12 @@ export const GUARD_LINE_BYTES_MAX = 8 * 1024 * 1024
 
 export type DaemonToGuard =
   | {t: 'hello', v: number, pid: number, leaseMs: number}
-  /** `at`: when the daemon wrote it, in milliseconds of the host's CLOCK_MONOTONIC (read by the shell; the same clock in every process of a host). */
+  /**
+   * `at`: when the daemon wrote it, in milliseconds of the host's CLOCK_MONOTONIC (read by the shell; the same clock in every process of a host).
+   * When the guard's welcome names a feed file, the daemon writes `at` there instead (two copies of it as
+   * little-endian float64, 16 bytes at offset 0) and the guard reads it at each deadline; this line is for
+   * guards without one.
+   */
   | {t: 'feed', at?: number}
   | {t: 'hold', seq: number, held: HeldInstance[]}
   | {t: 'drop', reason: string}
@@ -30,7 +35,8 @@ export interface TripReport {
 }
 
 export type GuardToDaemon =
-  | {t: 'welcome', v: number, held: string[], trips: TripReport[]}
+  /** `feed`: the path of the feed file this daemon writes its feeds into (absent: feed over the socket). */
+  | {t: 'welcome', v: number, held: string[], trips: TripReport[], feed?: string}
   | {t: 'held', seq: number}
   | {t: 'tripped', report: TripReport}
 
