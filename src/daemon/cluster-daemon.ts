@@ -759,9 +759,16 @@ export class ClusterDaemon {
     })
   }
 
-  /** Anything but a tick, or a tick that did more than resend commit notices, keeps replication busy. */
+  /**
+   * Anything but a tick, or a tick that did more than resend commit notices, keeps
+   * replication busy, except a commit notice that told this member nothing new: the
+   * DC's quiet ticks send one every QUIET_TICK_MS, less than the quiet period, so
+   * counting them kept every member on the 100 ms tick for good (ten wake-ups a
+   * second with nothing to do). A notice that does tell something has outputs.
+   */
   private noteReplicationActivity(event: ReplicationEvent, outputs: ReadonlyArray<{type: string, message?: {type: string}}>): void {
-    const busy = event.type !== 'tick' || outputs.some((o) => o.type !== 'send' || o.message?.type !== 'commit')
+    const keepAlive = event.type === 'message' && event.message.type === 'commit' && outputs.length === 0
+    const busy = !keepAlive && (event.type !== 'tick' || outputs.some((o) => o.type !== 'send' || o.message?.type !== 'commit'))
     if (!busy) return
     const wasQuiet = this.clock.now() - this.replicationActiveAt >= 2 * this.replication.options.retransmitTicksMax * TICK_MS
     this.replicationActiveAt = this.clock.now()
