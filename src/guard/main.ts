@@ -4,11 +4,12 @@
 // socket, one timer and child processes to them. It imports nothing heavy on
 // purpose: it must be up, and stay up, when the daemon is not.
 import {execFile} from 'node:child_process'
-import {chmodSync, closeSync, createWriteStream, mkdtempSync, openSync, readSync, rmdirSync, statfsSync, unlinkSync, writeSync} from 'node:fs'
+import {chmodSync, closeSync, createWriteStream, lstatSync, mkdirSync, openSync, readdirSync, readSync, rmdirSync, unlinkSync, writeSync} from 'node:fs'
 import {createConnection, createServer, type Server, type Socket} from 'node:net'
 import {networkInterfaces, setPriority} from 'node:os'
 import {join} from 'node:path'
 import {hostMonotonicMs} from '../daemon/clock.js'
+import {FEED_BYTES, feedDirFor} from './feed-file.js'
 import {ADDRESS_DROP_BUDGET_MS, describeCause, GUARD_LINE_BYTES_MAX, initialGuard, nextDeadline, parseGuardMessage, stepGuard, type GuardEvent, type GuardOutput, type GuardState, type GuardToDaemon, type HeldAddress, type HeldInstance, type TripReport} from '../core/guard/index.js'
 
 /** A guard nobody talks to and that holds nothing goes away after this long. */
@@ -48,41 +49,45 @@ let tripping: Promise<void> = Promise.resolve()
 let server: Server
 
 /**
- * The feed file (see DaemonToGuard 'feed'): the daemon writes the time of each feed
- * into it instead of a socket line, and the guard reads it only when its lease is about
- * to run out. A feed then costs the daemon one pwrite and the guard nothing: the guard
- * wakes about once a lease instead of at every heartbeat (bench/idle.ts: its wake-ups
- * and CPU). Only on a memory file system: a write into a file on disk can block in the
- * kernel's dirty-page throttling for hundreds of milliseconds, and a daemon blocked
- * there would look stalled. A new file for every daemon that says hello: a daemon that
- * was taken over keeps its descriptor to the old, unlinked file, and what it writes
- * there renews nothing.
+ * The feed file (see DaemonToGuard 'feed'; where it lives: feed-file.ts): the daemon
+ * writes the time of each feed into it instead of a socket line, and the guard reads
+ * it only when its lease is about to run out. A feed then costs the daemon one pwrite
+ * and the guard nothing: the guard wakes about once a lease instead of at every
+ * heartbeat (bench/idle.ts: its wake-ups and CPU). A new file for every daemon that
+ * says hello: a daemon that was taken over keeps its descriptor to the old, unlinked
+ * file, and what it writes there renews nothing.
  */
-const FEED_BYTES = 16
-const TMPFS_MAGIC = 0x01021994
-const RAMFS_MAGIC = 0x858458f6
 let feedDir: string | null | undefined
 let feedFile: {path: string, fd: number} | undefined
 let feedFiles = 0
 const feedBuffer = new Float64Array(2)
 const feedBytes = new Uint8Array(feedBuffer.buffer)
+const FEED_PREFIX = 'guard-feed-'
 
-function inMemory(path: string): boolean {
+/**
+ * The feed directory, made ready: created 0700 when it is ours to create, refused
+ * when it is not a directory this user owns and alone can enter (in /dev/shm anyone
+ * may have made it first), emptied of the feed files a killed guard of this run
+ * directory left (one guard per run directory runs: main() checks).
+ */
+function prepareFeedDir(): string | null {
+  const dir = feedDirFor(runDir)
+  if (dir === null || dir === runDir) return dir
   try {
-    const type = statfsSync(path).type
-    return type === TMPFS_MAGIC || type === RAMFS_MAGIC
-  } catch {
-    return false
-  }
-}
-
-/** The run directory when it is in memory (/run on systemd hosts), else a private directory in /dev/shm, else none (feeds come over the socket). */
-function chooseFeedDir(): string | null {
-  if (inMemory(runDir)) return runDir
-  if (!inMemory('/dev/shm')) return null
-  try {
-    return mkdtempSync('/dev/shm/hactl-guard-')
-  } catch {
+    try {
+      mkdirSync(dir, {mode: 0o700})
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    }
+    const st = lstatSync(dir)
+    if (!st.isDirectory() || st.uid !== process.getuid?.() || (st.mode & 0o077) !== 0) {
+      log('warning', 'guard-feed-dir-refused', {path: dir, why: 'not a private directory of this user; feeds come over the socket'})
+      return null
+    }
+    for (const name of readdirSync(dir)) if (name.startsWith(FEED_PREFIX)) unlinkSync(join(dir, name))
+    return dir
+  } catch (error) {
+    log('warning', 'guard-feed-dir-failed', {path: dir, error: String((error as Error).message)})
     return null
   }
 }
@@ -101,9 +106,9 @@ function closeFeedFile(): void {
 /** A fresh, zeroed feed file for the daemon that just said hello; its path, or undefined (socket feeds). */
 function newFeedFile(): string | undefined {
   closeFeedFile()
-  feedDir ??= chooseFeedDir()
+  feedDir ??= prepareFeedDir()
   if (feedDir === null) return undefined
-  const path = join(feedDir, `guard-feed-${process.pid}-${++feedFiles}`)
+  const path = join(feedDir, `${FEED_PREFIX}${process.pid}-${++feedFiles}`)
   try {
     try {
       unlinkSync(path)
@@ -349,7 +354,7 @@ function shutdown(why: string): void {
     try {
       rmdirSync(feedDir)
     } catch {
-      // not empty or gone: left for the next boot (it is in memory)
+      // not empty or gone: the next guard of this run directory empties it
     }
   }
   server?.close()

@@ -17,6 +17,7 @@ import {callDaemon} from '../client/client.js'
 import {AddressWatch} from './address-watch.js'
 import {TestNet} from './test-net.js'
 import {DAEMON_NODE_FLAGS} from '../daemon/node-flags.js'
+import {shmFeedDir} from '../guard/feed-file.js'
 
 /** The CLI of this installation (the daemons and the demo run it). */
 export const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
@@ -31,7 +32,7 @@ export interface TestClusterOptions {
   hosts?: number
 }
 
-/** Directories of clusters not yet destroyed: removed on exit too (Ctrl-C ends in process.exit). */
+/** Directories of clusters not yet destroyed (and their guards' /dev/shm directories): removed on exit too (Ctrl-C ends in process.exit). */
 const liveDirs = new Set<string>()
 process.on('exit', () => {
   for (const dir of liveDirs) rmSync(dir, {recursive: true, force: true})
@@ -48,6 +49,7 @@ export class TestCluster {
     const dir = await mkdtemp(join(tmpdir(), `hactl-${net.run}-`))
     const cluster = new TestCluster(net, dir, options)
     liveDirs.add(dir)
+    for (let node = 1; node <= options.nodes; node++) liveDirs.add(shmFeedDir(cluster.runDir(node)))
     try {
       await cluster.configure()
     } catch (error) {
@@ -204,6 +206,11 @@ export class TestCluster {
   async destroy(): Promise<void> {
     for (const node of [...this.daemons.keys()]) this.kill(node, 'SIGKILL')
     await this.net.destroy()
+    // The guards die with the namespaces; where the run directory is not in memory their feed files were in /dev/shm.
+    for (let node = 1; node <= this.options.nodes; node++) {
+      await rm(shmFeedDir(this.runDir(node)), {recursive: true, force: true})
+      liveDirs.delete(shmFeedDir(this.runDir(node)))
+    }
     await rm(this.dir, {recursive: true, force: true})
     liveDirs.delete(this.dir)
   }

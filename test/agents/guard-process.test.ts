@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {existsSync, writeSync, openSync, closeSync} from 'node:fs'
-import {mkdtemp, readFile, rm} from 'node:fs/promises'
+import {chmod, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {createConnection, type Socket} from 'node:net'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
@@ -15,6 +15,7 @@ import type {GuardToDaemon, HeldInstance} from '../../src/core/guard/index.js'
 import {hostMonotonicMs} from '../../src/daemon/clock.js'
 import {GuardLink, guardProgram} from '../../src/daemon/guard-link.js'
 import {createLogger} from '../../src/daemon/logger.js'
+import {inMemory, shmFeedDir} from '../../src/guard/feed-file.js'
 import {DAEMON_NODE_FLAGS} from '../../src/daemon/node-flags.js'
 
 const LEASE_MS = 1_500
@@ -100,9 +101,8 @@ describe('resource guard process: feeds', function () {
 
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-    // A guard killed by a failed test leaves its private directory in /dev/shm; its log names it.
-    const log = await readFile(join(runDir, 'guard.log'), 'utf8').catch(() => '')
-    for (const m of log.matchAll(/feed="(\/dev\/shm\/hactl-guard-[^/"]+)\//g)) await rm(m[1], {recursive: true, force: true})
+    // A guard killed by a failed test leaves its directory in /dev/shm.
+    await rm(shmFeedDir(runDir), {recursive: true, force: true})
     await rm(runDir, {recursive: true, force: true})
   })
 
@@ -184,6 +184,30 @@ describe('resource guard process: feeds', function () {
     // The new daemon does not feed: the guard trips one lease later whatever the old one writes.
     assert.equal((await current.next('tripped')).report.cause.kind, 'lease-expired')
     await releaseAndExit(current)
+  })
+
+  it('in /dev/shm, a directory it does not own alone is refused (socket feeds); a killed guard\'s feed files are cleaned by the next', async function () {
+    // Only where the run directory is on disk; an in-memory one holds the feed file itself.
+    if (inMemory(runDir)) this.skip()
+    const dir = shmFeedDir(runDir)
+    cleanups.push(() => rm(dir, {recursive: true, force: true}))
+    await mkdir(dir, {mode: 0o755})
+    await chmod(dir, 0o755)
+    startGuard()
+    const daemon = await RawDaemon.connect(runDir)
+    assert.equal((await daemon.hello()).feed, undefined, `the guard used ${dir}, which others may enter`)
+    assert.match(await readFile(join(runDir, 'guard.log'), 'utf8'), /guard-feed-dir-refused/)
+    await releaseAndExit(daemon)
+    // A private directory with a file a killed guard left: the next guard empties it and gives out a new one.
+    await chmod(dir, 0o700)
+    await writeFile(join(dir, 'guard-feed-1-1'), '')
+    for (let i = 0; i < 100 && existsSync(join(runDir, 'guard.sock')); i++) await sleep(50)
+    startGuard()
+    const next = await RawDaemon.connect(runDir)
+    const welcome = await next.hello()
+    assert.equal(dirname(welcome.feed ?? ''), dir)
+    assert.equal(existsSync(join(dir, 'guard-feed-1-1')), false, 'a stale feed file was left')
+    await releaseAndExit(next)
   })
 
   it("the daemon's GuardLink feeds through the file: fed, no trip; unfed, a trip", async () => {
