@@ -72,17 +72,19 @@ const FEED_PREFIX = 'guard-feed-'
  */
 function prepareFeedDir(): string | null {
   const dir = feedDirFor(runDir)
-  if (dir === null || dir === runDir) return dir
+  if (dir === null) return null
   try {
-    try {
-      mkdirSync(dir, {mode: 0o700})
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-    }
-    const st = lstatSync(dir)
-    if (!st.isDirectory() || st.uid !== process.getuid?.() || (st.mode & 0o077) !== 0) {
-      log('warning', 'guard-feed-dir-refused', {path: dir, why: 'not a private directory of this user; feeds come over the socket'})
-      return null
+    if (dir !== runDir) {
+      try {
+        mkdirSync(dir, {mode: 0o700})
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      }
+      const st = lstatSync(dir)
+      if (!st.isDirectory() || st.uid !== process.getuid?.() || (st.mode & 0o077) !== 0) {
+        log('warning', 'guard-feed-dir-refused', {path: dir, why: 'not a private directory of this user; feeds come over the socket'})
+        return null
+      }
     }
     for (const name of readdirSync(dir)) if (name.startsWith(FEED_PREFIX)) unlinkSync(join(dir, name))
     return dir

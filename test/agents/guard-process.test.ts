@@ -210,6 +210,25 @@ describe('resource guard process: feeds', function () {
     await releaseAndExit(next)
   })
 
+  it('a run directory in memory (/run on systemd hosts) holds the feed file itself, and a killed guard\'s file is cleaned by the next', async function () {
+    if (!inMemory('/dev/shm')) {
+      if (process.env.CI === 'true') throw new Error('/dev/shm is not a memory file system on this CI host')
+      this.skip()
+    }
+    await rm(runDir, {recursive: true, force: true})
+    runDir = await mkdtemp('/dev/shm/hactl-test-run-')
+    marker = join(runDir, 'stopped')
+    await writeFile(join(runDir, 'guard-feed-1-1'), '')
+    startGuard()
+    const daemon = await RawDaemon.connect(runDir)
+    const welcome = await daemon.hello()
+    assert.equal(dirname(welcome.feed ?? ''), runDir)
+    assert.equal(existsSync(join(runDir, 'guard-feed-1-1')), false, 'a stale feed file was left')
+    await releaseAndExit(daemon)
+    for (let i = 0; i < 100 && existsSync(welcome.feed!); i++) await sleep(50)
+    assert.equal(existsSync(welcome.feed!), false, `${welcome.feed} left behind`)
+  })
+
   it("the daemon's GuardLink feeds through the file: fed, no trip; unfed, a trip", async () => {
     const logger = createLogger({}, () => {}, 'crit')
     const link = new GuardLink({runDir, leaseMs: LEASE_MS, feedEveryMs: 50, logger})
