@@ -2,7 +2,9 @@
 // benchmark's workload: a 3-node netns cluster, a VIP monitored every 2 s and a
 // dummy monitored every 10 s, nothing else happening. Per node: CPU over IDLE_S
 // seconds (utime+stime of /proc/PID/stat, children not included), voluntary
-// context switches per second (wakeups of the event loop), VmRSS and VmHWM.
+// context switches per second (wakeups of the event loop), VmRSS and VmHWM; and the
+// CPU and wake-ups of the node's resource guard, a process of its own (not counted
+// as the daemon's child), which a host runs beside the daemon.
 // PROFILE=DIR also writes a V8 CPU profile of every daemon's idle period to DIR
 // (node:inspector started by an --import hook; --cpu-prof is not allowed in
 // NODE_OPTIONS). Needs root, iproute2 and nftables.

@@ -18,7 +18,8 @@ import {createLogger} from '../../src/daemon/logger.js'
 import {inMemory, shmFeedDir} from '../../src/guard/feed-file.js'
 import {DAEMON_NODE_FLAGS} from '../../src/daemon/node-flags.js'
 
-const LEASE_MS = 1_500
+/** Seconds, not the 100 ms of the defaults: a test process stalled on a loaded machine must not starve a fed guard. */
+const LEASE_MS = 3_000
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** A daemon's end of the guard socket, one JSON line per message. */
@@ -128,7 +129,7 @@ describe('resource guard process: feeds', function () {
     await new Promise((resolve) => daemon.socket.once('close', resolve))
   }
 
-  it('the feed file renews the lease past several leases; when the feeds stop, the guard trips and stops what is held', async () => {
+  it('the feed file renews the lease past two leases; when the feeds stop, the guard trips and stops what is held', async () => {
     startGuard()
     const daemon = await RawDaemon.connect(runDir)
     const welcome = await daemon.hello()
@@ -138,7 +139,7 @@ describe('resource guard process: feeds', function () {
     writeFeed(fd)
     await daemon.hold([instance()])
     const stop = feeding(() => writeFeed(fd))
-    await sleep(3 * LEASE_MS)
+    await sleep(2.5 * LEASE_MS)
     assert.equal(daemon.replies.filter((r) => r.t === 'tripped').length, 0, 'a fed guard tripped')
     assert.equal(existsSync(marker), false)
     stop()
@@ -159,7 +160,7 @@ describe('resource guard process: feeds', function () {
     await daemon.hello()
     await daemon.hold([instance()])
     const stop = feeding(() => daemon.send({t: 'feed', at: hostMonotonicMs()}))
-    await sleep(3 * LEASE_MS)
+    await sleep(2.5 * LEASE_MS)
     assert.equal(daemon.replies.filter((r) => r.t === 'tripped').length, 0, 'a fed guard tripped')
     stop()
     assert.equal((await daemon.next('tripped')).report.cause.kind, 'lease-expired')
@@ -245,7 +246,7 @@ describe('resource guard process: feeds', function () {
     await link.open()
     await link.hold([instance()])
     const stop = feeding(() => link.feed(true))
-    await sleep(3 * LEASE_MS)
+    await sleep(2.5 * LEASE_MS)
     assert.deepEqual(trips, [], 'a fed guard tripped')
     // No feed line went over the socket: the guard's log names the file it gave this daemon.
     assert.match(await readFile(join(runDir, 'guard.log'), 'utf8'), /guard-daemon-connected .*feed="?\/[^ ]*guard-feed-/)
