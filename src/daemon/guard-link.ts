@@ -4,12 +4,13 @@
 // start, and hears about trips. The daemon starts nothing while it has no guard.
 import {spawn} from 'node:child_process'
 import {EventEmitter} from 'node:events'
-import {closeSync, constants as fsConstants, existsSync, openSync, writeSync} from 'node:fs'
+import {closeSync, constants as fsConstants, existsSync, openSync} from 'node:fs'
 import {mkdir} from 'node:fs/promises'
 import {createConnection, type Socket} from 'node:net'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {GUARD_LINE_BYTES_MAX, type DaemonToGuard, type GuardToDaemon, type HeldInstance, type TripReport} from '../core/guard/index.js'
+import {writeFeed} from '../guard/feed-file.js'
 import {hostMonotonicMs} from './clock.js'
 import type {Logger} from './logger.js'
 import {DAEMON_NODE_FLAGS} from './node-flags.js'
@@ -95,7 +96,6 @@ export class GuardLink extends EventEmitter {
   private socket: Socket | undefined
   /** The guard's feed file, when its welcome named one: feeds are a pwrite there, not a socket line. */
   private feedFd: number | undefined
-  private readonly feedTime = new Float64Array(2)
   private lastFeedMs = -Infinity
   private seq = 0
   private readonly acks = new Map<number, {resolve: () => void, reject: (error: Error) => void, timer: NodeJS.Timeout}>()
@@ -263,11 +263,9 @@ export class GuardLink extends EventEmitter {
     const at = hostMonotonicMs()
     if (this.feedFd !== undefined) {
       // The most frequent write of the daemon: one pwrite into a memory file, which wakes nobody
-      // (the guard reads it at its deadline). Two copies, so that the guard can tell a torn read.
-      this.feedTime[0] = at
-      this.feedTime[1] = at
+      // (the guard reads it at its deadline).
       try {
-        writeSync(this.feedFd, this.feedTime, 0, 16, 0)
+        writeFeed(this.feedFd, at)
         return
       } catch (error) {
         this.options.logger.log('warning', 'guard-feed-file-failed', {error: String((error as Error).message)})

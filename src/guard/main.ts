@@ -4,12 +4,12 @@
 // socket, one timer and child processes to them. It imports nothing heavy on
 // purpose: it must be up, and stay up, when the daemon is not.
 import {execFile} from 'node:child_process'
-import {chmodSync, closeSync, createWriteStream, lstatSync, mkdirSync, openSync, readdirSync, readSync, rmdirSync, unlinkSync, writeSync} from 'node:fs'
+import {chmodSync, closeSync, createWriteStream, lstatSync, mkdirSync, openSync, readdirSync, rmdirSync, unlinkSync, writeSync} from 'node:fs'
 import {createConnection, createServer, type Server, type Socket} from 'node:net'
 import {networkInterfaces, setPriority} from 'node:os'
 import {join} from 'node:path'
 import {hostMonotonicMs} from '../daemon/clock.js'
-import {FEED_BYTES, feedDirFor} from './feed-file.js'
+import {FEED_BYTES, feedDirFor, readFeed} from './feed-file.js'
 import {ADDRESS_DROP_BUDGET_MS, describeCause, GUARD_LINE_BYTES_MAX, initialGuard, nextDeadline, parseGuardMessage, stepGuard, type GuardEvent, type GuardOutput, type GuardState, type GuardToDaemon, type HeldAddress, type HeldInstance, type TripReport} from '../core/guard/index.js'
 
 /** A guard nobody talks to and that holds nothing goes away after this long. */
@@ -60,8 +60,6 @@ let server: Server
 let feedDir: string | null | undefined
 let feedFile: {path: string, fd: number} | undefined
 let feedFiles = 0
-const feedBuffer = new Float64Array(2)
-const feedBytes = new Uint8Array(feedBuffer.buffer)
 const FEED_PREFIX = 'guard-feed-'
 
 /**
@@ -128,40 +126,23 @@ function newFeedFile(): string | undefined {
   }
 }
 
-/**
- * The last feed time the daemon wrote (host CLOCK_MONOTONIC ms), or undefined when it
- * wrote none. The daemon writes the time twice; a read that overlaps a write can see
- * a mix of old and new bytes, which the two copies disagreeing reveals: read again.
- */
-function readFeedFile(): number | undefined {
-  if (!feedFile) return undefined
-  for (let tries = 0; tries < 4; tries++) {
-    try {
-      if (readSync(feedFile.fd, feedBytes, 0, FEED_BYTES, 0) !== FEED_BYTES) return undefined
-    } catch {
-      return undefined
-    }
-    if (feedBuffer[0] === feedBuffer[1]) return feedBuffer[0] > 0 && Number.isFinite(feedBuffer[0]) ? feedBuffer[0] : undefined
-  }
-  return undefined
-}
-
-/** The deadline came: first what the daemon wrote into the feed file since the last look, then the lease's check. */
+/** The deadline came: first what the daemon wrote into the feed file since the last look (dated by when it was written), then the lease's check. */
 function onDeadline(): void {
-  if (!state.connected) return step({type: 'tick', nowMs: now()})
-  const at = readFeedFile()
-  if (at !== undefined) {
-    const {state: next, outputs} = stepGuard(state, {type: 'feed', nowMs: now(), sentAgoMs: hostMonotonicMs() - at})
-    state = next
-    for (const output of outputs) carryOut(output)
-  }
+  const at = state.connected && feedFile ? readFeed(feedFile.fd) : undefined
+  if (at !== undefined) apply({type: 'feed', nowMs: now(), sentAgoMs: hostMonotonicMs() - at})
   step({type: 'tick', nowMs: now()})
 }
 
-function step(event: GuardEvent): void {
+/** One event through the machine, its outputs carried out. */
+function apply(event: GuardEvent): void {
   const {state: next, outputs} = stepGuard(state, event)
   state = next
   for (const output of outputs) carryOut(output)
+}
+
+/** An event, then the timers for the state it leaves. */
+function step(event: GuardEvent): void {
+  apply(event)
   armDeadline()
   armIdleExit()
 }

@@ -6,7 +6,7 @@
 // real files; leases of seconds so that a slow machine cannot trip a fed guard.
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
-import {existsSync, writeSync, openSync, closeSync} from 'node:fs'
+import {closeSync, existsSync, openSync} from 'node:fs'
 import {chmod, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {createConnection, type Socket} from 'node:net'
 import {tmpdir} from 'node:os'
@@ -15,7 +15,7 @@ import type {GuardToDaemon, HeldInstance} from '../../src/core/guard/index.js'
 import {hostMonotonicMs} from '../../src/daemon/clock.js'
 import {GuardLink, guardProgram} from '../../src/daemon/guard-link.js'
 import {createLogger} from '../../src/daemon/logger.js'
-import {inMemory, shmFeedDir} from '../../src/guard/feed-file.js'
+import {inMemory, shmFeedDir, writeFeed} from '../../src/guard/feed-file.js'
 import {DAEMON_NODE_FLAGS} from '../../src/daemon/node-flags.js'
 
 /** Seconds, not the 100 ms of the defaults: a test process stalled on a loaded machine must not starve a fed guard. */
@@ -80,12 +80,6 @@ class RawDaemon {
   }
 }
 
-/** What a daemon writes into the feed file: the time, twice (src/daemon/guard-link.ts). */
-function writeFeed(fd: number): void {
-  const at = hostMonotonicMs()
-  writeSync(fd, new Float64Array([at, at]), 0, 16, 0)
-}
-
 describe('resource guard process: feeds', function () {
   this.timeout(60_000)
   let runDir: string
@@ -136,9 +130,9 @@ describe('resource guard process: feeds', function () {
     assert.ok(welcome.feed, 'a guard on a host with /dev/shm (or an in-memory run directory) names a feed file')
     const fd = openSync(welcome.feed, 'r+')
     cleanups.push(() => closeSync(fd))
-    writeFeed(fd)
+    writeFeed(fd, hostMonotonicMs())
     await daemon.hold([instance()])
-    const stop = feeding(() => writeFeed(fd))
+    const stop = feeding(() => writeFeed(fd, hostMonotonicMs()))
     await sleep(2.5 * LEASE_MS)
     assert.equal(daemon.replies.filter((r) => r.t === 'tripped').length, 0, 'a fed guard tripped')
     assert.equal(existsSync(marker), false)
@@ -175,7 +169,7 @@ describe('resource guard process: feeds', function () {
     const oldFd = openSync(oldWelcome.feed, 'r+')
     cleanups.push(() => closeSync(oldFd))
     // The old daemon goes on writing into the file it has open (it was stuck, and wakes up).
-    feeding(() => writeFeed(oldFd))
+    feeding(() => writeFeed(oldFd, hostMonotonicMs()))
     const current = await RawDaemon.connect(runDir)
     const welcome = await current.hello()
     assert.ok(welcome.feed)

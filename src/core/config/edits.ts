@@ -186,12 +186,7 @@ function removeClone(config: ResourceConfig, id: string): ResourceConfig {
     throw new ConfigError('invalid-argument', `${show(id)} is not a clone resource`)
   }
   const gone = clone.id
-  const constraints = config.constraints.filter((c) => {
-    if (c.type === 'location') return c.resource !== gone
-    if (c.type === 'colocation') return c.resource !== gone && c.withResource !== gone
-    return c.first !== gone && c.then !== gone
-  })
-  return {...config, clones: config.clones.filter((c) => c.id !== gone), constraints}
+  return {...dropReferences(config, gone), clones: config.clones.filter((c) => c.id !== gone)}
 }
 
 function removeResource(config: ResourceConfig, id: string): ResourceConfig {
