@@ -92,7 +92,6 @@ describe('e2e clean leave: 3 nodes, fencing on', function () {
     assert.match(full.stdout, new RegExp(`Operations:\\n(.*\\n)*  \\* Node: n${holderBefore}:\\n(    .*\\n)*    \\* vip: start: rc=0 \\(ok\\)`), full.stdout)
   })
 
-
   it('cluster stop NODE from another node; bad names and, without --force, a stop that loses quorum are refused', async () => {
     await cluster.waitFor(async () => (await cluster.holders(VIP)).length === 1, 30_000, 'the VIP runs')
     const before = await cluster.status(1)
