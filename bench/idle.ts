@@ -8,12 +8,14 @@
 // PROFILE=DIR also writes a V8 CPU profile of every daemon's idle period to DIR
 // (node:inspector started by an --import hook; --cpu-prof is not allowed in
 // NODE_OPTIONS). Needs root, iproute2 and nftables.
-//   node --import tsx bench/idle.ts [--seconds 30] [--settle 5] [--base /work/wt-base] [--repeat 1]
+//   node --import tsx bench/idle.ts [--seconds 30] [--settle 60] [--base /work/wt-base] [--repeat 1]
 // --settle S: seconds between the workload being in place and the measurement (the
-// floor's processes run that long too before theirs). A daemon's first minutes
-// include V8 optimizing its hot code on helper threads (TurboFan compiles were still
-// seen 2 minutes after start); --settle 120 measures the steady state a long-running
-// daemon stays in, the default 5 s the end of start-up.
+// floor's processes run that long too before theirs). The default, 60 s, measures a
+// daemon that has finished starting: in its first seconds V8 optimizes the hot path
+// on helper threads and the set-up's last replication ticks and first monitors run
+// (bench/idle-curve.ts prints the CPU window by window: 3-4 % in the first 10 s,
+// about 1.5 % until 30-60 s, then the steady state). --settle 5 measures the end of
+// start-up instead, --settle 240 the steady state of a long-running daemon.
 // --base DIR measures the built checkout DIR too, in the same run: base, then this
 // checkout, each on a fresh cluster, `--repeat` times alternating (the machine's
 // load drifts; alternating spreads it over both). The floor is measured after this
@@ -26,7 +28,7 @@ import {HERE, loadAverage, option, startWorkload} from './workload.js'
 const idleS = Number(option('seconds', 'IDLE_S', '30'))
 const base = option('base', 'BASE', undefined)
 const repeat = Number(option('repeat', undefined, '1'))
-const settleS = Number(option('settle', undefined, '5'))
+const settleS = Number(option('settle', undefined, '60'))
 const profileDir = process.env.PROFILE
 /** NODE_OPTIONS for the daemons of both checkouts, e.g. --max-semi-space-size=1 (a smaller young generation: less RSS). */
 const nodeOptions = option('node-options', undefined, undefined)

@@ -7,8 +7,8 @@ import {fileURLToPath} from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
 // Extra arguments of a benchmark here (a short run: the full one is the benchmark's own default).
-const args = {loss: ['--loss-seconds', '60']}
-const benchmarks = ['cli', 'policy', 'agents', 'membership', 'failover', 'loss', 'balancer', 'idle', 'heartbeat-path', 'metrics', 'postgres']
+const args = {loss: ['--loss-seconds', '60'], 'idle-curve': ['--windows', '9']}
+const benchmarks = ['cli', 'policy', 'agents', 'membership', 'failover', 'loss', 'balancer', 'idle', 'idle-curve', 'heartbeat-path', 'metrics', 'postgres']
 let failed = 0
 for (const name of benchmarks) {
   console.log(`\n=== bench/${name}.ts`)

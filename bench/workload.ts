@@ -45,8 +45,10 @@ export async function startWorkload(env: Record<string, string> = {}, root?: str
   }
 }
 
-/** `--name value` from argv, else the environment variable, else the default. */
+/** `--name value` or `--name=value` from argv, else the environment variable, else the default. */
 export function option(name: string, env: string | undefined, fallback: string | undefined): string | undefined {
+  const joined = process.argv.find((a) => a.startsWith(`--${name}=`))
+  if (joined !== undefined) return joined.slice(name.length + 3)
   const at = process.argv.indexOf(`--${name}`)
   if (at >= 0 && process.argv[at + 1] !== undefined) return process.argv[at + 1]
   return (env !== undefined ? process.env[env] : undefined) ?? fallback
