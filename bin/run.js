@@ -14,6 +14,9 @@ if (process.argv[2] === '__complete') {
 
 // `hactl daemon` without oclif: it would stay in the daemon's memory for good (src/daemon/main.ts).
 if (process.argv[2] === 'daemon') {
+  // The V8 flags that work at run time, for a daemon started without them on its command line (src/daemon/node-flags.ts).
+  const [{setFlagsFromString}, {DAEMON_RUNTIME_V8_FLAGS}] = await Promise.all([import('node:v8'), import('../dist/daemon/node-flags.js')])
+  for (const flag of DAEMON_RUNTIME_V8_FLAGS) setFlagsFromString(flag)
   const {fastDaemonArgs, fastDaemon} = await import('../dist/daemon/main.js')
   const options = fastDaemonArgs(process.argv.slice(3))
   if (options) process.exit(await fastDaemon(options))

@@ -17,9 +17,11 @@
 // about three minutes; with --no-opt it stays at 1.8 %. With 4096 the same
 // compiles happen in the first 10-15 s, after which the daemon is at its
 // steady-state cost (1.2-1.4 % in the same run), at the same RSS. It is read
-// whenever V8 resets a function's budget, so it also works set at run time, but
-// the command line sets it before any code runs.
+// whenever V8 resets a function's budget, so it also works set at run time:
+// bin/run.js sets DAEMON_RUNTIME_V8_FLAGS before it loads the daemon, for a daemon
+// started through a wrapper (a package's /usr/bin/hactl) that passes no flags.
 //
 // Not through NODE_OPTIONS: agents inherit the daemon's environment, and the
 // services they start (a Node.js application among them) must not run with it.
-export const DAEMON_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--interrupt-budget=4096']
+export const DAEMON_RUNTIME_V8_FLAGS: readonly string[] = ['--interrupt-budget=4096']
+export const DAEMON_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', ...DAEMON_RUNTIME_V8_FLAGS]
