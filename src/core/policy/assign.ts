@@ -75,6 +75,16 @@ class Assigner {
     return shared
   }
 
+  /**
+   * As Pacemaker's can_run_instance: an instance may run only where its clone's own score is not
+   * negative. An instance's stickiness is its own, so it keeps an instance where the clone is allowed
+   * but cannot outweigh a location that keeps the clone off a node (a clone with -100 on a node stops
+   * the instance running there, whatever its stickiness, where a primitive would stay).
+   */
+  private parentBars(clone: number, n: number): boolean {
+    return this.cloneScores(clone)[n] < 0
+  }
+
   /** What the unit being assigned needs on its node with what is colocated with it (null: its own needs). */
   private need: {utilization: Record<string, number>} | null = null
   /** A node the unit being assigned takes when it is as good as the best one. */
@@ -663,6 +673,7 @@ class Assigner {
 
   private fits(unit: Unit, n: number, scores: Float64Array): boolean {
     if (scores[n] < 0) return false
+    if (unit.clone >= 0 && this.parentBars(unit.clone, n)) return false
     if (unit.clone >= 0 && this.perClone[unit.clone][n] >= this.model.clones[unit.clone].nodeMax) return false
     if (this.model.strategy === 'default') return true
     if (this.need !== null && lacking(this.capacity, n, this.need) !== '') return false
@@ -724,6 +735,7 @@ class Assigner {
     }
     if (scores[n] <= MINUS_INFINITY && !booleanProperty(this.model.config, 'symmetric-cluster')) return 'symmetric-cluster=false and no location constraint allows it'
     if (scores[n] < 0) return `score ${formatScore(scores[n])} on ${node.name} is negative`
+    if (unit.clone >= 0 && this.parentBars(unit.clone, n)) return `${this.model.clones[unit.clone].id}'s score ${formatScore(this.cloneScores(unit.clone)[n])} on ${node.name} is negative`
     if (unit.clone >= 0 && this.perClone[unit.clone][n] >= this.model.clones[unit.clone].nodeMax) return `clone-node-max reached on ${node.name}`
     if (this.model.strategy !== 'default') {
       const attribute = lacking(this.capacity, n, unit)
@@ -747,7 +759,7 @@ class Assigner {
     }
     if (unit.clone >= 0) {
       const clone = this.model.clones[unit.clone]
-      const room = this.model.nodes.some((node) => node.cannotHost === '' && scores[node.index] >= 0 && this.perClone[unit.clone][node.index] < clone.nodeMax)
+      const room = this.model.nodes.some((node) => node.cannotHost === '' && scores[node.index] >= 0 && !this.parentBars(unit.clone, node.index) && this.perClone[unit.clone][node.index] < clone.nodeMax)
       if (!room) return `no node can host another instance of ${clone.id} (clone-node-max ${clone.nodeMax})`
     }
     for (let n = 0; n < this.n; n++) {
