@@ -23,6 +23,7 @@
 import {execa} from 'execa'
 import {readdir, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
+import {DAEMON_NODE_FLAGS} from '../src/daemon/node-flags.js'
 import {HERE, loadAverage, option, startWorkload} from './workload.js'
 
 const idleS = Number(option('seconds', 'IDLE_S', '30'))
@@ -87,7 +88,8 @@ process.on('SIGUSR2', async () => {
 // the group, or unicast to each peer), its heartbeat interval, and packets of the
 // daemons' heartbeat size (24-byte header as associated data, 12-byte IV, a
 // 9 + 12 x peers body, 16-byte tag), each opened on receipt. They do nothing else:
-// the daemons cannot wake up less than this.
+// the daemons cannot wake up less than this. They run with the daemon's Node.js
+// flags (src/daemon/node-flags.ts) and as long as the daemons' window.
 const FLOOR = `import dgram from 'node:dgram'
 import {createCipheriv, createDecipheriv, randomBytes} from 'node:crypto'
 const {mode, group, port, me, peers, heartbeat} = JSON.parse(process.env.FLOOR)
@@ -121,25 +123,30 @@ setInterval(() => {
 
 interface Floor {idle_cpu_percent: number, wakeups_per_s: number, transport: string, heartbeat_ms: number, packet_bytes: number}
 
-/** Kills the cluster's daemons and runs the floor in its namespaces; the figure of node 1's process. */
+/** Kills the cluster's daemons and runs the floor in its namespaces, as long as the daemons' window; the mean of its three processes. */
 async function floorFigure(cluster: Awaited<ReturnType<typeof startWorkload>>, seconds: number): Promise<Floor> {
   for (const n of [1, 2, 3]) cluster.kill(n)
   await new Promise((resolve) => setTimeout(resolve, 500))
   const config = JSON.parse(await readFile(join(cluster.configDir(1), 'cluster.json'), 'utf8')) as {transport: string, mcast_addr: string, port: number, totem: {heartbeat: number}, nodes: Array<{id: number, addrs: string[]}>}
   const addr = (id: number) => config.nodes.find((n) => n.id === id)!.addrs[0]
-  const children = [1, 2, 3].map((id) => cluster.net.spawn(id, [process.execPath, '--input-type=module', '-e', FLOOR], {env: {FLOOR: JSON.stringify({
+  // With the daemon's own Node.js flags: the same young generation and the same tier-up.
+  const children = [1, 2, 3].map((id) => cluster.net.spawn(id, [process.execPath, ...DAEMON_NODE_FLAGS, '--input-type=module', '-e', FLOOR], {env: {FLOOR: JSON.stringify({
     mode: config.transport, group: config.mcast_addr, port: config.port, me: addr(id),
     peers: config.nodes.filter((n) => n.id !== id).map((n) => n.addrs[0]), heartbeat: config.totem.heartbeat,
   })}}))
   try {
     await new Promise((resolve) => setTimeout(resolve, Math.max(3, settleS) * 1000))
     // `ip netns exec` execs node in place: the child's pid is node's.
-    const pid = children[0].pid!
-    const before = await sample(pid)
+    const pids = children.map((child) => child.pid!)
+    const before = await Promise.all(pids.map(sample))
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000))
-    const after = await sample(pid)
+    const after = await Promise.all(pids.map(sample))
+    // The mean of the three processes, as the daemons' figure is (one process's ticks over a
+    // short window moved the floor by a third between runs).
+    const ticks = after.reduce((sum, a, i) => sum + a.ticks - before[i].ticks, 0) / pids.length
+    const switches = after.reduce((sum, a, i) => sum + a.switches - before[i].switches, 0) / pids.length
     return {
-      idle_cpu_percent: Math.round((after.ticks - before.ticks) / 100 / seconds * 1000) / 10, wakeups_per_s: Math.round((after.switches - before.switches) / seconds),
+      idle_cpu_percent: Math.round(ticks / 100 / seconds * 1000) / 10, wakeups_per_s: Math.round(switches / seconds),
       transport: config.transport, heartbeat_ms: config.totem.heartbeat, packet_bytes: 24 + 12 + 9 + 12 * (config.nodes.length - 1) + 16,
     }
   } finally {
@@ -194,7 +201,7 @@ async function measure(root: string | undefined, withFloor = false): Promise<{ch
     }))
     if (profileDir) await new Promise((resolve) => setTimeout(resolve, 1_000))
     const loadAfter = await loadAverage()
-    if (withFloor) floor = await floorFigure(cluster, Math.min(idleS, 15))
+    if (withFloor) floor = await floorFigure(cluster, idleS)
     return {checkout: root ?? HERE, load_average: {before: loadBefore, after: loadAfter}, per_node: perNode}
   } finally {
     await cluster.destroy()
