@@ -6,8 +6,7 @@
 //   node --import tsx bench/idle-curve.ts [--windows 18] [--step 10] [--node-options "..."]
 // Prints one line per window: its end in seconds after the workload was in place,
 // then each daemon's CPU in % of a core over that window.
-import {readFile} from 'node:fs/promises'
-import {option, startWorkload} from './workload.js'
+import {option, sample, startWorkload} from './workload.js'
 
 const windows = Number(option('windows', undefined, '18'))
 const stepS = Number(option('step', undefined, '10'))
@@ -17,20 +16,14 @@ const nodeOptions = option('node-options', undefined, undefined)
 const env: Record<string, string> = {HACTL_LOG_LEVEL: 'notice'}
 if (nodeOptions) env.NODE_OPTIONS = nodeOptions
 
-/** utime + stime of the process, in clock ticks (100 per second). */
-async function ticks(pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ')
-  return Number(fields[11]) + Number(fields[12])
-}
-
 const cluster = await startWorkload(env)
 try {
   const pids = [1, 2, 3].map((n) => cluster.daemons.get(n)!.pid!)
   console.log(`${'s'.padStart(5)}${pids.map((_, i) => `n${i + 1} %`.padStart(8)).join('')}`)
-  let previous = await Promise.all(pids.map(ticks))
+  let previous = await Promise.all(pids.map(async (pid) => (await sample(pid)).ticks))
   for (let w = 1; w <= windows; w++) {
     await new Promise((resolve) => setTimeout(resolve, stepS * 1000))
-    const now = await Promise.all(pids.map(ticks))
+    const now = await Promise.all(pids.map(async (pid) => (await sample(pid)).ticks))
     console.log(`${String(w * stepS).padStart(5)}${now.map((t, i) => ((t - previous[i]) / stepS).toFixed(1).padStart(8)).join('')}`)
     previous = now
   }

@@ -24,7 +24,7 @@ import {execa} from 'execa'
 import {readdir, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {DAEMON_NODE_FLAGS} from '../src/daemon/node-flags.js'
-import {HERE, loadAverage, option, startWorkload} from './workload.js'
+import {HERE, loadAverage, option, sample, startWorkload} from './workload.js'
 
 const idleS = Number(option('seconds', 'IDLE_S', '30'))
 const base = option('base', 'BASE', undefined)
@@ -33,14 +33,6 @@ const settleS = Number(option('settle', undefined, '60'))
 const profileDir = process.env.PROFILE
 /** NODE_OPTIONS for the daemons of both checkouts, e.g. --max-semi-space-size=1 (a smaller young generation: less RSS). */
 const nodeOptions = option('node-options', undefined, undefined)
-
-interface Sample {ticks: number, user: number, switches: number}
-
-async function sample(pid: number): Promise<Sample> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ')
-  const status = await readFile(`/proc/${pid}/status`, 'utf8')
-  return {ticks: Number(fields[11]) + Number(fields[12]), user: Number(fields[11]), switches: Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)![1])}
-}
 
 async function memory(pid: number): Promise<{rss_mb: number, hwm_mb: number}> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8')

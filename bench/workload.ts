@@ -65,3 +65,13 @@ export function logFields(tail: string): Record<string, string> {
   for (const m of tail.matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S*)/g)) fields[m[1]] = m[2].startsWith('"') ? JSON.parse(m[2]) as string : m[2]
   return fields
 }
+
+export interface Sample {ticks: number, user: number, switches: number}
+
+/** A process's CPU so far (utime + stime and utime, in clock ticks: 100 a second; children not included) and its voluntary context switches (wake-ups). */
+export async function sample(pid: number): Promise<Sample> {
+  const {readFile} = await import('node:fs/promises')
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ')
+  const status = await readFile(`/proc/${pid}/status`, 'utf8')
+  return {ticks: Number(fields[11]) + Number(fields[12]), user: Number(fields[11]), switches: Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)![1])}
+}

@@ -9,11 +9,11 @@
  * timer (DeadlineScheduler) wakes whichever machine's deadline comes first.
  */
 import {mkdir} from 'node:fs/promises'
-import {networkInterfaces, hostname} from 'node:os'
 import {performance} from 'node:perf_hooks'
 import {join} from 'node:path'
 import {Executor} from '../agents/index.js'
 import {HactlError} from '../cli/errors.js'
+import {findLocalNode} from './local-node.js'
 import {socketPath} from '../client/client.js'
 import type {ClusterStatus, FenceEvent, OperationRecord} from '../client/status.js'
 import {ocfName} from '../agents/ocf-codes.js'
@@ -89,21 +89,6 @@ export interface DaemonOptions {
   logger: Logger
   /** The monotonic clock every timing decision is taken on (default: the process's). */
   clock?: MonotonicClock
-}
-
-/** Corosync finds its node by the local addresses; so does hactl, then by host name. */
-export function findLocalNode(config: BootstrapConfig, name?: string): BootstrapNode {
-  if (name !== undefined) {
-    const node = config.nodes.find((n) => n.name === name)
-    if (!node) throw new HactlError('not-a-node', `node ${JSON.stringify(name)} is not in cluster.json (nodes: ${config.nodes.map((n) => n.name).join(', ')})`, 2)
-    return node
-  }
-  const local = new Set(Object.values(networkInterfaces()).flat().map((i) => i?.address))
-  const byAddress = config.nodes.find((n) => n.addrs.some((a) => local.has(a)))
-  if (byAddress) return byAddress
-  const byName = config.nodes.find((n) => n.name === hostname())
-  if (byName) return byName
-  throw new HactlError('not-a-node', `this host is none of the nodes in cluster.json (no local address and no host name matches); use --node NAME`, 2)
 }
 
 /** Two-node clusters: the node with the higher id delays its fencing by 5 s (0 elsewhere). */

@@ -44,12 +44,22 @@ export class TestCluster {
 
   private constructor(readonly net: TestNet, readonly dir: string, private readonly options: TestClusterOptions) {}
 
+  /** Hosts (namespaces) of the cluster: its nodes and the spare hosts a test may start a node on. */
+  private get hostCount(): number {
+    return Math.max(this.options.nodes, this.options.hosts ?? 0)
+  }
+
+  /** The /dev/shm directories the guards of this cluster's hosts use when their run directory is not in memory. */
+  private shmFeedDirs(): string[] {
+    return Array.from({length: this.hostCount}, (_, i) => shmFeedDir(this.runDir(i + 1)))
+  }
+
   static async create(options: TestClusterOptions): Promise<TestCluster> {
     const net = await TestNet.create({nodes: Math.max(options.nodes, options.hosts ?? 0)})
     const dir = await mkdtemp(join(tmpdir(), `hactl-${net.run}-`))
     const cluster = new TestCluster(net, dir, options)
     liveDirs.add(dir)
-    for (let node = 1; node <= options.nodes; node++) liveDirs.add(shmFeedDir(cluster.runDir(node)))
+    for (const shm of cluster.shmFeedDirs()) liveDirs.add(shm)
     try {
       await cluster.configure()
     } catch (error) {
@@ -158,7 +168,7 @@ export class TestCluster {
   /** Nodes (numbers) whose namespace holds the address. */
   async holders(ip: string): Promise<number[]> {
     const out: number[] = []
-    for (let node = 1; node <= Math.max(this.options.nodes, this.options.hosts ?? 0); node++) {
+    for (let node = 1; node <= this.hostCount; node++) {
       const result = await execa('ip', ['-n', this.net.ns(node), '-o', 'addr', 'show'], {reject: false})
       if (String(result.stdout).split('\n').some((l) => l.includes(` ${ip}/`))) out.push(node)
     }
@@ -207,9 +217,9 @@ export class TestCluster {
     for (const node of [...this.daemons.keys()]) this.kill(node, 'SIGKILL')
     await this.net.destroy()
     // The guards die with the namespaces; where the run directory is not in memory their feed files were in /dev/shm.
-    for (let node = 1; node <= this.options.nodes; node++) {
-      await rm(shmFeedDir(this.runDir(node)), {recursive: true, force: true})
-      liveDirs.delete(shmFeedDir(this.runDir(node)))
+    for (const shm of this.shmFeedDirs()) {
+      await rm(shm, {recursive: true, force: true})
+      liveDirs.delete(shm)
     }
     await rm(this.dir, {recursive: true, force: true})
     liveDirs.delete(this.dir)

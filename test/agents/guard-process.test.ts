@@ -181,6 +181,17 @@ describe('resource guard process: feeds', function () {
     await releaseAndExit(current)
   })
 
+  /** A feed file a killed guard left in `dir`; a new guard starts: its welcome names a new file in `dir`, and the stale one is gone. */
+  async function helloAfterStaleFeed(dir: string): Promise<{daemon: RawDaemon, welcome: Awaited<ReturnType<RawDaemon['hello']>>}> {
+    await writeFile(join(dir, 'guard-feed-1-1'), '')
+    startGuard()
+    const daemon = await RawDaemon.connect(runDir)
+    const welcome = await daemon.hello()
+    assert.equal(dirname(welcome.feed ?? ''), dir)
+    assert.equal(existsSync(join(dir, 'guard-feed-1-1')), false, 'a stale feed file was left')
+    return {daemon, welcome}
+  }
+
   it('in /dev/shm, a directory it does not own alone is refused (socket feeds); a killed guard\'s feed files are cleaned by the next', async function () {
     // Only where the run directory is on disk; an in-memory one holds the feed file itself.
     if (inMemory(runDir)) this.skip()
@@ -195,13 +206,8 @@ describe('resource guard process: feeds', function () {
     await releaseAndExit(daemon)
     // A private directory with a file a killed guard left: the next guard empties it and gives out a new one.
     await chmod(dir, 0o700)
-    await writeFile(join(dir, 'guard-feed-1-1'), '')
     for (let i = 0; i < 100 && existsSync(join(runDir, 'guard.sock')); i++) await sleep(50)
-    startGuard()
-    const next = await RawDaemon.connect(runDir)
-    const welcome = await next.hello()
-    assert.equal(dirname(welcome.feed ?? ''), dir)
-    assert.equal(existsSync(join(dir, 'guard-feed-1-1')), false, 'a stale feed file was left')
+    const {daemon: next} = await helloAfterStaleFeed(dir)
     await releaseAndExit(next)
   })
 
@@ -213,12 +219,7 @@ describe('resource guard process: feeds', function () {
     await rm(runDir, {recursive: true, force: true})
     runDir = await mkdtemp('/dev/shm/hactl-test-run-')
     marker = join(runDir, 'stopped')
-    await writeFile(join(runDir, 'guard-feed-1-1'), '')
-    startGuard()
-    const daemon = await RawDaemon.connect(runDir)
-    const welcome = await daemon.hello()
-    assert.equal(dirname(welcome.feed ?? ''), runDir)
-    assert.equal(existsSync(join(runDir, 'guard-feed-1-1')), false, 'a stale feed file was left')
+    const {daemon, welcome} = await helloAfterStaleFeed(runDir)
     await releaseAndExit(daemon)
     for (let i = 0; i < 100 && existsSync(welcome.feed!); i++) await sleep(50)
     assert.equal(existsSync(welcome.feed!), false, `${welcome.feed} left behind`)

@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core'
-import {hostname} from 'node:os'
 import {HactlCommand} from '../../cli/base-command.js'
 import {HactlError, inputError} from '../../cli/errors.js'
 import {configDirFlag, runDirFlag, stateDirFlag} from '../../cli/flags.js'
 import {startLocalDaemon} from '../../cli/local-daemon.js'
+import {findLocalNode} from '../../daemon/local-node.js'
 import {readBootstrap} from '../../store/cluster-files.js'
 
 export interface StartResult {started: boolean, how: 'systemd' | 'background' | 'already-running', log: string | null}
@@ -35,10 +35,16 @@ export default class ClusterStart extends HactlCommand<StartResult> {
     const names = bootstrap?.nodes.map((n) => n.name) ?? []
     const unknown = named.filter((n) => bootstrap !== undefined && !names.includes(n))
     if (unknown.length > 0) throw inputError(`${unknown.join(', ')}: not a node of this cluster (nodes: ${names.join(', ')})`, 'not-found')
-    const local = process.env.HACTL_NODE_NAME ?? hostname()
+    // This node as its daemon will find it (HACTL_NODE_NAME, else a local address, else the host name).
+    let local: string | undefined
+    try {
+      local = bootstrap === undefined ? undefined : findLocalNode(bootstrap, process.env.HACTL_NODE_NAME || undefined).name
+    } catch {
+      local = undefined
+    }
     const others = (all ? names : named).filter((n) => n !== local)
     if (!all && others.length === 0) return
-    const here = others.length > 0 && (all ? names.includes(local) : named.includes(local)) ? ', and here' : ''
+    const here = others.length > 0 && local !== undefined && (all || named.includes(local)) ? ', and here' : ''
     throw new HactlError('unsupported', `cluster start${all ? ' --all' : ''}: a stopped node runs no hactl process to ask (hactl has no pcsd); nothing was done: run 'hactl cluster start' on ${others.length > 0 ? others.join(', ') : 'each node'}${here} (e.g. over ssh)`, 2)
   }
 }
